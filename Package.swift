@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every Swift target (Hummingbird-style single array).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Amber",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AmberKit", targets: ["AmberKit"]),
+        .executable(name: "amber", targets: ["AmberCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C system libraries: module.modulemap + shim.h each.
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+
+        // Leaf layer: vocabulary, then the pure building blocks.
+        .target(name: "AmberCore", swiftSettings: swiftSettings),
+        .target(name: "AmberCrypto", dependencies: ["AmberCore", "COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "AmberCompression", dependencies: ["AmberCore", "CZstd"], swiftSettings: swiftSettings),
+        .target(name: "AmberChunking", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
+        .target(name: "AmberStorage", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
+        .target(name: "AmberLibraries", dependencies: ["CZstd", "COpenSSL", "CCurl", "CSQLite", "CLibPQ"],
+                swiftSettings: swiftSettings),
+
+        // Repository: keys, config, packs, index, locks.
+        .target(name: "AmberRepository",
+                dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage"],
+                swiftSettings: swiftSettings),
+        // Trees, snapshots, check.
+        .target(name: "AmberSnapshot", dependencies: ["AmberRepository"], swiftSettings: swiftSettings),
+        // Sources and targets: directory trees.
+        .target(name: "AmberFilesystem", dependencies: ["AmberSnapshot"], swiftSettings: swiftSettings),
+        // Umbrella.
+        .target(name: "AmberKit",
+                dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
+                               "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberLibraries"],
+                swiftSettings: swiftSettings),
+
+        .executableTarget(name: "AmberCLI",
+                          dependencies: ["AmberKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: swiftSettings),
+
+        .testTarget(name: "AmberCryptoTests", dependencies: ["AmberCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberCompressionTests", dependencies: ["AmberCompression"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberChunkingTests", dependencies: ["AmberChunking", "AmberCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberCLITests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
+    ]
+)

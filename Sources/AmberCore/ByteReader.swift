@@ -1,0 +1,58 @@
+/// Reads the encoding `ByteWriter` writes. Every read checks bounds and throws
+/// ``FormatError`` instead of trapping: repository bytes are untrusted input.
+public struct ByteReader: Sendable {
+    public let bytes: [UInt8]
+    /// The offset of the next byte to read.
+    public private(set) var offset: Int
+    /// What is being decoded, for error messages ("tree", "pack header").
+    public let context: String
+
+    public init(_ bytes: [UInt8], context: String, offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+        self.context = context
+    }
+
+    /// Whether every byte has been read.
+    public var isAtEnd: Bool { offset == bytes.count }
+    public var remaining: Int { bytes.count - offset }
+
+    public mutating func u8() throws(FormatError) -> UInt8 { try integer() }
+    public mutating func u16() throws(FormatError) -> UInt16 { try integer() }
+    public mutating func u32() throws(FormatError) -> UInt32 { try integer() }
+    public mutating func u64() throws(FormatError) -> UInt64 { try integer() }
+    public mutating func i64() throws(FormatError) -> Int64 { try integer() }
+
+    public mutating func raw(_ count: Int) throws(FormatError) -> [UInt8] {
+        guard count >= 0, count <= remaining else { throw truncated() }
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+
+    public mutating func id() throws(FormatError) -> BlobID {
+        guard let id = BlobID(bytes, at: offset) else { throw truncated() }
+        offset += BlobID.byteCount
+        return id
+    }
+
+    public mutating func string16() throws(FormatError) -> [UInt8] { try raw(Int(try u16())) }
+    public mutating func string32() throws(FormatError) -> [UInt8] { try raw(Int(try u32())) }
+
+    /// Throws unless every byte has been consumed.
+    public func expectEnd() throws(FormatError) {
+        guard isAtEnd else { throw FormatError(context: context, reason: "\(remaining) trailing bytes at offset \(offset)") }
+    }
+
+    private mutating func integer<T: FixedWidthInteger>() throws(FormatError) -> T {
+        let size = MemoryLayout<T>.size
+        guard size <= remaining else { throw truncated() }
+        var v: T = 0
+        for i in 0..<size { v |= T(bytes[offset + i]) << (8 * i) }
+        offset += size
+        return v
+    }
+
+    private func truncated() -> FormatError {
+        FormatError(context: context, reason: "truncated at offset \(offset) of \(bytes.count)")
+    }
+}

@@ -1,0 +1,85 @@
+/// The kinds of file a repository holds. Each kind is a directory (or key prefix) of its own.
+public enum FileKind: String, Sendable, CaseIterable {
+    case config
+    case keys
+    case data
+    case index
+    case snapshots
+    case locks
+}
+
+/// One file in a backend: its kind and its name (64 hex digits, or `config`).
+public struct FileHandle: Hashable, Sendable, CustomStringConvertible {
+    public let kind: FileKind
+    public let name: String
+
+    public init(_ kind: FileKind, _ name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    /// The config file.
+    public static let config = FileHandle(.config, "config")
+
+    /// The relative path of the file in the layout of `docs/format.md`:
+    /// `config`, `keys/NAME`, `data/NA/NAME` (two-digit fan-out), `index/NAME`, …
+    public var path: String {
+        switch kind {
+        case .config: return "config"
+        case .data: return "data/\(name.prefix(2))/\(name)"
+        default: return "\(kind.rawValue)/\(name)"
+        }
+    }
+
+    public var description: String { path }
+}
+
+/// Narrow storage for repository files: a local directory, S3, memory.
+///
+/// Every implementation MUST provide:
+/// - atomic saves: a reader sees a file whole or not at all, never a partial file;
+/// - durability: when `save` returns the file survives a crash (fsync for local disks);
+/// - read-after-write: a saved file is immediately visible to `load`, `size` and `list`;
+/// - `BackendError.notFound` for a missing file, so callers can tell absence from failure.
+///
+/// Files are write-once: callers never save different bytes under an existing name
+/// (names are content hashes or random), except `config` at `init`.
+public protocol Backend: Sendable {
+    /// A human-readable location ("/srv/repo", "memory"), never containing credentials.
+    var location: String { get }
+
+    /// Creates whatever the layout needs (directories); succeeds if it already exists.
+    func create() throws(BackendError)
+
+    /// Saves `bytes` under `handle`, atomically and durably.
+    func save(_ handle: FileHandle, _ bytes: [UInt8]) throws(BackendError)
+
+    /// Loads a whole file, or `length` bytes from `offset` (`length` nil: to the end).
+    func load(_ handle: FileHandle, offset: Int, length: Int?) throws(BackendError) -> [UInt8]
+
+    /// The size of a file in bytes.
+    func size(_ handle: FileHandle) throws(BackendError) -> Int
+
+    /// Every file of a kind, with its size.
+    func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)]
+
+    /// Removes a file; removing a missing file is not an error.
+    func remove(_ handle: FileHandle) throws(BackendError)
+}
+
+extension Backend {
+    /// Loads a whole file.
+    public func load(_ handle: FileHandle) throws(BackendError) -> [UInt8] {
+        try load(handle, offset: 0, length: nil)
+    }
+
+    /// Whether a file exists.
+    public func exists(_ handle: FileHandle) throws(BackendError) -> Bool {
+        do {
+            _ = try size(handle)
+            return true
+        } catch where error.code == .notFound {
+            return false
+        }
+    }
+}

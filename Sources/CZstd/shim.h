@@ -1,0 +1,4 @@
+#ifndef AMBER_CZSTD_SHIM_H
+#define AMBER_CZSTD_SHIM_H
+#include <zstd.h>
+#endif
