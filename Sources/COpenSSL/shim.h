@@ -10,4 +10,49 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+
+/*
+ * OSSL_PARAM arrays keep pointers to their key strings, so they are built here, where the
+ * OSSL_*_PARAM_* macros are static string literals, rather than from Swift strings.
+ */
+
+/* Starts an HMAC-SHA256 context with `key`, or restarts it with the same key when `key` is NULL. */
+static inline int amber_hmac_sha256_init(EVP_MAC_CTX *ctx, const unsigned char *key, size_t keylen) {
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    return EVP_MAC_init(ctx, key, keylen, key == NULL ? NULL : params);
+}
+
+/* RFC 5869 HKDF-SHA256 (extract then expand) into `out`. */
+static inline int amber_hkdf_sha256(EVP_KDF_CTX *ctx,
+                                    const unsigned char *key, size_t keylen,
+                                    const unsigned char *salt, size_t saltlen,
+                                    const unsigned char *info, size_t infolen,
+                                    unsigned char *out, size_t outlen) {
+    OSSL_PARAM params[5];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, keylen);
+    params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen);
+    params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, infolen);
+    params[4] = OSSL_PARAM_construct_end();
+    return EVP_KDF_derive(ctx, out, outlen, params);
+}
+
+/* RFC 7914 scrypt into `out`; `maxmem` bounds the memory OpenSSL may allocate. */
+static inline int amber_scrypt(EVP_KDF_CTX *ctx,
+                               const unsigned char *pass, size_t passlen,
+                               const unsigned char *salt, size_t saltlen,
+                               uint64_t n, uint32_t r, uint32_t p, uint64_t maxmem,
+                               unsigned char *out, size_t outlen) {
+    OSSL_PARAM params[7];
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, (void *)pass, passlen);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen);
+    params[2] = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n);
+    params[3] = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r);
+    params[4] = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p);
+    params[5] = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem);
+    params[6] = OSSL_PARAM_construct_end();
+    return EVP_KDF_derive(ctx, out, outlen, params);
+}
 #endif

@@ -1,0 +1,50 @@
+/// The cost parameters of scrypt (RFC 7914): CPU/memory cost `n`, block size `r`, parallelism `p`.
+///
+/// One derivation needs about 128 · r · n bytes of memory.
+public struct ScryptParameters: Sendable, Equatable, Codable {
+    public var n: UInt64
+    public var r: UInt32
+    public var p: UInt32
+
+    public init(n: UInt64, r: UInt32, p: UInt32) {
+        self.n = n
+        self.r = r
+        self.p = p
+    }
+
+    /// n = 1024, r = 8, p = 1: cheap, for tests only.
+    public static let testing = ScryptParameters(n: 1024, r: 8, p: 1)
+
+    /// The most memory ``calibrated(seconds:)`` lets one derivation use: 1 GiB.
+    public static let calibrationMemoryLimit: UInt64 = 1 << 30
+
+    /// The memory one derivation needs, as OpenSSL counts it: 128 · r · (n + p + 2) bytes;
+    /// nil if that overflows.
+    public var memoryCount: UInt64? {
+        let (np, o1) = n.addingReportingOverflow(UInt64(p) + 2)
+        let (bytes, o2) = (128 * UInt64(r)).multipliedReportingOverflow(by: np)
+        return o1 || o2 ? nil : bytes
+    }
+
+    /// Doubles N from 2^14 with r = 8, p = 1 until one derivation takes about `seconds` (default
+    /// 0.5) on this machine; caps memory at 1 GiB (N = 2^20).
+    ///
+    /// Each step measures one derivation and doubles while that brings the time closer to the
+    /// target, so the result takes between about 0.67 and 1.33 times `seconds`.
+    public static func calibrated(seconds: Double = 0.5) -> ScryptParameters {
+        var parameters = ScryptParameters(n: 1 << 14, r: 8, p: 1)
+        let clock = ContinuousClock()
+        let target = Duration.seconds(seconds)
+        while true {
+            let next = ScryptParameters(n: parameters.n * 2, r: parameters.r, p: parameters.p)
+            guard 128 * UInt64(next.r) * next.n <= calibrationMemoryLimit else { return parameters }
+            let elapsed = clock.measure {
+                _ = try? Scrypt.derive(password: Array("calibration".utf8), salt: Array(repeating: 0, count: 32),
+                                       parameters: parameters, count: 32)
+            }
+            // Doubling the time is closer to the target than keeping it when elapsed < 2/3 target.
+            guard elapsed * 3 < target * 2 else { return parameters }
+            parameters = next
+        }
+    }
+}
