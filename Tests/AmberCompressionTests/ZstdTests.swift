@@ -89,6 +89,7 @@ struct ZstdTests {
             ("header only", frame.prefix(6)),
             ("trailing byte", (frame + [0])[...]),
             ("two frames", (frame + frame)[...]),
+            ("followed by an empty frame", (frame + ZstdCompressor().compress([]))[...]),
         ]
         for (name, input) in corrupt {
             #expect(throws: CompressionError.self, "\(name)") { try ZstdDecompressor().decompress(input) }
