@@ -1,0 +1,89 @@
+import AmberKit
+import ArgumentParser
+import Foundation
+
+extension Amber {
+    /// `amber backup PATH...`: backs up directories and files into a new snapshot.
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Back up files and directories into a new snapshot.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Files and directories to back up; each becomes a top-level entry named by its last component.")
+        var paths: [String]
+
+        @Option(name: .long, help: "Add a tag to the snapshot (repeatable).")
+        var tag: [String] = []
+
+        @Option(name: .long, help: "Host name to record (default: this machine's).")
+        var host: String?
+
+        @Option(name: .long, help: "Time to record, ISO 8601 / RFC 3339 (default: now).")
+        var time: String?
+
+        @Flag(name: .customLong("no-cache"), help: "Do not use the files cache: read every file.")
+        var noCache = false
+
+        func run() throws {
+            try Exit.run {
+                var when = Date()
+                if let time {
+                    guard let parsed = RFC3339.parse(time) else { throw CLIError.usage("--time \"\(time)\" is not an ISO 8601 date-time") }
+                    when = parsed
+                }
+                let repository = try global.openRepository()
+                let options = BackupOptions(
+                    tags: tag, host: host ?? ProcessInfo.processInfo.hostName, time: when,
+                    cacheDirectory: noCache ? nil : FilesCache.defaultDirectory(environment: global.environment))
+                let progress = ProgressCounter()
+                if global.showsProgress {
+                    let sources = paths
+                    DispatchQueue.global(qos: .utility).async {
+                        let total = TreeScanner.count(sources)
+                        progress.setTotal(items: total.items, bytes: total.bytes)
+                    }
+                }
+                let display = ProgressDisplay(progress: progress, verb: "processed", enabled: global.showsProgress)
+                let started = Date()
+                let result = try Archiver(repository: repository, options: options, progress: progress).run(sources: paths)
+                display.finish()
+                report(result, seconds: Date().timeIntervalSince(started))
+                return result.warnings.isEmpty ? Exit.ok : Exit.partial
+            }
+        }
+
+        private func report(_ result: BackupResult, seconds: Double) {
+            for warning in result.warnings { Output.error("warning: \(warning)") }
+            let stats = result.snapshot.stats
+            if global.json {
+                Output.json(BackupSummary(snapshotID: result.id.hex, shortID: result.id.shortHex, documents: stats.documents,
+                                          directories: stats.directories, bytes: stats.bytes, addedBytes: stats.addedBytes,
+                                          blobsAdded: stats.blobsAdded, warnings: result.warnings, durationSeconds: seconds))
+            } else if !global.quiet {
+                Output.line("\(stats.documents) files, \(stats.directories) directories, \(Output.bytes(stats.bytes)) processed in \(Output.duration(seconds))")
+                Output.line("added to the repository: \(Output.bytes(stats.addedBytes)) (\(stats.blobsAdded) new blobs)")
+                if !result.warnings.isEmpty { Output.line("\(result.warnings.count) paths could not be read and were skipped") }
+                Output.line("snapshot \(result.id.shortHex) saved")
+            }
+        }
+    }
+}
+
+/// The `--json` summary of a backup.
+struct BackupSummary: Encodable {
+    var messageType = "summary"
+    let snapshotID: String
+    let shortID: String
+    let documents: UInt64
+    let directories: UInt64
+    let bytes: UInt64
+    let addedBytes: UInt64
+    let blobsAdded: UInt64
+    let warnings: [String]
+    let durationSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case messageType = "message_type", snapshotID = "snapshot_id", shortID = "short_id", documents, directories, bytes
+        case addedBytes = "added_bytes", blobsAdded = "blobs_added", warnings, durationSeconds = "duration_seconds"
+    }
+}

@@ -1,0 +1,114 @@
+import AmberKit
+import ArgumentParser
+import Foundation
+
+extension Amber {
+    /// `amber ls SNAPSHOT [PATH]`: lists what a snapshot holds.
+    struct Ls: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the files in a snapshot.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Snapshot id (a unique prefix) or \"latest\".")
+        var snapshot: String
+
+        @Argument(help: "List only below this path (e.g. /docs).")
+        var path: String?
+
+        @Flag(name: [.short, .long], help: "Show mode, size and modification time.")
+        var long = false
+
+        func run() throws {
+            try Exit.run {
+                let repository = try global.openRepository()
+                try repository.loadIndex()
+                let record = try repository.findSnapshot(snapshot)
+                guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
+                var start = root
+                var prefix = ""
+                if let path, path != "/" {
+                    let clean = "/" + path.split(separator: "/").joined(separator: "/")
+                    guard let node = try repository.node(at: clean, root: root) else {
+                        throw CLIError.usage("\(path): no such path in snapshot \(record.id.shortHex)")
+                    }
+                    guard node.kind == .directory, let sub = node.subtree else {
+                        print(clean, node)
+                        return Exit.ok
+                    }
+                    start = sub
+                    prefix = clean
+                }
+                try repository.walk(start, path: prefix) { p, node in
+                    print(p, node)
+                    return true
+                }
+                return Exit.ok
+            }
+        }
+
+        private func print(_ path: String, _ node: Node) {
+            if global.json {
+                Output.json(NodeSummary(path: path, node: node))
+            } else if long {
+                Output.line("\(modeString(node)) \(node.uid)/\(node.gid) \(String(node.size).leftPadded(12)) \(RFC3339.format(Date(timeIntervalSince1970: Double(node.mtimeSeconds))).prefix(19)) \(path)")
+            } else {
+                Output.line(path)
+            }
+        }
+
+        private func modeString(_ node: Node) -> String {
+            let type: Character = switch node.kind {
+            case .directory: "d"
+            case .symlink: "l"
+            case .fifo: "p"
+            case .characterDevice: "c"
+            case .blockDevice: "b"
+            case .socket: "s"
+            case .file: "-"
+            }
+            let letters: [Character] = ["r", "w", "x"]
+            var s = String(type)
+            for i in 0..<9 { s.append(node.mode & (1 << (8 - i)) != 0 ? letters[i % 3] : "-") }
+            return s
+        }
+    }
+}
+
+/// One node in `ls --json`.
+struct NodeSummary: Encodable {
+    let path: String
+    let type: String
+    let mode: UInt32
+    let uid: UInt32
+    let gid: UInt32
+    let size: UInt64
+    let mtime: String
+    let linkTarget: String?
+
+    init(path: String, node: Node) {
+        self.path = path
+        type = switch node.kind {
+        case .file: "file"
+        case .directory: "dir"
+        case .symlink: "symlink"
+        case .fifo: "fifo"
+        case .characterDevice: "chardev"
+        case .blockDevice: "blockdev"
+        case .socket: "socket"
+        }
+        mode = node.mode
+        uid = node.uid
+        gid = node.gid
+        size = node.size
+        mtime = RFC3339.format(Date(timeIntervalSince1970: Double(node.mtimeSeconds) + Double(node.mtimeNanoseconds) / 1e9))
+        linkTarget = node.kind == .symlink ? String(decoding: node.linkTarget, as: UTF8.self) : nil
+    }
+
+    enum CodingKeys: String, CodingKey { case path, type, mode, uid, gid, size, mtime, linkTarget = "link_target" }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -1,0 +1,53 @@
+import AmberKit
+import Foundation
+
+/// Writing to standard output and error.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Encodes a value as JSON (sorted keys) on one line of standard output.
+    static func json<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(value) {
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        }
+    }
+
+    /// `1.5 MiB`.
+    static func bytes(_ n: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(n) B" : "\(fixed(value, 2)) \(units[unit])"
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        let whole = Int(scaled / scale)
+        let fraction = Int(abs(scaled) - Double(abs(whole)) * scale)
+        guard digits > 0 else { return String(whole) }
+        let text = String(fraction)
+        return "\(whole).\(String(repeating: "0", count: max(0, digits - text.count)))\(text)"
+    }
+
+    /// `1:05` or `1:02:05`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return h > 0 ? "\(h):\(two(m)):\(two(sec))" : "\(m):\(two(sec))"
+    }
+}

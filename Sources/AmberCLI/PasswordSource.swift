@@ -1,0 +1,71 @@
+import AmberKit
+import Foundation
+
+/// Finds the password: `--password-file`, `--password-command`, then `AMBER_PASSWORD_FILE`,
+/// `AMBER_PASSWORD_COMMAND`, `AMBER_PASSWORD`, then a prompt on the terminal. The password is
+/// never printed, logged or passed on a command line.
+struct PasswordSource {
+    let options: GlobalOptions
+
+    func read(confirm: Bool) throws -> [UInt8] {
+        let env = options.environment
+        if let file = options.passwordFile ?? env["AMBER_PASSWORD_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError.usage("cannot read the password file \(file)")
+            }
+            return try nonEmpty(firstLine(Array(data)), from: "the password file \(file)")
+        }
+        if let command = options.passwordCommand ?? env["AMBER_PASSWORD_COMMAND"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            return try nonEmpty(firstLine(try run(command)), from: "the password command")
+        }
+        if let password = env["AMBER_PASSWORD"], !password.isEmpty {
+            return Array(password.utf8)
+        }
+        guard isatty(0) == 1 else {
+            throw CLIError.usage("no password given: set AMBER_PASSWORD, AMBER_PASSWORD_FILE or AMBER_PASSWORD_COMMAND")
+        }
+        let first = try prompt("enter password for repository: ")
+        if confirm {
+            let second = try prompt("enter password again: ")
+            guard first == second else { throw CLIError.usage("the passwords do not match") }
+        }
+        return try nonEmpty(first, from: "the prompt")
+    }
+
+    private func nonEmpty(_ password: [UInt8], from source: String) throws -> [UInt8] {
+        guard !password.isEmpty else { throw CLIError.usage("\(source) gave an empty password") }
+        return password
+    }
+
+    private func firstLine(_ bytes: [UInt8]) -> [UInt8] {
+        var line = bytes
+        if let newline = line.firstIndex(of: 10) { line = Array(line[..<newline]) }
+        if line.last == 13 { line.removeLast() }
+        return line
+    }
+
+    private func prompt(_ text: String) throws -> [UInt8] {
+        guard let raw = getpass(text) else { throw CLIError.usage("cannot read a password from the terminal") }
+        defer { memset(raw, 0, strlen(raw)) }
+        return Array(String(cString: raw).utf8)
+    }
+
+    private func run(_ command: String) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do {
+            try process.run()
+        } catch {
+            throw CLIError.usage("cannot run the password command: \(error.localizedDescription)")
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLIError.usage("the password command failed with exit status \(process.terminationStatus)")
+        }
+        return Array(data)
+    }
+}

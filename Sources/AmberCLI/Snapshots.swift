@@ -1,0 +1,70 @@
+import AmberKit
+import ArgumentParser
+
+extension Amber {
+    /// `amber snapshots`: the catalog.
+    struct Snapshots: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the snapshots in the repository.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try Exit.run {
+                let repository = try global.openRepository()
+                let records = try repository.listSnapshots()
+                if global.json {
+                    Output.json(records.map(SnapshotSummary.init))
+                    return Exit.ok
+                }
+                guard !global.quiet else { return Exit.ok }
+                Output.line(pad("ID", 10) + pad("Time", 21) + pad("Host", 16) + pad("Tags", 14) + pad("Files", 9) + pad("Size", 12) + pad("Added", 12) + "Sources")
+                Output.line(String(repeating: "-", count: 110))
+                for r in records {
+                    let s = r.snapshot
+                    Output.line(pad(r.id.shortHex, 10) + pad(String(s.time.prefix(19)).replacingOccurrences(of: "T", with: " "), 21)
+                                + pad(s.host, 16) + pad(s.tags.joined(separator: ","), 14) + pad(String(s.stats.documents), 9)
+                                + pad(Output.bytes(s.stats.bytes), 12) + pad(Output.bytes(s.stats.addedBytes), 12)
+                                + s.sources.joined(separator: " "))
+                }
+                Output.line(String(repeating: "-", count: 110))
+                Output.line("\(records.count) snapshots")
+                return Exit.ok
+            }
+        }
+
+        private func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+        }
+    }
+}
+
+/// One snapshot in `snapshots --json`.
+struct SnapshotSummary: Encodable {
+    let id: String
+    let shortID: String
+    let time: String
+    let host: String
+    let username: String
+    let tags: [String]
+    let sources: [String]
+    let tree: String
+    let program: String
+    let stats: Snapshot.Statistics
+
+    init(_ record: SnapshotRecord) {
+        id = record.id.hex
+        shortID = record.id.shortHex
+        time = record.snapshot.time
+        host = record.snapshot.host
+        username = record.snapshot.username
+        tags = record.snapshot.tags
+        sources = record.snapshot.sources
+        tree = record.snapshot.tree
+        program = record.snapshot.program
+        stats = record.snapshot.stats
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, shortID = "short_id", time, host, username, tags, sources, tree, program, stats
+    }
+}

@@ -1,0 +1,4 @@
+/// The version of Amber.
+public enum AmberVersion {
+    public static let string = "0.1.0"
+}

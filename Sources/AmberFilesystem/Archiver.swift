@@ -1,0 +1,237 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AmberChunking
+import AmberCore
+import AmberCrypto
+import AmberRepository
+import AmberSnapshot
+import Foundation
+
+/// What a backup records besides the files.
+public struct BackupOptions: Sendable {
+    public var tags: [String] = []
+    public var host: String
+    public var time: Date
+    /// Where the files cache lives (nil: no cache).
+    public var cacheDirectory: String?
+
+    public init(tags: [String] = [], host: String, time: Date, cacheDirectory: String?) {
+        self.tags = tags
+        self.host = host
+        self.time = time
+        self.cacheDirectory = cacheDirectory
+    }
+}
+
+/// The outcome of a backup.
+public struct BackupResult: Sendable {
+    public let id: BlobID
+    public let snapshot: Snapshot
+    /// Files that could not be read and were skipped (the backup is partial: exit 3).
+    public let warnings: [String]
+}
+
+/// Backs up directory trees: a file is a document whose content is CDC-chunked into data
+/// blobs; each directory becomes a tree blob, so an unchanged subtree has the same id in the
+/// next snapshot and costs nothing.
+///
+/// Reading, chunking and hashing run on the calling thread; the ``BlobWriter`` compresses and
+/// encrypts on the other cores.
+public final class Archiver {
+    private let repository: Repository
+    private let options: BackupOptions
+    private let progress: ProgressCounter?
+    private let chunker: FastCDC
+    private let hasher: HMACSHA256
+    private var writer: BlobWriter!
+    private var cache: FilesCache!
+    private var warnings: [String] = []
+    private var stats = Snapshot.Statistics()
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    public init(repository: Repository, options: BackupOptions, progress: ProgressCounter? = nil) {
+        self.repository = repository
+        self.options = options
+        self.progress = progress
+        chunker = repository.makeChunker()
+        hasher = repository.makeIDHasher()
+        buffer = .allocate(byteCount: 2 * repository.config.chunkerParameters.maximum, alignment: 64)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Backs up `sources` and saves a snapshot. Throws before writing a snapshot if a source is
+    /// missing; unreadable files inside are skipped and reported in ``BackupResult/warnings``.
+    public func run(sources: [String]) throws -> BackupResult {
+        guard !sources.isEmpty else { throw FilesystemError(path: "", message: "no source to back up") }
+        var roots = [(path: PathBytes, name: [UInt8], status: FileStatus)]()
+        for source in sources {
+            let path = PathBytes(source)
+            let status: FileStatus
+            switch FileStatus.lstat(path) {
+            case .success(let s): status = s
+            case .failure(let e): throw FilesystemError(path: source, message: "cannot back up: \(e.message)")
+            }
+            var name = path.lastComponent
+            if name.isEmpty || name == [46] || name == [46, 46] || name == [47] {
+                let resolved = path.withCString { realpath($0, nil) }
+                if let resolved {
+                    name = PathBytes(String(cString: resolved)).lastComponent
+                    free(resolved)
+                }
+                if name == [47] || name.isEmpty { name = Array("root".utf8) }
+            }
+            if roots.contains(where: { $0.name == name }) {
+                throw FilesystemError(path: source, message: "two sources are named \"\(String(decoding: name, as: UTF8.self))\"; back them up separately")
+            }
+            roots.append((path, name, status))
+        }
+
+        try repository.loadIndex()
+        let lock = try RepositoryLock.acquire(repository, exclusive: false)
+        defer { lock.release() }
+        writer = BlobWriter(repository: repository)
+        let start = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+        cache = FilesCache(repository: repository, directory: options.cacheDirectory, backupStart: start)
+
+        var nodes = [Node]()
+        for root in roots {
+            if let node = try archive(root.path, name: root.name, status: root.status) { nodes.append(node) }
+        }
+        let rootID = try saveTree(Tree(nodes: nodes))
+        let written = try writer.finish()
+        stats.addedBytes = written.storedBytes
+        stats.blobsAdded = UInt64(written.blobs)
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ""
+        let snapshot = Snapshot(time: RFC3339.format(options.time), host: options.host, username: user, tags: options.tags,
+                                sources: sources, tree: rootID, parent: nil, program: "amber \(AmberVersion.string)", stats: stats)
+        let id = try repository.saveSnapshot(snapshot)
+        cache.save()
+        return BackupResult(id: id, snapshot: snapshot, warnings: warnings)
+    }
+
+    private func saveTree(_ tree: Tree) throws -> BlobID {
+        let bytes = tree.encoded()
+        let id = hasher.id(bytes)
+        try writer.add(.tree, id: id, plaintext: bytes)
+        return id
+    }
+
+    private func warn(_ path: PathBytes, _ message: String) {
+        warnings.append("\(path.string): \(message)")
+    }
+
+    /// The node for one path, or nil when it was skipped.
+    private func archive(_ path: PathBytes, name: [UInt8], status: FileStatus) throws -> Node? {
+        var node = status.node(named: name)
+        switch node.kind {
+        case .file:
+            guard let content = try readFile(path, status) else { return nil }
+            node.content = content.ids
+            node.size = content.size
+            stats.documents += 1
+            stats.bytes += content.size
+        case .directory:
+            guard let subtree = try archiveDirectory(path) else { return nil }
+            node.subtree = subtree
+            stats.directories += 1
+        case .symlink:
+            var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = path.withCString { p in target.withUnsafeMutableBufferPointer { readlink(p, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) } }
+            guard n >= 0 else {
+                warn(path, "cannot read link: \(errnoText())")
+                return nil
+            }
+            node.linkTarget = Array(target[0..<n])
+        case .fifo, .characterDevice, .blockDevice, .socket:
+            break
+        }
+        progress?.add(items: 1)
+        return node
+    }
+
+    private func archiveDirectory(_ path: PathBytes) throws -> BlobID? {
+        guard let names = listDirectory(path) else { return nil }
+        var nodes = [Node]()
+        nodes.reserveCapacity(names.count)
+        for name in names {
+            let child = path.appending(name)
+            switch FileStatus.lstat(child) {
+            case .success(let st):
+                if let node = try archive(child, name: name, status: st) { nodes.append(node) }
+            case .failure(let e):
+                warn(child, e.message)
+            }
+        }
+        return try saveTree(Tree(nodes: nodes))
+    }
+
+    private func listDirectory(_ path: PathBytes) -> [[UInt8]]? {
+        guard let dir = path.withCString({ opendir($0) }) else {
+            warn(path, "cannot list directory: \(errnoText())")
+            return nil
+        }
+        defer { closedir(dir) }
+        var names = [[UInt8]]()
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
+                let end = raw.firstIndex(of: 0) ?? raw.count
+                return Array(raw[0..<end])
+            }
+            if name == [46] || name == [46, 46] { continue }
+            names.append(name)
+        }
+        return names
+    }
+
+    /// Reads, chunks and stores a file; nil (with a warning) if it cannot be read.
+    private func readFile(_ path: PathBytes, _ status: FileStatus) throws -> (ids: [BlobID], size: UInt64)? {
+        if let cached = cache.lookup(path, status), cached.allSatisfy(writer.has) {
+            progress?.add(bytes: status.size)
+            return (cached, status.size)
+        }
+        let fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | 0o1000000 /* O_NOATIME */) }
+        let opened = fd >= 0 ? fd : path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        guard opened >= 0 else {
+            warn(path, "cannot read: \(errnoText())")
+            return nil
+        }
+        defer { close(opened) }
+        var ids = [BlobID]()
+        var total: UInt64 = 0
+        var start = 0, filled = 0, eof = false
+        let maximum = repository.config.chunkerParameters.maximum
+        while true {
+            if !eof && filled - start < maximum {
+                if start > 0 {
+                    if filled > start { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled - start) }
+                    filled -= start
+                    start = 0
+                }
+                while filled < buffer.count {
+                    let n = read(opened, buffer.baseAddress! + filled, buffer.count - filled)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        warn(path, "read failed: \(errnoText())")
+                        return nil
+                    }
+                    if n == 0 { eof = true; break }
+                    filled += n
+                }
+            }
+            if filled == start { break }
+            let window = UnsafeRawBufferPointer(rebasing: buffer[start..<filled])
+            let length = chunker.cutPoint(in: window)
+            let chunk = UnsafeRawBufferPointer(rebasing: window[0..<length])
+            let id = hasher.id(chunk)
+            if !writer.has(id) { try writer.add(.data, id: id, plaintext: Array(chunk)) }
+            ids.append(id)
+            total += UInt64(length)
+            progress?.add(bytes: UInt64(length))
+            start += length
+        }
+        cache.record(path, status, content: ids)
+        return (ids, total)
+    }
+}

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// File paths as raw bytes: names on Linux are bytes, not necessarily UTF-8, and a backup
+/// must restore them exactly.
+public struct PathBytes: Sendable, Hashable {
+    public var bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ string: String) { bytes = Array(string.utf8) }
+
+    /// `self/name`.
+    public func appending(_ name: [UInt8]) -> PathBytes {
+        var b = bytes
+        if b.last != UInt8(ascii: "/") { b.append(UInt8(ascii: "/")) }
+        b.append(contentsOf: name)
+        return PathBytes(b)
+    }
+
+    /// The last component, ignoring trailing slashes (`/` itself has none).
+    public var lastComponent: [UInt8] {
+        var b = bytes
+        while b.count > 1, b.last == UInt8(ascii: "/") { b.removeLast() }
+        if let slash = b.lastIndex(of: UInt8(ascii: "/")) { return Array(b[(slash + 1)...]) }
+        return b
+    }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Calls `body` with a NUL-terminated C string of the path.
+    public func withCString<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
+        var c = bytes
+        c.append(0)
+        return try c.withUnsafeBufferPointer { buffer in
+            try buffer.withMemoryRebound(to: CChar.self) { try body($0.baseAddress!) }
+        }
+    }
+}
+
+/// The text of `errno` (`strerror`).
+func errnoText(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+}

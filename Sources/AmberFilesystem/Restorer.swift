@@ -1,0 +1,195 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AmberCore
+import AmberRepository
+import AmberSnapshot
+import Dispatch
+import Synchronization
+
+/// The outcome of a restore.
+public struct RestoreResult: Sendable {
+    public var files: UInt64 = 0
+    public var directories: UInt64 = 0
+    public var bytes: UInt64 = 0
+    /// Paths that could not be restored (the restore is partial: exit 3).
+    public var warnings: [String] = []
+}
+
+/// Restores a snapshot's trees into a directory, bit-exactly: contents, modes, modification
+/// times, symlinks, FIFOs and (as root) owners and devices.
+///
+/// Directories are created first; file contents are written by worker threads; directory
+/// modes and times are set last, deepest first, so writing into them does not change them.
+public final class Restorer: Sendable {
+    private let repository: Repository
+    private let filter: IncludeFilter
+    private let progress: ProgressCounter?
+    private let result = Mutex(RestoreResult())
+    private let isRoot = geteuid() == 0
+
+    public init(repository: Repository, include: IncludeFilter = IncludeFilter([]), progress: ProgressCounter? = nil) {
+        self.repository = repository
+        self.filter = include
+        self.progress = progress
+    }
+
+    /// Restores the tree `root` into `target` (created if missing).
+    public func restore(_ root: BlobID, to target: String) throws -> RestoreResult {
+        makeDirectories(PathBytes(target), mode: 0o755)
+        let targetStatus = FileStatus.lstat(PathBytes(target))
+        guard case .success(let st) = targetStatus, st.kind == .directory else {
+            throw FilesystemError(path: target, message: "the restore target is not a directory")
+        }
+        let queue = DispatchQueue(label: "amber.restore", attributes: .concurrent)
+        let group = DispatchGroup()
+        let slots = DispatchSemaphore(value: System.coreCount * 2)
+        var directories = [(PathBytes, Node)]()
+        try walk(root, into: PathBytes(target), relative: "", queue: queue, group: group, slots: slots, directories: &directories)
+        group.wait()
+        for (path, node) in directories.reversed() { applyMetadata(path, node) }
+        return result.withLock { $0 }
+    }
+
+    private func warn(_ path: PathBytes, _ message: String) {
+        result.withLock { $0.warnings.append("\(path.string): \(message)") }
+    }
+
+    /// Creates what a tree holds under `directory`. Returns whether anything was included.
+    @discardableResult
+    private func walk(_ tree: BlobID, into directory: PathBytes, relative: String, queue: DispatchQueue, group: DispatchGroup,
+                      slots: DispatchSemaphore, directories: inout [(PathBytes, Node)]) throws -> Bool {
+        let nodes = try repository.loadTree(tree).nodes
+        var any = false
+        for node in nodes {
+            let path = directory.appending(node.name)
+            let rel = relative + "/" + node.displayName
+            if node.kind == .directory {
+                let included = filter.includes(rel)
+                if !included && !mightInclude(below: rel) { continue }
+                guard createDirectory(path) else { continue }
+                directories.append((path, node))
+                let inner = try node.subtree.map {
+                    try walk($0, into: path, relative: rel, queue: queue, group: group, slots: slots, directories: &directories)
+                } ?? false
+                if !included && !inner {
+                    directories.removeLast()
+                    _ = path.withCString { rmdir($0) }
+                    continue
+                }
+                result.withLock { $0.directories += 1 }
+                any = true
+                continue
+            }
+            guard filter.includes(rel) else { continue }
+            any = true
+            if node.kind == .file {
+                slots.wait()
+                queue.async(group: group) { [self] in
+                    defer { slots.signal() }
+                    restoreFile(path, node)
+                }
+            } else {
+                restoreSpecial(path, node)
+            }
+        }
+        return any
+    }
+
+    /// Whether a pattern could match something below `relative` (patterns without `/` always can).
+    private func mightInclude(below relative: String) -> Bool {
+        filter.patterns.contains { p in
+            guard p.contains("/") else { return true }
+            let anchored = p.hasPrefix("/") ? p : "/" + p
+            let depth = relative.split(separator: "/").count
+            let patternPrefix = anchored.split(separator: "/").prefix(depth).joined(separator: "/")
+            return fnmatch("/" + patternPrefix, relative, 0) == 0
+        }
+    }
+
+    private func createDirectory(_ path: PathBytes) -> Bool {
+        if path.withCString({ mkdir($0, 0o700) }) == 0 { return true }
+        if errno == EEXIST, case .success(let st) = FileStatus.lstat(path), st.kind == .directory {
+            _ = path.withCString { chmod($0, 0o700) }
+            return true
+        }
+        warn(path, "cannot create directory: \(errnoText())")
+        return false
+    }
+
+    private func restoreFile(_ path: PathBytes, _ node: Node) {
+        _ = path.withCString { unlink($0) }
+        let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+        guard fd >= 0 else {
+            warn(path, "cannot create file: \(errnoText())")
+            return
+        }
+        defer { close(fd) }
+        var written: UInt64 = 0
+        for id in node.content {
+            let bytes: [UInt8]
+            do {
+                bytes = try repository.loadBlob(id, type: .data)
+            } catch {
+                warn(path, "\(error)")
+                return
+            }
+            guard writeAll(fd, bytes) else {
+                warn(path, "write failed: \(errnoText())")
+                return
+            }
+            written += UInt64(bytes.count)
+            progress?.add(bytes: UInt64(bytes.count))
+        }
+        if isRoot { _ = fchown(fd, node.uid, node.gid) }
+        if fchmod(fd, mode_t(node.mode)) != 0 { warn(path, "cannot set mode: \(errnoText())") }
+        var times = [timespec(tv_sec: time_t(node.mtimeSeconds), tv_nsec: Int(node.mtimeNanoseconds)),
+                     timespec(tv_sec: time_t(node.mtimeSeconds), tv_nsec: Int(node.mtimeNanoseconds))]
+        if futimens(fd, &times) != 0 { warn(path, "cannot set times: \(errnoText())") }
+        progress?.add(items: 1)
+        result.withLock { $0.files += 1; $0.bytes += written }
+    }
+
+    private func restoreSpecial(_ path: PathBytes, _ node: Node) {
+        _ = path.withCString { unlink($0) }
+        let rc: Int32
+        switch node.kind {
+        case .symlink:
+            var target = node.linkTarget
+            target.append(0)
+            rc = target.withUnsafeBufferPointer { t in
+                path.withCString { symlink(UnsafeRawPointer(t.baseAddress!).assumingMemoryBound(to: CChar.self), $0) }
+            }
+        case .fifo:
+            rc = path.withCString { mkfifo($0, mode_t(node.mode)) }
+        case .characterDevice, .blockDevice:
+            guard isRoot else {
+                warn(path, "device files are restored only as root")
+                return
+            }
+            let type = node.kind == .characterDevice ? S_IFCHR : S_IFBLK
+            rc = path.withCString { mknod($0, mode_t(node.mode) | type, dev_t(node.device)) }
+        case .socket:
+            return  // Sockets are recorded but cannot be restored.
+        default:
+            return
+        }
+        guard rc == 0 else {
+            warn(path, "cannot create: \(errnoText())")
+            return
+        }
+        applyMetadata(path, node)
+        progress?.add(items: 1)
+    }
+
+    /// Owner (as root), mode (not for symlinks) and times, without following symlinks.
+    private func applyMetadata(_ path: PathBytes, _ node: Node) {
+        path.withCString { p in
+            if isRoot { _ = lchown(p, node.uid, node.gid) }
+            if node.kind != .symlink, chmod(p, mode_t(node.mode)) != 0 { warn(path, "cannot set mode: \(errnoText())") }
+            var times = [timespec(tv_sec: time_t(node.mtimeSeconds), tv_nsec: Int(node.mtimeNanoseconds)),
+                         timespec(tv_sec: time_t(node.mtimeSeconds), tv_nsec: Int(node.mtimeNanoseconds))]
+            if utimensat(AT_FDCWD, p, &times, AT_SYMLINK_NOFOLLOW) != 0 { warn(path, "cannot set times: \(errnoText())") }
+        }
+    }
+}

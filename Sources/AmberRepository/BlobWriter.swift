@@ -1,0 +1,150 @@
+import AmberCore
+import AmberCrypto
+import AmberStorage
+import Dispatch
+import Synchronization
+
+/// What a ``BlobWriter`` added to the repository.
+public struct WriteStatistics: Sendable, Equatable {
+    /// Blobs stored (not already in the repository).
+    public var blobs = 0
+    /// Their plaintext bytes.
+    public var rawBytes: UInt64 = 0
+    /// Bytes of repository files written: packs and index files.
+    public var storedBytes: UInt64 = 0
+    public var packs = 0
+    public var indexFiles = 0
+
+    public init() {}
+}
+
+/// Stores blobs: deduplicates them against the index, seals them on worker threads, groups
+/// them into packs (tree blobs and data blobs in separate packs), and writes an index file
+/// for the packs it wrote.
+///
+/// Write order (`docs/format.md` §Write order): a pack is saved before any index file names it,
+/// and ``finish()`` returns only after the index files are saved, so a snapshot saved after it
+/// references only indexed blobs.
+public final class BlobWriter: Sendable {
+    private struct OpenPack {
+        var body: [UInt8] = []
+        var entries: [PackEntry] = []
+    }
+
+    private struct State {
+        var pending: Set<BlobID> = []
+        var open: [BlobType: OpenPack] = [:]
+        var unindexed: [(pack: BlobID, entries: [PackEntry])] = []
+        var stats = WriteStatistics()
+        var failure: RepositoryError?
+    }
+
+    private let repository: Repository
+    private let state = Mutex(State())
+    private let slots: DispatchSemaphore
+    private let group = DispatchGroup()
+    private let queue = DispatchQueue(label: "amber.blobwriter", attributes: .concurrent)
+    /// Index files are written after this many packs, so an interrupted backup keeps most of its work.
+    private let packsPerIndexFile = 64
+
+    /// - Parameter workers: threads sealing blobs at once (default: the number of cores).
+    public init(repository: Repository, workers: Int = System.coreCount) {
+        self.repository = repository
+        slots = DispatchSemaphore(value: max(1, workers))
+    }
+
+    /// Stores a blob unless the repository or this writer already has it.
+    /// Returns whether it was new. Throws the first failure of any worker.
+    @discardableResult
+    public func add(_ type: BlobType, id: BlobID, plaintext: [UInt8]) throws(RepositoryError) -> Bool {
+        let isNew: Bool = try state.withLock { s throws(RepositoryError) in
+            if let failure = s.failure { throw failure }
+            if repository.index.contains(id) || s.pending.contains(id) { return false }
+            s.pending.insert(id)
+            return true
+        }
+        guard isNew else { return false }
+        slots.wait()
+        queue.async(group: group) { [self] in
+            defer { slots.signal() }
+            do throws(RepositoryError) {
+                try seal(type, id: id, plaintext: plaintext)
+            } catch {
+                state.withLock { if $0.failure == nil { $0.failure = error } }
+            }
+        }
+        return true
+    }
+
+    /// Whether the repository or this writer has a blob.
+    public func has(_ id: BlobID) -> Bool {
+        state.withLock { s in repository.index.contains(id) || s.pending.contains(id) }
+    }
+
+    /// Waits for the workers, saves the open packs and the index file. Returns what was added.
+    public func finish() throws(RepositoryError) -> WriteStatistics {
+        group.wait()
+        if let failure = state.withLock({ $0.failure }) { throw failure }
+        for type in BlobType.allCases {
+            let pack = state.withLock { s -> OpenPack? in
+                defer { s.open[type] = nil }
+                return s.open[type]
+            }
+            if let pack, !pack.entries.isEmpty { try savePack(pack) }
+        }
+        try saveIndex()
+        return state.withLock { $0.stats }
+    }
+
+    private func seal(_ type: BlobType, id: BlobID, plaintext: [UInt8]) throws(RepositoryError) {
+        let envelope = try repository.withSealer { sealer throws(RepositoryError) in
+            try sealer.seal(plaintext, key: sealer.blobKey(type, id), aad: Repository.blobAAD(type, id))
+        }
+        let full: OpenPack? = state.withLock { s in
+            var pack = s.open[type] ?? OpenPack()
+            if pack.body.isEmpty { pack.body.reserveCapacity(Int(repository.config.packSize) + (1 << 20)) }
+            pack.entries.append(PackEntry(type: type, id: id, offset: UInt32(pack.body.count),
+                                          length: UInt32(envelope.count), rawLength: UInt32(plaintext.count)))
+            pack.body.append(contentsOf: envelope)
+            s.stats.blobs += 1
+            s.stats.rawBytes += UInt64(plaintext.count)
+            if pack.body.count >= Int(repository.config.packSize) {
+                s.open[type] = nil
+                return pack
+            }
+            s.open[type] = pack
+            return nil
+        }
+        if let full { try savePack(full) }
+    }
+
+    private func savePack(_ pack: OpenPack) throws(RepositoryError) {
+        var body = pack.body
+        try repository.withSealer { sealer throws(RepositoryError) in try Pack.finish(&body, entries: pack.entries, sealer: sealer) }
+        let packID = BlobID(bytes: SHA256.hash(body))!
+        try storage { () throws(BackendError) in try repository.backend.save(FileHandle(.data, packID.hex), body) }
+        let writeIndex: Bool = state.withLock { s in
+            repository.index.add(IndexFile(packs: [(packID, pack.entries)]), name: nil)
+            for e in pack.entries { s.pending.remove(e.id) }
+            s.unindexed.append((packID, pack.entries))
+            s.stats.packs += 1
+            s.stats.storedBytes += UInt64(body.count)
+            return s.unindexed.count >= packsPerIndexFile
+        }
+        if writeIndex { try saveIndex() }
+    }
+
+    private func saveIndex() throws(RepositoryError) {
+        let packs = state.withLock { s in
+            defer { s.unindexed = [] }
+            return s.unindexed
+        }
+        guard !packs.isEmpty else { return }
+        let (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded())
+        repository.index.add(IndexFile(), name: name)
+        state.withLock { s in
+            s.stats.indexFiles += 1
+            s.stats.storedBytes += UInt64(size)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import AmberCore
+import AmberCrypto
+
+/// The repository's secrets: a random 32-byte master secret, and the subkeys HKDF-SHA256
+/// derives from it with distinct labels (`docs/format.md` §Keys).
+public struct MasterKeys: Sendable {
+    /// The random master secret, wrapped in every key file.
+    public let master: [UInt8]
+    /// Keys blob ids: `id = HMAC-SHA256(idKey, plaintext)`.
+    public let idKey: [UInt8]
+    /// Derives per-object encryption keys.
+    public let encryptionKey: [UInt8]
+    /// Derives the chunker's gear table.
+    public let gearKey: [UInt8]
+
+    public init(master: [UInt8]) {
+        self.master = master
+        idKey = Self.subkey(master, "amber v1 id")
+        encryptionKey = Self.subkey(master, "amber v1 encryption")
+        gearKey = Self.subkey(master, "amber v1 gear")
+    }
+
+    /// A fresh random master secret.
+    public static func generate() -> MasterKeys { MasterKeys(master: SecureRandom.bytes(32)) }
+
+    /// The 256 gear values: `G[i]` = the first 8 bytes, little-endian, of `HMAC-SHA256(gearKey, "gear" ‖ i)`.
+    public func gearValues() -> [UInt64] {
+        let mac = HMACSHA256(key: gearKey)
+        return (0..<256).map { i -> UInt64 in
+            let digest = mac.mac(Array("gear".utf8) + [UInt8(i)])
+            var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(digest[k]) << (8 * UInt64(k)) }
+            return v
+        }
+    }
+
+    private static func subkey(_ master: [UInt8], _ label: String) -> [UInt8] {
+        HKDF.sha256(key: master, salt: [], info: Array(label.utf8), count: 32)
+    }
+}

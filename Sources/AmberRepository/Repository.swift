@@ -1,0 +1,170 @@
+import AmberChunking
+import AmberCore
+import AmberCrypto
+import AmberStorage
+import Synchronization
+
+/// An open repository: its backend, config, keys and index.
+///
+/// Vocabulary (see `docs/format.md`): a *blob* is a chunk of content or a tree, identified by
+/// its keyed id; blobs are sealed one by one and grouped into *packs*; *index files* say which
+/// pack holds which blob; *snapshots* name a root tree. Thread-safe: per-thread OpenSSL and zstd
+/// contexts come from a pool.
+public final class Repository: Sendable {
+    public let backend: any Backend
+    public let config: RepositoryConfig
+    public let keys: MasterKeys
+    /// The union of every index file loaded so far.
+    public let index = MasterIndex()
+    private let pool: Mutex<[Sealer]>
+
+    init(backend: any Backend, config: RepositoryConfig, keys: MasterKeys) {
+        self.backend = backend
+        self.config = config
+        self.keys = keys
+        pool = Mutex([])
+    }
+
+    // MARK: Creating and opening
+
+    /// Creates a repository: key file first, then the config, whose presence marks a repository.
+    public static func initialize(backend: any Backend, password: [UInt8], scrypt: ScryptParameters,
+                                  config: RepositoryConfig = .makeDefault()) throws(RepositoryError) -> Repository {
+        if try storage({ () throws(BackendError) in try backend.exists(.config) }) {
+            throw RepositoryError(.invalidArgument, "a repository already exists at \(backend.location)")
+        }
+        try storage { () throws(BackendError) in try backend.create() }
+        let keys = MasterKeys.generate()
+        let repository = Repository(backend: backend, config: config, keys: keys)
+        try repository.addKey(password: password, scrypt: scrypt)
+        let sealed = try repository.withSealer { sealer throws(RepositoryError) in
+            try sealer.sealFile(.config, payload: config.encoded())
+        }
+        try storage { () throws(BackendError) in try backend.save(.config, sealed) }
+        return repository
+    }
+
+    /// Opens a repository with a password: tries every key file, then reads the config.
+    public static func open(backend: any Backend, password: [UInt8]) throws(RepositoryError) -> Repository {
+        let configBytes: [UInt8]
+        do {
+            configBytes = try backend.load(.config)
+        } catch where error.code == .notFound {
+            throw RepositoryError(.noRepository, "there is no repository at \(backend.location)")
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+        let keyNames = try storage { () throws(BackendError) in try backend.list(.keys) }
+        var keys: MasterKeys?
+        for (name, _) in keyNames.sorted(by: { $0.name < $1.name }) {
+            let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
+            let file = try KeyFile(decoding: bytes, what: "key file \(name.prefix(8))")
+            if let found = try file.unwrap(password: password, what: "key file \(name.prefix(8))") {
+                keys = found
+                break
+            }
+        }
+        guard let keys else {
+            if keyNames.isEmpty { throw RepositoryError(.damaged, "the repository at \(backend.location) has no key files") }
+            throw RepositoryError(.wrongPassword, "wrong password: no key in the repository at \(backend.location) opens with it")
+        }
+        let plainConfig = try Sealer(keys: keys, compressionLevel: 0).openFile(.config, configBytes, what: "config")
+        let config = try RepositoryConfig(decoding: plainConfig)
+        return Repository(backend: backend, config: config, keys: keys)
+    }
+
+    /// Wraps the master key under another password and saves it as a new key file; returns its name.
+    @discardableResult
+    public func addKey(password: [UInt8], scrypt: ScryptParameters) throws(RepositoryError) -> String {
+        let bytes = try KeyFile.wrap(keys, password: password, parameters: scrypt).encoded()
+        let name = Hex.encode(SHA256.hash(bytes))
+        try storage { () throws(BackendError) in try backend.save(FileHandle(.keys, name), bytes) }
+        return name
+    }
+
+    // MARK: Contexts
+
+    /// Runs `body` with a sealer from the pool (created on demand, returned afterwards).
+    public func withSealer<T, E: Error>(_ body: (Sealer) throws(E) -> T) throws(E) -> T {
+        let sealer = pool.withLock { $0.popLast() } ?? Sealer(keys: keys, compressionLevel: Int32(config.compressionLevel))
+        defer { pool.withLock { $0.append(sealer) } }
+        return try body(sealer)
+    }
+
+    /// A chunker with this repository's parameters and secret gear table.
+    public func makeChunker() -> FastCDC {
+        FastCDC(parameters: config.chunkerParameters, gear: GearTable(keys.gearValues())!)
+    }
+
+    /// A hasher computing blob ids (`HMAC-SHA256(idKey, ·)`). One per thread.
+    public func makeIDHasher() -> HMACSHA256 { HMACSHA256(key: keys.idKey) }
+
+    // MARK: Files
+
+    /// Seals `payload` as a repository file of `type` and saves it under the SHA-256 of its bytes.
+    /// Returns the file's name.
+    public func saveFile(_ type: RepositoryFileType, kind: FileKind, payload: [UInt8]) throws(RepositoryError) -> (name: String, size: Int) {
+        let sealed = try withSealer { sealer throws(RepositoryError) in try sealer.sealFile(type, payload: payload) }
+        let name = Hex.encode(SHA256.hash(sealed))
+        try storage { () throws(BackendError) in try backend.save(FileHandle(kind, name), sealed) }
+        return (name, sealed.count)
+    }
+
+    /// Loads and opens a repository file, checking its name against the SHA-256 of its bytes.
+    public func loadFile(_ type: RepositoryFileType, _ handle: FileHandle) throws(RepositoryError) -> [UInt8] {
+        let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
+        let what = "\(handle.kind.rawValue) file \(handle.name.prefix(8))"
+        guard Hex.encode(SHA256.hash(bytes)) == handle.name else {
+            throw RepositoryError.damaged(what, "its contents do not match its name")
+        }
+        return try withSealer { sealer throws(RepositoryError) in try sealer.openFile(type, bytes, what: what) }
+    }
+
+    /// Loads every index file not loaded yet into ``index``. Returns the number of files read.
+    @discardableResult
+    public func loadIndex() throws(RepositoryError) -> Int {
+        let names = try storage { () throws(BackendError) in try backend.list(.index) }
+        var loaded = 0
+        for (name, _) in names where !index.hasLoaded(name) {
+            let payload = try loadFile(.index, FileHandle(.index, name))
+            index.add(try IndexFile(decoding: payload, what: "index file \(name.prefix(8))"), name: name)
+            loaded += 1
+        }
+        return loaded
+    }
+
+    // MARK: Blobs
+
+    /// Loads, decrypts, decompresses and verifies one blob.
+    public func loadBlob(_ id: BlobID, type: BlobType? = nil) throws(RepositoryError) -> [UInt8] {
+        guard let location = index.lookup(id) else {
+            throw RepositoryError(.missingBlob, "blob \(id.shortHex) is in no index")
+        }
+        if let type, location.entry.type != type {
+            throw RepositoryError.damaged("blob \(id.shortHex)", "it is a \(location.entry.type) blob, expected \(type)")
+        }
+        let envelope = try storage { () throws(BackendError) in
+            try backend.load(FileHandle(.data, location.pack.hex), offset: Int(location.entry.offset), length: Int(location.entry.length))
+        }
+        return try openBlob(envelope[...], entry: location.entry, pack: location.pack)
+    }
+
+    /// Opens a blob envelope read from a pack and checks its id.
+    public func openBlob(_ envelope: ArraySlice<UInt8>, entry: PackEntry, pack: BlobID) throws(RepositoryError) -> [UInt8] {
+        let what = "blob \(entry.id.shortHex) in pack \(pack.shortHex)"
+        return try withSealer { sealer throws(RepositoryError) in
+            let plain = try sealer.open(envelope, key: sealer.blobKey(entry.type, entry.id), aad: Self.blobAAD(entry.type, entry.id),
+                                        what: what, expectedCount: Int(entry.rawLength))
+            guard sealer.blobID(of: plain) == entry.id else {
+                throw RepositoryError.damaged(what, "its content does not match its id")
+            }
+            return plain
+        }
+    }
+
+    static func blobAAD(_ type: BlobType, _ id: BlobID) -> [UInt8] {
+        var aad = [type.rawValue]
+        id.append(to: &aad)
+        return aad
+    }
+}

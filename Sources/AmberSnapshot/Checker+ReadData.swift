@@ -1,0 +1,91 @@
+import AmberCore
+import AmberCrypto
+import AmberRepository
+import AmberStorage
+import Dispatch
+import Synchronization
+
+extension Checker {
+    func select(_ packs: [(id: BlobID, size: Int)], _ selection: ReadDataSelection) -> [(id: BlobID, size: Int)] {
+        switch selection {
+        case .none:
+            return []
+        case .all:
+            return packs
+        case .subset(let n, let total):
+            return packs.filter { pack in
+                let b = pack.id.bytes
+                let number = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
+                return Int(number % UInt32(total)) == n - 1
+            }
+        case .percent(let p):
+            let count = Int((Double(packs.count) * p / 100).rounded(.up))
+            return Array(packs.shuffled().prefix(count)).sorted { $0.id < $1.id }
+        }
+    }
+
+    /// Reads the packs in full on every core, verifying each blob.
+    func readData(_ packs: [(id: BlobID, size: Int)], progress: (@Sendable (Int, Int) -> Void)?) {
+        let done = Mutex(0)
+        let next = Mutex(0)
+        let workers = min(System.coreCount, packs.count)
+        let byPack = Dictionary(grouping: repository.index.allBlobs.values, by: \.pack)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i: Int = next.withLock { n in defer { n += 1 }; return n }
+                guard i < packs.count else { return }
+                readPack(packs[i].id, expected: (byPack[packs[i].id] ?? []).map(\.entry))
+                let count = done.withLock { d in d += 1; return d }
+                progress?(count, packs.count)
+            }
+        }
+    }
+
+    private func readPack(_ pack: BlobID, expected: [PackEntry]) {
+        let what = "pack \(pack.shortHex)"
+        let bytes: [UInt8]
+        do {
+            bytes = try repository.backend.load(FileHandle(.data, pack.hex))
+        } catch {
+            self.error("\(what): cannot be read: \(error)")
+            update { r in for e in expected { r.damagedBlobs.insert(e.id) } }
+            return
+        }
+        update { $0.packsRead += 1; $0.bytesRead += UInt64(bytes.count) }
+        if Hex.encode(SHA256.hash(bytes)) != pack.hex {
+            self.error("\(what): its contents do not match its name (the file is damaged)")
+        }
+        // Verify every blob the index places in this pack, reading it from the bytes just loaded.
+        var bad = 0
+        for entry in expected {
+            let end = Int(entry.offset) + Int(entry.length)
+            guard end <= bytes.count else {
+                self.error("\(what): blob \(entry.id.shortHex) lies beyond the end of the pack")
+                update { $0.damagedBlobs.insert(entry.id) }
+                bad += 1
+                continue
+            }
+            do {
+                _ = try repository.openBlob(bytes[Int(entry.offset)..<end], entry: entry, pack: pack)
+                update { $0.blobsRead += 1 }
+            } catch {
+                self.error("\(error.message)")
+                update { $0.damagedBlobs.insert(entry.id) }
+                bad += 1
+            }
+        }
+        // The header itself must still open and agree, so the index can be rebuilt from packs.
+        if bytes.count >= Pack.trailerCount {
+            do throws(RepositoryError) {
+                let (salt, length) = try Pack.parseTrailer(Array(bytes[(bytes.count - Pack.trailerCount)...]), what: what)
+                guard length + Pack.trailerCount <= bytes.count else { throw RepositoryError.damaged(what, "header length out of range") }
+                let start = bytes.count - Pack.trailerCount - length
+                _ = try repository.withSealer { sealer throws(RepositoryError) in
+                    try Pack.parseHeader(Array(bytes[start..<(bytes.count - Pack.trailerCount)]), salt: salt, blobArea: start, sealer: sealer, what: what)
+                }
+            } catch {
+                self.error("\(error.message)")
+            }
+        }
+    }
+}

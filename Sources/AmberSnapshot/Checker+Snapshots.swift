@@ -1,0 +1,102 @@
+import AmberCore
+import AmberRepository
+import AmberStorage
+
+extension Checker {
+    /// Opens every snapshot and walks the trees it reaches (each tree once).
+    func checkSnapshots() throws(RepositoryError) -> [(id: BlobID, root: BlobID)] {
+        let names = try RepositoryError.catching { () throws(BackendError) in try repository.backend.list(.snapshots) }
+        var roots = [(id: BlobID, root: BlobID)]()
+        var visited = Set<BlobID>()
+        for (name, _) in names.sorted(by: { $0.name < $1.name }) {
+            guard let id = BlobID(hex: name) else { continue }
+            let snapshot: Snapshot
+            do {
+                snapshot = try repository.loadSnapshot(id)
+            } catch {
+                self.error("snapshot \(id.shortHex): \(error.message)")
+                continue
+            }
+            guard let root = snapshot.treeID else {
+                self.error("snapshot \(id.shortHex): no valid root tree id")
+                continue
+            }
+            roots.append((id, root))
+            update { $0.snapshots += 1 }
+            walk(root, path: "", snapshot: id, visited: &visited)
+        }
+        return roots
+    }
+
+    private func walk(_ tree: BlobID, path: String, snapshot: BlobID, visited: inout Set<BlobID>) {
+        guard visited.insert(tree).inserted else { return }
+        let where_ = "snapshot \(snapshot.shortHex) \(path.isEmpty ? "/" : path)"
+        guard repository.index.contains(tree) else {
+            self.error("\(where_): tree \(tree.shortHex) is in no index")
+            update { $0.damagedBlobs.insert(tree) }
+            return
+        }
+        let nodes: [Node]
+        do {
+            nodes = try repository.loadTree(tree).nodes
+        } catch {
+            self.error("\(where_): \(error.message)")
+            update { $0.damagedBlobs.insert(tree) }
+            return
+        }
+        update { $0.trees += 1 }
+        for node in nodes {
+            let child = path + "/" + node.displayName
+            switch node.kind {
+            case .directory:
+                if let sub = node.subtree { walk(sub, path: child, snapshot: snapshot, visited: &visited) }
+            case .file:
+                for blob in node.content where !repository.index.contains(blob) {
+                    self.error("snapshot \(snapshot.shortHex) \(child): data blob \(blob.shortHex) is in no index")
+                    update { $0.damagedBlobs.insert(blob) }
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// The snapshot paths that use a damaged blob, each shared subtree examined once.
+    func findAffected(_ damaged: Set<BlobID>, snapshots: [(id: BlobID, root: BlobID)]) -> [AffectedPath] {
+        var memo = [BlobID: [String]]()
+        var result = [AffectedPath]()
+        for (id, root) in snapshots {
+            for path in damagedPaths(root, damaged, &memo) {
+                result.append(AffectedPath(snapshot: id, path: path.isEmpty ? "/" : path))
+            }
+        }
+        return result
+    }
+
+    /// Paths (relative, starting with "/") under a tree that use damaged blobs.
+    private func damagedPaths(_ tree: BlobID, _ damaged: Set<BlobID>, _ memo: inout [BlobID: [String]]) -> [String] {
+        if let known = memo[tree] { return known }
+        if damaged.contains(tree) {
+            memo[tree] = [""]
+            return [""]
+        }
+        var paths = [String]()
+        if let nodes = try? repository.loadTree(tree).nodes {
+            for node in nodes {
+                let child = "/" + node.displayName
+                switch node.kind {
+                case .directory:
+                    if let sub = node.subtree {
+                        paths += damagedPaths(sub, damaged, &memo).map { $0.isEmpty ? child + "/" : child + $0 }
+                    }
+                case .file:
+                    if node.content.contains(where: damaged.contains) { paths.append(child) }
+                default:
+                    break
+                }
+            }
+        }
+        memo[tree] = paths
+        return paths
+    }
+}

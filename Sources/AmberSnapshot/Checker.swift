@@ -1,0 +1,111 @@
+import AmberCore
+import AmberCrypto
+import AmberRepository
+import AmberStorage
+import Dispatch
+import Synchronization
+
+/// Verifies a repository (`amber check`).
+///
+/// Structure: every index file opens; every indexed pack exists and its header agrees with the
+/// index; every snapshot opens; every tree it reaches is indexed and parses; every blob a file
+/// needs is indexed. With read-data: the selected packs are read whole, their SHA-256 compared
+/// with their names, and every blob decrypted, decompressed and re-hashed. Damage is reported
+/// with the snapshots and paths it affects.
+public final class Checker: Sendable {
+    let repository: Repository
+    private let report = Mutex(CheckReport())
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// Runs the check. `progress` is called with (packs read, packs to read).
+    public func run(readData: ReadDataSelection, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(RepositoryError) -> CheckReport {
+        try loadIndexFiles()
+        let packs = try checkPacks()
+        let snapshots = try checkSnapshots()
+        let selected = select(packs, readData)
+        if !selected.isEmpty { self.readData(selected, progress: progress) }
+        let damaged = report.withLock { $0.damagedBlobs }
+        if !damaged.isEmpty {
+            let affected = findAffected(damaged, snapshots: snapshots)
+            report.withLock { $0.affected = affected }
+        }
+        return report.withLock { $0 }
+    }
+
+    func error(_ message: String) { report.withLock { $0.errors.append(message) } }
+
+    func update(_ body: (inout CheckReport) -> Void) { report.withLock { body(&$0) } }
+
+    // MARK: Index and packs
+
+    private func loadIndexFiles() throws(RepositoryError) {
+        let names = try RepositoryError.catching { () throws(BackendError) in try repository.backend.list(.index) }
+        for (name, _) in names.sorted(by: { $0.name < $1.name }) where !repository.index.hasLoaded(name) {
+            do {
+                let payload = try repository.loadFile(.index, FileHandle(.index, name))
+                repository.index.add(try IndexFile(decoding: payload, what: "index file \(name.prefix(8))"), name: name)
+            } catch {
+                self.error("index file \(name.prefix(8)): \(error.message)")
+            }
+        }
+    }
+
+    /// Checks that indexed packs exist and agree with their headers. Returns the packs present.
+    private func checkPacks() throws(RepositoryError) -> [(id: BlobID, size: Int)] {
+        let listed = try RepositoryError.catching { () throws(BackendError) in try repository.backend.list(.data) }
+        var present = [BlobID: Int]()
+        for (name, size) in listed {
+            guard let id = BlobID(hex: name) else {
+                report.withLock { $0.warnings.append("data/\(name): not a pack name") }
+                continue
+            }
+            present[id] = size
+        }
+        let indexed = repository.index.packs
+        let blobsByPack = Dictionary(grouping: repository.index.allBlobs.values, by: \.pack)
+        report.withLock { $0.packs = present.count }
+        for pack in indexed.keys.sorted() where present[pack] == nil {
+            let lost = blobsByPack[pack] ?? []
+            error("pack \(pack.shortHex) is missing: \(lost.count) blobs are lost")
+            report.withLock { r in for b in lost { r.damagedBlobs.insert(b.entry.id) } }
+        }
+        for (pack, size) in present.sorted(by: { $0.key < $1.key }) {
+            guard indexed[pack] != nil else {
+                report.withLock { $0.warnings.append("pack \(pack.shortHex) is in no index (left by an interrupted backup)") }
+                continue
+            }
+            let expected = (blobsByPack[pack] ?? []).map(\.entry)
+            do {
+                let header = try readHeader(pack, size: size)
+                let byID = Dictionary(header.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                for e in expected where byID[e.id] != e {
+                    self.error("pack \(pack.shortHex): the index lists blob \(e.id.shortHex) but the pack header does not agree")
+                    update { $0.damagedBlobs.insert(e.id) }
+                }
+            } catch {
+                self.error("pack \(pack.shortHex): \(error.message)")
+                report.withLock { r in for e in expected { r.damagedBlobs.insert(e.id) } }
+            }
+        }
+        return present.map { ($0.key, $0.value) }.sorted { $0.id < $1.id }
+    }
+
+    private func readHeader(_ pack: BlobID, size: Int) throws(RepositoryError) -> [PackEntry] {
+        let handle = FileHandle(.data, pack.hex)
+        guard size >= Pack.trailerCount else { throw RepositoryError.damaged("pack \(pack.shortHex)", "too short") }
+        let trailer = try RepositoryError.catching { () throws(BackendError) in
+            try repository.backend.load(handle, offset: size - Pack.trailerCount, length: Pack.trailerCount)
+        }
+        let (salt, headerLength) = try Pack.parseTrailer(trailer, what: "pack \(pack.shortHex)")
+        guard headerLength + Pack.trailerCount <= size else { throw RepositoryError.damaged("pack \(pack.shortHex)", "header length out of range") }
+        let header = try RepositoryError.catching { () throws(BackendError) in
+            try repository.backend.load(handle, offset: size - Pack.trailerCount - headerLength, length: headerLength)
+        }
+        return try repository.withSealer { sealer throws(RepositoryError) in
+            try Pack.parseHeader(header, salt: salt, blobArea: size - Pack.trailerCount - headerLength, sealer: sealer, what: "pack \(pack.shortHex)")
+        }
+    }
+}

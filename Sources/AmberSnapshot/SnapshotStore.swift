@@ -1,0 +1,65 @@
+import AmberCore
+import AmberRepository
+import AmberStorage
+import Foundation
+
+/// A snapshot with its id.
+public struct SnapshotRecord: Sendable {
+    public let id: BlobID
+    public let snapshot: Snapshot
+}
+
+extension Repository {
+    /// Saves a snapshot (after every blob it references is indexed). Returns its id.
+    public func saveSnapshot(_ snapshot: Snapshot) throws(RepositoryError) -> BlobID {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let payload = (try? encoder.encode(snapshot)).map { Array($0) } ?? []
+        let (name, _) = try saveFile(.snapshot, kind: .snapshots, payload: payload)
+        return BlobID(hex: name)!
+    }
+
+    /// Loads one snapshot by id.
+    public func loadSnapshot(_ id: BlobID) throws(RepositoryError) -> Snapshot {
+        let payload = try loadFile(.snapshot, FileHandle(.snapshots, id.hex))
+        do {
+            return try JSONDecoder().decode(Snapshot.self, from: Data(payload))
+        } catch {
+            throw RepositoryError(.damaged, "snapshot \(id.shortHex) is damaged: not a snapshot")
+        }
+    }
+
+    /// Every snapshot, oldest first.
+    public func listSnapshots() throws(RepositoryError) -> [SnapshotRecord] {
+        let names = try RepositoryError.catching { () throws(BackendError) in try backend.list(.snapshots) }
+        var records = [SnapshotRecord]()
+        for (name, _) in names {
+            guard let id = BlobID(hex: name) else { continue }
+            records.append(SnapshotRecord(id: id, snapshot: try loadSnapshot(id)))
+        }
+        return records.sorted { ($0.snapshot.date, $0.id) < ($1.snapshot.date, $1.id) }
+    }
+
+    /// Finds a snapshot by `latest`, a full id, or a unique prefix of one.
+    public func findSnapshot(_ reference: String) throws(RepositoryError) -> SnapshotRecord {
+        if reference == "latest" {
+            guard let last = try listSnapshots().last else {
+                throw RepositoryError(.invalidArgument, "the repository has no snapshots")
+            }
+            return last
+        }
+        let prefix = reference.lowercased()
+        guard Hex.isHex(prefix), prefix.count <= 64 else {
+            throw RepositoryError(.invalidArgument, "\"\(reference)\" is not a snapshot id (hex digits or \"latest\")")
+        }
+        let names = try RepositoryError.catching { () throws(BackendError) in try backend.list(.snapshots) }
+        let matches = names.map(\.name).filter { $0.hasPrefix(prefix) }
+        guard !matches.isEmpty else { throw RepositoryError(.invalidArgument, "no snapshot matches \"\(reference)\"") }
+        guard matches.count == 1 else {
+            throw RepositoryError(.invalidArgument, "\"\(reference)\" matches \(matches.count) snapshots; give more digits")
+        }
+        let id = BlobID(hex: matches[0])!
+        return SnapshotRecord(id: id, snapshot: try loadSnapshot(id))
+    }
+}
+
