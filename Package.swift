@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberCLITests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI"], swiftSettings: swiftSettings),
     ]
 )

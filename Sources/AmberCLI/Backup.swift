@@ -58,7 +58,7 @@ extension Amber {
             if global.json {
                 Output.json(BackupSummary(snapshotID: result.id.hex, shortID: result.id.shortHex, documents: stats.documents,
                                           directories: stats.directories, bytes: stats.bytes, addedBytes: stats.addedBytes,
-                                          blobsAdded: stats.blobsAdded, warnings: result.warnings, durationSeconds: seconds))
+                                          blobsAdded: stats.blobsAdded, filesRead: result.filesRead, warnings: result.warnings, durationSeconds: seconds))
             } else if !global.quiet {
                 Output.line("\(stats.documents) files, \(stats.directories) directories, \(Output.bytes(stats.bytes)) processed in \(Output.duration(seconds))")
                 Output.line("added to the repository: \(Output.bytes(stats.addedBytes)) (\(stats.blobsAdded) new blobs)")
@@ -79,11 +79,12 @@ struct BackupSummary: Encodable {
     let bytes: UInt64
     let addedBytes: UInt64
     let blobsAdded: UInt64
+    let filesRead: Int
     let warnings: [String]
     let durationSeconds: Double
 
     enum CodingKeys: String, CodingKey {
         case messageType = "message_type", snapshotID = "snapshot_id", shortID = "short_id", documents, directories, bytes
-        case addedBytes = "added_bytes", blobsAdded = "blobs_added", warnings, durationSeconds = "duration_seconds"
+        case addedBytes = "added_bytes", blobsAdded = "blobs_added", filesRead = "files_read", warnings, durationSeconds = "duration_seconds"
     }
 }

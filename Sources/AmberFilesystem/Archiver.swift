@@ -30,6 +30,8 @@ public struct BackupResult: Sendable {
     public let snapshot: Snapshot
     /// Files that could not be read and were skipped (the backup is partial: exit 3).
     public let warnings: [String]
+    /// Files whose content was read (the others were unchanged according to the files cache).
+    public let filesRead: Int
 }
 
 /// Backs up directory trees: a file is a document whose content is CDC-chunked into data
@@ -47,6 +49,7 @@ public final class Archiver {
     private var writer: BlobWriter!
     private var cache: FilesCache!
     private var warnings: [String] = []
+    private var filesRead = 0
     private var stats = Snapshot.Statistics()
     private let buffer: UnsafeMutableRawBufferPointer
 
@@ -108,7 +111,7 @@ public final class Archiver {
                                 sources: sources, tree: rootID, parent: nil, program: "amber \(AmberVersion.string)", stats: stats)
         let id = try repository.saveSnapshot(snapshot)
         cache.save()
-        return BackupResult(id: id, snapshot: snapshot, warnings: warnings)
+        return BackupResult(id: id, snapshot: snapshot, warnings: warnings, filesRead: filesRead)
     }
 
     private func saveTree(_ tree: Tree) throws -> BlobID {
@@ -198,6 +201,7 @@ public final class Archiver {
             return nil
         }
         defer { close(opened) }
+        filesRead += 1
         var ids = [BlobID]()
         var total: UInt64 = 0
         var start = 0, filled = 0, eof = false
