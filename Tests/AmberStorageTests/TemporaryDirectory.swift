@@ -16,7 +16,7 @@ struct TemporaryDirectory {
             return mkdtemp(start) != nil
         }
         guard created else { throw TestFailure("mkdtemp failed: errno \(errno)") }
-        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Removes the directory tree (depth first, not following symbolic links).
