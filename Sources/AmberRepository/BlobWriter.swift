@@ -101,17 +101,15 @@ public final class BlobWriter: Sendable {
             try sealer.seal(plaintext, key: sealer.blobKey(type, id), aad: Repository.blobAAD(type, id))
         }
         let full: OpenPack? = state.withLock { s in
-            var pack = s.open[type] ?? OpenPack()
+            // Take the pack out of the dictionary so appending does not copy its body (copy-on-write).
+            var pack = s.open.removeValue(forKey: type) ?? OpenPack()
             if pack.body.isEmpty { pack.body.reserveCapacity(Int(repository.config.packSize) + (1 << 20)) }
             pack.entries.append(PackEntry(type: type, id: id, offset: UInt32(pack.body.count),
                                           length: UInt32(envelope.count), rawLength: UInt32(plaintext.count)))
             pack.body.append(contentsOf: envelope)
             s.stats.blobs += 1
             s.stats.rawBytes += UInt64(plaintext.count)
-            if pack.body.count >= Int(repository.config.packSize) {
-                s.open[type] = nil
-                return pack
-            }
+            if pack.body.count >= Int(repository.config.packSize) { return pack }
             s.open[type] = pack
             return nil
         }
