@@ -32,6 +32,9 @@ extension Amber {
                     when = parsed
                 }
                 let repository = try global.openRepository()
+                let lock = try RepositoryLock.acquire(repository, exclusive: false)
+                Interrupts.onInterrupt { lock.release() }
+                defer { lock.release() }
                 let options = BackupOptions(
                     tags: tag, host: host ?? ProcessInfo.processInfo.hostName, time: when,
                     cacheDirectory: noCache ? nil : FilesCache.defaultDirectory(environment: global.environment))
@@ -45,7 +48,7 @@ extension Amber {
                 }
                 let display = ProgressDisplay(progress: progress, verb: "processed", enabled: global.showsProgress)
                 let started = Date()
-                let result = try Archiver(repository: repository, options: options, progress: progress).run(sources: paths)
+                let result = try Archiver(repository: repository, options: options, progress: progress).run(sources: paths, lock: lock)
                 display.finish()
                 report(result, seconds: Date().timeIntervalSince(started))
                 return result.warnings.isEmpty ? Exit.ok : Exit.partial

@@ -21,6 +21,9 @@ extension Amber {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
+                let lock = try RepositoryLock.acquire(repository, exclusive: false)
+                Interrupts.onInterrupt { lock.release() }
+                defer { lock.release() }
                 try repository.loadIndex()
                 let record = try repository.findSnapshot(snapshot)
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }

@@ -66,7 +66,9 @@ public final class Archiver {
 
     /// Backs up `sources` and saves a snapshot. Throws before writing a snapshot if a source is
     /// missing; unreadable files inside are skipped and reported in ``BackupResult/warnings``.
-    public func run(sources: [String]) throws -> BackupResult {
+    ///
+    /// - Parameter lock: a shared lock the caller already holds; without one, the archiver takes its own.
+    public func run(sources: [String], lock: RepositoryLock? = nil) throws -> BackupResult {
         guard !sources.isEmpty else { throw FilesystemError(path: "", message: "no source to back up") }
         var roots = [(path: PathBytes, name: [UInt8], status: FileStatus)]()
         for source in sources {
@@ -91,9 +93,10 @@ public final class Archiver {
             roots.append((path, name, status))
         }
 
+        // Lock first, then read the index: what the index says is present stays present while locked.
+        let ownLock = lock == nil ? try RepositoryLock.acquire(repository, exclusive: false) : nil
+        defer { ownLock?.release() }
         try repository.loadIndex()
-        let lock = try RepositoryLock.acquire(repository, exclusive: false)
-        defer { lock.release() }
         writer = BlobWriter(repository: repository)
         let start = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         cache = FilesCache(repository: repository, directory: options.cacheDirectory, backupStart: start)

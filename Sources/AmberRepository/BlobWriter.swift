@@ -44,8 +44,10 @@ public final class BlobWriter: Sendable {
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
     private let queue = DispatchQueue(label: "amber.blobwriter", attributes: .concurrent)
-    /// Index files are written after this many packs, so an interrupted backup keeps most of its work.
+    /// An index file is written after this many packs or blob entries, so an interrupted backup keeps
+    /// most of its work and no index file grows past a few megabytes.
     private let packsPerIndexFile = 64
+    private let entriesPerIndexFile = 100_000
 
     /// - Parameter workers: threads sealing blobs at once (default: the number of cores).
     public init(repository: Repository, workers: Int = System.coreCount) {
@@ -128,6 +130,7 @@ public final class BlobWriter: Sendable {
             s.stats.packs += 1
             s.stats.storedBytes += UInt64(body.count)
             return s.unindexed.count >= packsPerIndexFile
+                || s.unindexed.reduce(0) { $0 + $1.entries.count } >= entriesPerIndexFile
         }
         if writeIndex { try saveIndex() }
     }
@@ -138,7 +141,14 @@ public final class BlobWriter: Sendable {
             return s.unindexed
         }
         guard !packs.isEmpty else { return }
-        let (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded())
+        let name: String, size: Int
+        do {
+            (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded())
+        } catch {
+            // Keep them for the next attempt: a snapshot must never reference unindexed blobs.
+            state.withLock { $0.unindexed.insert(contentsOf: packs, at: 0) }
+            throw error
+        }
         repository.index.add(IndexFile(), name: name)
         state.withLock { s in
             s.stats.indexFiles += 1

@@ -55,22 +55,29 @@ public final class Repository: Sendable {
             throw RepositoryError.storage(error)
         }
         let keyNames = try storage { () throws(BackendError) in try backend.list(.keys) }
-        var keys: MasterKeys?
+        guard !keyNames.isEmpty else {
+            throw RepositoryError(.damaged, "the repository at \(backend.location) has no key files")
+        }
+        // Try every key file: one that is malformed, or that opens but does not match the config
+        // (left by an interrupted init), must not hide a good one.
+        var problems = [String]()
         for (name, _) in keyNames.sorted(by: { $0.name < $1.name }) {
-            let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
-            let file = try KeyFile(decoding: bytes, what: "key file \(name.prefix(8))")
-            if let found = try file.unwrap(password: password, what: "key file \(name.prefix(8))") {
-                keys = found
-                break
+            let what = "key file \(name.prefix(8))"
+            do throws(RepositoryError) {
+                let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
+                guard let keys = try KeyFile(decoding: bytes, what: what).unwrap(password: password, what: what) else { continue }
+                let plainConfig = try Sealer(keys: keys, compressionLevel: 0).openFile(.config, configBytes, what: "config")
+                let config = try RepositoryConfig(decoding: plainConfig)
+                return Repository(backend: backend, config: config, keys: keys)
+            } catch {
+                if error.code == .storage { throw error }
+                problems.append("\(what): \(error.message)")
             }
         }
-        guard let keys else {
-            if keyNames.isEmpty { throw RepositoryError(.damaged, "the repository at \(backend.location) has no key files") }
-            throw RepositoryError(.wrongPassword, "wrong password: no key in the repository at \(backend.location) opens with it")
+        if !problems.isEmpty && problems.count == keyNames.count {
+            throw RepositoryError(.damaged, "no key file of the repository at \(backend.location) is usable: " + problems.joined(separator: "; "))
         }
-        let plainConfig = try Sealer(keys: keys, compressionLevel: 0).openFile(.config, configBytes, what: "config")
-        let config = try RepositoryConfig(decoding: plainConfig)
-        return Repository(backend: backend, config: config, keys: keys)
+        throw RepositoryError(.wrongPassword, "wrong password: no key in the repository at \(backend.location) opens with it")
     }
 
     /// Wraps the master key under another password and saves it as a new key file; returns its name.

@@ -27,7 +27,7 @@ public struct Tree: Sendable, Equatable {
         let version = try r.u8()
         guard version == 1 else { throw FormatError(context: "tree", reason: "unsupported version \(version)") }
         let count = Int(try r.u32())
-        guard count <= r.remaining / 39 else { throw FormatError(context: "tree", reason: "node count \(count) exceeds tree") }
+        guard count <= r.remaining / 38 else { throw FormatError(context: "tree", reason: "node count \(count) exceeds tree") }
         var nodes = [Node]()
         nodes.reserveCapacity(count)
         for _ in 0..<count {
