@@ -11,7 +11,7 @@ struct ConfigTests {
         config.packSize = 64 << 20
         config.chunkerParameters = ChunkerParameters(minimum: 1 << 10, normal: 4 << 10, maximum: 64 << 10, normalization: 1)
         let bytes = config.encoded()
-        #expect(bytes.count == 58)
+        #expect(bytes.count == 56)  // docs/format.md §8
         #expect(try RepositoryConfig(decoding: bytes) == config)
         #expect(try RepositoryConfig(decoding: RepositoryConfig.makeDefault().encoded()) != config)
         var plain = RepositoryConfig.makeDefault()
