@@ -30,7 +30,8 @@ struct SealerTests {
 
     @Test(arguments: BackendKind.allCases)
     func wrongTypeIsDamaged(kind: BackendKind) throws {
-        let repository = try initRepository(try TestStore(kind).backend)
+        let store = try TestStore(kind)
+        let repository = try initRepository(store.backend)
         try repository.withSealer { sealer throws(RepositoryError) in
             let sealed = try sealer.sealFile(.snapshot, payload: Array("payload".utf8))
             for other in Self.types where other != .snapshot {
@@ -42,7 +43,8 @@ struct SealerTests {
 
     @Test(arguments: BackendKind.allCases)
     func everySingleFlippedByteIsDamaged(kind: BackendKind) throws {
-        let repository = try initRepository(try TestStore(kind).backend)
+        let store = try TestStore(kind)
+        let repository = try initRepository(store.backend)
         try repository.withSealer { sealer throws(RepositoryError) in
             let sealed = try sealer.sealFile(.index, payload: Array("a small sealed payload, 40 bytes or so..".utf8))
             for i in sealed.indices {
@@ -63,7 +65,8 @@ struct SealerTests {
 
     @Test(arguments: BackendKind.allCases)
     func samePlaintextSealsDifferentlyAsAFile(kind: BackendKind) throws {
-        let repository = try initRepository(try TestStore(kind).backend)
+        let store = try TestStore(kind)
+        let repository = try initRepository(store.backend)
         let payload = Array("same plaintext".utf8)
         let a = try repository.withSealer { sealer throws(RepositoryError) in try sealer.sealFile(.snapshot, payload: payload) }
         let b = try repository.withSealer { sealer throws(RepositoryError) in try sealer.sealFile(.snapshot, payload: payload) }
@@ -104,7 +107,8 @@ struct SealerTests {
 
     @Test(arguments: BackendKind.allCases)
     func envelopeOpenedWithAnotherIDFails(kind: BackendKind) throws {
-        let repository = try initRepository(try TestStore(kind).backend)
+        let store = try TestStore(kind)
+        let repository = try initRepository(store.backend)
         let plaintext = randomBytes(100)
         let id = blobID(repository, plaintext)
         let other = blobID(repository, [1])
