@@ -46,6 +46,7 @@ public final class Archiver {
     private let progress: ProgressCounter?
     private let chunker: FastCDC
     private let hasher: HMACSHA256
+    private let treeHasher: HMACSHA256
     private var writer: BlobWriter!
     private var cache: FilesCache!
     private var warnings: [String] = []
@@ -58,7 +59,8 @@ public final class Archiver {
         self.options = options
         self.progress = progress
         chunker = repository.makeChunker()
-        hasher = repository.makeIDHasher()
+        hasher = repository.makeIDHasher(for: .data)
+        treeHasher = repository.makeIDHasher(for: .tree)
         buffer = .allocate(byteCount: 2 * repository.config.chunkerParameters.maximum, alignment: 64)
     }
 
@@ -119,7 +121,7 @@ public final class Archiver {
 
     private func saveTree(_ tree: Tree) throws -> BlobID {
         let bytes = tree.encoded()
-        let id = hasher.id(bytes)
+        let id = treeHasher.id(bytes)
         try writer.add(.tree, id: id, plaintext: bytes)
         return id
     }

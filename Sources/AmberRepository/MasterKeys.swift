@@ -6,8 +6,11 @@ import AmberCrypto
 public struct MasterKeys: Sendable {
     /// The random master secret, wrapped in every key file.
     public let master: [UInt8]
-    /// Keys blob ids: `id = HMAC-SHA256(idKey, plaintext)`.
+    /// Keys data blob ids: `id = HMAC-SHA256(idKey, plaintext)`.
     public let idKey: [UInt8]
+    /// Keys tree blob ids: `id = HMAC-SHA256(treeIDKey, plaintext)`. A separate key puts data and
+    /// tree blobs in separate id spaces, so a file whose bytes equal a tree's never shares its id.
+    public let treeIDKey: [UInt8]
     /// Derives per-object encryption keys.
     public let encryptionKey: [UInt8]
     /// Derives the chunker's gear table.
@@ -16,12 +19,16 @@ public struct MasterKeys: Sendable {
     public init(master: [UInt8]) {
         self.master = master
         idKey = Self.subkey(master, "amber v1 id")
+        treeIDKey = Self.subkey(master, "amber v1 tree id")
         encryptionKey = Self.subkey(master, "amber v1 encryption")
         gearKey = Self.subkey(master, "amber v1 gear")
     }
 
     /// A fresh random master secret.
     public static func generate() -> MasterKeys { MasterKeys(master: SecureRandom.bytes(32)) }
+
+    /// The key of blob ids of a type.
+    public func idKey(for type: BlobType) -> [UInt8] { type == .data ? idKey : treeIDKey }
 
     /// The 256 gear values: `G[i]` = the first 8 bytes, little-endian, of `HMAC-SHA256(gearKey, "gear" ‖ i)`.
     public func gearValues() -> [UInt64] {

@@ -30,6 +30,11 @@ public final class Repository: Sendable {
     /// Creates a repository: key file first, then the config, whose presence marks a repository.
     public static func initialize(backend: any Backend, password: [UInt8], scrypt: ScryptParameters,
                                   config: RepositoryConfig = .makeDefault()) throws(RepositoryError) -> Repository {
+        do {
+            _ = try RepositoryConfig(decoding: config.encoded())
+        } catch {
+            throw RepositoryError(.invalidArgument, "the repository parameters are not supported: \(error.message)")
+        }
         if try storage({ () throws(BackendError) in try backend.exists(.config) }) {
             throw RepositoryError(.invalidArgument, "a repository already exists at \(backend.location)")
         }
@@ -103,8 +108,8 @@ public final class Repository: Sendable {
         FastCDC(parameters: config.chunkerParameters, gear: GearTable(keys.gearValues())!)
     }
 
-    /// A hasher computing blob ids (`HMAC-SHA256(idKey, ·)`). One per thread.
-    public func makeIDHasher() -> HMACSHA256 { HMACSHA256(key: keys.idKey) }
+    /// A hasher computing the ids of blobs of a type (`HMAC-SHA256(idKey or treeIDKey, ·)`). One per thread.
+    public func makeIDHasher(for type: BlobType) -> HMACSHA256 { HMACSHA256(key: keys.idKey(for: type)) }
 
     // MARK: Files
 
@@ -162,7 +167,7 @@ public final class Repository: Sendable {
         return try withSealer { sealer throws(RepositoryError) in
             let plain = try sealer.open(envelope, key: sealer.blobKey(entry.type, entry.id), aad: Self.blobAAD(entry.type, entry.id),
                                         what: what, expectedCount: Int(entry.rawLength))
-            guard sealer.blobID(of: plain) == entry.id else {
+            guard sealer.blobID(of: plain, type: entry.type) == entry.id else {
                 throw RepositoryError.damaged(what, "its content does not match its id")
             }
             return plain

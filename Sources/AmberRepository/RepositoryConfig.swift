@@ -33,7 +33,7 @@ public struct RepositoryConfig: Sendable, Equatable {
             packSize: 16 << 20)
     }
 
-    /// The binary form: see `docs/format.md` §Config (58 bytes).
+    /// The binary form: see `docs/format.md` §Config (56 bytes).
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 64)
         w.u16(version)

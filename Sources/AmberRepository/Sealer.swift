@@ -20,6 +20,7 @@ public final class Sealer: @unchecked Sendable {
 
     private let keyDeriver: HMACSHA256
     private let idHasher: HMACSHA256
+    private let treeIDHasher: HMACSHA256
     private let aead = AES256GCM()
     private let compressor: ZstdCompressor
     private let decompressor = ZstdDecompressor()
@@ -28,12 +29,15 @@ public final class Sealer: @unchecked Sendable {
     public init(keys: MasterKeys, compressionLevel: Int32) {
         keyDeriver = HMACSHA256(key: keys.encryptionKey)
         idHasher = HMACSHA256(key: keys.idKey)
+        treeIDHasher = HMACSHA256(key: keys.treeIDKey)
         compressor = ZstdCompressor(level: compressionLevel)
         self.compressionLevel = compressionLevel
     }
 
-    /// The keyed id of a blob's plaintext.
-    public func blobID(of plaintext: [UInt8]) -> BlobID { idHasher.id(plaintext) }
+    /// The keyed id of a blob's plaintext; data and tree blobs are keyed differently.
+    public func blobID(of plaintext: [UInt8], type: BlobType) -> BlobID {
+        type == .data ? idHasher.id(plaintext) : treeIDHasher.id(plaintext)
+    }
 
     // MARK: Object keys
 

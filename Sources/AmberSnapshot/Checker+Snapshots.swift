@@ -31,8 +31,13 @@ extension Checker {
     private func walk(_ tree: BlobID, path: String, snapshot: BlobID, visited: inout Set<BlobID>) {
         guard visited.insert(tree).inserted else { return }
         let where_ = "snapshot \(snapshot.shortHex) \(path.isEmpty ? "/" : path)"
-        guard repository.index.contains(tree) else {
+        guard let location = repository.index.lookup(tree) else {
             self.error("\(where_): tree \(tree.shortHex) is in no index")
+            update { $0.damagedBlobs.insert(tree) }
+            return
+        }
+        guard location.entry.type == .tree else {
+            self.error("\(where_): blob \(tree.shortHex) is indexed as a \(location.entry.type) blob, not a tree")
             update { $0.damagedBlobs.insert(tree) }
             return
         }
@@ -51,8 +56,10 @@ extension Checker {
             case .directory:
                 if let sub = node.subtree { walk(sub, path: child, snapshot: snapshot, visited: &visited) }
             case .file:
-                for blob in node.content where !repository.index.contains(blob) {
-                    self.error("snapshot \(snapshot.shortHex) \(child): data blob \(blob.shortHex) is in no index")
+                for blob in node.content {
+                    let type = repository.index.lookup(blob)?.entry.type
+                    guard type != .data else { continue }
+                    self.error("snapshot \(snapshot.shortHex) \(child): data blob \(blob.shortHex) is " + (type == nil ? "in no index" : "indexed as a tree blob"))
                     update { $0.damagedBlobs.insert(blob) }
                 }
             default:

@@ -12,7 +12,7 @@ enum TreeFixture {
         mkdir(root, 0o755)
         writeFile(root + "/readme.txt", textBytes(5_000, seed: 1), mtime: (1_600_000_000, 123_456_789))
         writeFile(root + "/empty", [], mode: 0o600, mtime: (1_500_000_000, 0))
-        writeFile(root + "/big.bin", pseudoRandomBytes(3 << 20 + 12_345, seed: 2), mtime: (1_650_000_000, 999_999_999))
+        writeFile(root + "/big.bin", pseudoRandomBytes(12 << 20 + 12_345, seed: 2), mtime: (1_650_000_000, 999_999_999))
         writeFile(root + "/big.txt", textBytes(4 << 20, seed: 3), mode: 0o640)
         writeFile(root + "/script.sh", Array("#!/bin/sh\necho hi\n".utf8), mode: 0o755)
         writeFile(root + "/setgid", Array("x".utf8), mode: 0o2755)

@@ -106,7 +106,7 @@ struct BlobWriterTests {
         var types = [BlobID: BlobType]()
         for (type, blobs) in [(BlobType.data, data), (.tree, trees)] {
             for blob in blobs {
-                let id = blobID(repository, blob)
+                let id = blobID(repository, blob, type)
                 types[id] = type
                 try writer.add(type, id: id, plaintext: blob)
             }
@@ -134,6 +134,7 @@ struct BlobWriterTests {
             #expect(size < Int(config.packSize) + (400 << 10) + 4096)
         }
         #expect(seen == Set(types.keys))
-        for blob in data + trees { #expect(try fresh.loadBlob(blobID(fresh, blob)) == blob) }
+        for blob in data { #expect(try fresh.loadBlob(blobID(fresh, blob)) == blob) }
+        for blob in trees { #expect(try fresh.loadBlob(blobID(fresh, blob, .tree)) == blob) }
     }
 }

@@ -30,7 +30,7 @@ struct ConcurrencyTests {
                     nodes.append(fileNode("file-\(i)", content: [id], size: UInt64(blobs[i].count)))
                 }
                 let tree = Tree(nodes: nodes).encoded()
-                let treeID = blobID(repository, tree)
+                let treeID = blobID(repository, tree, .tree)
                 try writer.add(.tree, id: treeID, plaintext: tree)
                 let stats = try writer.finish()
                 if stats.blobs != sets[worker].count + 1 { failures.withLock { $0.append("writer \(worker) stored \(stats.blobs)") } }

@@ -55,7 +55,7 @@ struct CrashSafetyTests {
             ids.append(id)
         }
         let tree = Tree(nodes: [fileNode("big", content: ids)]).encoded()
-        let treeID = blobID(repository, tree)
+        let treeID = blobID(repository, tree, .tree)
         try writer.add(.tree, id: treeID, plaintext: tree)
         _ = try writer.finish()
         let snapshot = try repository.saveSnapshot(makeSnapshot(tree: treeID))

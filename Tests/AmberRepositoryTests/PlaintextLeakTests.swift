@@ -28,7 +28,7 @@ struct PlaintextLeakTests {
         link.linkTarget = secretBytes
         let tree = Tree(nodes: [fileNode(secret, content: ids), link]).encoded()
         #expect(contains(tree, secretBytes))
-        let treeID = blobID(repository, tree)
+        let treeID = blobID(repository, tree, .tree)
         try writer.add(.tree, id: treeID, plaintext: tree)
         _ = try writer.finish()
         let snapshotID = try repository.saveSnapshot(makeSnapshot(tree: treeID, tags: [secret], sources: ["/home/\(secret)"]))

@@ -110,8 +110,8 @@ func reopen(_ backend: any Backend) throws -> Repository {
 
 func randomBytes(_ count: Int) -> [UInt8] { SecureRandom.bytes(count) }
 
-func blobID(_ repository: Repository, _ plaintext: [UInt8]) -> BlobID {
-    repository.withSealer { $0.blobID(of: plaintext) }
+func blobID(_ repository: Repository, _ plaintext: [UInt8], _ type: BlobType = .data) -> BlobID {
+    repository.withSealer { $0.blobID(of: plaintext, type: type) }
 }
 
 /// Stores blobs with a fresh writer and finishes it; returns the ids.
@@ -120,7 +120,7 @@ func storeBlobs(_ repository: Repository, _ blobs: [(BlobType, [UInt8])]) throws
     let writer = BlobWriter(repository: repository)
     var ids = [BlobID]()
     for (type, plaintext) in blobs {
-        let id = blobID(repository, plaintext)
+        let id = blobID(repository, plaintext, type)
         try writer.add(type, id: id, plaintext: plaintext)
         ids.append(id)
     }
@@ -154,10 +154,10 @@ func backupOneFile(_ repository: Repository, data: [UInt8]) throws -> (blob: Blo
     let id = blobID(repository, data)
     try writer.add(.data, id: id, plaintext: data)
     let sub = Tree(nodes: [fileNode("report.txt", content: [id], size: UInt64(data.count))]).encoded()
-    let subID = blobID(repository, sub)
+    let subID = blobID(repository, sub, .tree)
     try writer.add(.tree, id: subID, plaintext: sub)
     let root = Tree(nodes: [directoryNode("docs", subtree: subID)]).encoded()
-    let rootID = blobID(repository, root)
+    let rootID = blobID(repository, root, .tree)
     try writer.add(.tree, id: rootID, plaintext: root)
     _ = try writer.finish()
     return (id, try repository.saveSnapshot(makeSnapshot(tree: rootID)))
