@@ -174,7 +174,7 @@ public final class Repository: Sendable {
         }
     }
 
-    static func blobAAD(_ type: BlobType, _ id: BlobID) -> [UInt8] {
+    public static func blobAAD(_ type: BlobType, _ id: BlobID) -> [UInt8] {
         var aad = [type.rawValue]
         id.append(to: &aad)
         return aad

@@ -42,7 +42,7 @@ public final class Sealer: @unchecked Sendable {
     // MARK: Object keys
 
     /// The key of a blob: label `"amber blob" ‖ type ‖ id`.
-    func blobKey(_ type: BlobType, _ id: BlobID) -> [UInt8] {
+    public func blobKey(_ type: BlobType, _ id: BlobID) -> [UInt8] {
         var label = Array("amber blob".utf8)
         label.append(type.rawValue)
         id.append(to: &label)
@@ -50,7 +50,7 @@ public final class Sealer: @unchecked Sendable {
     }
 
     /// The key of a repository file or pack header: label `"amber " ‖ purpose ‖ salt`.
-    func fileKey(purpose: String, salt: [UInt8]) -> [UInt8] {
+    public func fileKey(purpose: String, salt: [UInt8]) -> [UInt8] {
         keyDeriver.mac(Array("amber \(purpose)".utf8) + salt)
     }
 
