@@ -98,19 +98,37 @@ public final class BlobWriter: Sendable {
         return state.withLock { $0.stats }
     }
 
+    /// Copies a sealed blob as it is (no decryption: its key depends only on its type and id)
+    /// into a new pack, even though the index already has it elsewhere. Prune uses this to move
+    /// the live blobs out of packs it will delete. Returns false if this writer already has it.
+    @discardableResult
+    public func copy(_ entry: PackEntry, envelope: [UInt8]) throws(RepositoryError) -> Bool {
+        let isNew: Bool = try state.withLock { s throws(RepositoryError) in
+            if let failure = s.failure { throw failure }
+            return s.pending.insert(entry.id).inserted
+        }
+        guard isNew else { return false }
+        try append(entry.type, id: entry.id, envelope: envelope, rawLength: entry.rawLength)
+        return true
+    }
+
     private func seal(_ type: BlobType, id: BlobID, plaintext: [UInt8]) throws(RepositoryError) {
         let envelope = try repository.withSealer { sealer throws(RepositoryError) in
             try sealer.seal(plaintext, key: sealer.blobKey(type, id), aad: Repository.blobAAD(type, id))
         }
+        try append(type, id: id, envelope: envelope, rawLength: UInt32(plaintext.count))
+    }
+
+    private func append(_ type: BlobType, id: BlobID, envelope: [UInt8], rawLength: UInt32) throws(RepositoryError) {
         let full: OpenPack? = state.withLock { s in
             // Take the pack out of the dictionary so appending does not copy its body (copy-on-write).
             var pack = s.open.removeValue(forKey: type) ?? OpenPack()
             if pack.body.isEmpty { pack.body.reserveCapacity(Int(repository.config.packSize) + (1 << 20)) }
             pack.entries.append(PackEntry(type: type, id: id, offset: UInt32(pack.body.count),
-                                          length: UInt32(envelope.count), rawLength: UInt32(plaintext.count)))
+                                          length: UInt32(envelope.count), rawLength: rawLength))
             pack.body.append(contentsOf: envelope)
             s.stats.blobs += 1
-            s.stats.rawBytes += UInt64(plaintext.count)
+            s.stats.rawBytes += UInt64(rawLength)
             if pack.body.count >= Int(repository.config.packSize) { return pack }
             s.open[type] = pack
             return nil

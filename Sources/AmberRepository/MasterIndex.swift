@@ -17,6 +17,9 @@ public final class MasterIndex: Sendable {
         var packs: [BlobID: Int] = [:]
         var indexFiles: Set<String> = []
         var duplicates = 0
+        /// Packs a prune plan will delete, and the blobs found only in them.
+        var excludedPacks: Set<BlobID> = []
+        var excluded: [BlobID: BlobLocation] = [:]
     }
 
     private let state = Mutex(State())
@@ -31,16 +34,32 @@ public final class MasterIndex: Sendable {
             }
             for (pack, entries) in file.packs {
                 s.packs[pack, default: 0] += entries.count
+                let isExcluded = s.excludedPacks.contains(pack)
                 for e in entries {
-                    if s.blobs[e.id] == nil {
-                        s.blobs[e.id] = BlobLocation(pack: pack, entry: e)
-                    } else {
+                    if s.blobs[e.id] != nil {
                         s.duplicates += 1
+                    } else if isExcluded {
+                        if s.excluded[e.id] == nil { s.excluded[e.id] = BlobLocation(pack: pack, entry: e) }
+                    } else {
+                        s.blobs[e.id] = BlobLocation(pack: pack, entry: e)
+                        s.excluded[e.id] = nil
                     }
                 }
             }
         }
     }
+
+    /// Treats the blobs of these packs as absent (they await deletion by prune) unless another
+    /// pack also holds them. Call before loading the index files that list them.
+    public func exclude(packs: Set<BlobID>) {
+        state.withLock { $0.excludedPacks.formUnion(packs) }
+    }
+
+    /// The location of a blob that is only in packs awaiting deletion.
+    public func excludedLocation(_ id: BlobID) -> BlobLocation? { state.withLock { $0.excluded[id] } }
+
+    /// Blobs that are only in packs awaiting deletion.
+    public var excludedBlobs: [BlobID: BlobLocation] { state.withLock { $0.excluded } }
 
     /// Whether an index file has already been loaded.
     public func hasLoaded(_ name: String) -> Bool { state.withLock { $0.indexFiles.contains(name) } }

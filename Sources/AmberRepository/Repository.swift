@@ -94,6 +94,11 @@ public final class Repository: Sendable {
         return name
     }
 
+    /// A second handle on the same repository with an empty index, for a consistent fresh view.
+    public func withFreshIndex() -> Repository {
+        Repository(backend: backend, config: config, keys: keys)
+    }
+
     // MARK: Contexts
 
     /// Runs `body` with a sealer from the pool (created on demand, returned afterwards).
@@ -133,23 +138,63 @@ public final class Repository: Sendable {
     }
 
     /// Loads every index file not loaded yet into ``index``. Returns the number of files read.
+    ///
+    /// Prune plans are read first: with `excludingPending`, blobs found only in packs a plan
+    /// will delete are treated as absent, and the index files a plan will delete are read last,
+    /// so locations in surviving packs win (`docs/format.md` §Prune).
     @discardableResult
-    public func loadIndex() throws(RepositoryError) -> Int {
+    public func loadIndex(excludingPending: Bool = true) throws(RepositoryError) -> Int {
+        var obsolete = Set<String>()
+        if excludingPending {
+            let plans = try loadPrunePlans()
+            index.exclude(packs: Set(plans.flatMap(\.plan.packs)))
+            obsolete = Set(plans.flatMap { $0.plan.indexFiles.map(\.hex) })
+        }
         let names = try storage { () throws(BackendError) in try backend.list(.index) }
+        let ordered = names.map(\.name).filter { !obsolete.contains($0) } + names.map(\.name).filter { obsolete.contains($0) }
         var loaded = 0
-        for (name, _) in names where !index.hasLoaded(name) {
-            let payload = try loadFile(.index, FileHandle(.index, name))
+        for name in ordered where !index.hasLoaded(name) {
+            let payload: [UInt8]
+            do {
+                payload = try loadFile(.index, FileHandle(.index, name))
+            } catch where error.code == .storage && obsolete.contains(name) {
+                continue  // deleted by a prune finishing meanwhile
+            }
             index.add(try IndexFile(decoding: payload, what: "index file \(name.prefix(8))"), name: name)
             loaded += 1
         }
         return loaded
     }
 
+    /// Every prune plan, with its file name.
+    public func loadPrunePlans() throws(RepositoryError) -> [(name: String, plan: PrunePlan)] {
+        let names: [(name: String, size: Int)]
+        do {
+            names = try backend.list(.plans)
+        } catch where error.code == .notFound {
+            return []  // a repository created before plans existed
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+        var plans = [(name: String, plan: PrunePlan)]()
+        for (name, _) in names {
+            let payload: [UInt8]
+            do {
+                payload = try loadFile(.prunePlan, FileHandle(.plans, name))
+            } catch where error.code == .storage {
+                continue  // removed by a prune finishing meanwhile
+            }
+            plans.append((name, try PrunePlan(decoding: payload, what: "prune plan \(name.prefix(8))")))
+        }
+        return plans
+    }
+
     // MARK: Blobs
 
     /// Loads, decrypts, decompresses and verifies one blob.
     public func loadBlob(_ id: BlobID, type: BlobType? = nil) throws(RepositoryError) -> [UInt8] {
-        guard let location = index.lookup(id) else {
+        // A blob only in a pack awaiting deletion can still be read: only deduplication ignores it.
+        guard let location = index.lookup(id) ?? index.excludedLocation(id) else {
             throw RepositoryError(.missingBlob, "blob \(id.shortHex) is in no index")
         }
         if let type, location.entry.type != type {

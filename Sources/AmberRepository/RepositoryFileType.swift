@@ -7,6 +7,7 @@ public enum RepositoryFileType: UInt8, Sendable {
     case index = 2
     case snapshot = 3
     case lock = 4
+    case prunePlan = 5
 }
 
 extension Sealer {

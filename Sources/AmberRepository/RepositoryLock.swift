@@ -3,38 +3,85 @@ import AmberStorage
 import Foundation
 import Synchronization
 
-/// A lock file (`docs/format.md` §Locks): shared for backups, exclusive for operations that
-/// delete. Backups take shared locks, so any number run at once; an exclusive lock conflicts
-/// with every other lock.
+/// How a lock shares the repository.
+public enum LockMode: Sendable, Equatable {
+    /// Backups, restores, checks: any number at once.
+    case shared
+    /// Prune: excludes other prunes and exclusive holders, but not backups (`docs/format.md` §Prune).
+    case maintenance
+    /// Conflicts with every other lock.
+    case exclusive
+
+    func conflicts(with other: LockMode) -> Bool {
+        switch (self, other) {
+        case (.exclusive, _), (_, .exclusive): return true
+        case (.maintenance, .maintenance): return true
+        default: return false
+        }
+    }
+}
+
+/// What a lock file says about its holder.
+public struct LockInfo: Sendable {
+    public let name: String
+    public let mode: LockMode
+    /// When the holder first took the lock (the refresh time for locks written before this field existed).
+    public let created: Date
+    public let refreshed: Date
+    public let hostname: String
+    public let pid: Int32
+    public let isStale: Bool
+}
+
+/// A lock file (`docs/format.md` §Locks): shared for backups, maintenance for prune, exclusive
+/// for operations that must run alone. Any number of shared locks coexist; a maintenance lock
+/// excludes other maintenance locks; an exclusive lock conflicts with every other lock.
 ///
 /// A lock is stale when it has not been refreshed for 30 minutes, or when it was taken on this
 /// host by a process that no longer exists. The holder refreshes it every 5 minutes.
 public final class RepositoryLock: Sendable {
     struct Payload: Codable {
+        /// Last refresh.
         var time: String
+        /// First acquisition (absent in locks written by older versions).
+        var created: String?
         var exclusive: Bool
+        var maintenance: Bool?
         var hostname: String
         var pid: Int32
+
+        var mode: LockMode { exclusive ? .exclusive : (maintenance == true ? .maintenance : .shared) }
     }
 
     public static let staleAfter: TimeInterval = 30 * 60
     public static let refreshEvery: TimeInterval = 5 * 60
 
     private let repository: Repository
-    private let exclusive: Bool
+    public let mode: LockMode
+    /// When this lock was first taken.
+    public let created: Date
     private let name: Mutex<String?>
     private let timer: Mutex<TimerHandle?>
 
-    private init(repository: Repository, exclusive: Bool) {
+    private init(repository: Repository, mode: LockMode) {
         self.repository = repository
-        self.exclusive = exclusive
+        self.mode = mode
+        created = Date()
         name = Mutex(nil)
         timer = Mutex(nil)
     }
 
-    /// Takes a lock, or throws `.locked` naming the holder of a conflicting one.
+    /// The name of this lock's current file.
+    public var fileName: String? { name.withLock { $0 } }
+
+    /// Takes a shared or exclusive lock, or throws `.locked` naming the holder of a conflicting one.
     public static func acquire(_ repository: Repository, exclusive: Bool) throws(RepositoryError) -> RepositoryLock {
-        let lock = RepositoryLock(repository: repository, exclusive: exclusive)
+        try acquire(repository, mode: exclusive ? .exclusive : .shared)
+    }
+
+    /// Takes a lock, or throws `.locked` naming the holder of a conflicting one.
+    public static func acquire(_ repository: Repository, mode: LockMode) throws(RepositoryError) -> RepositoryLock {
+        let lock = RepositoryLock(repository: repository, mode: mode)
         try lock.checkConflicts(ignoring: nil)
         let mine = try lock.write()
         // Two processes may have written at the same moment: check again now that ours is visible.
@@ -59,8 +106,8 @@ public final class RepositoryLock: Sendable {
     deinit { release() }
 
     private func write() throws(RepositoryError) -> String {
-        let payload = Payload(time: RFC3339.format(Date()), exclusive: exclusive,
-                              hostname: ProcessInfo.processInfo.hostName, pid: getpid())
+        let payload = Payload(time: RFC3339.format(Date()), created: RFC3339.format(created), exclusive: mode == .exclusive,
+                              maintenance: mode == .maintenance, hostname: ProcessInfo.processInfo.hostName, pid: getpid())
         let bytes = (try? JSONEncoder().encode(payload)).map { Array($0) } ?? []
         let (written, _) = try repository.saveFile(.lock, kind: .locks, payload: bytes)
         let old = name.withLock { n -> String? in defer { n = written }; return n }
@@ -77,14 +124,25 @@ public final class RepositoryLock: Sendable {
     }
 
     private func checkConflicts(ignoring mine: String?) throws(RepositoryError) {
-        let files = try storage { () throws(BackendError) in try repository.backend.list(.locks) }
-        for (other, _) in files where other != mine {
-            guard let bytes = try? repository.loadFile(.lock, FileHandle(.locks, other)),
-                  let payload = try? JSONDecoder().decode(Payload.self, from: Data(bytes)) else { continue }
-            guard exclusive || payload.exclusive else { continue }
-            if Self.isStale(payload) { continue }
-            throw RepositoryError(.locked, "the repository is locked \(payload.exclusive ? "exclusively" : "") by PID \(payload.pid) on \(payload.hostname) since \(payload.time) (lock \(other.prefix(8)))")
+        for other in try Self.list(repository) where other.name != mine && !other.isStale && mode.conflicts(with: other.mode) {
+            let how = other.mode == .shared ? "" : " \(other.mode == .exclusive ? "exclusively" : "for maintenance")"
+            throw RepositoryError(.locked, "the repository is locked\(how) by PID \(other.pid) on \(other.hostname) since \(RFC3339.format(other.created)) (lock \(other.name.prefix(8)))")
         }
+    }
+
+    /// Every lock file that can be read, with its holder and whether it is stale.
+    public static func list(_ repository: Repository) throws(RepositoryError) -> [LockInfo] {
+        let files = try storage { () throws(BackendError) in try repository.backend.list(.locks) }
+        var result = [LockInfo]()
+        for (other, _) in files {
+            guard let bytes = try? repository.loadFile(.lock, FileHandle(.locks, other)),
+                  let payload = try? JSONDecoder().decode(Payload.self, from: Data(bytes)),
+                  let refreshed = RFC3339.parse(payload.time) else { continue }
+            let created = payload.created.flatMap(RFC3339.parse) ?? refreshed
+            result.append(LockInfo(name: other, mode: payload.mode, created: created, refreshed: refreshed,
+                                   hostname: payload.hostname, pid: payload.pid, isStale: isStale(payload)))
+        }
+        return result
     }
 
     static func isStale(_ payload: Payload) -> Bool {

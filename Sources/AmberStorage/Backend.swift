@@ -6,6 +6,8 @@ public enum FileKind: String, Sendable, CaseIterable {
     case index
     case snapshots
     case locks
+    /// Prune plans: packs and index files waiting for deletion (`docs/format.md` §Prune).
+    case plans
 }
 
 /// One file in a backend: its kind and its name (64 hex digits, or `config`).

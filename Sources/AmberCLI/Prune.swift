@@ -1,0 +1,57 @@
+import AmberKit
+import ArgumentParser
+
+extension Amber {
+    /// `amber prune`: deletes data no snapshot needs, without stopping concurrent backups.
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove data that no snapshot references.",
+            discussion: """
+                Runs in two phases (see docs/format.md, Prune): it first copies live blobs out of mostly unused packs \
+                and records the packs to delete in a plan, then deletes them once no lock older than the plan \
+                remains. Backups may run meanwhile; if one is, the deletion waits for a later prune.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .customLong("max-unused"), help: "Repack packs whose unused share exceeds this percentage (default 5%).")
+        var maxUnused: String = "5%"
+
+        @Flag(name: .customLong("dry-run"), help: "Only report what would be done.")
+        var dryRun = false
+
+        func run() throws {
+            try Exit.run {
+                let repository = try global.openRepository()
+                let report = try Prune.prune(repository, maxUnused: maxUnused, dryRun: dryRun)
+                Prune.print(report, global: global, dryRun: dryRun)
+                return Exit.ok
+            }
+        }
+
+        /// Shared with `forget --prune`.
+        static func prune(_ repository: Repository, maxUnused: String, dryRun: Bool) throws -> PruneReport {
+            let text = maxUnused.hasSuffix("%") ? String(maxUnused.dropLast()) : maxUnused
+            guard let percent = Double(text), percent >= 0, percent <= 100 else {
+                throw CLIError.usage("--max-unused \"\(maxUnused)\": expected a percentage such as 5%")
+            }
+            return try Pruner(repository: repository, options: PruneOptions(maxUnusedPercent: percent, dryRun: dryRun)).run()
+        }
+
+        static func print(_ report: PruneReport, global: GlobalOptions, dryRun: Bool) {
+            if global.json {
+                Output.json(report)
+                return
+            }
+            guard !global.quiet else { return }
+            Output.line("\(report.snapshots) snapshots use \(report.usedBlobs) blobs; \(report.unusedBlobs) blobs (\(Output.bytes(report.bytesUnused))) are unused")
+            Output.line("packs: \(report.packsTotal) in all, \(report.packsKept) kept, \(report.packsRepacked) to repack, \(report.packsUnused) unused, \(report.packsUnindexed) in no index")
+            if dryRun {
+                Output.line("dry run: nothing was changed")
+                return
+            }
+            Output.line("copied \(report.blobsCopied) blobs, rescued \(report.blobsRescued); deleted \(Output.bytes(report.bytesDeleted)) of \(Output.bytes(report.bytesBefore))")
+            for reason in report.deferred { Output.line("deferred: \(reason); run prune again later") }
+        }
+    }
+}

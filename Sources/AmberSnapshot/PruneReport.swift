@@ -1,0 +1,50 @@
+/// How `prune` decides and what it did.
+public struct PruneOptions: Sendable {
+    /// A pack whose unused share (of its bytes) exceeds this percentage is repacked.
+    public var maxUnusedPercent: Double = 5
+    /// Decide and report, but write and delete nothing.
+    public var dryRun = false
+    /// Locks taken up to this long after a plan was written still block its deletion phase
+    /// (allowance for clocks that disagree between hosts).
+    public var clockSkewAllowance: Double = 60
+
+    public init(maxUnusedPercent: Double = 5, dryRun: Bool = false) {
+        self.maxUnusedPercent = maxUnusedPercent
+        self.dryRun = dryRun
+    }
+}
+
+/// What a prune found and did.
+public struct PruneReport: Sendable, Codable {
+    public var snapshots = 0
+    public var usedBlobs = 0
+    public var unusedBlobs = 0
+    public var packsTotal = 0
+    public var packsKept = 0
+    public var packsRepacked = 0
+    public var packsUnused = 0
+    /// Packs in no index (left by interrupted backups): deleted with the plan.
+    public var packsUnindexed = 0
+    public var blobsCopied = 0
+    /// Live blobs saved from packs awaiting deletion (a backup that ran meanwhile used them).
+    public var blobsRescued = 0
+    public var bytesBefore: UInt64 = 0
+    public var bytesUnused: UInt64 = 0
+    /// Bytes of files deleted by this run.
+    public var bytesDeleted: UInt64 = 0
+    public var plansWritten = 0
+    public var plansCompleted = 0
+    /// Why a plan's deletion phase waits for a later prune (a lock older than the plan).
+    public var deferred: [String] = []
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case snapshots, deferred
+        case usedBlobs = "used_blobs", unusedBlobs = "unused_blobs", packsTotal = "packs_total", packsKept = "packs_kept"
+        case packsRepacked = "packs_repacked", packsUnused = "packs_unused", packsUnindexed = "packs_unindexed"
+        case blobsCopied = "blobs_copied", blobsRescued = "blobs_rescued", bytesBefore = "bytes_before"
+        case bytesUnused = "bytes_unused", bytesDeleted = "bytes_deleted", plansWritten = "plans_written"
+        case plansCompleted = "plans_completed"
+    }
+}

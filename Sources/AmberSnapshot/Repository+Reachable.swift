@@ -1,0 +1,45 @@
+import AmberCore
+import AmberRepository
+import AmberStorage
+
+extension Repository {
+    /// The ids of every snapshot file.
+    public func listSnapshotIDs() throws(RepositoryError) -> [BlobID] {
+        try RepositoryError.catching { () throws(BackendError) in try backend.list(.snapshots) }.compactMap { BlobID(hex: $0.name) }
+    }
+
+    /// Every blob the snapshots reach: their trees and the data blobs of their files. Each tree
+    /// is loaded once, however many snapshots share it. Returns the set and the number of snapshots.
+    ///
+    /// - Parameter snapshots: the snapshots to start from (default: all). List them *before*
+    ///   loading the index: a snapshot is saved after its index files, so every blob it needs is
+    ///   then in the index read. A snapshot removed meanwhile (by `forget`) is skipped.
+    public func reachableBlobs(from snapshots: [BlobID]? = nil) throws(RepositoryError) -> (blobs: Set<BlobID>, snapshots: Int) {
+        let ids: [BlobID]
+        if let snapshots { ids = snapshots } else { ids = try listSnapshotIDs() }
+        var reached = Set<BlobID>()
+        var pending = [BlobID]()
+        var count = 0
+        for id in ids {
+            let snapshot: Snapshot
+            do {
+                snapshot = try loadSnapshot(id)
+            } catch where error.code == .storage {
+                if (try? backend.exists(FileHandle(.snapshots, id.hex))) == false { continue }
+                throw error
+            }
+            count += 1
+            guard let root = snapshot.treeID else {
+                throw RepositoryError(.damaged, "snapshot \(id.shortHex) has no valid root tree id")
+            }
+            if reached.insert(root).inserted { pending.append(root) }
+        }
+        while let tree = pending.popLast() {
+            for node in try loadTree(tree).nodes {
+                if let sub = node.subtree, reached.insert(sub).inserted { pending.append(sub) }
+                for blob in node.content { reached.insert(blob) }
+            }
+        }
+        return (reached, count)
+    }
+}
