@@ -69,7 +69,7 @@ extension JSONReader {
             // Clinger's fast path: both operands exact, one correctly rounded operation.
             let m = Double(mantissa)
             value = exponent >= 0 ? m * Self.powersOfTen[exponent] : m / Self.powersOfTen[-exponent]
-        } else if let parsed = Double(String(decoding: text, as: UTF8.self)) {
+        } else if let parsed = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[integerStart..<index]), as: UTF8.self)) {
             value = parsed
         } else {
             throw error(.invalidNumber, "not a number", at: start)

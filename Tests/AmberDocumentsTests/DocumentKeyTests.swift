@@ -8,7 +8,7 @@ private func number(_ text: String) -> DocumentKey { .number(JSONNumber(text: te
 struct DocumentKeyTests {
     @Test(arguments: [
         (DocumentKey.string("ab"), "0261620000"), (.string([0x61, 0x00]), "026100ff0000"),
-        (number("0"), "010200"), (number("12.5"), "0103800231323500"),
+        (number("0"), "010200"), (number("12.5"), "010380023132350000"),
         (number("-12.5"), "01017ffdcecdcaff00"), (number("9007199254740993"), "0103801039303037313939323534373430393933" + "0001"),
         (.composite([.integer(1)]), "0302800000000000000100"),
         (.composite([.null, .real(1.0), .text("x"), .blob([])]), "030103bff00000000000000478000005000000"),
