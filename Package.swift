@@ -44,12 +44,14 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Trees, snapshots, check.
         .target(name: "AmberSnapshot", dependencies: ["AmberRepository"], swiftSettings: swiftSettings),
+        // Documents: JSON (RFC 8785), typed database values, order-preserving document keys.
+        .target(name: "AmberDocuments", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
         // Sources and targets: directory trees.
         .target(name: "AmberFilesystem", dependencies: ["AmberSnapshot"], swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",
                 dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
-                               "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberLibraries"],
+                               "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberDocuments", "AmberLibraries"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "AmberChunkingTests", dependencies: ["AmberChunking"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberDocuments"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI"], swiftSettings: swiftSettings),
     ]

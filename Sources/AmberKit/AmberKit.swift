@@ -3,7 +3,8 @@
 /// The layers, each a module, depend only downward:
 /// `AmberCore` (vocabulary) → `AmberCrypto`, `AmberCompression`, `AmberChunking`, `AmberStorage`
 /// → `AmberRepository` (keys, config, packs, index) → `AmberSnapshot` (trees, snapshots, check)
-/// → `AmberFilesystem` (directory sources and targets). Importing `AmberKit` imports them all.
+/// → `AmberFilesystem` (directory sources and targets); `AmberDocuments` (JSON, database values,
+/// document keys) sits beside the building blocks on `AmberCore`. Importing `AmberKit` imports them all.
 @_exported import AmberCore
 @_exported import AmberCrypto
 @_exported import AmberCompression
@@ -12,4 +13,5 @@
 @_exported import AmberRepository
 @_exported import AmberSnapshot
 @_exported import AmberFilesystem
+@_exported import AmberDocuments
 @_exported import AmberLibraries
