@@ -176,19 +176,9 @@ public final class Archiver {
     }
 
     private func listDirectory(_ path: PathBytes) -> [[UInt8]]? {
-        guard let dir = path.withCString({ opendir($0) }) else {
+        guard let names = directoryNames(path) else {
             warn(path, "cannot list directory: \(errnoText())")
             return nil
-        }
-        defer { closedir(dir) }
-        var names = [[UInt8]]()
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                let end = raw.firstIndex(of: 0) ?? raw.count
-                return Array(raw[0..<end])
-            }
-            if name == [46] || name == [46, 46] { continue }
-            names.append(name)
         }
         return names
     }

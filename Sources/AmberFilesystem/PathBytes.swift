@@ -42,3 +42,17 @@ public struct PathBytes: Sendable, Hashable {
 func errnoText(_ code: Int32 = errno) -> String {
     String(cString: strerror(code))
 }
+
+/// The names in a directory, without `.` and `..`; nil (with errno set) if it cannot be opened.
+func directoryNames(_ path: PathBytes) -> [[UInt8]]? {
+    guard let dir = path.withCString({ opendir($0) }) else { return nil }
+    defer { closedir(dir) }
+    var names = [[UInt8]]()
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
+            Array(raw[0..<(raw.firstIndex(of: 0) ?? raw.count)])
+        }
+        if name != [46] && name != [46, 46] { names.append(name) }
+    }
+    return names
+}

@@ -12,15 +12,7 @@ public enum TreeScanner {
             switch st.kind {
             case .file: bytes += st.size
             case .directory:
-                guard let dir = path.withCString({ opendir($0) }) else { return }
-                var names = [[UInt8]]()
-                while let entry = readdir(dir) {
-                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                        Array(raw[0..<(raw.firstIndex(of: 0) ?? raw.count)])
-                    }
-                    if name != [46] && name != [46, 46] { names.append(name) }
-                }
-                closedir(dir)
+                guard let names = directoryNames(path) else { return }
                 for name in names { visit(path.appending(name)) }
             default: break
             }
