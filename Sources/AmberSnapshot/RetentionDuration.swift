@@ -7,9 +7,13 @@ import Foundation
 /// does: the calendar fields are subtracted and then normalised, so one month before 31 March is
 /// "31 February", which is 3 March (2 March in a leap year).
 public struct RetentionDuration: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Calendar years (`y`).
     public var years: Int
+    /// Calendar months (`m`).
     public var months: Int
+    /// Calendar days (`d`).
     public var days: Int
+    /// Hours (`h`), subtracted after the calendar fields.
     public var hours: Int
 
     public init(years: Int = 0, months: Int = 0, days: Int = 0, hours: Int = 0) {
@@ -64,7 +68,7 @@ public struct RetentionDuration: Sendable, Equatable, Hashable, CustomStringConv
         let (y, m, d) = CivilDate.fromDays(day)
         // Normalise the month first, then let the day overflow into neighbouring months (Go's Date).
         let monthIndex = (m - 1) - months
-        let year = y - years + floorDivide(Int64(monthIndex), 12).asInt
+        let year = y - years + Int(floorDivide(Int64(monthIndex), 12))
         let month = Int(floorModulo(Int64(monthIndex), 12)) + 1
         let days = CivilDate.toDays(year: year, month: month, day: 1) + Int64(d - 1 - self.days)
         let shifted = days * 86_400 + secondOfDay - Int64(time.offset) - Int64(hours) * 3600
@@ -78,10 +82,6 @@ func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
 }
 
 func floorModulo(_ a: Int64, _ b: Int64) -> Int64 { a - floorDivide(a, b) * b }
-
-extension Int64 {
-    var asInt: Int { Int(self) }
-}
 
 /// Proleptic Gregorian calendar arithmetic on day numbers (days since 1970-01-01).
 enum CivilDate {
