@@ -1,0 +1,185 @@
+import AmberKit
+import ArgumentParser
+import Foundation
+
+extension Amber {
+    /// `amber forget`: removes snapshots by id or by a retention policy (restic's `forget`).
+    struct Forget: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove snapshots, by id or by a retention policy.",
+            discussion: """
+                Snapshots are grouped by host and sources (--group-by) and the policy is applied to each \
+                group: a snapshot stays if any --keep-* rule keeps it. Counts take a number or \
+                "unlimited" (or -1). Calendar buckets (hour, day, ISO week, month, year) are taken in \
+                the UTC offset each snapshot time was written with: UTC for Amber's snapshots. \
+                --keep-within* durations look like 1y2m3d4h and count back from the group's newest snapshot. \
+                Only snapshot files are removed; the data they alone used stays until a prune.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Snapshots to forget (ids, unique prefixes or \"latest\"); instead of a policy.")
+        var snapshots: [String] = []
+
+        @Option(name: .customLong("keep-last"), parsing: .unconditional, help: "Keep the newest N snapshots.")
+        var keepLast: KeepCount?
+        @Option(name: .customLong("keep-hourly"), parsing: .unconditional, help: "Keep the newest snapshot of each of the newest N hours.")
+        var keepHourly: KeepCount?
+        @Option(name: .customLong("keep-daily"), parsing: .unconditional, help: "Keep the newest snapshot of each of the newest N days.")
+        var keepDaily: KeepCount?
+        @Option(name: .customLong("keep-weekly"), parsing: .unconditional, help: "Keep the newest snapshot of each of the newest N ISO weeks.")
+        var keepWeekly: KeepCount?
+        @Option(name: .customLong("keep-monthly"), parsing: .unconditional, help: "Keep the newest snapshot of each of the newest N months.")
+        var keepMonthly: KeepCount?
+        @Option(name: .customLong("keep-yearly"), parsing: .unconditional, help: "Keep the newest snapshot of each of the newest N years.")
+        var keepYearly: KeepCount?
+
+        @Option(name: .customLong("keep-within"), help: "Keep every snapshot newer than DURATION before the newest (e.g. 1y2m3d4h).")
+        var keepWithin: String?
+        @Option(name: .customLong("keep-within-hourly"), help: "Keep hourly snapshots within DURATION of the newest.")
+        var keepWithinHourly: String?
+        @Option(name: .customLong("keep-within-daily"), help: "Keep daily snapshots within DURATION of the newest.")
+        var keepWithinDaily: String?
+        @Option(name: .customLong("keep-within-weekly"), help: "Keep weekly snapshots within DURATION of the newest.")
+        var keepWithinWeekly: String?
+        @Option(name: .customLong("keep-within-monthly"), help: "Keep monthly snapshots within DURATION of the newest.")
+        var keepWithinMonthly: String?
+        @Option(name: .customLong("keep-within-yearly"), help: "Keep yearly snapshots within DURATION of the newest.")
+        var keepWithinYearly: String?
+
+        @Option(name: .customLong("keep-tag"), help: "Keep snapshots that have all these tags (TAG[,TAG...]; repeatable).")
+        var keepTag: [String] = []
+
+        @Option(name: .long, help: "Only consider snapshots from this host (repeatable).")
+        var host: [String] = []
+
+        @Option(name: .long, help: "Only consider snapshots with all these tags (TAG[,TAG...]; repeatable: any of them).")
+        var tag: [String] = []
+
+        @Option(name: [.customShort("g"), .customLong("group-by")], help: "Group by host, paths and/or tags, comma-separated ('' for one group).")
+        var groupBy = "host,paths"
+
+        @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Remove nothing; show what would be removed and why.")
+        var dryRun = false
+
+        @Flag(name: .long, help: "Prune the repository after forgetting (see amber prune).")
+        var prune = false
+
+        func run() throws {
+            try Exit.run {
+                let policy = try makePolicy()
+                guard let grouping = SnapshotGrouping(parsing: groupBy) else {
+                    throw CLIError.usage("--group-by \"\(groupBy)\": use host, paths and/or tags, separated by commas")
+                }
+                if snapshots.isEmpty && policy.isEmpty {
+                    throw CLIError.usage("no policy given: name snapshots to forget or give at least one --keep-* option (nothing was removed)")
+                }
+                if !snapshots.isEmpty && !policy.isEmpty {
+                    throw CLIError.usage("give either snapshot ids or --keep-* options, not both")
+                }
+
+                let repository = try global.openRepository()
+                let lock = try RepositoryLock.acquire(repository, exclusive: true)
+                Interrupts.onInterrupt { lock.release() }
+                defer { lock.release() }
+
+                let plan = try snapshots.isEmpty
+                    ? planByPolicy(policy, grouping: grouping, candidates: try filtered(repository.listSnapshots()))
+                    : planByID(repository)
+                let report = ForgetReport(groups: plan, dryRun: dryRun)
+                if global.json { report.printJSON() } else if !global.quiet { report.printText(policy: snapshots.isEmpty ? policy : nil) }
+
+                let doomed = report.removedIDs
+                if !dryRun {
+                    for id in doomed {
+                        try RepositoryError.catching { () throws(BackendError) in
+                            try repository.backend.remove(FileHandle(.snapshots, id.hex))
+                        }
+                        if !global.json && !global.quiet { Output.line("removed snapshot \(id.shortHex)") }
+                    }
+                }
+                if !global.json && !global.quiet {
+                    Output.line(dryRun ? "\(doomed.count) snapshots would be removed (dry run)" : "\(doomed.count) snapshots removed")
+                }
+                if prune && !doomed.isEmpty {
+                    try PruneStep.run(repository, lock: lock, dryRun: dryRun, global: global)
+                }
+                return Exit.ok
+            }
+        }
+
+        /// The policy from the options, validated.
+        private func makePolicy() throws -> RetentionPolicy {
+            func duration(_ text: String?, _ flag: String) throws -> RetentionDuration? {
+                guard let text else { return nil }
+                guard let parsed = RetentionDuration(text) else {
+                    throw CLIError.usage("--\(flag) \"\(text)\" is not a duration: use numbers with units y, m, d, h, like 1y2m3d4h")
+                }
+                return parsed
+            }
+            let policy = RetentionPolicy(
+                keepLast: keepLast?.value, keepHourly: keepHourly?.value, keepDaily: keepDaily?.value,
+                keepWeekly: keepWeekly?.value, keepMonthly: keepMonthly?.value, keepYearly: keepYearly?.value,
+                keepWithin: try duration(keepWithin, "keep-within"),
+                keepWithinHourly: try duration(keepWithinHourly, "keep-within-hourly"),
+                keepWithinDaily: try duration(keepWithinDaily, "keep-within-daily"),
+                keepWithinWeekly: try duration(keepWithinWeekly, "keep-within-weekly"),
+                keepWithinMonthly: try duration(keepWithinMonthly, "keep-within-monthly"),
+                keepWithinYearly: try duration(keepWithinYearly, "keep-within-yearly"),
+                keepTags: keepTag.map(Self.tagList))
+            do { try policy.validate() } catch { throw CLIError.usage(error.message) }
+            return policy
+        }
+
+        /// `a,b` → `["a", "b"]`.
+        static func tagList(_ text: String) -> [String] {
+            text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+
+        /// The snapshots that pass `--host` and `--tag`.
+        private func filtered(_ records: [SnapshotRecord]) -> [SnapshotRecord] {
+            let tagLists = tag.map(Self.tagList)
+            return records.filter { r in
+                (host.isEmpty || host.contains(r.snapshot.host)) && (tagLists.isEmpty || tagLists.contains { r.snapshot.hasTags($0) })
+            }
+        }
+
+        private func planByPolicy(_ policy: RetentionPolicy, grouping: SnapshotGrouping,
+                                  candidates: [SnapshotRecord]) throws -> [ForgetReport.Group] {
+            let results = policy.applyGrouped(to: candidates, now: Date(), groupBy: grouping)
+            // As restic 0.17: never empty a group (a mistyped --keep-tag would otherwise remove everything).
+            if let emptied = results.first(where: { $0.kept.isEmpty && !$0.decisions.isEmpty }) {
+                throw CLIError.usage("refusing to remove every snapshot of the group (\(emptied.key.description)): the policy keeps none of its \(emptied.decisions.count) snapshots (nothing was removed)")
+            }
+            return results.map { ForgetReport.Group(key: $0.key, decisions: $0.decisions) }
+        }
+
+        private func planByID(_ repository: Repository) throws -> [ForgetReport.Group] {
+            var seen = Set<BlobID>()
+            var records = [SnapshotRecord]()
+            for reference in snapshots {
+                let record = try repository.findSnapshot(reference)
+                if seen.insert(record.id).inserted { records.append(record) }
+            }
+            let decisions = records.map { RetentionDecision(record: $0, keep: false, reasons: [], counters: [:]) }
+            return [ForgetReport.Group(key: nil, decisions: decisions)]
+        }
+    }
+}
+
+/// A `--keep-*` count: a number, or `unlimited` / `-1` for every bucket.
+struct KeepCount: ExpressibleByArgument {
+    let value: Int
+
+    init?(argument: String) {
+        if argument == "unlimited" || argument == "-1" {
+            value = -1
+        } else if let n = Int(argument), n >= 0 {
+            value = n
+        } else {
+            return nil
+        }
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}

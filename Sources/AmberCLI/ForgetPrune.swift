@@ -1,0 +1,11 @@
+import AmberKit
+
+/// The hand-over from `forget --prune` to prune: forget releases its exclusive lock first,
+/// because prune takes a maintenance lock of its own (which lets backups run meanwhile).
+enum PruneStep {
+    static func run(_ repository: Repository, lock: RepositoryLock, dryRun: Bool, global: GlobalOptions) throws {
+        lock.release()
+        let report = try Amber.Prune.prune(repository, maxUnused: "5%", dryRun: dryRun)
+        if !global.json { Amber.Prune.print(report, global: global, dryRun: dryRun) }
+    }
+}
