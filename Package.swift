@@ -46,12 +46,14 @@ let package = Package(
         .target(name: "AmberSnapshot", dependencies: ["AmberRepository"], swiftSettings: swiftSettings),
         // Documents: JSON (RFC 8785), typed database values, order-preserving document keys.
         .target(name: "AmberDocuments", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
+        // SQLite databases as schema plus keyed rows: source (one read transaction) and target.
+        .target(name: "AmberSQLite", dependencies: ["AmberCore", "AmberDocuments", "CSQLite"], swiftSettings: swiftSettings),
         // Sources and targets: directory trees.
         .target(name: "AmberFilesystem", dependencies: ["AmberSnapshot"], swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",
                 dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
-                               "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberDocuments", "AmberLibraries"],
+                               "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberDocuments", "AmberSQLite", "AmberLibraries"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberDocuments"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberSQLite", "AmberDocuments", "AmberCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI"], swiftSettings: swiftSettings),
     ]

@@ -4,7 +4,8 @@
 /// `AmberCore` (vocabulary) → `AmberCrypto`, `AmberCompression`, `AmberChunking`, `AmberStorage`
 /// → `AmberRepository` (keys, config, packs, index) → `AmberSnapshot` (trees, snapshots, check)
 /// → `AmberFilesystem` (directory sources and targets); `AmberDocuments` (JSON, database values,
-/// document keys) sits beside the building blocks on `AmberCore`. Importing `AmberKit` imports them all.
+/// document keys) sits beside the building blocks on `AmberCore`, and `AmberSQLite` (SQLite
+/// databases as schema plus keyed rows) on it. Importing `AmberKit` imports them all.
 @_exported import AmberCore
 @_exported import AmberCrypto
 @_exported import AmberCompression
@@ -14,4 +15,5 @@
 @_exported import AmberSnapshot
 @_exported import AmberFilesystem
 @_exported import AmberDocuments
+@_exported import AmberSQLite
 @_exported import AmberLibraries
