@@ -85,6 +85,7 @@ public final class SQLiteTarget {
             }
         } catch {
             discard()
+            SQLiteFiles.removeDatabase(temporaryPath)
             throw error.withPath(path)
         }
     }
