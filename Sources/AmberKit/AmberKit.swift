@@ -2,6 +2,7 @@
 ///
 /// The layers, each a module, depend only downward:
 /// `AmberCore` (vocabulary) → `AmberCrypto`, `AmberCompression`, `AmberChunking`, `AmberStorage`
+/// (with `AmberStorageS3` for S3-compatible object storage)
 /// → `AmberRepository` (keys, config, packs, index) → `AmberSnapshot` (trees, snapshots, check)
 /// → `AmberFilesystem` (directory sources and targets). Importing `AmberKit` imports them all.
 @_exported import AmberCore
@@ -9,6 +10,7 @@
 @_exported import AmberCompression
 @_exported import AmberChunking
 @_exported import AmberStorage
+@_exported import AmberStorageS3
 @_exported import AmberRepository
 @_exported import AmberSnapshot
 @_exported import AmberFilesystem
