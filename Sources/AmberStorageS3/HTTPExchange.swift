@@ -27,12 +27,12 @@ struct HTTPResponse {
 }
 
 extension StringProtocol {
-    /// The string without leading and trailing spaces, tabs, CR and LF.
+    /// The string without leading and trailing white space (spaces, tabs, and CR LF, which is
+    /// one `Character`).
     var trimmingSpaces: Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
         let text = Substring(self)
-        guard let first = text.firstIndex(where: { !isSpace($0) }),
-              let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
+              let last = text.lastIndex(where: { !$0.isWhitespace }) else { return "" }
         return text[first...last]
     }
 }

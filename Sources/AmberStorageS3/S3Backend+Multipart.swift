@@ -59,7 +59,7 @@ extension S3Backend {
 
     /// Aborts the upload, ignoring failures: a leftover upload costs storage but not correctness.
     private func abortMultipart(uploadID: String, key: String, path: String) {
-        _ = try? send(S3Request("DELETE", key: key, query: [(name: "uploadId", value: uploadID)]),
+        _ = try? perform(S3Request("DELETE", key: key, query: [(name: "uploadId", value: uploadID)]),
                       operation: "save (AbortMultipartUpload)", path: path)
     }
 }

@@ -7,10 +7,10 @@ extension S3Backend {
     /// Signed headers: `host;x-amz-content-sha256;x-amz-date[;x-amz-security-token]`, the content hash
     /// being the hex SHA-256 of the body (`e3b0…b855` when empty). A transport failure becomes a
     /// ``BackendError`` naming `operation` and `path`; curl's messages never contain headers.
-    func send(_ request: S3Request, operation: String, path: String) throws(BackendError) -> HTTPResponse {
+    func perform(_ request: S3Request, operation: String, path: String) throws(BackendError) -> HTTPResponse {
         let result = request.body.withUnsafeBytes { body -> Result<HTTPResponse, BackendError> in
             do throws(BackendError) {
-                return .success(try send(request, body: body, operation: operation, path: path))
+                return .success(try perform(request, body: body, operation: operation, path: path))
             } catch {
                 return .failure(error)
             }
@@ -18,7 +18,7 @@ extension S3Backend {
         return try result.get()
     }
 
-    private func send(
+    private func perform(
         _ request: S3Request, body: UnsafeRawBufferPointer, operation: String, path: String
     ) throws(BackendError) -> HTTPResponse {
         let encodedPath = "/" + s3Location.bucket + (request.key.map { "/" + URIEncoding.encodePath($0) } ?? "")
@@ -52,12 +52,12 @@ extension S3Backend {
         return response
     }
 
-    /// ``send(_:operation:path:)``, throwing the classified S3 error unless the status is one of `accepted`.
+    /// ``perform(_:operation:path:)``, throwing the classified S3 error unless the status is one of `accepted`.
     func send(
         _ request: S3Request, operation: String, path: String,
         accepting accepted: Set<Int> = [200], notFound: BackendError.Code = .notFound
     ) throws(BackendError) -> HTTPResponse {
-        let response = try send(request, operation: operation, path: path)
+        let response = try perform(request, operation: operation, path: path)
         guard accepted.contains(response.status) else {
             throw failure(response, operation: operation, path: path, notFound: notFound)
         }

@@ -50,7 +50,7 @@ public final class S3Backend: Backend {
     /// `LocationConstraint` outside us-east-1). `BucketAlreadyOwnedByYou` counts as success.
     public func create() throws(BackendError) {
         let path = s3Location.bucket
-        let head = try send(S3Request("HEAD", key: nil), operation: "create (HEAD bucket)", path: path)
+        let head = try perform(S3Request("HEAD", key: nil), operation: "create (HEAD bucket)", path: path)
         if head.status == 200 { return }
         guard head.status == 404 else { throw failure(head, operation: "create (HEAD bucket)", path: path) }
         var body: [UInt8] = []
@@ -59,7 +59,7 @@ public final class S3Backend: Backend {
                 + "<LocationConstraint>\(S3XML.escape(configuration.region))</LocationConstraint>"
                 + "</CreateBucketConfiguration>").utf8)
         }
-        let put = try send(S3Request("PUT", key: nil, body: body[...]), operation: "create (PUT bucket)", path: path)
+        let put = try perform(S3Request("PUT", key: nil, body: body[...]), operation: "create (PUT bucket)", path: path)
         if put.status == 200 { return }
         if put.status == 409, S3XML.value("Code", in: put.body) == "BucketAlreadyOwnedByYou" { return }
         throw failure(put, operation: "create (PUT bucket)", path: path, notFound: .permanent)
