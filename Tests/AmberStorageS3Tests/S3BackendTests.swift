@@ -62,7 +62,7 @@ struct S3BackendTests {
             $0.partSize = 8 << 20
         }
         let pack = FileHandle(.data, TestNames.data(40))
-        let bytes = TestNames.bytes(40 << 20, seed: 40)
+        let bytes = Self.mebibytes(40, seed: 40)
         try backend.save(pack, bytes)
         #expect(try backend.size(pack) == 40 << 20)
         let loaded = try backend.load(pack)
@@ -81,7 +81,7 @@ struct S3BackendTests {
             $0.partSize = 5 << 20
         }
         let pack = FileHandle(.data, TestNames.data(41))
-        let bytes = TestNames.bytes(12 << 20, seed: 41)
+        let bytes = Self.mebibytes(12, seed: 41)
         // Requests: CreateMultipartUpload, UploadPart 1, UploadPart 2 (fails), AbortMultipartUpload.
         proxy.fail(requestAfterNext: 3, with: 503)
         #expect(code { try backend.save(pack, bytes) } == .transient)
@@ -166,6 +166,19 @@ struct S3BackendTests {
             }
         }
         #expect(try backend.list(.data).count == 64)
+    }
+
+    /// `count` MiB, each mebibyte different (a pattern with its index in the first 8 bytes); quick to make
+    /// in a debug build.
+    static func mebibytes(_ count: Int, seed: Int) -> [UInt8] {
+        let pattern = TestNames.bytes(1 << 20, seed: seed)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count << 20)
+        for i in 0..<count {
+            bytes += pattern
+            withUnsafeBytes(of: UInt64(i).littleEndian) { bytes.replaceSubrange((i << 20)..<(i << 20) + 8, with: $0) }
+        }
+        return bytes
     }
 
     private static func containsHexRun(_ text: String, length: Int) -> Bool {
