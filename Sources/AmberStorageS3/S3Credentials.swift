@@ -2,8 +2,9 @@ import AmberStorage
 
 /// An AWS access key: the id, the secret and, for temporary credentials, a session token.
 ///
-/// Never printed: ``description`` shows the key id only, so credentials cannot leak into logs or errors.
-public struct S3Credentials: Sendable, CustomStringConvertible {
+/// Never printed: ``description``, `debugDescription` and the mirror (`dump`) show the key id only,
+/// so credentials cannot leak into logs or errors.
+public struct S3Credentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public let accessKeyID: String
     public let secretAccessKey: String
     /// Sent as `x-amz-security-token` (and signed) when present.
@@ -31,5 +32,12 @@ public struct S3Credentials: Sendable, CustomStringConvertible {
 
     public var description: String {
         "S3Credentials(accessKeyID: \(accessKeyID), secret: <redacted>\(sessionToken == nil ? "" : ", session token"))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["accessKeyID": accessKeyID, "secretAccessKey": "<redacted>",
+                                "sessionToken": sessionToken == nil ? "nil" : "<redacted>"])
     }
 }

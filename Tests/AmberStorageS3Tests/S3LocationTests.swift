@@ -68,6 +68,10 @@ struct S3LocationTests {
         let backend = try #require(retrying.base as? S3Backend)
         #expect(backend.configuration.region == "eu-west-1")
         #expect(!String(describing: backend.credentials).contains("s3cr3t"))
+        #expect(!String(reflecting: backend.credentials).contains("s3cr3t"))
+        var dumped = ""
+        dump(backend.credentials, to: &dumped)
+        #expect(!dumped.contains("s3cr3t") && dumped.contains("AKID"))
 
         let local = try BackendLocation.open("/srv/repo", environment: [:])
         #expect(local.location == "/srv/repo")
