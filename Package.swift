@@ -35,6 +35,9 @@ let package = Package(
         .target(name: "AmberCompression", dependencies: ["AmberCore", "CZstd"], swiftSettings: swiftSettings),
         .target(name: "AmberChunking", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
         .target(name: "AmberStorage", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
+        // S3-compatible object storage: SigV4 in Swift, libcurl as transport.
+        .target(name: "AmberStorageS3", dependencies: ["AmberCore", "AmberStorage", "AmberCrypto", "CCurl"],
+                swiftSettings: swiftSettings),
         .target(name: "AmberLibraries", dependencies: ["CZstd", "COpenSSL", "CCurl", "CSQLite", "CLibPQ"],
                 swiftSettings: swiftSettings),
 
@@ -53,7 +56,7 @@ let package = Package(
         // Umbrella.
         .target(name: "AmberKit",
                 dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
-                               "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberDocuments", "AmberSQLite", "AmberLibraries"],
+                               "AmberStorageS3", "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberDocuments", "AmberSQLite", "AmberLibraries"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
@@ -64,6 +67,8 @@ let package = Package(
         .testTarget(name: "AmberCompressionTests", dependencies: ["AmberCompression"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberChunkingTests", dependencies: ["AmberChunking"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberStorageS3Tests", dependencies: ["AmberStorageS3", "AmberStorage", "AmberCrypto"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberDocuments"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberSQLite", "AmberDocuments", "AmberCore"], swiftSettings: swiftSettings),

@@ -30,11 +30,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The storage backend for the location.
     func backend() throws -> any Backend {
-        let location = try self.location()
-        if location.hasPrefix("s3:") || location.contains("://") {
-            throw CLIError.usage("repository \"\(location)\": only local directories are supported so far")
-        }
-        return RetryingBackend(base: LocalBackend(path: location))
+        try BackendLocation.open(try self.location(), environment: environment)
     }
 
     /// The password, from the first source that has one.

@@ -2,6 +2,7 @@
 ///
 /// The layers, each a module, depend only downward:
 /// `AmberCore` (vocabulary) → `AmberCrypto`, `AmberCompression`, `AmberChunking`, `AmberStorage`
+/// (with `AmberStorageS3` for S3-compatible object storage)
 /// → `AmberRepository` (keys, config, packs, index) → `AmberSnapshot` (trees, snapshots, check)
 /// → `AmberFilesystem` (directory sources and targets); `AmberDocuments` (JSON, database values,
 /// document keys) sits beside the building blocks on `AmberCore`, and `AmberSQLite` (SQLite
@@ -11,6 +12,7 @@
 @_exported import AmberCompression
 @_exported import AmberChunking
 @_exported import AmberStorage
+@_exported import AmberStorageS3
 @_exported import AmberRepository
 @_exported import AmberSnapshot
 @_exported import AmberFilesystem

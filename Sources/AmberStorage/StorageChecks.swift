@@ -1,11 +1,11 @@
 /// Checks every backend applies to untrusted handles and ranges, so that all implementations
-/// agree on what is refused and how.
-enum StorageChecks {
+/// agree on what is refused and how. `package` visibility: other storage modules (AmberStorageS3) share them.
+package enum StorageChecks {
     /// Refuses names that could not be stored as one file in the layout, or could escape it:
     /// empty, longer than 255 bytes, containing `/` or NUL, or starting with `.` (temporary files
     /// start with a dot). Data names must start with two lowercase hex digits (the fan-out directory).
     /// A refusal is ``BackendError/Code/permanent``.
-    static func validate(_ handle: FileHandle) throws(BackendError) {
+    package static func validate(_ handle: FileHandle) throws(BackendError) {
         if handle.kind == .config { return }
         let name = Array(handle.name.utf8)
         let invalid: String? =
@@ -25,7 +25,7 @@ enum StorageChecks {
     /// ``BackendError/Code/permanent``: callers ask for exact ranges (from an index), and silently
     /// returning fewer bytes would hide a truncated file. `offset == size` with `length` nil or 0 is
     /// an empty range.
-    static func range(offset: Int, length: Int?, size: Int, path: String) throws(BackendError) -> Range<Int> {
+    package static func range(offset: Int, length: Int?, size: Int, path: String) throws(BackendError) -> Range<Int> {
         guard offset >= 0, length ?? 0 >= 0 else {
             throw BackendError(.permanent, path: path, message: "invalid range: offset \(offset), length \(length ?? -1)")
         }

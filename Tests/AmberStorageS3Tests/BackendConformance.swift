@@ -1,0 +1,1 @@
+../AmberStorageTests/BackendConformance.swift
