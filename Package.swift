@@ -44,16 +44,22 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Trees, snapshots, check.
         .target(name: "AmberSnapshot", dependencies: ["AmberRepository"], swiftSettings: swiftSettings),
+        // Collection manifests: content-addressed prolly trees from document key to document.
+        .target(name: "AmberManifest", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository"],
+                swiftSettings: swiftSettings),
         // Sources and targets: directory trees.
         .target(name: "AmberFilesystem", dependencies: ["AmberSnapshot"], swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",
                 dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
-                               "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberLibraries"],
+                               "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberLibraries"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
                           dependencies: ["AmberKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: swiftSettings),
+        // Manifest measurement (1M entries, 0.1% changed): swift run -c release AmberManifestBench
+        .executableTarget(name: "AmberManifestBench", dependencies: ["AmberManifest", "AmberStorage"],
                           swiftSettings: swiftSettings),
 
         .testTarget(name: "AmberCryptoTests", dependencies: ["AmberCrypto"], swiftSettings: swiftSettings),
@@ -61,6 +67,8 @@ let package = Package(
         .testTarget(name: "AmberChunkingTests", dependencies: ["AmberChunking"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberManifestTests", dependencies: ["AmberManifest", "AmberRepository", "AmberStorage", "AmberCrypto", "AmberCore"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI"], swiftSettings: swiftSettings),
     ]
