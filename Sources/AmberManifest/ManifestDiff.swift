@@ -76,7 +76,11 @@ public struct ManifestDiff: Sendable {
     /// Replaces the front subtree of `frontier` by its children (or entries), first child on top.
     private func open(_ frontier: inout [Item]) throws(ManifestError) {
         guard case .subtree(let id, let level) = frontier.removeLast() else { return }
-        let node = try loader.node(id, level: level)
+        Self.push(try loader.node(id, level: level), level: level, onto: &frontier)
+    }
+
+    /// Pushes a node's children (or entries) onto a frontier, first child on top.
+    private static func push(_ node: ManifestNode, level: UInt8, onto frontier: inout [Item]) {
         switch node.body {
         case .leaf(let entries):
             for e in entries.reversed() { frontier.append(.entry(e)) }

@@ -89,15 +89,23 @@ struct ManifestNode: Sendable {
 
     private static func decodeKey(_ r: inout ByteReader, previous: [UInt8]?) throws(FormatError) -> [UInt8] {
         let shared = try r.length(limit: previous?.count ?? 0, what: "shared prefix")
-        let suffix = try r.raw(try r.length(limit: ManifestFormat.maximumKeyLength - shared, what: "key suffix length"))
-        let key = Array(previous?[..<shared] ?? []) + suffix
+        let suffixCount = try r.length(limit: ManifestFormat.maximumKeyLength - shared, what: "key suffix length")
+        var key = [UInt8]()
+        key.reserveCapacity(shared + suffixCount)
+        if let previous { key.append(contentsOf: previous[..<shared]) }
+        try r.raw(suffixCount, appendingTo: &key)
         if let previous {
-            guard previous.lexicographicallyPrecedes(key) else {
+            // `shared` must be the longest common prefix (one encoding per key), and the key must
+            // follow `previous`: then the first suffix byte decides both, in O(1).
+            if shared < previous.count {
+                guard suffixCount > 0, key[shared] != previous[shared] else {
+                    throw FormatError(context: r.context, reason: "non-canonical key prefix at offset \(r.offset)")
+                }
+                guard key[shared] > previous[shared] else {
+                    throw FormatError(context: r.context, reason: "keys not strictly increasing at offset \(r.offset)")
+                }
+            } else if suffixCount == 0 {
                 throw FormatError(context: r.context, reason: "keys not strictly increasing at offset \(r.offset)")
-            }
-            // Canonical: `shared` is the longest common prefix, so the next byte must differ.
-            guard shared == previous.count || suffix.isEmpty || previous[shared] != suffix[0] else {
-                throw FormatError(context: r.context, reason: "non-canonical key prefix at offset \(r.offset)")
             }
         }
         return key

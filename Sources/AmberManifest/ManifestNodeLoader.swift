@@ -20,7 +20,8 @@ public final class ManifestNodeLoader: Sendable {
         loads.add(1, ordering: .relaxed)
         let bytes = try viaRepository { () throws(RepositoryError) in try repository.loadBlob(id, type: .tree) }
         do throws(FormatError) {
-            return try ManifestNode(decoding: bytes, expectedLevel: level, what: "manifest node \(id.shortHex)")
+            // A constant context: the id is formatted only if decoding fails.
+            return try ManifestNode(decoding: bytes, expectedLevel: level, what: "manifest node")
         } catch {
             throw ManifestError.damaged("manifest node \(id.shortHex)", error)
         }
