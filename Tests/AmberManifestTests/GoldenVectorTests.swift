@@ -52,15 +52,16 @@ struct GoldenVectorTests {
     }
 }
 
-/// The frozen values.
+/// The frozen values. The split key, hashes and empty root were checked independently with Python's
+/// `hmac`/`hashlib` (HKDF written out per RFC 5869).
 enum Golden {
-    static let splitKey = "?"
-    static let hashLevel0: UInt32 = 0
-    static let hashLevel1: UInt32 = 0
-    static let hashEmptyKey: UInt32 = 0
-    static let leafRoot = "?"
-    static let tenThousandRoot = "?"
-    static let tenThousandHeight = 0
-    static let tenThousandNodes = 0
-    static let emptyRoot = "?"
+    static let splitKey = "126d34e99655687013a0317ca0c7402e671e6eb542a7868d839338ccfbfc9265"
+    static let hashLevel0: UInt32 = 2_972_240_499
+    static let hashLevel1: UInt32 = 1_814_448_301
+    static let hashEmptyKey: UInt32 = 2_349_396_588
+    static let leafRoot = "6413ba950cf79044f3d40b4132884d1662f6297343c43c09e2c00cacc340b1ae"
+    static let tenThousandRoot = "36650da810c69fc26762ffb88bed6add9bad1f4bc301c12edd487aa6e2a9bc8d"
+    static let tenThousandHeight = 4
+    static let tenThousandNodes = 520
+    static let emptyRoot = "fb9da9a9ad3f18a8c3da7a8a28aee02eec2a6dce87ea0bc4b072223db8536bda"
 }
