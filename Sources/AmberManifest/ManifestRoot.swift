@@ -21,5 +21,26 @@ public struct ManifestRoot: Sendable, Hashable, CustomStringConvertible {
     /// The level of the root node.
     var level: UInt8 { UInt8(height - 1) }
 
+    /// The binary form a collection map can embed: `id[32] ‖ count varint ‖ valueBytes varint ‖ height u8`.
+    public func encoded() -> [UInt8] {
+        var out = [UInt8]()
+        id.append(to: &out)
+        Varint.append(count, to: &out)
+        Varint.append(valueBytes, to: &out)
+        out.append(UInt8(height))
+        return out
+    }
+
+    /// Parses ``encoded()``; the height must be 1…64.
+    public init(from reader: inout ByteReader) throws(FormatError) {
+        id = try reader.id()
+        count = try reader.varint()
+        valueBytes = try reader.varint()
+        height = Int(try reader.u8())
+        guard (1...Int(ManifestFormat.maximumLevel) + 1).contains(height) else {
+            throw FormatError(context: reader.context, reason: "manifest height \(height) out of range")
+        }
+    }
+
     public var description: String { "\(id.shortHex) (\(count) entries, \(valueBytes) bytes, height \(height))" }
 }

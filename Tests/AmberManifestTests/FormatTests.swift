@@ -48,7 +48,16 @@ struct FormatTests {
         #expect(throws: FormatError.self) { try overflow.varint() }
     }
 
-    /// A tampered node in the repository surfaces as a `.damaged` manifest error.
+    @Test func rootRoundTrip() throws {
+        let root = ManifestRoot(id: BlobID(bytes: Array(0..<32))!, count: 1_000_000, valueBytes: 1 << 40, height: 7)
+        var r = ByteReader(root.encoded(), context: "root")
+        #expect(try ManifestRoot(from: &r) == root)
+        #expect(r.isAtEnd)
+        var bad = ByteReader(Array(root.encoded().dropLast()) + [0], context: "root")
+        #expect(throws: FormatError.self) { try ManifestRoot(from: &bad) }
+    }
+
+    /// A missing node in the repository surfaces as a `.damaged` manifest error.
     @Test func missingNodeIsAnError() throws {
         let repository = makeRepository()
         let root = ManifestRoot(id: BlobID(bytes: Array(repeating: 1, count: 32))!, count: 0, valueBytes: 0, height: 1)
