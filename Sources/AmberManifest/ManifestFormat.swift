@@ -18,9 +18,10 @@ public enum ManifestFormat {
 
     /// Values of at most this many bytes are stored inside their leaf; longer ones are chunked into
     /// data blobs. Typical documents (hundreds of bytes to a few KiB) stay inline, so small
-    /// documents never become index entries of their own; a longer value would nearly fill a
-    /// leaf of the maximum size (35/16 of the leaf target) by itself, so sharing a leaf gains
-    /// nothing, while out of line its 64 KiB chunks deduplicate across edits.
+    /// documents never become index entries of their own, and an edit rewrites one leaf rather
+    /// than a chunk and a leaf. A longer value exceeds a maximum-size leaf (35/16 of the leaf
+    /// target, 3,360 bytes) by itself, so sharing a leaf gains nothing, while out of line its
+    /// 64 KiB chunks deduplicate across edits of a large document.
     public static let inlineLimit = 4096
 
     /// The leaf-level boundary scale `L` in bytes (the Weibull scale: most leaves end near it).
