@@ -8,8 +8,6 @@ public enum ManifestFormat {
     public static let magic: UInt8 = 0x4D
     /// The node format version.
     public static let version: UInt8 = 1
-    /// Bytes before the first entry: magic, version, level (the count varint follows).
-    static let fixedHeaderCount = 3
 
     /// The longest key accepted, in bytes.
     public static let maximumKeyLength = 65_535
