@@ -10,13 +10,28 @@ public struct BlobID: Hashable, Comparable, Sendable, CustomStringConvertible {
     @usableFromInline var w0, w1, w2, w3: UInt64
 
     /// Creates an id from exactly 32 bytes; `nil` for any other length.
+    ///
+    /// Contiguous collections (arrays, slices) are read as four big-endian words directly: this runs
+    /// for every blob id computed or parsed, so it must not iterate generically.
+    @inlinable
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (i, b) in bytes.enumerated() {
-            words[i / 8] = (words[i / 8] << 8) | UInt64(b)
+        if let words = bytes.withContiguousStorageIfAvailable({ Self.words($0) }) {
+            (w0, w1, w2, w3) = words
+        } else {
+            (w0, w1, w2, w3) = Array(bytes).withUnsafeBufferPointer { Self.words($0) }
         }
-        (w0, w1, w2, w3) = (words[0], words[1], words[2], words[3])
+    }
+
+    /// The four big-endian words of 32 bytes.
+    @usableFromInline
+    static func words(_ p: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64) {
+        func word(_ offset: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for k in offset..<offset + 8 { v = v << 8 | UInt64(p[k]) }
+            return v
+        }
+        return (word(0), word(8), word(16), word(24))
     }
 
     /// Creates an id from 32 bytes at `offset` of `buffer`; `nil` if they are not there.
@@ -35,24 +50,22 @@ public struct BlobID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var bytes: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(Self.byteCount)
-        for w in [w0, w1, w2, w3] {
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: w >> UInt64(shift))) }
-        }
+        append(to: &out)
         return out
     }
 
     /// Appends the id's 32 bytes to `buffer`.
     public func append(to buffer: inout [UInt8]) {
-        for w in [w0, w1, w2, w3] {
-            for shift in stride(from: 56, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: w >> UInt64(shift))) }
-        }
+        withUnsafeBytes(of: (w0.bigEndian, w1.bigEndian, w2.bigEndian, w3.bigEndian)) { buffer.append(contentsOf: $0) }
     }
 
     /// 64 lowercase hexadecimal digits.
     public var hex: String { Hex.encode(bytes) }
 
     /// The first 8 hexadecimal digits, as `amber snapshots` shows them.
-    public var shortHex: String { String(hex.prefix(8)) }
+    public var shortHex: String {
+        Hex.encode((0..<4).map { UInt8(truncatingIfNeeded: w0 >> UInt64(56 - 8 * $0)) })
+    }
 
     public var description: String { hex }
 

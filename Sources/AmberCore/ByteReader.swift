@@ -29,6 +29,13 @@ public struct ByteReader: Sendable {
         return Array(bytes[offset..<offset + count])
     }
 
+    /// Appends the next `count` bytes to `buffer` (no intermediate array).
+    public mutating func raw(_ count: Int, appendingTo buffer: inout [UInt8]) throws(FormatError) {
+        guard count >= 0, count <= remaining else { throw truncated() }
+        buffer.append(contentsOf: bytes[offset..<offset + count])
+        offset += count
+    }
+
     public mutating func id() throws(FormatError) -> BlobID {
         guard let id = BlobID(bytes, at: offset) else { throw truncated() }
         offset += BlobID.byteCount

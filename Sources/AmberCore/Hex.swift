@@ -5,6 +5,7 @@ public enum Hex {
     /// Encodes bytes as lowercase hexadecimal digits.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out = [UInt8]()
+        out.reserveCapacity(2 * bytes.underestimatedCount)
         for b in bytes {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 0x0f)])

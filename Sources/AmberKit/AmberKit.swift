@@ -3,8 +3,9 @@
 /// The layers, each a module, depend only downward:
 /// `AmberCore` (vocabulary) → `AmberCrypto`, `AmberCompression`, `AmberChunking`, `AmberStorage`
 /// (with `AmberStorageS3` for S3-compatible object storage)
-/// → `AmberRepository` (keys, config, packs, index) → `AmberSnapshot` (trees, snapshots, check)
-/// → `AmberFilesystem` (directory sources and targets); `AmberDocuments` (JSON, database values,
+/// → `AmberRepository` (keys, config, packs, index) → `AmberManifest` (collection manifests)
+/// → `AmberSnapshot` (trees, snapshots, check) → `AmberFilesystem` (directory sources and targets)
+/// and `AmberDatabases` (collection sources and targets); `AmberDocuments` (JSON, database values,
 /// document keys) sits beside the building blocks on `AmberCore`, and `AmberSQLite` (SQLite
 /// databases as schema plus keyed rows) on it. Importing `AmberKit` imports them all.
 @_exported import AmberCore
@@ -14,8 +15,10 @@
 @_exported import AmberStorage
 @_exported import AmberStorageS3
 @_exported import AmberRepository
+@_exported import AmberManifest
 @_exported import AmberSnapshot
 @_exported import AmberFilesystem
 @_exported import AmberDocuments
 @_exported import AmberSQLite
+@_exported import AmberDatabases
 @_exported import AmberLibraries

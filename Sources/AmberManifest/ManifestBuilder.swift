@@ -1,0 +1,161 @@
+import AmberChunking
+import AmberCore
+import AmberCrypto
+import AmberRepository
+
+/// Builds a manifest from entries in strictly increasing key order, writing its nodes (tree blobs)
+/// and chunked values (data blobs) through a ``BlobWriter``.
+///
+/// A backup builds the full sorted set every time. The result depends only on the set of entries
+/// (and the repository's keys), never on how it was reached, so nodes whose entries did not change
+/// get the same ids and the writer's deduplication stores only the changed leaves and their
+/// ancestors. Memory is O(height × node size): nodes are written as soon as they end.
+///
+/// Call ``BlobWriter/finish()`` after ``finish()`` and before reading the manifest: blobs still in
+/// the writer's open packs are in no index yet.
+///
+/// Not thread-safe: one builder per manifest being built.
+public final class ManifestBuilder {
+    private struct Level {
+        var body: [UInt8] = []
+        var entries = 0
+        var lastKey: [UInt8] = []
+        var count: UInt64 = 0
+        var valueBytes: UInt64 = 0
+        /// Nodes of this level written so far, and the last of them.
+        var written = 0
+        var lastChild: ManifestChild?
+    }
+
+    /// Counts of what a build did.
+    public struct Statistics: Sendable, Equatable {
+        /// Nodes produced, and how many of them the repository or writer did not have yet.
+        public var nodes = 0
+        public var newNodes = 0
+        /// Values stored out of line, and data chunks the repository did not have yet.
+        public var chunkedValues = 0
+        public var newChunks = 0
+    }
+
+    private let writer: BlobWriter
+    private let treeIDs: HMACSHA256
+    private let dataIDs: HMACSHA256
+    private let chunker: FastCDC
+    private var rule: BoundaryRule
+    private var levels: [Level] = [Level()]
+    private var previousKey: [UInt8]?
+    private var finished = false
+    /// What this builder has done so far.
+    public private(set) var statistics = Statistics()
+
+    /// - Parameters:
+    ///   - repository: supplies the keys (ids, split key, gear table).
+    ///   - writer: stores the blobs; several builders may share one writer.
+    public init(repository: Repository, writer: BlobWriter) {
+        self.writer = writer
+        treeIDs = repository.makeIDHasher(for: .tree)
+        dataIDs = repository.makeIDHasher(for: .data)
+        chunker = FastCDC(parameters: ManifestFormat.valueChunking, gear: GearTable(repository.keys.gearValues())!)
+        rule = BoundaryRule(splitKey: BoundaryRule.splitKey(master: repository.keys.master))
+    }
+
+    /// Appends an entry. Keys must be strictly increasing in unsigned-byte lexicographic order.
+    public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
+        guard !finished else { throw ManifestError(.invalidArgument, "the manifest builder has finished") }
+        guard key.count <= ManifestFormat.maximumKeyLength else {
+            throw ManifestError(.invalidArgument, "a key of \(key.count) bytes exceeds \(ManifestFormat.maximumKeyLength)")
+        }
+        if let previousKey, !previousKey.lexicographicallyPrecedes(key) {
+            throw ManifestError(.invalidArgument,
+                                "keys out of order: \(Hex.encode(key.prefix(32))) after \(Hex.encode(previousKey.prefix(32)))")
+        }
+        previousKey = key
+        let stored = value.count <= ManifestFormat.inlineLimit ? ManifestValue.inline(value) : try storeChunked(value)
+        try append(level: 0, key: key, count: 1, valueBytes: UInt64(value.count)) { stored.encode(into: &$0) }
+    }
+
+    /// Ends the manifest: writes the open nodes up to a single root and returns it. An empty
+    /// manifest is a leaf without entries.
+    public func finish() throws(ManifestError) -> ManifestRoot {
+        guard !finished else { throw ManifestError(.invalidArgument, "the manifest builder has finished") }
+        finished = true
+        var i = 0
+        while true {
+            if levels[i].written == 0 {
+                // Every entry of this level is in its open node: that node is the root.
+                let root = try write(level: i)
+                return ManifestRoot(id: root.id, count: root.count, valueBytes: root.valueBytes, height: i + 1)
+            }
+            if levels[i].entries > 0 { try close(level: i) }
+            if levels[i].written == 1, let root = levels[i].lastChild {
+                // This level is one node: the root. Its lone entry one level up is dropped, so a
+                // root never has a single child.
+                return ManifestRoot(id: root.id, count: root.count, valueBytes: root.valueBytes, height: i + 1)
+            }
+            i += 1
+        }
+    }
+
+    // MARK: Levels
+
+    /// Encodes an entry into the open node of `level` and ends the node if the boundary rule says so.
+    private func append(level i: Int, key: [UInt8], count: UInt64, valueBytes: UInt64,
+                        encodeRest: (inout [UInt8]) -> Void) throws(ManifestError) {
+        if i == levels.count {
+            guard i <= Int(ManifestFormat.maximumLevel) else { throw ManifestError(.invalidArgument, "manifest too deep") }
+            levels.append(Level())
+        }
+        let start = levels[i].body.count
+        ManifestNode.encodeKey(key, previous: levels[i].entries > 0 ? levels[i].lastKey : nil, into: &levels[i].body)
+        encodeRest(&levels[i].body)
+        levels[i].entries += 1
+        levels[i].lastKey = key
+        levels[i].count += count
+        levels[i].valueBytes += valueBytes
+        let isLeaf = i == 0
+        if rule.isBoundary(level: UInt8(i), key: key, start: start, end: levels[i].body.count, entries: levels[i].entries,
+                           minimumEntries: isLeaf ? 1 : 2,
+                           target: isLeaf ? ManifestFormat.leafTarget : ManifestFormat.internalTarget) {
+            try close(level: i)
+        }
+    }
+
+    /// Writes the open node of `level` and appends its summary to the level above.
+    private func close(level i: Int) throws(ManifestError) {
+        let child = try write(level: i)
+        levels[i] = Level(written: levels[i].written + 1, lastChild: child)
+        try append(level: i + 1, key: child.lastKey, count: child.count, valueBytes: child.valueBytes) { body in
+            child.id.append(to: &body)
+            Varint.append(child.count, to: &body)
+            Varint.append(child.valueBytes, to: &body)
+        }
+    }
+
+    /// Encodes and stores the open node of `level`; returns its summary.
+    private func write(level i: Int) throws(ManifestError) -> ManifestChild {
+        let level = levels[i]
+        var bytes = ManifestNode.header(level: UInt8(i), count: level.entries)
+        bytes.append(contentsOf: level.body)
+        let id = treeIDs.id(bytes)
+        let isNew = try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes) }
+        statistics.nodes += 1
+        if isNew { statistics.newNodes += 1 }
+        return ManifestChild(lastKey: level.lastKey, id: id, count: level.count, valueBytes: level.valueBytes)
+    }
+
+    /// Chunks a long value into data blobs and returns its reference.
+    private func storeChunked(_ value: [UInt8]) throws(ManifestError) -> ManifestValue {
+        var ids = [BlobID]()
+        var offset = 0
+        for length in chunker.chunkLengths(of: value) {
+            let chunk = Array(value[offset..<offset + length])
+            offset += length
+            let id = dataIDs.id(chunk)
+            let isNew = try viaRepository { () throws(RepositoryError) in try writer.add(.data, id: id, plaintext: chunk) }
+            if isNew { statistics.newChunks += 1 }
+            ids.append(id)
+        }
+        statistics.chunkedValues += 1
+        return .chunked(length: UInt64(value.count), chunks: ids)
+    }
+}

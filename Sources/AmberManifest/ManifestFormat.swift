@@ -1,0 +1,40 @@
+import AmberChunking
+
+/// The constants of manifest format version 1 (`docs/manifest-format.md`). Changing any of them
+/// changes node boundaries or encodings, hence every node id: a new format version.
+public enum ManifestFormat {
+    /// The first byte of every manifest node: `'M'`. A directory tree blob starts with its version
+    /// byte 1, so the two kinds of tree blob never share a first byte.
+    public static let magic: UInt8 = 0x4D
+    /// The node format version.
+    public static let version: UInt8 = 1
+
+    /// The longest key accepted, in bytes.
+    public static let maximumKeyLength = 65_535
+    /// The highest level a node may have (a tree of 1 + this many levels is astronomically large).
+    public static let maximumLevel: UInt8 = 63
+
+    /// Values of at most this many bytes are stored inside their leaf; longer ones are chunked into
+    /// data blobs. Typical documents (hundreds of bytes to a few KiB) stay inline, so small
+    /// documents never become index entries of their own, and an edit rewrites one leaf rather
+    /// than a chunk and a leaf. A longer value exceeds a maximum-size leaf (35/16 of the leaf
+    /// target, 3,360 bytes) by itself, so sharing a leaf gains nothing, while out of line its
+    /// 64 KiB chunks deduplicate across edits of a large document.
+    public static let inlineLimit = 4096
+
+    /// The leaf-level boundary scale `L` in bytes (the Weibull scale: most leaves end near it).
+    /// Chosen by measurement (`docs/manifest-format.md` §Choosing the sizes): with 1.5 KiB leaves a
+    /// 0.1% change stores 0.84% of the full backup's bytes; 2 KiB leaves 0.99%, 4 KiB leaves 1.6%.
+    public static let leafTarget = 1536
+    /// The internal-level boundary scale `L` in bytes (about nine children of ~57 bytes).
+    public static let internalTarget = 512
+
+    /// FastCDC sizes for chunked values: 16 KiB / 64 KiB / 256 KiB, normalization 2, with the
+    /// repository's secret gear table. Smaller than file chunks, so an edit inside a large
+    /// document stores about 64 KiB again rather than a megabyte.
+    public static let valueChunking = ChunkerParameters(minimum: 16 << 10, normal: 64 << 10, maximum: 256 << 10,
+                                                         normalization: 2)
+
+    /// The HKDF-SHA256 info deriving the split key from the master secret.
+    public static let splitKeyInfo = "amber v1 manifest split"
+}

@@ -1,0 +1,70 @@
+import AmberCore
+import AmberRepository
+
+/// Reads one manifest: point lookups in O(height) node loads, ordered iteration from any key, and
+/// full scans that resolve chunked values. Thread-safe; each cursor belongs to one thread.
+public struct ManifestReader: Sendable {
+    public let root: ManifestRoot
+    /// Loads nodes and counts the loads.
+    public let loader: ManifestNodeLoader
+
+    public init(repository: Repository, root: ManifestRoot) {
+        self.init(loader: ManifestNodeLoader(repository: repository), root: root)
+    }
+
+    public init(loader: ManifestNodeLoader, root: ManifestRoot) {
+        self.loader = loader
+        self.root = root
+    }
+
+    /// The stored form of the value of `key` (`nil` if absent), without loading chunks.
+    /// Loads exactly one node per level.
+    public func lookup(_ key: [UInt8]) throws(ManifestError) -> ManifestValue? {
+        var id = root.id
+        var level = root.level
+        while true {
+            let node = try loader.node(id, level: level)
+            switch node.body {
+            case .leaf(let entries):
+                let i = Self.firstIndex(entries.count) { !entries[$0].key.lexicographicallyPrecedes(key) }
+                return i < entries.count && entries[i].key == key ? entries[i].value : nil
+            case .internal(let children):
+                let i = Self.firstIndex(children.count) { !children[$0].lastKey.lexicographicallyPrecedes(key) }
+                guard i < children.count else { return nil }
+                id = children[i].id
+                level -= 1
+            }
+        }
+    }
+
+    /// The value of `key`, chunks loaded; `nil` if absent.
+    public func get(_ key: [UInt8]) throws(ManifestError) -> [UInt8]? {
+        guard let value = try lookup(key) else { return nil }
+        return try loader.resolve(value)
+    }
+
+    /// A cursor over the entries with keys ≥ `start` (all entries for `nil`), in key order.
+    public func cursor(from start: [UInt8]? = nil) throws(ManifestError) -> ManifestCursor {
+        try ManifestCursor(loader: loader, root: root, start: start)
+    }
+
+    /// Calls `body` with every entry from `start` on, in key order, values resolved (chunks loaded).
+    /// Stops early when `body` returns `false`.
+    public func scan(from start: [UInt8]? = nil,
+                     _ body: (_ key: [UInt8], _ value: [UInt8]) throws(ManifestError) -> Bool) throws(ManifestError) {
+        var cursor = try cursor(from: start)
+        while let entry = try cursor.next() {
+            guard try body(entry.key, try loader.resolve(entry.value)) else { return }
+        }
+    }
+
+    /// The first index in `0..<count` for which `predicate` holds, assuming it holds from some index on.
+    static func firstIndex(_ count: Int, where predicate: (Int) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(mid) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}

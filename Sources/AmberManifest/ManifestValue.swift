@@ -1,0 +1,60 @@
+import AmberCore
+
+/// A value as a leaf stores it: the bytes themselves, or a reference to the data blobs holding them.
+public enum ManifestValue: Sendable, Hashable {
+    /// At most ``ManifestFormat/inlineLimit`` bytes, stored in the leaf.
+    case inline([UInt8])
+    /// More than ``ManifestFormat/inlineLimit`` bytes, FastCDC-chunked into data blobs: their ids in
+    /// order and the total length.
+    case chunked(length: UInt64, chunks: [BlobID])
+
+    /// The length of the value in bytes (not of its reference).
+    public var length: UInt64 {
+        switch self {
+        case .inline(let bytes): UInt64(bytes.count)
+        case .chunked(let length, _): length
+        }
+    }
+
+    /// Tag bytes of the encoding.
+    static let inlineTag: UInt8 = 0
+    static let chunkedTag: UInt8 = 1
+
+    /// Appends `tag u8 ‖ len varint ‖ bytes` or `tag u8 ‖ len varint ‖ n varint ‖ id[32] × n`.
+    func encode(into buffer: inout [UInt8]) {
+        switch self {
+        case .inline(let bytes):
+            buffer.append(Self.inlineTag)
+            Varint.append(UInt64(bytes.count), to: &buffer)
+            buffer.append(contentsOf: bytes)
+        case .chunked(let length, let chunks):
+            buffer.append(Self.chunkedTag)
+            Varint.append(length, to: &buffer)
+            Varint.append(UInt64(chunks.count), to: &buffer)
+            for id in chunks { id.append(to: &buffer) }
+        }
+    }
+
+    /// Reads a value, enforcing the canonical choice between inline and chunked.
+    init(from reader: inout ByteReader) throws(FormatError) {
+        let tag = try reader.u8()
+        switch tag {
+        case Self.inlineTag:
+            let count = try reader.length(limit: ManifestFormat.inlineLimit, what: "inline value length")
+            self = .inline(try reader.raw(count))
+        case Self.chunkedTag:
+            let length = try reader.varint()
+            guard length > UInt64(ManifestFormat.inlineLimit) else {
+                throw FormatError(context: reader.context, reason: "chunked value of \(length) bytes should be inline")
+            }
+            let n = try reader.length(limit: reader.remaining / BlobID.byteCount, what: "chunk count")
+            guard n >= 1 else { throw FormatError(context: reader.context, reason: "chunked value without chunks") }
+            var chunks = [BlobID]()
+            chunks.reserveCapacity(n)
+            for _ in 0..<n { chunks.append(try reader.id()) }
+            self = .chunked(length: length, chunks: chunks)
+        default:
+            throw FormatError(context: reader.context, reason: "unknown value tag \(tag)")
+        }
+    }
+}
