@@ -9,8 +9,14 @@ extension Amber {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "Files and directories to back up; each becomes a top-level entry named by its last component.")
+        @Argument(help: "What to back up: files and directories (each a top-level entry named by its last component), ndjson:FILE, json:FILE or sqlite:FILE.")
         var paths: [String]
+
+        @Option(name: .long, help: "Collection name for ndjson:/json: sources (default: the file's stem).")
+        var collection: String?
+
+        @Option(name: .customLong("id-field"), help: "Document id field for ndjson:/json: sources (default: _id, else id).")
+        var idField: String?
 
         @Option(name: .long, help: "Add a tag to the snapshot (repeatable).")
         var tag: [String] = []
@@ -48,7 +54,9 @@ extension Amber {
                 }
                 let display = ProgressDisplay(progress: progress, verb: "processed", enabled: global.showsProgress)
                 let started = Date()
-                let result = try Archiver(repository: repository, options: options, progress: progress).run(sources: paths, lock: lock)
+                let archiver = Archiver(repository: repository, options: options, progress: progress,
+                                        collections: CollectionSources(collectionName: collection, idField: idField))
+                let result = try archiver.run(sources: paths, lock: lock)
                 display.finish()
                 report(result, seconds: Date().timeIntervalSince(started))
                 return result.warnings.isEmpty ? Exit.ok : Exit.partial

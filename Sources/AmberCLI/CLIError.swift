@@ -53,6 +53,8 @@ enum Exit {
             }
         case let e as BackendError: return (e.description, Exit.error)
         case let e as FilesystemError: return (e.description, Exit.error)
+        case let e as SourceError: return (e.description, Exit.error)
+        case let e as ManifestError: return (e.message, Exit.error)
         default: return ("\(error)", Exit.error)
         }
     }

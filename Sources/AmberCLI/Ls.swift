@@ -65,6 +65,7 @@ extension Amber {
             case .blockDevice: "b"
             case .socket: "s"
             case .file: "-"
+            case .database: "D"
             }
             let letters: [Character] = ["r", "w", "x"]
             var s = String(type)
@@ -95,6 +96,7 @@ struct NodeSummary: Encodable {
         case .characterDevice: "chardev"
         case .blockDevice: "blockdev"
         case .socket: "socket"
+        case .database: "database"
         }
         mode = node.mode
         uid = node.uid

@@ -53,9 +53,13 @@ public final class Archiver {
     private var filesRead = 0
     private var stats = Snapshot.Statistics()
     private let buffer: UnsafeMutableRawBufferPointer
+    private let collections: (any CollectionSourceOpener)?
 
-    public init(repository: Repository, options: BackupOptions, progress: ProgressCounter? = nil) {
+    /// - Parameter collections: opens the sources that are collections rather than paths.
+    public init(repository: Repository, options: BackupOptions, progress: ProgressCounter? = nil,
+                collections: (any CollectionSourceOpener)? = nil) {
         self.repository = repository
+        self.collections = collections
         self.options = options
         self.progress = progress
         chunker = repository.makeChunker()
@@ -73,7 +77,16 @@ public final class Archiver {
     public func run(sources: [String], lock: RepositoryLock? = nil) throws -> BackupResult {
         guard !sources.isEmpty else { throw FilesystemError(path: "", message: "no source to back up") }
         var roots = [(path: PathBytes, name: [UInt8], status: FileStatus)]()
+        var opened = [any CollectionSource]()
         for source in sources {
+            // Collection sources read and validate all their input here, before anything is written.
+            if let collection = try collections?.open(source) {
+                if roots.contains(where: { $0.name == collection.entryName }) || opened.contains(where: { $0.entryName == collection.entryName }) {
+                    throw FilesystemError(path: source, message: "two sources are named \"\(String(decoding: collection.entryName, as: UTF8.self))\"; back them up separately")
+                }
+                opened.append(collection)
+                continue
+            }
             let path = PathBytes(source)
             let status: FileStatus
             switch FileStatus.lstat(path) {
@@ -89,7 +102,7 @@ public final class Archiver {
                 }
                 if name == [47] || name.isEmpty { name = Array("root".utf8) }
             }
-            if roots.contains(where: { $0.name == name }) {
+            if roots.contains(where: { $0.name == name }) || opened.contains(where: { $0.entryName == name }) {
                 throw FilesystemError(path: source, message: "two sources are named \"\(String(decoding: name, as: UTF8.self))\"; back them up separately")
             }
             roots.append((path, name, status))
@@ -106,6 +119,16 @@ public final class Archiver {
         var nodes = [Node]()
         for root in roots {
             if let node = try archive(root.path, name: root.name, status: root.status) { nodes.append(node) }
+        }
+        for collection in opened {
+            let (set, documents, bytes) = try collection.archive(repository: repository, writer: writer)
+            var node = Node(name: collection.entryName, kind: .database, mode: 0, uid: 0, gid: 0,
+                            mtimeSeconds: Int64(options.time.timeIntervalSince1970), mtimeNanoseconds: 0, size: bytes)
+            node.subtree = set
+            nodes.append(node)
+            stats.documents += documents
+            stats.bytes += bytes
+            progress?.add(items: documents, bytes: bytes)
         }
         let rootID = try saveTree(Tree(nodes: nodes))
         let written = try writer.finish()
@@ -152,7 +175,7 @@ public final class Archiver {
                 return nil
             }
             node.linkTarget = Array(target[0..<n])
-        case .fifo, .characterDevice, .blockDevice, .socket:
+        case .fifo, .characterDevice, .blockDevice, .socket, .database:
             break
         }
         progress?.add(items: 1)

@@ -171,6 +171,9 @@ public final class Restorer: Sendable {
             rc = path.withCString { mknod($0, mode_t(node.mode) | type, dev_t(node.device)) }
         case .socket:
             return  // Sockets are recorded but cannot be restored.
+        case .database:
+            warn(path, "a collection source: restore it with --target ndjson:DIR or --target sqlite:PATH")
+            return
         default:
             return
         }

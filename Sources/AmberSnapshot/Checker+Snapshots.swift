@@ -1,4 +1,5 @@
 import AmberCore
+import AmberManifest
 import AmberRepository
 import AmberStorage
 
@@ -55,6 +56,8 @@ extension Checker {
             switch node.kind {
             case .directory:
                 if let sub = node.subtree { walk(sub, path: child, snapshot: snapshot, visited: &visited) }
+            case .database:
+                if let set = node.subtree { checkCollections(set, path: child, snapshot: snapshot, visited: &visited) }
             case .file:
                 for blob in node.content {
                     let type = repository.index.lookup(blob)?.entry.type
@@ -96,6 +99,8 @@ extension Checker {
                     if let sub = node.subtree {
                         paths += damagedPaths(sub, damaged, &memo).map { $0.isEmpty ? child + "/" : child + $0 }
                     }
+                case .database:
+                    if let set = node.subtree { paths += damagedCollections(set, damaged).map { child + $0 } }
                 case .file:
                     if node.content.contains(where: damaged.contains) { paths.append(child) }
                 default:
@@ -105,5 +110,58 @@ extension Checker {
         }
         memo[tree] = paths
         return paths
+    }
+
+    /// Checks a collection set and every manifest node and value chunk it reaches.
+    private func checkCollections(_ set: BlobID, path: String, snapshot: BlobID, visited: inout Set<BlobID>) {
+        guard visited.insert(set).inserted else { return }
+        let where_ = "snapshot \(snapshot.shortHex) \(path)"
+        guard repository.index.lookup(set)?.entry.type == .tree else {
+            self.error("\(where_): collection set \(set.shortHex) is in no index")
+            update { $0.damagedBlobs.insert(set) }
+            return
+        }
+        let collections: [CollectionSet.Collection]
+        do {
+            collections = try repository.loadCollectionSet(set).collections
+        } catch {
+            self.error("\(where_): \(error.message)")
+            update { $0.damagedBlobs.insert(set) }
+            return
+        }
+        let loader = ManifestNodeLoader(repository: repository)
+        for collection in collections {
+            let at = "\(where_)/\(collection.displayName)"
+            loader.forEachBlob(collection.root, visit: { id, type in
+                guard visited.insert(id).inserted else { return false }
+                guard repository.index.lookup(id)?.entry.type == type else {
+                    self.error("\(at): \(type) blob \(id.shortHex) is in no index")
+                    update { $0.damagedBlobs.insert(id) }
+                    return false
+                }
+                if type == .tree { update { $0.trees += 1 } }
+                return true
+            }, failed: { id, error in
+                self.error("\(at): \(error.message)")
+                update { $0.damagedBlobs.insert(id) }
+            })
+        }
+    }
+
+    /// The collections (`/name`) of a set whose manifests use a damaged blob.
+    private func damagedCollections(_ set: BlobID, _ damaged: Set<BlobID>) -> [String] {
+        if damaged.contains(set) { return ["/"] }
+        guard let collections = try? repository.loadCollectionSet(set).collections else { return ["/"] }
+        let loader = ManifestNodeLoader(repository: repository)
+        var result = [String]()
+        for collection in collections {
+            var hit = false
+            loader.forEachBlob(collection.root, visit: { id, _ in
+                if damaged.contains(id) { hit = true }
+                return !hit
+            }, failed: { _, _ in hit = true })
+            if hit { result.append("/" + collection.displayName) }
+        }
+        return result
     }
 }

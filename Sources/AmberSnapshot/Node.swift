@@ -12,6 +12,8 @@ public struct Node: Sendable, Equatable {
         case characterDevice = 5
         case blockDevice = 6
         case socket = 7
+        /// A database or collection source: ``subtree`` is the id of its ``CollectionSet``.
+        case database = 8
     }
 
     public var name: [UInt8]
@@ -61,7 +63,7 @@ public struct Node: Sendable, Equatable {
         case .file:
             w.u32(UInt32(content.count))
             for id in content { w.id(id) }
-        case .directory:
+        case .directory, .database:
             w.id(subtree ?? BlobID(bytes: [UInt8](repeating: 0, count: 32))!)
         case .symlink:
             w.string16(linkTarget)
@@ -85,7 +87,7 @@ public struct Node: Sendable, Equatable {
             guard count <= r.remaining / BlobID.byteCount else { throw FormatError(context: "tree", reason: "content list exceeds tree") }
             content.reserveCapacity(count)
             for _ in 0..<count { content.append(try r.id()) }
-        case .directory:
+        case .directory, .database:
             subtree = try r.id()
         case .symlink:
             linkTarget = try r.string16()

@@ -1,4 +1,5 @@
 import AmberCore
+import AmberManifest
 import AmberRepository
 import AmberStorage
 
@@ -36,10 +37,25 @@ extension Repository {
         }
         while let tree = pending.popLast() {
             for node in try loadTree(tree).nodes {
+                if node.kind == .database, let set = node.subtree {
+                    if reached.insert(set).inserted { try reachCollections(set, into: &reached) }
+                    continue
+                }
                 if let sub = node.subtree, reached.insert(sub).inserted { pending.append(sub) }
                 for blob in node.content { reached.insert(blob) }
             }
         }
         return (reached, count)
+    }
+
+    /// Adds the blobs of a collection set's manifests (nodes and value chunks) to `reached`.
+    private func reachCollections(_ set: BlobID, into reached: inout Set<BlobID>) throws(RepositoryError) {
+        let loader = ManifestNodeLoader(repository: self)
+        var failure: ManifestError?
+        for collection in try loadCollectionSet(set).collections {
+            loader.forEachBlob(collection.root, visit: { id, _ in reached.insert(id).inserted },
+                               failed: { _, error in failure = failure ?? error })
+        }
+        if let failure { throw failure.repositoryError ?? RepositoryError(.damaged, failure.message) }
     }
 }

@@ -1,0 +1,77 @@
+import AmberKit
+import ArgumentParser
+import Foundation
+
+extension Amber {
+    /// `amber diff A B`: per collection, the document keys added, changed and removed.
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the documents added, changed and removed between two snapshots.",
+            discussion: "Equal subtrees of the two manifests are skipped without being read, so the cost follows the changes.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The older snapshot.")
+        var first: String
+
+        @Argument(help: "The newer snapshot.")
+        var second: String
+
+        func run() throws {
+            try Exit.run {
+                let repository = try global.openRepository()
+                try repository.loadIndex()
+                let a = try repository.findSnapshot(first), b = try repository.findSnapshot(second)
+                guard let rootA = a.snapshot.treeID, let rootB = b.snapshot.treeID else {
+                    throw RepositoryError(.damaged, "a snapshot has no root tree")
+                }
+                let old = try repository.collections(ofTree: rootA), new = try repository.collections(ofTree: rootB)
+                var names = [String]()
+                for c in old + new where !names.contains("\(c.entry)/\(c.name)") { names.append("\(c.entry)/\(c.name)") }
+                let ambiguous = Set((old + new).map(\.name)).filter { n in Set((old + new).filter { $0.name == n }.map(\.entry)).count > 1 }
+                var result = [CollectionDiff]()
+                for full in names.sorted() {
+                    let before = old.first { "\($0.entry)/\($0.name)" == full }
+                    let after = new.first { "\($0.entry)/\($0.name)" == full }
+                    let name = (before ?? after)!.name
+                    var diff = CollectionDiff(name: ambiguous.contains(name) ? full : name)
+                    if let after {
+                        for change in try ManifestDiff.diff(repository, from: before?.root, to: after.root) {
+                            let key = DocumentFormat.display(change.key)
+                            switch change.kind {
+                            case .added: diff.added.append(key)
+                            case .changed: diff.changed.append(key)
+                            case .removed: diff.removed.append(key)
+                            }
+                        }
+                    } else if let before {
+                        try ManifestReader(repository: repository, root: before.root).scan { key, _ in
+                            diff.removed.append(DocumentFormat.display(key))
+                            return true
+                        }
+                    }
+                    result.append(diff)
+                }
+                if global.json {
+                    Output.json(["collections": result])
+                } else if !global.quiet {
+                    for d in result {
+                        Output.line("\(d.name): \(d.added.count) added, \(d.changed.count) changed, \(d.removed.count) removed")
+                        for k in d.added { Output.line("  + \(k)") }
+                        for k in d.changed { Output.line("  M \(k)") }
+                        for k in d.removed { Output.line("  - \(k)") }
+                    }
+                }
+                return Exit.ok
+            }
+        }
+    }
+}
+
+/// One collection in `diff --json`.
+struct CollectionDiff: Encodable {
+    let name: String
+    var added: [String] = []
+    var changed: [String] = []
+    var removed: [String] = []
+}

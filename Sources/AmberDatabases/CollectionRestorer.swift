@@ -1,0 +1,129 @@
+import AmberCore
+import AmberDocuments
+import AmberManifest
+import AmberRepository
+import AmberSQLite
+import AmberSnapshot
+import Foundation
+
+/// What a collection restore wrote, and what `--verify` found.
+public struct CollectionRestoreReport: Sendable {
+    public var collections = 0
+    public var documents: UInt64 = 0
+    public var inserted = 0
+    public var updated = 0
+    public var deleted = 0
+    public var mismatches = [Mismatch]()
+    public init() {}
+}
+
+/// Restores the collections of a snapshot into NDJSON files or a SQLite database, in full or
+/// incrementally (`--from`: apply only the changes between two snapshots to a target that holds
+/// the first), and verifies a target against a snapshot.
+///
+/// How a target is known to hold snapshot A: it is read back completely and compared, document
+/// by document, with A's manifests (and, for SQLite, its schema with A's). Anything else is
+/// refused unless `force`.
+public struct CollectionRestorer {
+    public let repository: Repository
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    // MARK: SQLite
+
+    /// The one SQLite collection set of a snapshot, with its schema.
+    func sqliteSet(_ tree: BlobID) throws -> (set: CollectionSet, schema: SQLiteSchema) {
+        let sets = try repository.collectionSets(ofTree: tree).filter { $0.set.engine == .sqlite }
+        guard sets.count == 1 else {
+            throw RepositoryError(.invalidArgument, sets.isEmpty ? "this snapshot holds no SQLite database" : "this snapshot holds \(sets.count) SQLite databases; restore them one at a time")
+        }
+        return (sets[0].set, try SQLiteSchema(json: sets[0].set.schema))
+    }
+
+    /// Writes a new SQLite database: structure, rows in one transaction, indexes, triggers last.
+    public func restoreSQLite(_ tree: BlobID, to path: String, force: Bool) throws -> CollectionRestoreReport {
+        let (set, schema) = try sqliteSet(tree)
+        let target = try SQLiteTarget(path: path, force: force)
+        var report = CollectionRestoreReport()
+        try target.begin(schema: schema)
+        for collection in set.collections {
+            try ManifestReader(repository: repository, root: collection.root).scan { key, value throws(ManifestError) in
+                do {
+                    try target.insert(table: collection.displayName, key: try DocumentKey(encoded: key), row: try DatabaseRow(encoded: value))
+                } catch {
+                    throw ManifestError(.damaged, "\(collection.displayName): \(error)")
+                }
+                report.documents += 1
+                return true
+            }
+            report.collections += 1
+        }
+        try target.finish()
+        return report
+    }
+
+    /// Compares a SQLite database with a snapshot's tables, row by row.
+    public func verifySQLite(_ tree: BlobID, at path: String) throws -> [Mismatch] {
+        let (set, schema) = try sqliteSet(tree)
+        let source = try SQLiteSource(path: path)
+        defer { try? source.close() }
+        var mismatches = [Mismatch]()
+        let actual = try source.readSchema()
+        let actualTables = Set(actual.tables.map(\.name))
+        for table in schema.tables where !actualTables.contains(table.name) {
+            mismatches.append(Mismatch(collection: table.name, key: "(table)", kind: .missing))
+        }
+        for collection in set.collections where actualTables.contains(collection.displayName) {
+            var comparer = try CollectionComparer(repository: repository, root: collection.root, name: collection.displayName)
+            try source.forEachRow(table: collection.displayName) { key, row in
+                try comparer.feed(key: key.encoded, value: row.encoded)
+            }
+            mismatches += try comparer.finish()
+        }
+        return mismatches
+    }
+
+    /// Applies the changes from snapshot `from` to `tree` to a SQLite database that holds `from`.
+    public func restoreSQLiteIncrementally(_ tree: BlobID, from: BlobID, at path: String, force: Bool) throws -> CollectionRestoreReport {
+        let (newSet, newSchema) = try sqliteSet(tree)
+        let (oldSet, oldSchema) = try sqliteSet(from)
+        guard oldSet.collections.map(\.name) == newSet.collections.map(\.name), oldSchema.tables == newSchema.tables else {
+            throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots: restore the newer one in full")
+        }
+        if !force {
+            let mismatches = try verifySQLite(from, at: path)
+            guard mismatches.isEmpty else {
+                throw RepositoryError(.invalidArgument, "\(path) does not hold the --from snapshot (\(mismatches.count) differences, e.g. \(mismatches[0])); use --force to apply the changes anyway")
+            }
+        }
+        let target = try SQLiteTarget.openExisting(path: path)
+        defer { try? target.close() }
+        var report = CollectionRestoreReport()
+        try target.transaction {
+            for (old, new) in zip(oldSet.collections, newSet.collections) {
+                let changes = try ManifestDiff.diff(repository, from: old.root, to: new.root)
+                let loader = ManifestNodeLoader(repository: repository)
+                var upserts = [(DocumentKey, DatabaseRow)]()
+                var deletes = [DocumentKey]()
+                for change in changes {
+                    let key = try DocumentKey(encoded: change.key)
+                    switch change.kind {
+                    case .removed:
+                        deletes.append(key)
+                        report.deleted += 1
+                    case .added, .changed:
+                        upserts.append((key, try DatabaseRow(encoded: try loader.resolve(change.new!))))
+                        if change.kind == .added { report.inserted += 1 } else { report.updated += 1 }
+                    }
+                }
+                try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
+                report.collections += 1
+            }
+            try target.applySettings(of: newSchema)
+        }
+        report.documents = newSet.documents
+        return report
+    }
+}

@@ -1,0 +1,113 @@
+import AmberCore
+import AmberDocuments
+import AmberFilesystem
+import AmberManifest
+import AmberRepository
+import AmberSQLite
+import AmberSnapshot
+import Foundation
+
+/// Opens `ndjson:PATH`, `json:PATH` and `sqlite:PATH` sources for a backup.
+public struct CollectionSources: CollectionSourceOpener {
+    /// `--collection`: the collection name for JSON sources (default: the file's stem).
+    public var collectionName: String?
+    /// `--id-field`: the id field for JSON sources (default `_id`, else `id`).
+    public var idField: String?
+
+    public init(collectionName: String? = nil, idField: String? = nil) {
+        self.collectionName = collectionName
+        self.idField = idField
+    }
+
+    public func open(_ source: String) throws -> (any CollectionSource)? {
+        if let path = Self.strip(source, "ndjson:") {
+            return try JSONCollection(JSONCollectionSource(path: path, format: .ndjson, name: collectionName, idField: idField))
+        }
+        if let path = Self.strip(source, "json:") {
+            return try JSONCollection(JSONCollectionSource(path: path, format: .json, name: collectionName, idField: idField))
+        }
+        if let path = Self.strip(source, "sqlite:") {
+            return try SQLiteCollections(path: path)
+        }
+        return nil
+    }
+
+    static func strip(_ source: String, _ prefix: String) -> String? {
+        source.hasPrefix(prefix) ? String(source.dropFirst(prefix.count)) : nil
+    }
+}
+
+/// Builds one manifest from documents sorted by key.
+func buildManifest(_ repository: Repository, _ writer: BlobWriter, _ entries: (ManifestBuilder) throws -> Void) throws -> ManifestRoot {
+    let builder = ManifestBuilder(repository: repository, writer: writer)
+    try entries(builder)
+    return try builder.finish()
+}
+
+/// Stores a collection set as a tree blob; returns its id.
+func saveCollectionSet(_ set: CollectionSet, _ repository: Repository, _ writer: BlobWriter) throws -> BlobID {
+    let bytes = set.encoded()
+    let id = repository.makeIDHasher(for: .tree).id(bytes)
+    try writer.add(.tree, id: id, plaintext: bytes)
+    return id
+}
+
+/// An NDJSON or JSON file: one collection of canonical JSON documents.
+final class JSONCollection: CollectionSource {
+    let source: JSONCollectionSource
+    let documents: [CollectionDocument]
+    let idField: String
+
+    init(_ source: JSONCollectionSource) throws {
+        self.source = source
+        (documents, idField) = try source.read()
+    }
+
+    var entryName: [UInt8] { Array(source.name.utf8) }
+
+    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, documents: UInt64, bytes: UInt64) {
+        let root = try buildManifest(repository, writer) { builder in
+            for document in documents { try builder.append(key: document.keyBytes, value: document.value) }
+        }
+        let schema = JSONValue.object([.init("format", .string(source.format.rawValue)), .init("id_field", .string(idField))])
+        let set = CollectionSet(engine: .json, schema: schema.canonicalBytes,
+                                collections: [.init(name: Array(source.name.utf8), root: root)])
+        return (try saveCollectionSet(set, repository, writer), root.count, root.valueBytes)
+    }
+}
+
+/// A SQLite database: one collection per table, rows keyed by primary key (or rowid), read in
+/// one transaction opened before the backup writes anything.
+final class SQLiteCollections: CollectionSource {
+    let path: String
+    let source: SQLiteSource
+    let schema: SQLiteSchema
+
+    init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SourceError(file: path, message: "no such SQLite database")
+        }
+        self.path = path
+        source = try SQLiteSource(path: path)
+        schema = try source.readSchema()
+    }
+
+    deinit { try? source.close() }
+
+    var entryName: [UInt8] { Array((path as NSString).lastPathComponent.utf8) }
+
+    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, documents: UInt64, bytes: UInt64) {
+        var collections = [CollectionSet.Collection]()
+        for table in schema.tables {
+            let root = try buildManifest(repository, writer) { builder in
+                try source.forEachRow(table: table.name) { key, row in
+                    try builder.append(key: key.encoded, value: row.encoded)
+                }
+            }
+            collections.append(.init(name: Array(table.name.utf8), root: root))
+        }
+        try source.close()
+        let set = CollectionSet(engine: .sqlite, schema: schema.canonicalJSON, collections: collections)
+        return (try saveCollectionSet(set, repository, writer), set.documents, set.bytes)
+    }
+}

@@ -1,0 +1,18 @@
+import AmberCore
+import AmberRepository
+
+/// A source that is a set of collections (an NDJSON file, a SQLite database…) rather than a
+/// directory tree. It is opened, and its input validated, before the backup writes anything;
+/// then ``archive(repository:writer:)`` stores it as manifests under one collection set.
+public protocol CollectionSource: AnyObject {
+    /// The name of the source's entry in the snapshot's root tree.
+    var entryName: [UInt8] { get }
+    /// Stores the collections; returns the collection set's id and the documents and bytes it holds.
+    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, documents: UInt64, bytes: UInt64)
+}
+
+/// Opens collection sources from their source strings (`ndjson:PATH`, `sqlite:PATH`, …).
+public protocol CollectionSourceOpener {
+    /// The source, validated and ready; nil when the string is not a collection source (a path).
+    func open(_ source: String) throws -> (any CollectionSource)?
+}

@@ -1,0 +1,32 @@
+import AmberCore
+import AmberRepository
+
+extension ManifestNodeLoader {
+    /// Visits every blob a manifest reaches: its nodes (tree blobs) and the chunks of its
+    /// out-of-line values (data blobs). `visit` returns false to skip a node's subtree (already
+    /// seen elsewhere); a failure to load a node is passed to `failed` and its subtree skipped.
+    public func forEachBlob(_ root: ManifestRoot, visit: (BlobID, BlobType) -> Bool,
+                            failed: (BlobID, ManifestError) -> Void) {
+        var pending = [(root.id, UInt8?.none)]
+        while let (id, level) = pending.popLast() {
+            guard visit(id, .tree) else { continue }
+            let node: ManifestNode
+            do {
+                node = try self.node(id, level: level)
+            } catch {
+                failed(id, error)
+                continue
+            }
+            switch node.body {
+            case .internal(let children):
+                for child in children { pending.append((child.id, node.level - 1)) }
+            case .leaf(let entries):
+                for entry in entries {
+                    if case .chunked(_, let chunks) = entry.value {
+                        for chunk in chunks { _ = visit(chunk, .data) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import AmberCore
+import AmberManifest
+import AmberRepository
+
+/// What a database or collection source holds in a snapshot (`docs/format.md` §Collection sets):
+/// its engine, its structure (canonical JSON) and, per collection, the root of the manifest that
+/// maps document keys to documents. Stored as a tree blob that a ``Node`` of kind `.database`
+/// points to.
+///
+/// Encoding: `'C' (0x43) ‖ version u8 = 1 ‖ engine u8 ‖ schemaLength u32 ‖ schema ‖ count u32 ‖
+/// (nameLength u16 ‖ name ‖ ManifestRoot) × count`, collections sorted by name bytes.
+public struct CollectionSet: Sendable, Equatable {
+    /// Where the collections came from; the raw values are format numbers.
+    public enum Engine: UInt8, Sendable {
+        /// `ndjson:` or `json:`: documents are canonical JSON.
+        case json = 1
+        /// `sqlite:`: documents are encoded `DatabaseRow`s; the schema is an `SQLiteSchema`.
+        case sqlite = 2
+        /// `postgresql:` (reserved).
+        case postgresql = 3
+    }
+
+    public struct Collection: Sendable, Equatable {
+        public var name: [UInt8]
+        public var root: ManifestRoot
+
+        public init(name: [UInt8], root: ManifestRoot) {
+            self.name = name
+            self.root = root
+        }
+
+        public var displayName: String { String(decoding: name, as: UTF8.self) }
+    }
+
+    public static let magic: UInt8 = 0x43
+
+    public var engine: Engine
+    /// Canonical JSON describing the structure (the SQLite schema, or the id field for JSON).
+    public var schema: [UInt8]
+    public var collections: [Collection]
+
+    public init(engine: Engine, schema: [UInt8], collections: [Collection]) {
+        self.engine = engine
+        self.schema = schema
+        self.collections = collections.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+    }
+
+    public func collection(named name: String) -> Collection? {
+        collections.first { $0.name == Array(name.utf8) }
+    }
+
+    public var documents: UInt64 { collections.reduce(0) { $0 + $1.root.count } }
+    public var bytes: UInt64 { collections.reduce(0) { $0 + $1.root.valueBytes } }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 64 + schema.count + collections.count * 80)
+        w.u8(Self.magic)
+        w.u8(1)
+        w.u8(engine.rawValue)
+        w.string32(schema)
+        w.u32(UInt32(collections.count))
+        for c in collections {
+            w.string16(c.name)
+            w.raw(c.root.encoded())
+        }
+        return w.bytes
+    }
+
+    public init(decoding bytes: [UInt8]) throws(FormatError) {
+        var r = ByteReader(bytes, context: "collection set")
+        guard try r.u8() == Self.magic else { throw FormatError(context: "collection set", reason: "bad magic") }
+        let version = try r.u8()
+        guard version == 1 else { throw FormatError(context: "collection set", reason: "unsupported version \(version)") }
+        let rawEngine = try r.u8()
+        guard let engine = Engine(rawValue: rawEngine) else { throw FormatError(context: "collection set", reason: "unknown engine \(rawEngine)") }
+        self.engine = engine
+        schema = try r.string32()
+        let count = Int(try r.u32())
+        guard count <= r.remaining / 38 else { throw FormatError(context: "collection set", reason: "count exceeds blob") }
+        var collections = [Collection]()
+        for _ in 0..<count {
+            let name = try r.string16()
+            collections.append(Collection(name: name, root: try ManifestRoot(from: &r)))
+        }
+        try r.expectEnd()
+        self.collections = collections
+    }
+}
+
+extension Repository {
+    /// Loads the collection set a `.database` node points to.
+    public func loadCollectionSet(_ id: BlobID) throws(RepositoryError) -> CollectionSet {
+        let bytes = try loadBlob(id, type: .tree)
+        do {
+            return try CollectionSet(decoding: bytes)
+        } catch {
+            throw RepositoryError(.damaged, "collection set \(id.shortHex) is damaged: \(error.reason)")
+        }
+    }
+}
