@@ -25,6 +25,9 @@ extension Amber {
                                 + pad(s.host, 16) + pad(s.tags.joined(separator: ","), 14) + pad(String(s.stats.documents), 9)
                                 + pad(Output.bytes(s.stats.bytes), 12) + pad(Output.bytes(s.stats.addedBytes), 12)
                                 + s.sources.joined(separator: " "))
+                    for c in s.collections ?? [] {
+                        Output.line(pad("", 10) + "collection \(c.name): \(c.documents) documents, \(Output.bytes(c.bytes))")
+                    }
                 }
                 Output.line(String(repeating: "-", count: 110))
                 Output.line("\(records.count) snapshots")
@@ -50,6 +53,7 @@ struct SnapshotSummary: Encodable {
     let tree: String
     let program: String
     let stats: Snapshot.Statistics
+    let collections: [Snapshot.CollectionSummary]?
 
     init(_ record: SnapshotRecord) {
         id = record.id.hex
@@ -62,9 +66,10 @@ struct SnapshotSummary: Encodable {
         tree = record.snapshot.tree
         program = record.snapshot.program
         stats = record.snapshot.stats
+        collections = record.snapshot.collections
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, shortID = "short_id", time, host, username, tags, sources, tree, program, stats
+        case id, shortID = "short_id", time, host, username, tags, sources, tree, program, stats, collections
     }
 }

@@ -44,6 +44,14 @@ func buildManifest(_ repository: Repository, _ writer: BlobWriter, _ entries: (M
     return try builder.finish()
 }
 
+extension CollectionSource {
+    /// What each collection of a set holds, named `ENTRY/COLLECTION`.
+    func summaries(_ set: CollectionSet) -> [Snapshot.CollectionSummary] {
+        let entry = String(decoding: entryName, as: UTF8.self)
+        return set.collections.map { .init(name: entry + "/" + $0.displayName, documents: $0.root.count, bytes: $0.root.valueBytes) }
+    }
+}
+
 /// Stores a collection set as a tree blob; returns its id.
 func saveCollectionSet(_ set: CollectionSet, _ repository: Repository, _ writer: BlobWriter) throws -> BlobID {
     let bytes = set.encoded()
@@ -65,14 +73,14 @@ final class JSONCollection: CollectionSource {
 
     var entryName: [UInt8] { Array(source.name.utf8) }
 
-    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, documents: UInt64, bytes: UInt64) {
+    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         let root = try buildManifest(repository, writer) { builder in
             for document in documents { try builder.append(key: document.keyBytes, value: document.value) }
         }
         let schema = JSONValue.object([.init("format", .string(source.format.rawValue)), .init("id_field", .string(idField))])
         let set = CollectionSet(engine: .json, schema: schema.canonicalBytes,
                                 collections: [.init(name: Array(source.name.utf8), root: root)])
-        return (try saveCollectionSet(set, repository, writer), root.count, root.valueBytes)
+        return (try saveCollectionSet(set, repository, writer), summaries(set))
     }
 }
 
@@ -96,7 +104,7 @@ final class SQLiteCollections: CollectionSource {
 
     var entryName: [UInt8] { Array((path as NSString).lastPathComponent.utf8) }
 
-    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, documents: UInt64, bytes: UInt64) {
+    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         var collections = [CollectionSet.Collection]()
         for table in schema.tables {
             let root = try buildManifest(repository, writer) { builder in
@@ -108,6 +116,6 @@ final class SQLiteCollections: CollectionSource {
         }
         try source.close()
         let set = CollectionSet(engine: .sqlite, schema: schema.canonicalJSON, collections: collections)
-        return (try saveCollectionSet(set, repository, writer), set.documents, set.bytes)
+        return (try saveCollectionSet(set, repository, writer), summaries(set))
     }
 }

@@ -117,11 +117,14 @@ public final class Archiver {
         cache = FilesCache(repository: repository, directory: options.cacheDirectory, backupStart: start)
 
         var nodes = [Node]()
+        var collectionSummaries = [Snapshot.CollectionSummary]()
         for root in roots {
             if let node = try archive(root.path, name: root.name, status: root.status) { nodes.append(node) }
         }
         for collection in opened {
-            let (set, documents, bytes) = try collection.archive(repository: repository, writer: writer)
+            let (set, summaries) = try collection.archive(repository: repository, writer: writer)
+            let documents = summaries.reduce(0) { $0 + $1.documents }, bytes = summaries.reduce(0) { $0 + $1.bytes }
+            collectionSummaries += summaries
             var node = Node(name: collection.entryName, kind: .database, mode: 0, uid: 0, gid: 0,
                             mtimeSeconds: Int64(options.time.timeIntervalSince1970), mtimeNanoseconds: 0, size: bytes)
             node.subtree = set
@@ -135,8 +138,9 @@ public final class Archiver {
         stats.addedBytes = written.storedBytes
         stats.blobsAdded = UInt64(written.blobs)
         let user = ProcessInfo.processInfo.environment["USER"] ?? ""
-        let snapshot = Snapshot(time: RFC3339.format(options.time), host: options.host, username: user, tags: options.tags,
+        var snapshot = Snapshot(time: RFC3339.format(options.time), host: options.host, username: user, tags: options.tags,
                                 sources: sources, tree: rootID, parent: nil, program: "amber \(AmberVersion.string)", stats: stats)
+        if !collectionSummaries.isEmpty { snapshot.collections = collectionSummaries }
         let id = try repository.saveSnapshot(snapshot)
         cache.save()
         return BackupResult(id: id, snapshot: snapshot, warnings: warnings, filesRead: filesRead)

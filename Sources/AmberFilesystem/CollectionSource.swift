@@ -1,5 +1,6 @@
 import AmberCore
 import AmberRepository
+import AmberSnapshot
 
 /// A source that is a set of collections (an NDJSON file, a SQLite database…) rather than a
 /// directory tree. It is opened, and its input validated, before the backup writes anything;
@@ -7,8 +8,8 @@ import AmberRepository
 public protocol CollectionSource: AnyObject {
     /// The name of the source's entry in the snapshot's root tree.
     var entryName: [UInt8] { get }
-    /// Stores the collections; returns the collection set's id and the documents and bytes it holds.
-    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, documents: UInt64, bytes: UInt64)
+    /// Stores the collections; returns the collection set's id and what each collection holds.
+    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary])
 }
 
 /// Opens collection sources from their source strings (`ndjson:PATH`, `sqlite:PATH`, …).

@@ -31,6 +31,20 @@ public struct Snapshot: Codable, Sendable, Equatable {
         }
     }
 
+    /// One collection of a database or collection source, for `amber snapshots`.
+    public struct CollectionSummary: Codable, Sendable, Equatable {
+        /// `ENTRY/COLLECTION`: the source's root entry and the collection (table) name.
+        public var name: String
+        public var documents: UInt64
+        public var bytes: UInt64
+
+        public init(name: String, documents: UInt64, bytes: UInt64) {
+            self.name = name
+            self.documents = documents
+            self.bytes = bytes
+        }
+    }
+
     public var version: Int = 1
     /// RFC 3339 with fractional seconds.
     public var time: String
@@ -45,6 +59,8 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var parent: String?
     public var program: String
     public var stats: Statistics
+    /// The collections of collection sources (absent when there are none).
+    public var collections: [CollectionSummary]?
 
     public init(time: String, host: String, username: String, tags: [String], sources: [String], tree: BlobID,
                 parent: BlobID?, program: String, stats: Statistics) {

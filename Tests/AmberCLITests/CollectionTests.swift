@@ -1,0 +1,124 @@
+import AmberKit
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Collections end to end: NDJSON and SQLite sources, diff, dump, restore to ndjson:/sqlite:
+/// targets, incremental restore with --from, and --verify.
+@Suite(.serialized)
+struct CollectionTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    private func documents(_ count: Int, changed: Set<Int> = [], dropped: Set<Int> = []) -> [String] {
+        (0..<count).filter { !dropped.contains($0) }.map { i in
+            let age = changed.contains(i) ? 1000 + i : i % 90
+            return "{\"_id\":\"u\(String(format: "%05d", i))\",\"name\":\"user \(i) ✓ 名前\",\"age\":\(age),\"nested\":{\"z\":[1,2.5,null],\"a\":{\"deep\":true}}}"
+        }
+    }
+
+    private func write(_ lines: [String], to path: String) {
+        writeFile(path, Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    private func snapshotIDs() throws -> [String] {
+        let r = amber.run(["snapshots", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        return list.compactMap { $0["short_id"] as? String }
+    }
+
+    private func canonicalSet(_ path: String) throws -> Set<[UInt8]> {
+        let text = try #require(FileManager.default.contents(atPath: path))
+        return Set(try [UInt8](text).split(separator: 10).map { try JSONParser.parse(Array($0)).canonicalBytes })
+    }
+
+    @Test func ndjsonRoundTripsAndIsHistoryIndependent() throws {
+        let source = temp.sub("users.ndjson")
+        write(documents(300), to: source)
+        #expect(amber.run(["init"]).code == 0)
+        let first = amber.run(["backup", "ndjson:" + source, "--json"])
+        #expect(first.code == 0, "\(first.stderr)")
+        let out = temp.sub("out")
+        let restore = amber.run(["restore", "latest", "--target", "ndjson:" + out, "--verify"])
+        #expect(restore.code == 0, "\(restore.stderr)")
+        #expect(try canonicalSet(out + "/users.ndjson") == canonicalSet(source))
+
+        // Same documents, other order, other key order and whitespace: nothing new but the root tree.
+        let reordered = documents(300).reversed().map { line -> String in
+            let value = try! JSONParser.parse(line)
+            guard case .object(let members) = value else { return line }
+            return String(decoding: JSONValue.object(members.reversed()).canonicalBytes, as: UTF8.self).replacingOccurrences(of: ",", with: ", ")
+        }
+        write(Array(reordered), to: source)
+        let second = amber.run(["backup", "ndjson:" + source, "--json"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
+        #expect((summary["blobs_added"] as? Int ?? 99) <= 1, "at most the root tree (it records the backup time) is new: \(second.stdout)")
+        let ids = try snapshotIDs()
+        let diff = amber.run(["diff", ids[0], ids[1], "--json"])
+        #expect(diff.stdout.contains("\"added\":[]") && diff.stdout.contains("\"changed\":[]") && diff.stdout.contains("\"removed\":[]"), "\(diff.stdout)")
+    }
+
+    @Test func diffDumpAndIncrementalRestore() throws {
+        let source = temp.sub("users.ndjson")
+        write(documents(500), to: source)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "ndjson:" + source]).code == 0)
+        var changed = documents(500, changed: [7, 123], dropped: [42])
+        changed.append("{\"_id\":\"new-one\",\"x\":1}")
+        write(changed, to: source)
+        #expect(amber.run(["backup", "ndjson:" + source]).code == 0)
+        let ids = try snapshotIDs()
+
+        let diff = amber.run(["diff", ids[0], ids[1], "--json"])
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])
+        let collection = try #require((parsed["collections"] as? [[String: Any]])?.first)
+        #expect(collection["name"] as? String == "users")
+        #expect(collection["added"] as? [String] == ["new-one"])
+        #expect(collection["changed"] as? [String] == ["u00007", "u00123"])
+        #expect(collection["removed"] as? [String] == ["u00042"])
+
+        let dump = amber.run(["dump", ids[1], "users", "u00007"])
+        #expect(dump.stdout.contains("\"age\":1007"), "\(dump.stdout)")
+        #expect(amber.run(["dump", ids[1], "users"]).stdout.split(separator: "\n").count == 500)
+        #expect(amber.run(["dump", ids[1], "users", "u00042"]).code == 1)
+
+        let out = temp.sub("out")
+        #expect(amber.run(["restore", ids[0], "--target", "ndjson:" + out]).code == 0)
+        let incremental = amber.run(["restore", ids[1], "--target", "ndjson:" + out, "--from", ids[0], "--verify", "--json"])
+        #expect(incremental.code == 0, "\(incremental.stderr)")
+        #expect(incremental.stdout.contains("\"inserted\":1") && incremental.stdout.contains("\"updated\":2") && incremental.stdout.contains("\"deleted\":1"))
+        #expect(try canonicalSet(out + "/users.ndjson") == canonicalSet(source))
+
+        // A target that is not at A is refused; forced onto it, --verify reports the damage.
+        let other = temp.sub("other")
+        #expect(amber.run(["restore", ids[0], "--target", "ndjson:" + other]).code == 0)
+        var lines = String(decoding: FileManager.default.contents(atPath: other + "/users.ndjson")!, as: UTF8.self).split(separator: "\n").map(String.init)
+        lines[300] = lines[300].replacingOccurrences(of: "\"age\":", with: "\"age\":7")
+        write(lines, to: other + "/users.ndjson")
+        let refused = amber.run(["restore", ids[1], "--target", "ndjson:" + other, "--from", ids[0]])
+        #expect(refused.code == 1 && refused.stderr.contains("does not hold"), "\(refused.stderr)")
+        let forced = amber.run(["restore", ids[1], "--target", "ndjson:" + other, "--from", ids[0], "--force", "--verify"])
+        #expect(forced.code == 1 && forced.stderr.contains("mismatch: users u00300: different"), "\(forced.stderr)")
+    }
+
+    @Test(arguments: [
+        ("{\"_id\":\"a\"}\n{\"_id\":\"b\",\n{\"_id\":\"c\"}\n", "users.ndjson:2", "malformed JSON"),
+        ("{\"_id\":\"a\"}\n{\"_id\":\"b\"}\n{\"_id\":\"a\",\"x\":1}\n", "users.ndjson:3 (id a)", "duplicate id (also on line 1)"),
+        ("{\"_id\":\"a\"}\n{\"name\":\"no id\"}\n", "users.ndjson:2", "no \"_id\" field"),
+        ("{\"_id\":\"a\"}\n[1,2]\n", "users.ndjson:2", "not a JSON object"),
+        ("{\"_id\":{\"nested\":1}}\n", "users.ndjson:1", "must be a string or a number"),
+    ])
+    func badInputNamesWhereAndWritesNoSnapshot(input: String, place: String, message: String) throws {
+        let source = temp.sub("users.ndjson")
+        writeFile(source, Array(input.utf8))
+        #expect(amber.run(["init"]).code == 0)
+        let r = amber.run(["backup", "ndjson:" + source])
+        #expect(r.code == 1)
+        #expect(r.stderr.contains(place) && r.stderr.contains(message), "\(r.stderr)")
+        #expect(try snapshotIDs().isEmpty)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: temp.sub("repo/index"))) ?? []).isEmpty, "nothing written")
+    }
+}
