@@ -75,6 +75,7 @@ public final class PGConnection: CustomStringConvertible {
         try execute("""
             SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; \
             SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET bytea_output = 'hex'; \
+            SET standard_conforming_strings = on; \
             SELECT pg_catalog.set_config('search_path', '', false)
             """)
     }
