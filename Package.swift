@@ -51,6 +51,10 @@ let package = Package(
         .target(name: "AmberDocuments", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
         // SQLite databases as schema plus keyed rows: source (one read transaction) and target.
         .target(name: "AmberSQLite", dependencies: ["AmberCore", "AmberDocuments", "CSQLite"], swiftSettings: swiftSettings),
+        // PostgreSQL databases through libpq: schema from the catalogs, rows through COPY, in one
+        // REPEATABLE READ snapshot; target and incremental target.
+        .target(name: "AmberPostgres", dependencies: ["AmberCore", "AmberDocuments", "AmberCrypto", "CLibPQ"],
+                swiftSettings: swiftSettings),
         // Collection manifests: content-addressed prolly trees from document key to document.
         .target(name: "AmberManifest", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository"],
                 swiftSettings: swiftSettings),
@@ -64,7 +68,7 @@ let package = Package(
         .target(name: "AmberKit",
                 dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
                                "AmberStorageS3", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem",
-                               "AmberDocuments", "AmberSQLite", "AmberDatabases", "AmberLibraries"],
+                               "AmberDocuments", "AmberSQLite", "AmberPostgres", "AmberDatabases", "AmberLibraries"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
@@ -83,6 +87,8 @@ let package = Package(
         .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberDocuments"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberSQLite", "AmberDocuments", "AmberCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberPostgresTests", dependencies: ["AmberPostgres", "AmberDocuments", "AmberCore"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "AmberManifestTests", dependencies: ["AmberManifest", "AmberRepository", "AmberStorage", "AmberCrypto", "AmberCore"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),

@@ -7,7 +7,7 @@
 /// → `AmberSnapshot` (trees, snapshots, check) → `AmberFilesystem` (directory sources and targets)
 /// and `AmberDatabases` (collection sources and targets); `AmberDocuments` (JSON, database values,
 /// document keys) sits beside the building blocks on `AmberCore`, and `AmberSQLite` (SQLite
-/// databases as schema plus keyed rows) on it. Importing `AmberKit` imports them all.
+/// databases as schema plus keyed rows) and `AmberPostgres` (PostgreSQL databases through libpq) on it. Importing `AmberKit` imports them all.
 @_exported import AmberCore
 @_exported import AmberCrypto
 @_exported import AmberCompression
@@ -20,5 +20,6 @@
 @_exported import AmberFilesystem
 @_exported import AmberDocuments
 @_exported import AmberSQLite
+@_exported import AmberPostgres
 @_exported import AmberDatabases
 @_exported import AmberLibraries

@@ -1,0 +1,102 @@
+import AmberDocuments
+
+extension PostgresTarget {
+    /// Opens an existing database for an incremental restore (`restore B --target URI --from A`).
+    public static func openExisting(uri: String) throws(PGError) -> PostgresIncrementalTarget {
+        try PostgresIncrementalTarget(uri: uri)
+    }
+}
+
+/// An existing PostgreSQL database brought from one snapshot to another by applying the diff:
+/// per table, deletes by key, then upserts (`INSERT … ON CONFLICT (key) DO UPDATE`), each table
+/// in a savepoint, all inside one transaction when run in ``transaction(_:)``.
+///
+/// Identity values are written as given (`OVERRIDING SYSTEM VALUE`); an `ALWAYS` identity column
+/// outside the key is not updated. In a table without a primary key (keyed by content, see
+/// ``PostgresSchema/Table``), an upsert is a plain `INSERT` (a changed row has a new key) and the
+/// rows to delete are found by reading the table and keying each row the way a source does.
+/// Structure is not migrated: compare ``schema`` with the snapshots' and fall back to a full
+/// restore when it changed; sequence values are set by ``applySequences(of:)``.
+public final class PostgresIncrementalTarget {
+    /// The connection (its description names the server without the password).
+    public let connection: PGConnection
+    /// The target's schema when it was opened.
+    public let schema: PostgresSchema
+    private var depth = 0
+
+    init(uri: String) throws(PGError) {
+        connection = try PGConnection(uri: uri)
+        do {
+            try connection.useCanonicalSession()
+            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            schema = try PostgresSchema(reading: connection, schemas: [], tables: [])
+            try connection.execute("COMMIT")
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    deinit {
+        connection.close()
+    }
+
+    /// Closes the connection (an open transaction is rolled back).
+    public func close() {
+        connection.close()
+    }
+
+    /// Runs `body` as one transaction: applies inside it commit together or not at all.
+    public func transaction(_ body: () throws -> Void) throws {
+        try withSavepoint(body)
+    }
+
+    /// Applies one table's changes (nested in ``transaction(_:)`` if inside one): first every
+    /// delete, then every upsert. Deleting a missing key is not an error.
+    public func apply<Upserts: Sequence<(DocumentKey, DatabaseRow)>, Deletes: Sequence<DocumentKey>>(
+        table name: String, upserts: Upserts, deletes: Deletes
+    ) throws {
+        guard let table = schema.table(named: name) else {
+            throw PGError(code: .unknownTable, message: "no such table in the target", connection: connection.description,
+                          table: name)
+        }
+        do {
+            try withSavepoint {
+                let writer = PostgresRowWriter(table: table, connection: connection)
+                if table.primaryKey.isEmpty {
+                    try writer.deleteByContent(Set(deletes))
+                } else {
+                    for key in deletes { try writer.delete(key: key) }
+                }
+                for (_, row) in upserts { try writer.upsert(row: row) }
+            }
+        } catch let error as PGError {
+            throw error.inTable(table.qualifiedName)
+        }
+    }
+
+    /// Sets every sequence of `target` (the new snapshot's schema) that exists here to its value.
+    public func applySequences(of target: PostgresSchema) throws(PGError) {
+        let present = Set(schema.sequences.map { SQL.qualified($0.schema, $0.name) })
+        for sequence in target.sequences where present.contains(SQL.qualified(sequence.schema, sequence.name)) {
+            let name = SQL.qualified(sequence.schema, sequence.name)
+            try connection.execute("SELECT pg_catalog.setval(\(SQL.literal(name)), \(sequence.lastValue), \(sequence.isCalled))")
+        }
+    }
+
+    /// Runs `body` inside a savepoint, in a transaction begun here when none is open; rolls back
+    /// (to the savepoint) if `body` throws.
+    private func withSavepoint(_ body: () throws -> Void) throws {
+        depth += 1
+        defer { depth -= 1 }
+        let outer = depth == 1
+        try connection.execute(outer ? "BEGIN" : "SAVEPOINT amber_\(depth)")
+        do {
+            try body()
+            try connection.execute(outer ? "COMMIT" : "RELEASE amber_\(depth)")
+        } catch {
+            try? connection.execute(outer ? "ROLLBACK" : "ROLLBACK TO amber_\(depth); RELEASE amber_\(depth)")
+            throw error
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import AmberCrypto
+import AmberDocuments
+
+/// How rows of a table become keyed documents.
+///
+/// - A table with a primary key is keyed by the primary-key columns in key order:
+///   `.composite([v₁, v₂, …])`, each `.integer` when the column is `smallint`, `integer` or
+///   `bigint` (so keys sort numerically) and otherwise `.text` holding the value's canonical text.
+/// - A table without one is keyed by row content: `.composite([.blob(h), .integer(n)])` where
+///   `h` is the first 16 bytes of the SHA-256 of the row's ``DatabaseRow/encoded`` bytes and `n`
+///   counts the rows with the same `h` before it (identical rows — duplicates are kept — and, in
+///   theory, colliding ones; rows with equal `h` are numbered in the order of their encodings).
+///   Such a table is read whole into memory to be sorted, and a source warns about it.
+extension PostgresSchema.Table {
+    /// The columns a row carries, in table order: all but generated ones.
+    public var rowColumns: [PostgresSchema.Column] { columns.filter { $0.generated == nil } }
+
+    /// The positions of the primary-key columns within ``rowColumns``.
+    var keyOffsets: [Int] {
+        let names = rowColumns.map(\.name)
+        return primaryKey.compactMap { names.firstIndex(of: $0) }
+    }
+
+    /// Whether each primary-key column is keyed as an integer (`int2`, `int4`, `int8`).
+    var integerKeys: [Bool] {
+        primaryKey.map { name in
+            let oid = columns.first { $0.name == name }?.typeOID
+            return oid == 20 || oid == 21 || oid == 23
+        }
+    }
+
+    /// The key of `row` (which has ``rowColumns``) in a table with a primary key.
+    ///
+    /// - Throws: ``PGError/Code/rowMismatch`` for a NULL or a non-integer text in an integer key.
+    func key(of row: [DatabaseValue]) throws(PGError) -> DocumentKey {
+        var values = [DatabaseValue]()
+        values.reserveCapacity(primaryKey.count)
+        for (offset, isInteger) in zip(keyOffsets, integerKeys) {
+            let value = row[offset]
+            if isInteger, case .text(let bytes) = value {
+                guard let number = Int64(String(decoding: bytes, as: UTF8.self)) else {
+                    throw PGError(code: .rowMismatch, message: "a primary-key value is not an integer", table: qualifiedName)
+                }
+                values.append(.integer(number))
+            } else if value == .null {
+                throw PGError(code: .rowMismatch, message: "NULL in the primary key", table: qualifiedName)
+            } else {
+                values.append(value)
+            }
+        }
+        return .composite(values)
+    }
+
+    /// The order of `COPY (SELECT …)` that yields ascending keys: integer key columns by value,
+    /// others by their output text (`format('%s', c)`, which calls the type's output function)
+    /// in the "C" collation, i.e. by bytes, which is how ``DocumentKey`` orders text.
+    var keyOrderSQL: String {
+        zip(primaryKey, integerKeys).map { name, isInteger in
+            isInteger ? SQL.quote(name) : "pg_catalog.format('%s', \(SQL.quote(name))) COLLATE \"C\""
+        }.joined(separator: ", ")
+    }
+
+    /// Keys for the rows of a table without a primary key (see the type's discussion), sorted,
+    /// each with the position of its row in `rows`.
+    static func contentKeys(_ rows: [DatabaseRow]) -> [(key: DocumentKey, position: Int)] {
+        var hashed = rows.enumerated().map { position, row -> (hash: [UInt8], encoded: [UInt8], position: Int) in
+            let encoded = row.encoded
+            return (Array(SHA256.hash(encoded).prefix(16)), encoded, position)
+        }
+        hashed.sort { a, b in
+            a.hash != b.hash ? a.hash.lexicographicallyPrecedes(b.hash) : a.encoded.lexicographicallyPrecedes(b.encoded)
+        }
+        var result = [(key: DocumentKey, position: Int)]()
+        result.reserveCapacity(hashed.count)
+        var ordinal: Int64 = 0
+        for (index, entry) in hashed.enumerated() {
+            ordinal = index > 0 && hashed[index - 1].hash == entry.hash ? ordinal + 1 : 0
+            result.append((.composite([.blob(entry.hash), .integer(ordinal)]), entry.position))
+        }
+        return result
+    }
+}

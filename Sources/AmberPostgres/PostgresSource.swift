@@ -1,0 +1,115 @@
+import AmberDocuments
+
+/// Reads a PostgreSQL database as a schema and, per table, rows keyed by primary key, all from
+/// one consistent snapshot.
+///
+/// `init` connects, sets the canonical session (``PGConnection/useCanonicalSession()``) and
+/// begins one `REPEATABLE READ, READ ONLY` transaction whose snapshot it takes at once by reading
+/// the schema: every later ``readSchema()`` and ``forEachRow(table:_:)`` sees the database as it
+/// was at that moment while other sessions keep writing. (Sequence values are the exception:
+/// sequences are not transactional, so ``PostgresSchema/Sequence/lastValue`` is the value when
+/// the schema was read, possibly ahead of the rows.)
+///
+/// Values are PostgreSQL's text output under the canonical session (`.text`; `.null` for NULL):
+/// numeric, timestamps, json/jsonb, bytea (hex), arrays, enums and the rest round-trip exactly
+/// through it; the column types are in the schema. ``PostgresTarget`` output is read back with
+/// this same type (`restore --verify`).
+public final class PostgresSource {
+    /// The connection (its description names the server without the password).
+    public let connection: PGConnection
+    private let schema: PostgresSchema
+    /// Tables read without a primary key, one message each (keyed by content; see
+    /// ``PostgresSchema/Table``'s key discussion).
+    public private(set) var warnings: [String] = []
+
+    /// Connects to `uri` and begins the snapshot.
+    ///
+    /// - Parameters:
+    ///   - schemas: the schemas to capture; empty for all user schemas.
+    ///   - tables: the tables to capture (`schema.table` or a bare name); empty for all.
+    /// - Throws: ``PGError`` (``PGError/Code/connection``, or ``PGError/Code/unknownTable`` for a
+    ///   name in `tables` that is not a table of the database).
+    public init(uri: String, schemas: [String] = [], tables: [String] = []) throws(PGError) {
+        connection = try PGConnection(uri: uri)
+        do {
+            try connection.useCanonicalSession()
+            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            schema = try PostgresSchema(reading: connection, schemas: schemas, tables: tables)
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    /// Ends the transaction and closes the connection. Closing twice is a no-op.
+    public func close() {
+        guard !connection.isClosed else { return }
+        try? connection.execute("ROLLBACK")
+        connection.close()
+    }
+
+    deinit {
+        close()
+    }
+
+    /// The schema of the snapshot.
+    public func readSchema() -> PostgresSchema { schema }
+
+    /// The snapshot's identifier (`pg_export_snapshot()`), for other sessions to read the same
+    /// moment with `SET TRANSACTION SNAPSHOT` (parallel readers); valid while this source is open.
+    public func exportSnapshot() throws(PGError) -> String {
+        try connection.query("SELECT pg_catalog.pg_export_snapshot()").first?[0] ?? ""
+    }
+
+    /// Calls `body` with every row of `table` (`schema.table`, or a bare name if unique) and its
+    /// key, in ascending ``DocumentKey`` order.
+    ///
+    /// A table with a primary key streams through `COPY (SELECT … ORDER BY key) TO STDOUT`, one
+    /// row in memory at a time; the order puts integer keys by value and other key columns by
+    /// their output text in the "C" collation (bytes), which is ``DocumentKey`` order, and each
+    /// key is checked to be greater than the one before. A table without a primary key is read
+    /// whole and keyed by content (see ``PostgresSchema/Table``), with a warning.
+    ///
+    /// - Throws: ``PGError`` naming the table, or what `body` throws.
+    public func forEachRow(table name: String, _ body: (DocumentKey, DatabaseRow) throws -> Void) throws {
+        guard let table = schema.table(named: name) else {
+            throw PGError(code: .unknownTable, message: "no such table in the schema", connection: connection.description,
+                          table: name)
+        }
+        let names = table.rowColumns.map { Array($0.name.utf8) }
+        let select = "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM \(SQL.qualified(table.schema, table.name))"
+        let makeRow = { (values: [DatabaseValue]) throws(PGError) -> DatabaseRow in
+            guard values.count == names.count else {
+                throw PGError(code: .copyFormat, message: "a COPY line has \(values.count) values, expected \(names.count)",
+                              table: table.qualifiedName)
+            }
+            return DatabaseRow(zip(names, values).map { DatabaseRow.Column(name: $0, value: $1) })
+        }
+        do {
+            if table.primaryKey.isEmpty {
+                warnings.append("table \(table.qualifiedName) has no primary key: rows are keyed by their content")
+                var rows = [DatabaseRow]()
+                try connection.copyOut("COPY (\(select)) TO STDOUT") { line in rows.append(try makeRow(try COPYText.parse(line))) }
+                for (key, position) in PostgresSchema.Table.contentKeys(rows) { try body(key, rows[position]) }
+                return
+            }
+            var previous: DocumentKey?
+            try connection.copyOut("COPY (\(select) ORDER BY \(table.keyOrderSQL)) TO STDOUT") { line in
+                let values = try COPYText.parse(line)
+                let row = try makeRow(values)
+                let key = try table.key(of: values)
+                if let previous, !(previous < key) {
+                    throw PGError(code: .keyOrder, message: previous == key
+                        ? "two rows have the primary key \(key.display)"
+                        : "rows out of key order: \(key.display) after \(previous.display)", table: table.qualifiedName)
+                }
+                previous = key
+                try body(key, row)
+            }
+        } catch let error as PGError {
+            var named = error.inTable(table.qualifiedName)
+            if named.connection == nil { named.connection = connection.description }
+            throw named
+        }
+    }
+}

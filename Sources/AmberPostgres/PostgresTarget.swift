@@ -1,0 +1,162 @@
+import AmberDocuments
+
+/// Writes a database's structure and rows into a PostgreSQL database
+/// (`restore --target postgresql://…`), in one transaction, so a failure leaves the target as it
+/// was. The order follows from what each step must not disturb (as `pg_restore` does it):
+///
+/// 1. schemas, enum types, sequences, tables with columns, defaults, NOT NULL and identity;
+/// 2. rows, one `COPY … FROM STDIN` (text format) per table, before any index or constraint
+///    exists, so nothing is checked or indexed row by row;
+/// 3. primary-key, unique, exclusion and check constraints, then the other indexes, each built
+///    once over the data; then foreign keys (rows arrive in key order, not dependency order);
+/// 4. sequence ownership and values (`setval`), views, comments; commit.
+///
+/// Rows are pushed one at a time (``insert(table:key:row:)``), so a restore streams; a table's
+/// rows should arrive together (each switch of table ends one COPY and starts another).
+/// ``write(schema:rows:)`` does all of it in one call.
+public final class PostgresTarget {
+    /// The connection (its description names the server without the password).
+    public let connection: PGConnection
+    /// Whether objects in the target are replaced.
+    public let force: Bool
+    private var schema: PostgresSchema?
+    private var copy: (table: String, writer: PGCopyIn, columns: [[UInt8]])?
+    private var line: [UInt8] = []
+
+    /// Connects to `uri` and checks that the database is empty.
+    ///
+    /// - Parameter force: allow a non-empty database; ``begin(schema:)`` then drops the tables,
+    ///   views, sequences and types the schema creates (`DROP … IF EXISTS … CASCADE`) and leaves
+    ///   everything else alone.
+    /// - Throws: ``PGError/Code/targetNotEmpty`` if the database has user tables, views,
+    ///   sequences or types and `force` is false.
+    public init(uri: String, force: Bool) throws(PGError) {
+        connection = try PGConnection(uri: uri)
+        self.force = force
+        do throws(PGError) {
+            try connection.useCanonicalSession()
+            if !force {
+                let count = try connection.query("""
+                    SELECT (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                    WHERE \(PostgresSchema.userNamespace) AND c.relkind IN ('r', 'v', 'm', 'S', 'p', 'f')) + \
+                    (SELECT count(*) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+                    WHERE \(PostgresSchema.userNamespace) AND t.typtype IN ('e', 'd', 'r'))
+                    """).first?[0] ?? "0"
+                guard count == "0" else {
+                    throw PGError(code: .targetNotEmpty, message: "the target database has \(count) tables, views, sequences "
+                                  + "or types; use force to replace", connection: connection.description)
+                }
+            }
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    deinit {
+        discard()
+        connection.close()
+    }
+
+    /// Writes the whole database: ``begin(schema:)``, every table's rows in schema order as
+    /// `rows(table)` yields them, ``finish()``. Rolls back if anything throws.
+    public func write<Rows: Sequence<(DocumentKey, DatabaseRow)>>(
+        schema: PostgresSchema, rows: (PostgresSchema.Table) throws -> Rows
+    ) throws {
+        do {
+            try begin(schema: schema)
+            for table in schema.tables {
+                for (key, row) in try rows(table) { try insert(table: table.qualifiedName, key: key, row: row) }
+            }
+            try finish()
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Begins the transaction and creates the structure (step 1).
+    public func begin(schema: PostgresSchema) throws(PGError) {
+        guard self.schema == nil else {
+            throw PGError(code: .protocolError, message: "begin called twice", connection: connection.description)
+        }
+        do {
+            try connection.execute("BEGIN")
+            self.schema = schema
+            for statement in (force ? schema.dropStatements : []) + schema.structureStatements {
+                try connection.execute(statement)
+            }
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Sends one row of `table` (`schema.table`). The key is not stored: it is the row's primary
+    /// key (or content).
+    ///
+    /// - Throws: ``PGError/Code/rowMismatch`` if the row's column names are not the table's
+    ///   non-generated columns in order; ``PGError/Code/unknownTable``.
+    public func insert(table name: String, key: DocumentKey, row: DatabaseRow) throws(PGError) {
+        if copy?.table != name { try startCopy(name) }
+        guard let copy else { return }
+        guard row.columns.count == copy.columns.count, zip(row.columns, copy.columns).allSatisfy({ $0.name == $1 }) else {
+            throw PGError(code: .rowMismatch, message: "the row's columns are not the table's", connection: connection.description,
+                          table: name)
+        }
+        line.removeAll(keepingCapacity: true)
+        COPYText.append(row.columns.map(\.value), to: &line)
+        try copy.writer.write(line: line)
+    }
+
+    /// Ends the current COPY and starts one for `name`.
+    private func startCopy(_ name: String) throws(PGError) {
+        try endCopy()
+        guard let schema else {
+            throw PGError(code: .protocolError, message: "insert without begin", connection: connection.description)
+        }
+        guard let table = schema.table(named: name) else {
+            throw PGError(code: .unknownTable, message: "no such table in the schema", connection: connection.description,
+                          table: name)
+        }
+        let columns = table.rowColumns.map(\.name)
+        let writer = try connection.copyIn(
+            "COPY \(SQL.qualified(table.schema, table.name)) (\(SQL.list(columns))) FROM STDIN")
+        copy = (name, writer, columns.map { Array($0.utf8) })
+    }
+
+    private func endCopy() throws(PGError) {
+        guard let copy else { return }
+        self.copy = nil
+        do { try copy.writer.finish() } catch { throw error.inTable(copy.table) }
+    }
+
+    /// Ends the rows, adds constraints, indexes, sequences, views and comments, and commits
+    /// (steps 3 and 4).
+    public func finish() throws(PGError) {
+        guard let schema else {
+            throw PGError(code: .protocolError, message: "finish without begin", connection: connection.description)
+        }
+        do {
+            try endCopy()
+            for statement in schema.constraintStatements + schema.finalStatements { try connection.execute(statement) }
+            try connection.execute("COMMIT")
+            self.schema = nil
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Abandons the restore: ends any COPY and rolls back. A no-op after ``finish()``.
+    public func discard() {
+        if let copy {
+            copy.writer.abort()
+            self.copy = nil
+        }
+        if schema != nil {
+            try? connection.execute("ROLLBACK")
+            schema = nil
+        }
+    }
+}
