@@ -62,7 +62,8 @@ let package = Package(
         .target(name: "AmberFilesystem", dependencies: ["AmberSnapshot"], swiftSettings: swiftSettings),
         // Sources and targets: collections (NDJSON, JSON, SQLite) as manifests.
         .target(name: "AmberDatabases",
-                dependencies: ["AmberCore", "AmberDocuments", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberSQLite"],
+                dependencies: ["AmberCore", "AmberDocuments", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberSQLite",
+                               "AmberPostgres"],
                 swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",

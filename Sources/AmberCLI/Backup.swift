@@ -9,7 +9,7 @@ extension Amber {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "What to back up: files and directories (each a top-level entry named by its last component), ndjson:FILE, json:FILE or sqlite:FILE.")
+        @Argument(help: "What to back up: files and directories (each a top-level entry named by its last component), ndjson:FILE, json:FILE, sqlite:FILE or a postgresql:// URI.")
         var paths: [String]
 
         @Option(name: .long, help: "Collection name for ndjson:/json: sources (default: the file's stem).")
@@ -17,6 +17,12 @@ extension Amber {
 
         @Option(name: .customLong("id-field"), help: "Document id field for ndjson:/json: sources (default: _id, else id).")
         var idField: String?
+
+        @Option(name: .customLong("schema"), help: "For postgresql:// sources: back up only this schema (repeatable).")
+        var schemas: [String] = []
+
+        @Option(name: .customLong("table"), help: "For postgresql:// sources: back up only this table, schema.table or name (repeatable).")
+        var tables: [String] = []
 
         @Option(name: .long, help: "Add a tag to the snapshot (repeatable).")
         var tag: [String] = []
@@ -55,7 +61,7 @@ extension Amber {
                 let display = ProgressDisplay(progress: progress, verb: "processed", enabled: global.showsProgress)
                 let started = Date()
                 let archiver = Archiver(repository: repository, options: options, progress: progress,
-                                        collections: CollectionSources(collectionName: collection, idField: idField))
+                                        collections: CollectionSources(collectionName: collection, idField: idField, schemas: schemas, tables: tables))
                 let result = try archiver.run(sources: paths, lock: lock)
                 display.finish()
                 report(result, seconds: Date().timeIntervalSince(started))

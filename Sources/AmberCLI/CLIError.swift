@@ -55,6 +55,8 @@ enum Exit {
         case let e as FilesystemError: return (e.description, Exit.error)
         case let e as SourceError: return (e.description, Exit.error)
         case let e as ManifestError: return (e.message, Exit.error)
+        case let e as PGError: return (e.description, Exit.error)
+        case let e as SQLiteError: return (e.description, Exit.error)
         default: return ("\(error)", Exit.error)
         }
     }

@@ -44,7 +44,7 @@ extension Amber {
                 try repository.loadIndex()
                 let record = try repository.findSnapshot(snapshot)
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
-                if target.hasPrefix("ndjson:") || target.hasPrefix("sqlite:") {
+                if target.hasPrefix("ndjson:") || target.hasPrefix("sqlite:") || target.hasPrefix("postgresql://") || target.hasPrefix("postgres://") {
                     return try restoreCollections(repository, record: record, root: root)
                 }
                 guard from == nil else { throw CLIError.usage("--from applies to ndjson: and sqlite: targets") }
@@ -72,7 +72,8 @@ extension Amber {
         private func restoreCollections(_ repository: Repository, record: SnapshotRecord, root: BlobID) throws -> Int32 {
             let restorer = CollectionRestorer(repository: repository)
             let isSQLite = target.hasPrefix("sqlite:")
-            let path = String(target.dropFirst(7))
+            let isPostgres = target.hasPrefix("postgresql://") || target.hasPrefix("postgres://")
+            let path = isPostgres ? target : String(target.dropFirst(7))
             var base: BlobID?
             if let from {
                 let old = try repository.findSnapshot(from)
@@ -80,6 +81,15 @@ extension Amber {
                 base = tree
             }
             var report: CollectionRestoreReport
+            if isPostgres {
+                report = try base.map { try restorer.restorePostgresIncrementally(root, from: $0, at: path, force: force) }
+                    ?? restorer.restorePostgres(root, to: path, force: force)
+                if verify {
+                    report.mismatches = try restorer.verifyPostgres(root, at: path)
+                    for m in report.mismatches.prefix(100) { Output.error("mismatch: \(m)") }
+                }
+                return finishCollections(report, record: record, incremental: base != nil, shownTarget: "the PostgreSQL database")
+            }
             switch (isSQLite, base) {
             case (true, nil): report = try restorer.restoreSQLite(root, to: path, force: force)
             case (true, let a?): report = try restorer.restoreSQLiteIncrementally(root, from: a, at: path, force: force)
@@ -90,11 +100,16 @@ extension Amber {
                 report.mismatches = isSQLite ? try restorer.verifySQLite(root, at: path) : try restorer.verifyNDJSON(root, at: path)
                 for m in report.mismatches.prefix(100) { Output.error("mismatch: \(m)") }
             }
+            return finishCollections(report, record: record, incremental: base != nil, shownTarget: target)
+        }
+
+        /// Prints the outcome of a collection restore; non-zero when --verify found differences.
+        private func finishCollections(_ report: CollectionRestoreReport, record: SnapshotRecord, incremental: Bool, shownTarget: String) -> Int32 {
             if global.json {
                 Output.json(CollectionRestoreSummary(report, snapshot: record.id.hex, verified: verify))
             } else if !global.quiet {
-                let how = base == nil ? "\(report.documents) documents" : "\(report.inserted) inserted, \(report.updated) updated, \(report.deleted) deleted"
-                Output.line("restored snapshot \(record.id.shortHex) to \(target): \(report.collections) collections, \(how)")
+                let how = incremental ? "\(report.inserted) inserted, \(report.updated) updated, \(report.deleted) deleted" : "\(report.documents) documents"
+                Output.line("restored snapshot \(record.id.shortHex) to \(shownTarget): \(report.collections) collections, \(how)")
                 if verify { Output.line(report.mismatches.isEmpty ? "verified: the target equals the snapshot" : "verify: \(report.mismatches.count) documents differ") }
             }
             return report.mismatches.isEmpty ? Exit.ok : Exit.error

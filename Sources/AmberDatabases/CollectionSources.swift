@@ -2,6 +2,7 @@ import AmberCore
 import AmberDocuments
 import AmberFilesystem
 import AmberManifest
+import AmberPostgres
 import AmberRepository
 import AmberSQLite
 import AmberSnapshot
@@ -13,10 +14,15 @@ public struct CollectionSources: CollectionSourceOpener {
     public var collectionName: String?
     /// `--id-field`: the id field for JSON sources (default `_id`, else `id`).
     public var idField: String?
+    /// `--schema` / `--table`: what to capture of a PostgreSQL database (default: everything).
+    public var schemas: [String]
+    public var tables: [String]
 
-    public init(collectionName: String? = nil, idField: String? = nil) {
+    public init(collectionName: String? = nil, idField: String? = nil, schemas: [String] = [], tables: [String] = []) {
         self.collectionName = collectionName
         self.idField = idField
+        self.schemas = schemas
+        self.tables = tables
     }
 
     public func open(_ source: String) throws -> (any CollectionSource)? {
@@ -28,6 +34,9 @@ public struct CollectionSources: CollectionSourceOpener {
         }
         if let path = Self.strip(source, "sqlite:") {
             return try SQLiteCollections(path: path)
+        }
+        if source.hasPrefix("postgresql://") || source.hasPrefix("postgres://") {
+            return try PostgresCollections(uri: source, schemas: schemas, tables: tables)
         }
         return nil
     }
@@ -116,6 +125,43 @@ final class SQLiteCollections: CollectionSource {
         }
         try source.close()
         let set = CollectionSet(engine: .sqlite, schema: schema.canonicalJSON, collections: collections)
+        return (try saveCollectionSet(set, repository, writer), summaries(set))
+    }
+}
+
+/// A PostgreSQL database: one collection per table (`schema.table`), read in one
+/// `REPEATABLE READ, READ ONLY` transaction opened before the backup writes anything.
+final class PostgresCollections: CollectionSource {
+    let source: PostgresSource
+    let schema: PostgresSchema
+    let name: String
+    /// Warnings of the source (tables without a primary key, keyed by content).
+    var warnings: [String] { source.warnings }
+
+    init(uri: String, schemas: [String], tables: [String]) throws {
+        source = try PostgresSource(uri: uri, schemas: schemas, tables: tables)
+        schema = source.readSchema()
+        // The entry is the database name: the URI's path, without parameters or credentials.
+        let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
+        name = path.split(separator: "/").last.map(String.init).flatMap { $0.contains("@") || $0.contains(":") ? nil : $0 } ?? "postgresql"
+    }
+
+    deinit { source.close() }
+
+    var entryName: [UInt8] { Array(name.utf8) }
+
+    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
+        var collections = [CollectionSet.Collection]()
+        for table in schema.tables {
+            let root = try buildManifest(repository, writer) { builder in
+                try source.forEachRow(table: table.qualifiedName) { key, row in
+                    try builder.append(key: key.encoded, value: row.encoded)
+                }
+            }
+            collections.append(.init(name: Array(table.qualifiedName.utf8), root: root))
+        }
+        source.close()
+        let set = CollectionSet(engine: .postgresql, schema: schema.canonicalJSON, collections: collections)
         return (try saveCollectionSet(set, repository, writer), summaries(set))
     }
 }

@@ -1,0 +1,105 @@
+import AmberCore
+import AmberDocuments
+import AmberManifest
+import AmberPostgres
+import AmberRepository
+import AmberSnapshot
+
+extension CollectionRestorer {
+    /// The one PostgreSQL collection set of a snapshot, with its schema.
+    func postgresSet(_ tree: BlobID) throws -> (set: CollectionSet, schema: PostgresSchema) {
+        let sets = try repository.collectionSets(ofTree: tree).filter { $0.set.engine == .postgresql }
+        guard sets.count == 1 else {
+            throw RepositoryError(.invalidArgument, sets.isEmpty ? "this snapshot holds no PostgreSQL database" : "this snapshot holds \(sets.count) PostgreSQL databases; restore them one at a time")
+        }
+        return (sets[0].set, try PostgresSchema(json: sets[0].set.schema))
+    }
+
+    /// Restores into an empty database: types and tables, rows with COPY, then constraints,
+    /// indexes, foreign keys, sequences, views and comments, in one transaction.
+    public func restorePostgres(_ tree: BlobID, to uri: String, force: Bool) throws -> CollectionRestoreReport {
+        let (set, schema) = try postgresSet(tree)
+        let target = try PostgresTarget(uri: uri, force: force)
+        var report = CollectionRestoreReport()
+        try target.begin(schema: schema)
+        do {
+            for collection in set.collections {
+                try ManifestReader(repository: repository, root: collection.root).scan { key, value throws(ManifestError) in
+                    do {
+                        try target.insert(table: collection.displayName, key: try DocumentKey(encoded: key), row: try DatabaseRow(encoded: value))
+                    } catch {
+                        throw ManifestError(.damaged, "\(collection.displayName): \(error)")
+                    }
+                    report.documents += 1
+                    return true
+                }
+                report.collections += 1
+            }
+            try target.finish()
+        } catch {
+            target.discard()
+            throw error
+        }
+        return report
+    }
+
+    /// Compares a PostgreSQL database with a snapshot's tables, row by row.
+    public func verifyPostgres(_ tree: BlobID, at uri: String) throws -> [Mismatch] {
+        let (set, _) = try postgresSet(tree)
+        let source = try PostgresSource(uri: uri)
+        defer { source.close() }
+        var mismatches = [Mismatch]()
+        let present = Set(source.readSchema().tables.map(\.qualifiedName))
+        for collection in set.collections {
+            guard present.contains(collection.displayName) else {
+                mismatches.append(Mismatch(collection: collection.displayName, key: "(table)", kind: .missing))
+                continue
+            }
+            var comparer = try CollectionComparer(repository: repository, root: collection.root, name: collection.displayName)
+            try source.forEachRow(table: collection.displayName) { key, row in try comparer.feed(key: key.encoded, value: row.encoded) }
+            mismatches += try comparer.finish()
+        }
+        return mismatches
+    }
+
+    /// Applies the changes from snapshot `from` to `tree` to a database that holds `from`, in one transaction.
+    public func restorePostgresIncrementally(_ tree: BlobID, from: BlobID, at uri: String, force: Bool) throws -> CollectionRestoreReport {
+        let (newSet, newSchema) = try postgresSet(tree)
+        let (oldSet, oldSchema) = try postgresSet(from)
+        guard oldSet.collections.map(\.name) == newSet.collections.map(\.name), oldSchema.tables == newSchema.tables else {
+            throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots: restore the newer one in full")
+        }
+        if !force {
+            let mismatches = try verifyPostgres(from, at: uri)
+            guard mismatches.isEmpty else {
+                throw RepositoryError(.invalidArgument, "the database does not hold the --from snapshot (\(mismatches.count) differences, e.g. \(mismatches[0])); use --force to apply the changes anyway")
+            }
+        }
+        let target = try PostgresTarget.openExisting(uri: uri)
+        defer { target.close() }
+        var report = CollectionRestoreReport()
+        try target.transaction {
+            for (old, new) in zip(oldSet.collections, newSet.collections) {
+                let loader = ManifestNodeLoader(repository: repository)
+                var upserts = [(DocumentKey, DatabaseRow)]()
+                var deletes = [DocumentKey]()
+                for change in try ManifestDiff.diff(repository, from: old.root, to: new.root) {
+                    let key = try DocumentKey(encoded: change.key)
+                    switch change.kind {
+                    case .removed:
+                        deletes.append(key)
+                        report.deleted += 1
+                    case .added, .changed:
+                        upserts.append((key, try DatabaseRow(encoded: try loader.resolve(change.new!))))
+                        if change.kind == .added { report.inserted += 1 } else { report.updated += 1 }
+                    }
+                }
+                try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
+                report.collections += 1
+            }
+            try target.applySequences(of: newSchema)
+        }
+        report.documents = newSet.documents
+        return report
+    }
+}
