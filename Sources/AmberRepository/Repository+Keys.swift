@@ -23,7 +23,7 @@ extension Repository {
         let names = try storage { () throws(BackendError) in try backend.list(.keys) }
         var keys = [KeyInfo]()
         for (name, _) in names {
-            let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
+            let bytes = try storage { () throws(BackendError) in try backend.load(AmberStorage.FileHandle(.keys, name)) }
             let file = try? KeyFile(decoding: bytes, what: "key file \(name.prefix(8))")
             keys.append(KeyInfo(name: name, created: file?.created ?? "", n: file?.n ?? 0, r: file?.r ?? 0, p: file?.p ?? 0,
                                 isCurrent: name == keyName))
@@ -57,7 +57,7 @@ extension Repository {
             throw RepositoryError(.invalidArgument,
                                   "refusing to remove key \(name.prefix(8)): it is the key in use; open the repository with another password to remove it")
         }
-        try storage { () throws(BackendError) in try backend.remove(FileHandle(.keys, name)) }
+        try storage { () throws(BackendError) in try backend.remove(AmberStorage.FileHandle(.keys, name)) }
     }
 
     /// Replaces the key in use: adds a key file for `password`, then removes the one that opened the
@@ -66,7 +66,7 @@ extension Repository {
         guard let old = keyName else { throw RepositoryError(.invalidArgument, "the key in use is unknown") }
         let added = try addKey(password: password, scrypt: scrypt)
         guard added != old else { return added }
-        try storage { () throws(BackendError) in try backend.remove(FileHandle(.keys, old)) }
+        try storage { () throws(BackendError) in try backend.remove(AmberStorage.FileHandle(.keys, old)) }
         return added
     }
 }

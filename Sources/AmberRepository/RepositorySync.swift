@@ -55,6 +55,7 @@ public struct RepositorySync: Sendable {
     /// any thread. Throws `.noRepository` if the source has no config, `.invalidArgument` if the
     /// destination holds a different repository, `.damaged` if a file fails verification (a bad
     /// destination copy is removed so a rerun sends it again), `.storage` for backend failures.
+    @discardableResult
     public func run(progress: @escaping @Sendable (Int) -> Void = { _ in }) throws(RepositoryError) -> SyncReport {
         let start = Date()
         let config: [UInt8]
@@ -79,7 +80,7 @@ public struct RepositorySync: Sendable {
         let report = Mutex(SyncReport())
         report.withLock { $0.verifiedContents = options.verifyContents }
         for phase in Self.phases {
-            var jobs = [(handle: FileHandle, size: Int)]()
+            var jobs = [(handle: AmberStorage.FileHandle, size: Int)]()
             for kind in phase {
                 let files = sourceFiles[kind] ?? []
                 let present = destinationFiles[kind] ?? [:]
@@ -88,11 +89,11 @@ public struct RepositorySync: Sendable {
                     $0[kind].sourceFiles += files.count
                     $0[kind].presentFiles += files.count - missing.count
                 }
-                jobs += missing.map { (FileHandle(kind, $0.name), $0.size) }
+                jobs += missing.map { (AmberStorage.FileHandle(kind, $0.name), $0.size) }
             }
-            let copier = self
-            try SyncWorkers.run(count: jobs.count, threads: options.parallelism) { i throws(RepositoryError) in
-                let job = jobs[i]
+            let copier = self, queued = jobs
+            try SyncWorkers.run(count: queued.count, threads: options.parallelism) { i throws(RepositoryError) in
+                let job = queued[i]
                 let copied = try copier.copy(job.handle, expected: nil)
                 report.withLock {
                     if let copied {
@@ -120,7 +121,7 @@ public struct RepositorySync: Sendable {
                 let extra = (destinationFiles[kind] ?? [:]).filter { !keep.contains($0.key) }.sorted { $0.key < $1.key }
                 let target = destination
                 try SyncWorkers.run(count: extra.count, threads: options.parallelism) { i throws(RepositoryError) in
-                    try storage { () throws(BackendError) in try target.remove(FileHandle(kind, extra[i].key)) }
+                    try storage { () throws(BackendError) in try target.remove(AmberStorage.FileHandle(kind, extra[i].key)) }
                     report.withLock {
                         $0[kind].deletedFiles += 1
                         $0[kind].deletedBytes += Int64(extra[i].value)
@@ -135,18 +136,19 @@ public struct RepositorySync: Sendable {
 
     /// Whether the destination already has the config; throws if it has a different one.
     private func destinationConfig(matching config: [UInt8]) throws(RepositoryError) -> Bool {
+        let existing: [UInt8]
         do {
-            let existing = try destination.load(.config)
-            guard existing == config else {
-                throw RepositoryError(.invalidArgument,
-                                      "\(destination.location) holds a different repository (its config differs); sync only copies into an empty location or an earlier copy of this repository")
-            }
-            return true
+            existing = try destination.load(.config)
         } catch where error.code == .notFound {
             return false
         } catch {
             throw RepositoryError.storage(error)
         }
+        guard existing == config else {
+            throw RepositoryError(.invalidArgument,
+                                  "\(destination.location) holds a different repository (its config differs); sync only copies into an empty location or an earlier copy of this repository")
+        }
+        return true
     }
 
     /// Lists a kind; a backend without that directory (plans in an older repository) has none.
