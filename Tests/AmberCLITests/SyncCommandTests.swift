@@ -56,6 +56,35 @@ struct SyncCommandTests {
         #expect(TreeFixture.differences(source, target + "/data") == [])
     }
 
+    @Test func interruptedSyncResumes() throws {
+        let source = temp.sub("data")
+        TreeFixture.make(at: source)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", source]).code == 0)
+        // A directory where one pack belongs makes its save fail, midway through the packs.
+        let packs = try FileManager.default.subpathsOfDirectory(atPath: temp.sub("repo/data")).filter { $0.count == 67 }.sorted()
+        try #require(packs.count >= 2)
+        let copy = temp.sub("copy")
+        let blocker = copy + "/data/" + packs[packs.count / 2]
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: true)
+
+        let failed = amber.run(["sync", "--to", copy, "--parallel", "1"])
+        #expect(failed.code == 1)
+        #expect(!FileManager.default.fileExists(atPath: copy + "/config"))
+        var fromCopy = amber
+        fromCopy.repository = copy
+        #expect(fromCopy.run(["snapshots"]).code == 10)
+
+        try FileManager.default.removeItem(atPath: blocker)
+        let resumed = try SyncJSON(amber.run(["sync", "--to", copy, "--json"]))
+        #expect(resumed.kinds["keys"]?.presentFiles == 1)
+        #expect((resumed.kinds["data"]?.presentFiles ?? 0) >= 1)
+        #expect(resumed.kinds["config"]?.copiedFiles == 1)
+        let target = temp.sub("restore")
+        #expect(fromCopy.run(["restore", "latest", "--target", target]).code == 0)
+        #expect(TreeFixture.differences(source, target + "/data") == [])
+    }
+
     @Test func deleteFollowsForget() throws {
         let source = temp.sub("data")
         TreeFixture.make(at: source)
