@@ -16,12 +16,16 @@ public final class Repository: Sendable {
     public let keys: MasterKeys
     /// The union of every index file loaded so far.
     public let index = MasterIndex()
+    /// The name of the key file that opened this repository (the one ``initialize`` wrote), or nil
+    /// when it is unknown.
+    public let keyName: String?
     private let pool: Mutex<[Sealer]>
 
-    init(backend: any Backend, config: RepositoryConfig, keys: MasterKeys) {
+    init(backend: any Backend, config: RepositoryConfig, keys: MasterKeys, keyName: String? = nil) {
         self.backend = backend
         self.config = config
         self.keys = keys
+        self.keyName = keyName
         pool = Mutex([])
     }
 
@@ -41,12 +45,12 @@ public final class Repository: Sendable {
         try storage { () throws(BackendError) in try backend.create() }
         let keys = MasterKeys.generate()
         let repository = Repository(backend: backend, config: config, keys: keys)
-        try repository.addKey(password: password, scrypt: scrypt)
+        let keyName = try repository.addKey(password: password, scrypt: scrypt)
         let sealed = try repository.withSealer { sealer throws(RepositoryError) in
             try sealer.sealFile(.config, payload: config.encoded())
         }
         try storage { () throws(BackendError) in try backend.save(.config, sealed) }
-        return repository
+        return Repository(backend: backend, config: config, keys: keys, keyName: keyName)
     }
 
     /// Opens a repository with a password: tries every key file, then reads the config.
@@ -73,7 +77,7 @@ public final class Repository: Sendable {
                 guard let keys = try KeyFile(decoding: bytes, what: what).unwrap(password: password, what: what) else { continue }
                 let plainConfig = try Sealer(keys: keys, compressionLevel: 0).openFile(.config, configBytes, what: "config")
                 let config = try RepositoryConfig(decoding: plainConfig)
-                return Repository(backend: backend, config: config, keys: keys)
+                return Repository(backend: backend, config: config, keys: keys, keyName: name)
             } catch {
                 if error.code == .storage { throw error }
                 problems.append("\(what): \(error.message)")
@@ -96,7 +100,7 @@ public final class Repository: Sendable {
 
     /// A second handle on the same repository with an empty index, for a consistent fresh view.
     public func withFreshIndex() -> Repository {
-        Repository(backend: backend, config: config, keys: keys)
+        Repository(backend: backend, config: config, keys: keys, keyName: keyName)
     }
 
     // MARK: Contexts

@@ -1,0 +1,50 @@
+import AmberCore
+import AmberCrypto
+import AmberStorage
+
+extension RepositorySync {
+    /// Copies one file and verifies what arrived. Returns its size, or nil if the source no longer
+    /// has it. `expected` gives bytes already loaded (the config); other files are loaded here and
+    /// must hash to their name.
+    func copy(_ handle: FileHandle, expected: [UInt8]?) throws(RepositoryError) -> Int? {
+        let bytes: [UInt8]
+        if let expected {
+            bytes = expected
+        } else {
+            do {
+                bytes = try source.load(handle)
+            } catch where error.code == .notFound {
+                return nil  // removed since the listing: a prune swept it
+            } catch {
+                throw RepositoryError.storage(error)
+            }
+            guard Self.matchesName(bytes, handle) else {
+                throw RepositoryError.damaged("\(handle.path) in \(source.location)",
+                                              "its contents do not match its name; it was not copied (run `amber check`)")
+            }
+        }
+        let target = destination
+        try storage { () throws(BackendError) in try target.save(handle, bytes) }
+        let stored = try storage { () throws(BackendError) in try target.size(handle) }
+        guard stored == bytes.count else {
+            try? target.remove(handle)
+            throw RepositoryError.damaged("\(handle.path) in \(target.location)",
+                                          "it has \(stored) bytes after the copy, expected \(bytes.count); it was removed, sync again")
+        }
+        if options.verifyContents {
+            let reread = try storage { () throws(BackendError) in try target.load(handle) }
+            let good = handle.kind == .config ? reread == bytes : Self.matchesName(reread, handle)
+            guard good else {
+                try? target.remove(handle)
+                throw RepositoryError.damaged("\(handle.path) in \(target.location)",
+                                              "its contents read back do not match what was sent; it was removed, sync again")
+            }
+        }
+        return bytes.count
+    }
+
+    /// Whether a file's SHA-256 is its name (`docs/format.md` I1).
+    static func matchesName(_ bytes: [UInt8], _ handle: FileHandle) -> Bool {
+        Hex.encode(SHA256.hash(bytes)) == handle.name
+    }
+}

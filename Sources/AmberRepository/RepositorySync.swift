@@ -1,0 +1,164 @@
+import AmberCore
+import AmberCrypto
+import AmberStorage
+import Foundation
+import Synchronization
+
+/// Settings of a ``RepositorySync``.
+public struct SyncOptions: Sendable {
+    /// How many files are copied at once (at least 1).
+    public var parallelism: Int
+    /// Re-read every copied file from the destination and check its SHA-256 against its name
+    /// (the config: its bytes against the source's). Sizes are always checked.
+    public var verifyContents: Bool
+    /// Remove destination files the source no longer has (never the config; locks are never touched).
+    public var delete: Bool
+
+    public init(parallelism: Int = 4, verifyContents: Bool = false, delete: Bool = false) {
+        self.parallelism = parallelism
+        self.verifyContents = verifyContents
+        self.delete = delete
+    }
+}
+
+/// Copies a repository's encrypted files from one backend to another without decrypting them
+/// (`docs/format.md` §Sync): only the files the destination lacks, compared by name and size.
+///
+/// The destination is consistent at every instant, because files go in the order a backup
+/// writes them (§15.2): key files, packs, prune plans and index files, snapshots, and the config
+/// last if the destination lacked it, so an interrupted first sync leaves no repository there.
+/// Each phase ends before the next starts. The source is listed in the opposite order
+/// (snapshots first), so every snapshot copied finds its index files and packs. Names are
+/// content hashes, so a rerun after an interruption copies only the rest.
+///
+/// Every file read from the source is checked against its name before it is sent. Locks are
+/// never copied or deleted. The caller should hold a lock on the source that keeps deleters out
+/// (a maintenance lock: backups may run, prune and forget may not), and nothing should write to
+/// the destination but syncs from this source. Thread-safe; copies run on dedicated threads.
+public struct RepositorySync: Sendable {
+    public let source: any Backend
+    public let destination: any Backend
+    public let options: SyncOptions
+
+    /// The kinds copied, in phases: a phase starts only when the one before has finished.
+    static let phases: [[FileKind]] = [[.keys], [.data], [.plans, .index], [.snapshots]]
+    /// The order of deletions (`delete`): what refers to others goes first, as prune deletes.
+    static let deletionOrder: [FileKind] = [.snapshots, .index, .data, .plans, .keys]
+
+    public init(source: any Backend, destination: any Backend, options: SyncOptions = SyncOptions()) {
+        self.source = source
+        self.destination = destination
+        self.options = options
+    }
+
+    /// Runs the sync. `progress` is called after each file copied with its size in bytes, from
+    /// any thread. Throws `.noRepository` if the source has no config, `.invalidArgument` if the
+    /// destination holds a different repository, `.damaged` if a file fails verification (a bad
+    /// destination copy is removed so a rerun sends it again), `.storage` for backend failures.
+    @discardableResult
+    public func run(progress: @escaping @Sendable (Int) -> Void = { _ in }) throws(RepositoryError) -> SyncReport {
+        let start = Date()
+        let config: [UInt8]
+        do {
+            config = try source.load(.config)
+        } catch where error.code == .notFound {
+            throw RepositoryError(.noRepository, "there is no repository at \(source.location)")
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+        try storage { () throws(BackendError) in try destination.create() }
+        let configPresent = try destinationConfig(matching: config)
+
+        // Snapshots first: a snapshot is saved after its index files, an index file after its packs.
+        var sourceFiles = [FileKind: [(name: String, size: Int)]]()
+        for kind in [FileKind.snapshots, .plans, .index, .data, .keys] { sourceFiles[kind] = try list(source, kind) }
+        var destinationFiles = [FileKind: [String: Int]]()
+        for kind in Self.deletionOrder {
+            destinationFiles[kind] = Dictionary(try list(destination, kind).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        let report = Mutex(SyncReport())
+        report.withLock { $0.verifiedContents = options.verifyContents }
+        for phase in Self.phases {
+            var jobs = [(handle: AmberStorage.FileHandle, size: Int)]()
+            for kind in phase {
+                let files = sourceFiles[kind] ?? []
+                let present = destinationFiles[kind] ?? [:]
+                let missing = files.filter { present[$0.name] != $0.size }
+                report.withLock {
+                    $0[kind].sourceFiles += files.count
+                    $0[kind].presentFiles += files.count - missing.count
+                }
+                jobs += missing.map { (AmberStorage.FileHandle(kind, $0.name), $0.size) }
+            }
+            let copier = self, queued = jobs
+            try SyncWorkers.run(count: queued.count, threads: options.parallelism) { i throws(RepositoryError) in
+                let job = queued[i]
+                let copied = try copier.copy(job.handle, expected: nil)
+                report.withLock {
+                    if let copied {
+                        $0[job.handle.kind].copiedFiles += 1
+                        $0[job.handle.kind].copiedBytes += Int64(copied)
+                    } else {
+                        $0[job.handle.kind].vanishedFiles += 1
+                    }
+                }
+                if let copied { progress(copied) }
+            }
+        }
+        report.withLock { $0[.config].sourceFiles = 1 }
+        if configPresent {
+            report.withLock { $0[.config].presentFiles = 1 }
+        } else {
+            _ = try copy(.config, expected: config)
+            report.withLock { $0[.config].copiedFiles = 1; $0[.config].copiedBytes = Int64(config.count) }
+            progress(config.count)
+        }
+
+        if options.delete {
+            for kind in Self.deletionOrder {
+                let keep = Set((sourceFiles[kind] ?? []).map(\.name))
+                let extra = (destinationFiles[kind] ?? [:]).filter { !keep.contains($0.key) }.sorted { $0.key < $1.key }
+                let target = destination
+                try SyncWorkers.run(count: extra.count, threads: options.parallelism) { i throws(RepositoryError) in
+                    try storage { () throws(BackendError) in try target.remove(AmberStorage.FileHandle(kind, extra[i].key)) }
+                    report.withLock {
+                        $0[kind].deletedFiles += 1
+                        $0[kind].deletedBytes += Int64(extra[i].value)
+                    }
+                }
+            }
+        }
+        var result = report.withLock { $0 }
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    /// Whether the destination already has the config; throws if it has a different one.
+    private func destinationConfig(matching config: [UInt8]) throws(RepositoryError) -> Bool {
+        let existing: [UInt8]
+        do {
+            existing = try destination.load(.config)
+        } catch where error.code == .notFound {
+            return false
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+        guard existing == config else {
+            throw RepositoryError(.invalidArgument,
+                                  "\(destination.location) holds a different repository (its config differs); sync only copies into an empty location or an earlier copy of this repository")
+        }
+        return true
+    }
+
+    /// Lists a kind; a backend without that directory (plans in an older repository) has none.
+    private func list(_ backend: any Backend, _ kind: FileKind) throws(RepositoryError) -> [(name: String, size: Int)] {
+        do {
+            return try backend.list(kind)
+        } catch where error.code == .notFound {
+            return []
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+    }
+}
