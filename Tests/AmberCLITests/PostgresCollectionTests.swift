@@ -1,0 +1,62 @@
+import AmberKit
+import Foundation
+import Testing
+
+/// PostgreSQL through the CLI: backup a database, restore it into a fresh one (verified), change
+/// the source, back up again, apply only the changes with --from. Runs when the test server is up
+/// (`scripts/test` starts one: `AMBER_TEST_PG_URI`).
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["AMBER_TEST_PG_URI"] != nil))
+struct PostgresCollectionTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+    let server = ProcessInfo.processInfo.environment["AMBER_TEST_PG_URI"] ?? ""
+
+    private func database(_ name: String) -> String {
+        let (main, query) = server.firstIndex(of: "?").map { (String(server[..<$0]), String(server[$0...])) } ?? (server, "")
+        let start = main.range(of: "://")!.upperBound
+        let slash = main[start...].firstIndex(of: "/") ?? main.endIndex
+        return String(main[..<slash]) + "/" + name + query
+    }
+
+    private func sql(_ uri: String, _ text: String) throws {
+        let connection = try PGConnection(uri: uri)
+        defer { connection.close() }
+        try connection.execute(text)
+    }
+
+    @Test func backupRestoreAndIncrementalRestoreThroughTheCLI() throws {
+        let suffix = UInt64.random(in: 0...UInt64.max) % 1_000_000_000
+        let names = ["amber_cli_src_\(suffix)", "amber_cli_dst_\(suffix)"]
+        for name in names { try sql(server, "CREATE DATABASE \(name)") }
+        defer { for name in names { try? sql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") } }
+        let source = database(names[0]), target = database(names[1])
+        try sql(source, """
+            CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+            CREATE TABLE accounts(id bigserial PRIMARY KEY, owner text NOT NULL, balance numeric(20,4) DEFAULT 0,
+                                  opened timestamptz, feeling mood, data jsonb, tags text[], photo bytea);
+            CREATE TABLE entries(account bigint REFERENCES accounts(id), seq int, amount numeric, PRIMARY KEY(account, seq));
+            CREATE INDEX accounts_owner ON accounts(owner);
+            INSERT INTO accounts(owner, balance, opened, feeling, data, tags, photo) VALUES
+              ('ann', 12345678901234.5678, '2024-02-29 12:00:00+01', 'happy', '{"b":1,"a":[1,2]}', '{x,"y z"}', '\\x00ff'),
+              ('bob', NULL, NULL, NULL, NULL, NULL, NULL);
+            INSERT INTO entries VALUES (1, 1, 10.5), (1, 2, -3), (2, 1, 0.000001);
+            """)
+        #expect(amber.run(["init"]).code == 0)
+        let first = amber.run(["backup", source])
+        #expect(first.code == 0, "\(first.stderr)")
+        #expect(!first.stderr.contains("secret") && !first.stdout.contains(server))
+        let restore = amber.run(["restore", "latest", "--target", target, "--verify"])
+        #expect(restore.code == 0, "\(restore.stderr)")
+
+        try sql(source, "UPDATE accounts SET balance = 1 WHERE owner = 'bob'; DELETE FROM entries WHERE seq = 2; INSERT INTO entries VALUES (2, 2, 7);")
+        #expect(amber.run(["backup", source]).code == 0)
+        let r = amber.run(["snapshots", "--json"])
+        let ids = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]).compactMap { $0["short_id"] as? String }
+        let incremental = amber.run(["restore", ids[1], "--target", target, "--from", ids[0], "--verify", "--json"])
+        #expect(incremental.code == 0, "\(incremental.stderr)")
+        #expect(incremental.stdout.contains("\"inserted\":1") && incremental.stdout.contains("\"updated\":1") && incremental.stdout.contains("\"deleted\":1"), "\(incremental.stdout)")
+        let diff = amber.run(["diff", ids[0], ids[1], "--json"])
+        #expect(diff.stdout.contains("\"name\":\"public.entries\""), "\(diff.stdout)")
+        #expect(amber.run(["check", "--read-data"]).code == 0)
+    }
+}
