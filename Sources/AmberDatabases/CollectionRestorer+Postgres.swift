@@ -80,20 +80,7 @@ extension CollectionRestorer {
         var report = CollectionRestoreReport()
         try target.transaction {
             for (old, new) in zip(oldSet.collections, newSet.collections) {
-                let loader = ManifestNodeLoader(repository: repository)
-                var upserts = [(DocumentKey, DatabaseRow)]()
-                var deletes = [DocumentKey]()
-                for change in try ManifestDiff.diff(repository, from: old.root, to: new.root) {
-                    let key = try DocumentKey(encoded: change.key)
-                    switch change.kind {
-                    case .removed:
-                        deletes.append(key)
-                        report.deleted += 1
-                    case .added, .changed:
-                        upserts.append((key, try DatabaseRow(encoded: try loader.resolve(change.new!))))
-                        if change.kind == .added { report.inserted += 1 } else { report.updated += 1 }
-                    }
-                }
+                let (upserts, deletes) = try rowChanges(from: old.root, to: new.root, counting: &report)
                 try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
                 report.collections += 1
             }

@@ -103,21 +103,7 @@ public struct CollectionRestorer {
         var report = CollectionRestoreReport()
         try target.transaction {
             for (old, new) in zip(oldSet.collections, newSet.collections) {
-                let changes = try ManifestDiff.diff(repository, from: old.root, to: new.root)
-                let loader = ManifestNodeLoader(repository: repository)
-                var upserts = [(DocumentKey, DatabaseRow)]()
-                var deletes = [DocumentKey]()
-                for change in changes {
-                    let key = try DocumentKey(encoded: change.key)
-                    switch change.kind {
-                    case .removed:
-                        deletes.append(key)
-                        report.deleted += 1
-                    case .added, .changed:
-                        upserts.append((key, try DatabaseRow(encoded: try loader.resolve(change.new!))))
-                        if change.kind == .added { report.inserted += 1 } else { report.updated += 1 }
-                    }
-                }
+                let (upserts, deletes) = try rowChanges(from: old.root, to: new.root, counting: &report)
                 try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
                 report.collections += 1
             }
@@ -125,5 +111,25 @@ public struct CollectionRestorer {
         }
         report.documents = newSet.documents
         return report
+    }
+
+    /// The changes between two manifests of rows, as upserts and deletes by key, counted in `report`.
+    func rowChanges(from old: ManifestRoot, to new: ManifestRoot, counting report: inout CollectionRestoreReport) throws
+        -> (upserts: [(DocumentKey, DatabaseRow)], deletes: [DocumentKey]) {
+        let loader = ManifestNodeLoader(repository: repository)
+        var upserts = [(DocumentKey, DatabaseRow)]()
+        var deletes = [DocumentKey]()
+        for change in try ManifestDiff.diff(repository, from: old, to: new) {
+            let key = try DocumentKey(encoded: change.key)
+            switch change.kind {
+            case .removed:
+                deletes.append(key)
+                report.deleted += 1
+            case .added, .changed:
+                upserts.append((key, try DatabaseRow(encoded: try loader.resolve(change.new!))))
+                if change.kind == .added { report.inserted += 1 } else { report.updated += 1 }
+            }
+        }
+        return (upserts, deletes)
     }
 }
