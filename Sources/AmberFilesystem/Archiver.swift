@@ -139,7 +139,7 @@ public final class Archiver {
         stats.blobsAdded = UInt64(written.blobs)
         let user = ProcessInfo.processInfo.environment["USER"] ?? ""
         var snapshot = Snapshot(time: RFC3339.format(options.time), host: options.host, username: user, tags: options.tags,
-                                sources: sources, tree: rootID, parent: nil, program: "amber \(AmberVersion.string)", stats: stats)
+                                sources: sources.map(SourceRedaction.redacted), tree: rootID, parent: nil, program: "amber \(AmberVersion.string)", stats: stats)
         if !collectionSummaries.isEmpty { snapshot.collections = collectionSummaries }
         let id = try repository.saveSnapshot(snapshot)
         cache.save()
