@@ -32,6 +32,8 @@ public final class MasterIndex: Sendable {
             if let name {
                 guard s.indexFiles.insert(name).inserted else { return }
             }
+            // Grow once instead of rehashing repeatedly while hundreds of thousands of entries arrive.
+            s.blobs.reserveCapacity(s.blobs.count + file.blobCount)
             for (pack, entries) in file.packs {
                 s.packs[pack, default: 0] += entries.count
                 let isExcluded = s.excludedPacks.contains(pack)
