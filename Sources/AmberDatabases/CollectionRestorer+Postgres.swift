@@ -24,14 +24,9 @@ extension CollectionRestorer {
         try target.begin(schema: schema)
         do {
             for collection in set.collections {
-                try ManifestReader(repository: repository, root: collection.root).scan { key, value throws(ManifestError) in
-                    do {
-                        try target.insert(table: collection.displayName, key: try DocumentKey(encoded: key), row: try DatabaseRow(encoded: value))
-                    } catch {
-                        throw ManifestError(.damaged, "\(collection.displayName): \(error)")
-                    }
+                try forEachRow(of: collection) { key, row in
+                    try target.insert(table: collection.displayName, key: key, row: row)
                     report.documents += 1
-                    return true
                 }
                 report.collections += 1
             }
@@ -55,9 +50,7 @@ extension CollectionRestorer {
                 mismatches.append(Mismatch(collection: collection.displayName, key: "(table)", kind: .missing))
                 continue
             }
-            var comparer = try CollectionComparer(repository: repository, root: collection.root, name: collection.displayName)
-            try source.forEachRow(table: collection.displayName) { key, row in try comparer.feed(key: key.encoded, value: row.encoded) }
-            mismatches += try comparer.finish()
+            mismatches += try compareRows(of: collection) { try source.forEachRow(table: collection.displayName, $0) }
         }
         return mismatches
     }
@@ -66,15 +59,8 @@ extension CollectionRestorer {
     public func restorePostgresIncrementally(_ tree: BlobID, from: BlobID, at uri: String, force: Bool) throws -> CollectionRestoreReport {
         let (newSet, newSchema) = try postgresSet(tree)
         let (oldSet, oldSchema) = try postgresSet(from)
-        guard oldSet.collections.map(\.name) == newSet.collections.map(\.name), oldSchema.tables == newSchema.tables else {
-            throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots: restore the newer one in full")
-        }
-        if !force {
-            let mismatches = try verifyPostgres(from, at: uri)
-            guard mismatches.isEmpty else {
-                throw RepositoryError(.invalidArgument, "the database does not hold the --from snapshot (\(mismatches.count) differences, e.g. \(mismatches[0])); use --force to apply the changes anyway")
-            }
-        }
+        try checkIncremental(old: oldSet, new: newSet, sameTables: oldSchema.tables == newSchema.tables, force: force,
+                             target: "the database") { try verifyPostgres(from, at: uri) }
         let target = try PostgresTarget.openExisting(uri: uri)
         defer { target.close() }
         var report = CollectionRestoreReport()

@@ -49,14 +49,9 @@ public struct CollectionRestorer {
         var report = CollectionRestoreReport()
         try target.begin(schema: schema)
         for collection in set.collections {
-            try ManifestReader(repository: repository, root: collection.root).scan { key, value throws(ManifestError) in
-                do {
-                    try target.insert(table: collection.displayName, key: try DocumentKey(encoded: key), row: try DatabaseRow(encoded: value))
-                } catch {
-                    throw ManifestError(.damaged, "\(collection.displayName): \(error)")
-                }
+            try forEachRow(of: collection) { key, row in
+                try target.insert(table: collection.displayName, key: key, row: row)
                 report.documents += 1
-                return true
             }
             report.collections += 1
         }
@@ -76,11 +71,7 @@ public struct CollectionRestorer {
             mismatches.append(Mismatch(collection: table.name, key: "(table)", kind: .missing))
         }
         for collection in set.collections where actualTables.contains(collection.displayName) {
-            var comparer = try CollectionComparer(repository: repository, root: collection.root, name: collection.displayName)
-            try source.forEachRow(table: collection.displayName) { key, row in
-                try comparer.feed(key: key.encoded, value: row.encoded)
-            }
-            mismatches += try comparer.finish()
+            mismatches += try compareRows(of: collection) { try source.forEachRow(table: collection.displayName, $0) }
         }
         return mismatches
     }
@@ -89,15 +80,8 @@ public struct CollectionRestorer {
     public func restoreSQLiteIncrementally(_ tree: BlobID, from: BlobID, at path: String, force: Bool) throws -> CollectionRestoreReport {
         let (newSet, newSchema) = try sqliteSet(tree)
         let (oldSet, oldSchema) = try sqliteSet(from)
-        guard oldSet.collections.map(\.name) == newSet.collections.map(\.name), oldSchema.tables == newSchema.tables else {
-            throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots: restore the newer one in full")
-        }
-        if !force {
-            let mismatches = try verifySQLite(from, at: path)
-            guard mismatches.isEmpty else {
-                throw RepositoryError(.invalidArgument, "\(path) does not hold the --from snapshot (\(mismatches.count) differences, e.g. \(mismatches[0])); use --force to apply the changes anyway")
-            }
-        }
+        try checkIncremental(old: oldSet, new: newSet, sameTables: oldSchema.tables == newSchema.tables, force: force,
+                             target: path) { try verifySQLite(from, at: path) }
         let target = try SQLiteTarget.openExisting(path: path)
         defer { try? target.close() }
         var report = CollectionRestoreReport()
@@ -131,5 +115,39 @@ public struct CollectionRestorer {
             }
         }
         return (upserts, deletes)
+    }
+
+    /// Calls `body` with every row of a collection of database rows, in key order.
+    func forEachRow(of collection: CollectionSet.Collection, _ body: (DocumentKey, DatabaseRow) throws -> Void) throws {
+        try ManifestReader(repository: repository, root: collection.root).scan { key, value throws(ManifestError) in
+            do {
+                try body(try DocumentKey(encoded: key), try DatabaseRow(encoded: value))
+            } catch {
+                throw ManifestError(.damaged, "\(collection.displayName): \(error)")
+            }
+            return true
+        }
+    }
+
+    /// Compares the rows a target yields, in key order, with a collection's manifest.
+    func compareRows(of collection: CollectionSet.Collection,
+                     reading rows: (_ body: (DocumentKey, DatabaseRow) throws -> Void) throws -> Void) throws -> [Mismatch] {
+        var comparer = try CollectionComparer(repository: repository, root: collection.root, name: collection.displayName)
+        try rows { key, row in try comparer.feed(key: key.encoded, value: row.encoded) }
+        return try comparer.finish()
+    }
+
+    /// Refuses an incremental restore when the tables changed between the two snapshots, or
+    /// (unless `force`) when the target, read back by `verify`, does not hold the older one.
+    func checkIncremental(old: CollectionSet, new: CollectionSet, sameTables: Bool, force: Bool, target: String,
+                          verify: () throws -> [Mismatch]) throws {
+        guard old.collections.map(\.name) == new.collections.map(\.name), sameTables else {
+            throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots: restore the newer one in full")
+        }
+        guard !force else { return }
+        let mismatches = try verify()
+        guard mismatches.isEmpty else {
+            throw RepositoryError(.invalidArgument, "\(target) does not hold the --from snapshot (\(mismatches.count) differences, e.g. \(mismatches[0])); use --force to apply the changes anyway")
+        }
     }
 }
