@@ -52,9 +52,5 @@ public struct RepositoryError: Error, Sendable, CustomStringConvertible {
 /// Runs a backend operation, turning its error into a ``RepositoryError``.
 @inline(__always)
 func storage<T>(_ body: () throws(BackendError) -> T) throws(RepositoryError) -> T {
-    do {
-        return try body()
-    } catch {
-        throw RepositoryError.storage(error)
-    }
+    try RepositoryError.catching(body)
 }
