@@ -73,6 +73,10 @@ public struct BlobID: Hashable, Comparable, Sendable, CustomStringConvertible {
         (a.w0, a.w1, a.w2, a.w3) < (b.w0, b.w1, b.w2, b.w3)
     }
 
+    /// The first 8 bytes as a big-endian word: uniformly distributed for keyed and content ids,
+    /// so hash tables of ids use it as the hash directly.
+    @inlinable public var leadingWord: UInt64 { w0 }
+
     public func hash(into hasher: inout Hasher) {
         // The id is already uniformly distributed: one word is enough.
         hasher.combine(w0 ^ w3)

@@ -13,7 +13,7 @@ public struct BlobLocation: Sendable, Equatable {
 /// seen is kept and the others are counted as duplicates.
 public final class MasterIndex: Sendable {
     private struct State {
-        var blobs: [BlobID: BlobLocation] = [:]
+        var blobs = BlobTable()
         var packs: [BlobID: Int] = [:]
         var indexFiles: Set<String> = []
         var duplicates = 0
@@ -33,17 +33,20 @@ public final class MasterIndex: Sendable {
                 guard s.indexFiles.insert(name).inserted else { return }
             }
             // Grow once instead of rehashing repeatedly while hundreds of thousands of entries arrive.
-            s.blobs.reserveCapacity(s.blobs.count + file.blobCount)
+            s.blobs.reserveCapacity(file.blobCount)
             for (pack, entries) in file.packs {
                 s.packs[pack, default: 0] += entries.count
                 let isExcluded = s.excludedPacks.contains(pack)
                 for e in entries {
-                    if s.blobs[e.id] != nil {
+                    if isExcluded {
+                        if s.blobs.contains(e.id) {
+                            s.duplicates += 1
+                        } else if s.excluded[e.id] == nil {
+                            s.excluded[e.id] = BlobLocation(pack: pack, entry: e)
+                        }
+                    } else if !s.blobs.insert(e, pack: pack) {
                         s.duplicates += 1
-                    } else if isExcluded {
-                        if s.excluded[e.id] == nil { s.excluded[e.id] = BlobLocation(pack: pack, entry: e) }
-                    } else {
-                        s.blobs[e.id] = BlobLocation(pack: pack, entry: e)
+                    } else if !s.excluded.isEmpty {
                         s.excluded[e.id] = nil
                     }
                 }
@@ -66,9 +69,9 @@ public final class MasterIndex: Sendable {
     /// Whether an index file has already been loaded.
     public func hasLoaded(_ name: String) -> Bool { state.withLock { $0.indexFiles.contains(name) } }
 
-    public func lookup(_ id: BlobID) -> BlobLocation? { state.withLock { $0.blobs[id] } }
+    public func lookup(_ id: BlobID) -> BlobLocation? { state.withLock { $0.blobs.lookup(id) } }
 
-    public func contains(_ id: BlobID) -> Bool { state.withLock { $0.blobs[id] != nil } }
+    public func contains(_ id: BlobID) -> Bool { state.withLock { $0.blobs.contains(id) } }
 
     public var blobCount: Int { state.withLock { $0.blobs.count } }
 
@@ -76,5 +79,5 @@ public final class MasterIndex: Sendable {
     public var packs: [BlobID: Int] { state.withLock { $0.packs } }
 
     /// Every blob location (a copy).
-    public var allBlobs: [BlobID: BlobLocation] { state.withLock { $0.blobs } }
+    public var allBlobs: [BlobID: BlobLocation] { state.withLock { $0.blobs.dictionary } }
 }
