@@ -37,15 +37,15 @@ public enum PostgresToSQLite {
                                                   "sequence: SQLite has none (only auto-numbered INTEGER PRIMARY KEY columns)"))
         }
         if !autoNumbered.isEmpty {
-            result.notes.append("note: serial/identity primary keys become INTEGER PRIMARY KEY, numbered by SQLite from the "
+            result.notes.append("serial/identity primary keys become INTEGER PRIMARY KEY, numbered by SQLite from the "
                                 + "largest key; sequence values are not carried")
         }
         for view in schema.views {
             result.issues.append(CrossEngineIssue(.structure, table: "\(view.schema).\(view.name)", "view: its SQL is in PostgreSQL's dialect"))
         }
         if schema.tables.contains(where: { $0.comment != nil || $0.columns.contains { $0.comment != nil } })
-            || schema.views.contains(where: { $0.comment != nil }) || schema.schemas.contains(where: { $0.comment != nil }) {
-            result.notes.append("note: comments (COMMENT ON) have no SQLite equivalent and are not carried")
+            || schema.views.contains(where: { $0.comment != nil }) || schema.enums.contains(where: { $0.comment != nil }) {
+            result.notes.append("comments (COMMENT ON) have no SQLite equivalent and are not carried")
         }
         return result
     }
@@ -142,7 +142,7 @@ public enum PostgresToSQLite {
         }
         let sql = "CREATE TABLE \(CrossSQL.quote(name)) (\((definitions + checks).joined(separator: ", "))) STRICT"
         if table.primaryKey.isEmpty {
-            result.notes.append("note: table \(source) has no primary key: in SQLite its rows get new rowids (verify compares them by content)")
+            result.notes.append("table \(source) has no primary key: in SQLite its rows get new rowids (verify compares them by content)")
         }
         let offsets = table.primaryKey.compactMap { key in mapped.firstIndex { $0.name == key } }
         return (SQLiteSchema.Table(name: name, sql: sql, withoutRowID: false, strict: true, columns: columns),

@@ -31,10 +31,10 @@ public enum SQLiteToPostgres {
             result.issues.append(CrossEngineIssue(.structure, table: trigger.table, "trigger \(trigger.name): its SQL is in SQLite's dialect"))
         }
         if !schema.sequences.isEmpty {
-            result.notes.append("note: AUTOINCREMENT counters (sqlite_sequence) are not carried; integer keys keep their values")
+            result.notes.append("AUTOINCREMENT counters (sqlite_sequence) are not carried; integer keys keep their values")
         }
         if schema.settings.userVersion != 0 || schema.settings.applicationID != 0 {
-            result.notes.append("note: PRAGMA user_version (\(schema.settings.userVersion)) and application_id "
+            result.notes.append("PRAGMA user_version (\(schema.settings.userVersion)) and application_id "
                                 + "(\(schema.settings.applicationID)) have no PostgreSQL equivalent and are not carried")
         }
         return result
@@ -52,7 +52,7 @@ public enum SQLiteToPostgres {
                 "the CREATE TABLE declares \(untranslated.joined(separator: ", ")), which is not translated"))
         }
         if table.isKeyedByRowID {
-            result.notes.append("note: table \(table.name) has no primary key: its rowids are not carried, and in PostgreSQL "
+            result.notes.append("table \(table.name) has no primary key: its rowids are not carried, and in PostgreSQL "
                                 + "it has none either (verify compares its rows by content)")
         }
         var columns = [PostgresSchema.Column]()
