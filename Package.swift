@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(name: "AmberManifestTests", dependencies: ["AmberManifest", "AmberRepository", "AmberStorage", "AmberCrypto", "AmberCore"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberDatabasesTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI"], swiftSettings: swiftSettings),
     ]
 )

@@ -6,13 +6,20 @@ extension Amber {
     /// `amber restore SNAPSHOT --target DIR`: writes a snapshot's files back.
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Restore a snapshot into a directory, NDJSON files or a SQLite database.",
+            abstract: "Restore a snapshot into a directory, NDJSON files, a SQLite or a PostgreSQL database.",
             discussion: """
                 --target DIR restores files and directories. --target ndjson:DIR writes each collection as \
                 DIR/COLLECTION.ndjson; --target sqlite:PATH writes a new SQLite database (refused if it exists, \
                 unless --force). With --from A, only the changes from snapshot A are applied to a target that \
                 holds A; amber knows it does by reading the target back and comparing every document with A \
                 (and, for SQLite, the schema), and refuses otherwise unless --force.
+
+                --target postgresql://… restores into an empty PostgreSQL database. A SQLite snapshot restores into \
+                PostgreSQL and a PostgreSQL snapshot into sqlite:PATH through the type mapping of docs/cross-engine.md: \
+                what cannot be mapped (a value that does not fit its column, a view, a trigger, an index on an \
+                expression, …) is listed and nothing is written. --skip-unmappable restores the tables and rows \
+                without the unmappable structure, with a warning for each; a value that does not fit is always an \
+                error. --from does not apply across engines.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -32,6 +39,9 @@ extension Amber {
         @Flag(name: .long, help: "After restoring, read the target back and compare every document with the snapshot.")
         var verify = false
 
+        @Flag(name: .long, help: "Restoring into another engine: leave out views, triggers, indexes, constraints and defaults that have no equivalent there (warning for each) instead of refusing.")
+        var skipUnmappable = false
+
         @Option(name: [.short, .long], help: "Restore only paths matching this pattern, and what is below them (repeatable).")
         var include: [String] = []
 
@@ -47,7 +57,7 @@ extension Amber {
                 if target.hasPrefix("ndjson:") || target.hasPrefix("sqlite:") || target.hasPrefix("postgresql://") || target.hasPrefix("postgres://") {
                     return try restoreCollections(repository, record: record, root: root)
                 }
-                guard from == nil else { throw CLIError.usage("--from applies to ndjson: and sqlite: targets") }
+                guard from == nil else { throw CLIError.usage("--from applies to ndjson:, sqlite: and postgresql: targets") }
                 let progress = ProgressCounter()
                 if include.isEmpty {
                     progress.setTotal(items: record.snapshot.stats.documents, bytes: record.snapshot.stats.bytes)
@@ -83,7 +93,7 @@ extension Amber {
             var report: CollectionRestoreReport
             if isPostgres {
                 report = try base.map { try restorer.restorePostgresIncrementally(root, from: $0, at: path, force: force) }
-                    ?? restorer.restorePostgres(root, to: path, force: force)
+                    ?? restorer.restorePostgres(root, to: path, force: force, skipUnmappable: skipUnmappable)
                 if verify {
                     report.mismatches = try restorer.verifyPostgres(root, at: path)
                     for m in report.mismatches.prefix(100) { Output.error("mismatch: \(m)") }
@@ -91,7 +101,7 @@ extension Amber {
                 return finishCollections(report, record: record, incremental: base != nil, shownTarget: "the PostgreSQL database")
             }
             switch (isSQLite, base) {
-            case (true, nil): report = try restorer.restoreSQLite(root, to: path, force: force)
+            case (true, nil): report = try restorer.restoreSQLite(root, to: path, force: force, skipUnmappable: skipUnmappable)
             case (true, let a?): report = try restorer.restoreSQLiteIncrementally(root, from: a, at: path, force: force)
             case (false, nil): report = try restorer.restoreNDJSON(root, to: path, force: force)
             case (false, let a?): report = try restorer.restoreNDJSONIncrementally(root, from: a, at: path, force: force)
@@ -105,6 +115,7 @@ extension Amber {
 
         /// Prints the outcome of a collection restore; non-zero when --verify found differences.
         private func finishCollections(_ report: CollectionRestoreReport, record: SnapshotRecord, incremental: Bool, shownTarget: String) -> Int32 {
+            for warning in report.warnings { Output.error("warning: \(warning)") }
             if global.json {
                 Output.json(CollectionRestoreSummary(report, snapshot: record.id.hex, verified: verify))
             } else if !global.quiet {

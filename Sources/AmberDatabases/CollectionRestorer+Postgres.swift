@@ -16,8 +16,13 @@ extension CollectionRestorer {
     }
 
     /// Restores into an empty database: types and tables, rows with COPY, then constraints,
-    /// indexes, foreign keys, sequences, views and comments, in one transaction.
-    public func restorePostgres(_ tree: BlobID, to uri: String, force: Bool) throws -> CollectionRestoreReport {
+    /// indexes, foreign keys, sequences, views and comments, in one transaction. A SQLite
+    /// snapshot is restored through ``SQLiteToPostgres`` (`skipUnmappable`: leave out the
+    /// structure that has no PostgreSQL equivalent instead of refusing).
+    public func restorePostgres(_ tree: BlobID, to uri: String, force: Bool, skipUnmappable: Bool = false) throws -> CollectionRestoreReport {
+        if try databaseEngine(tree) == .sqlite {
+            return try restoreSQLiteSnapshot(tree, toPostgres: uri, force: force, skipUnmappable: skipUnmappable)
+        }
         let (set, schema) = try postgresSet(tree)
         let target = try PostgresTarget(uri: uri, force: force)
         var report = CollectionRestoreReport()
@@ -40,6 +45,7 @@ extension CollectionRestorer {
 
     /// Compares a PostgreSQL database with a snapshot's tables, row by row.
     public func verifyPostgres(_ tree: BlobID, at uri: String) throws -> [Mismatch] {
+        if try databaseEngine(tree) == .sqlite { return try verifySQLiteSnapshot(tree, atPostgres: uri) }
         let (set, _) = try postgresSet(tree)
         let source = try PostgresSource(uri: uri)
         defer { source.close() }
@@ -57,6 +63,7 @@ extension CollectionRestorer {
 
     /// Applies the changes from snapshot `from` to `tree` to a database that holds `from`, in one transaction.
     public func restorePostgresIncrementally(_ tree: BlobID, from: BlobID, at uri: String, force: Bool) throws -> CollectionRestoreReport {
+        try refuseCrossEngineIncremental([tree, from], target: .postgresql)
         let (newSet, newSchema) = try postgresSet(tree)
         let (oldSet, oldSchema) = try postgresSet(from)
         try checkIncremental(old: oldSet, new: newSet, sameTables: oldSchema.tables == newSchema.tables, force: force,

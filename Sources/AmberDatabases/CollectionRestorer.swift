@@ -14,6 +14,8 @@ public struct CollectionRestoreReport: Sendable {
     public var updated = 0
     public var deleted = 0
     public var mismatches = [Mismatch]()
+    /// What a restore from another engine left out or does not carry (printed as warnings).
+    public var warnings = [String]()
     public init() {}
 }
 
@@ -43,7 +45,12 @@ public struct CollectionRestorer {
     }
 
     /// Writes a new SQLite database: structure, rows in one transaction, indexes, triggers last.
-    public func restoreSQLite(_ tree: BlobID, to path: String, force: Bool) throws -> CollectionRestoreReport {
+    /// A PostgreSQL snapshot is restored through ``PostgresToSQLite`` (`skipUnmappable`: leave
+    /// out the structure that has no SQLite equivalent instead of refusing).
+    public func restoreSQLite(_ tree: BlobID, to path: String, force: Bool, skipUnmappable: Bool = false) throws -> CollectionRestoreReport {
+        if try databaseEngine(tree) == .postgresql {
+            return try restorePostgresSnapshot(tree, toSQLite: path, force: force, skipUnmappable: skipUnmappable)
+        }
         let (set, schema) = try sqliteSet(tree)
         let target = try SQLiteTarget(path: path, force: force)
         var report = CollectionRestoreReport()
@@ -61,6 +68,7 @@ public struct CollectionRestorer {
 
     /// Compares a SQLite database with a snapshot's tables, row by row.
     public func verifySQLite(_ tree: BlobID, at path: String) throws -> [Mismatch] {
+        if try databaseEngine(tree) == .postgresql { return try verifyPostgresSnapshot(tree, atSQLite: path) }
         let (set, schema) = try sqliteSet(tree)
         let source = try SQLiteSource(path: path)
         defer { try? source.close() }
@@ -78,6 +86,7 @@ public struct CollectionRestorer {
 
     /// Applies the changes from snapshot `from` to `tree` to a SQLite database that holds `from`.
     public func restoreSQLiteIncrementally(_ tree: BlobID, from: BlobID, at path: String, force: Bool) throws -> CollectionRestoreReport {
+        try refuseCrossEngineIncremental([tree, from], target: .sqlite)
         let (newSet, newSchema) = try sqliteSet(tree)
         let (oldSet, oldSchema) = try sqliteSet(from)
         try checkIncremental(old: oldSet, new: newSet, sameTables: oldSchema.tables == newSchema.tables, force: force,

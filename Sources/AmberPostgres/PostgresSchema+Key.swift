@@ -62,7 +62,7 @@ extension PostgresSchema.Table {
 
     /// Keys for the rows of a table without a primary key (see the type's discussion), sorted,
     /// each with the position of its row in `rows`.
-    static func contentKeys(_ rows: [DatabaseRow]) -> [(key: DocumentKey, position: Int)] {
+    public static func contentKeys(_ rows: [DatabaseRow]) -> [(key: DocumentKey, position: Int)] {
         var hashed = rows.enumerated().map { position, row -> (hash: [UInt8], encoded: [UInt8], position: Int) in
             let encoded = row.encoded
             return (Array(SHA256.hash(encoded).prefix(16)), encoded, position)

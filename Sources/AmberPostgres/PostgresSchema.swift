@@ -38,6 +38,18 @@ public struct PostgresSchema: Codable, Sendable, Hashable {
         /// The expression of a `GENERATED ALWAYS AS (…) STORED` column, which rows do not carry.
         public var generated: String?
         public var comment: String?
+
+        public init(name: String, type: String, typeOID: UInt32?, notNull: Bool, defaultValue: String? = nil,
+                    identity: String? = nil, generated: String? = nil, comment: String? = nil) {
+            self.name = name
+            self.type = type
+            self.typeOID = typeOID
+            self.notNull = notNull
+            self.defaultValue = defaultValue
+            self.identity = identity
+            self.generated = generated
+            self.comment = comment
+        }
     }
 
     /// A table constraint (`pg_constraint`), with its definition from `pg_get_constraintdef`.
@@ -47,12 +59,23 @@ public struct PostgresSchema: Codable, Sendable, Hashable {
         public var name: String
         /// `PRIMARY KEY (id)`, `FOREIGN KEY (a) REFERENCES public.t(id)`, …
         public var definition: String
+
+        public init(kind: String, name: String, definition: String) {
+            self.kind = kind
+            self.name = name
+            self.definition = definition
+        }
     }
 
     /// An index that no constraint owns, with its `CREATE INDEX` from `pg_get_indexdef`.
     public struct Index: Codable, Sendable, Hashable {
         public var name: String
         public var definition: String
+
+        public init(name: String, definition: String) {
+            self.name = name
+            self.definition = definition
+        }
     }
 
     /// An ordinary table.
@@ -66,6 +89,17 @@ public struct PostgresSchema: Codable, Sendable, Hashable {
         public var constraints: [Constraint]
         public var indexes: [Index]
         public var comment: String?
+
+        public init(schema: String, name: String, columns: [Column], primaryKey: [String], constraints: [Constraint] = [],
+                    indexes: [Index] = [], comment: String? = nil) {
+            self.schema = schema
+            self.name = name
+            self.columns = columns
+            self.primaryKey = primaryKey
+            self.constraints = constraints
+            self.indexes = indexes
+            self.comment = comment
+        }
 
         /// `schema.name`, the name collections and errors use.
         public var qualifiedName: String { "\(schema).\(name)" }

@@ -1,0 +1,162 @@
+import AmberKit
+import Foundation
+import Testing
+
+/// SQLite backups restored into PostgreSQL and PostgreSQL backups into SQLite, through the CLI
+/// (docs/cross-engine.md). Runs when the test server is up (`AMBER_TEST_PG_URI`).
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["AMBER_TEST_PG_URI"] != nil))
+struct CrossEngineTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+    let server = ProcessInfo.processInfo.environment["AMBER_TEST_PG_URI"] ?? ""
+
+    private func database(_ name: String) -> String {
+        let (main, query) = server.firstIndex(of: "?").map { (String(server[..<$0]), String(server[$0...])) } ?? (server, "")
+        let start = main.range(of: "://")!.upperBound
+        let slash = main[start...].firstIndex(of: "/") ?? main.endIndex
+        return String(main[..<slash]) + "/" + name + query
+    }
+
+    private func query(_ uri: String, _ text: String) throws -> [[String?]] {
+        let connection = try PGConnection(uri: uri)
+        defer { connection.close() }
+        try connection.execute("SET TimeZone = 'UTC'; SET bytea_output = 'hex'")
+        return try connection.query(text)
+    }
+
+    /// A new empty database, dropped when `body` returns.
+    private func withDatabase(_ body: (String) throws -> Void) throws {
+        let name = "amber_xe_\(UInt64.random(in: 0...UInt64.max) % 1_000_000_000)"
+        _ = try query(server, "CREATE DATABASE \(name)")
+        defer { _ = try? query(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        try body(database(name))
+    }
+
+    private func sqlite(_ path: String, _ sql: String) throws {
+        let db = try SQLiteDatabase(path: path, mode: .create)
+        try db.execute(sql)
+        try db.close()
+    }
+
+    private func userTables(_ uri: String) throws -> Int {
+        Int(try query(uri, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")[0][0] ?? "") ?? -1
+    }
+
+    @Test func sqliteBackupRestoresIntoPostgreSQL() throws {
+        let source = temp.sub("app.db")
+        try sqlite(source, """
+            CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL DEFAULT 0, photo BLOB, balance NUMERIC);
+            CREATE TABLE pairs(a INTEGER, b TEXT, note TEXT, PRIMARY KEY(a, b)) WITHOUT ROWID;
+            CREATE TABLE log(message TEXT);
+            CREATE UNIQUE INDEX users_name ON users(name);
+            CREATE INDEX pairs_note ON pairs(note DESC);
+            INSERT INTO users VALUES (1, 'ann', 1.5, x'00ff10', 12.25), (2, 'bob', NULL, NULL, NULL), (3, 'cy', 1e20, x'', 12345678901234567);
+            INSERT INTO pairs VALUES (1, 'x', 'one'), (1, 'y', NULL), (2, 'x', 'two');
+            INSERT INTO log VALUES ('a'), ('a'), ('tab\there');
+            """)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "sqlite:" + source]).code == 0)
+        try withDatabase { (target: String) throws in
+            let restore = amber.run(["restore", "latest", "--target", target, "--verify"])
+            #expect(restore.code == 0, "\(restore.stderr)")
+            #expect(restore.stdout.contains("verified"), "\(restore.stdout)")
+            #expect(restore.stderr.contains("table log has no primary key"), "\(restore.stderr)")
+            #expect(try query(target, "SELECT id, name, score, photo, balance FROM users ORDER BY id") == [
+                ["1", "ann", "1.5", "\\x00ff10", "12.25"], ["2", "bob", nil, nil, nil], ["3", "cy", "1e+20", "\\x", "12345678901234567"],
+            ])
+            #expect(try query(target, "SELECT a, b, note FROM pairs ORDER BY a, b") == [["1", "x", "one"], ["1", "y", nil], ["2", "x", "two"]])
+            #expect(try query(target, "SELECT message FROM log ORDER BY message") == [["a"], ["a"], ["tab\there"]])
+            let types = try query(target, """
+                SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+                WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+                """)
+            #expect(types.map { $0.compactMap { $0 }.joined(separator: " ") } == [
+                "log message text YES", "pairs a bigint NO", "pairs b text NO", "pairs note text YES",
+                "users id bigint NO", "users name text NO", "users score double precision YES", "users photo bytea YES",
+                "users balance numeric YES",
+            ])
+            let indexes = try query(target, "SELECT indexname, indexdef FROM pg_catalog.pg_indexes WHERE schemaname = 'public' ORDER BY 1")
+            #expect(indexes.map { $0[0] ?? "" } == ["pairs_note", "pairs_pkey", "users_name", "users_pkey"])
+            #expect(indexes[2][1]?.contains("UNIQUE") == true && indexes[0][1]?.contains("DESC") == true)
+        }
+    }
+
+    @Test func postgresBackupRestoresIntoSQLite() throws {
+        try withDatabase { (source: String) throws in
+            _ = try query(source, """
+                CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+                CREATE TABLE accounts(id bigserial PRIMARY KEY, n int, amount numeric(12,2), owner text NOT NULL, ok bool,
+                                      photo bytea, opened timestamptz, data jsonb, tags text[], feeling mood, f float8, UNIQUE (owner));
+                CREATE TABLE other(k text, v int);
+                INSERT INTO accounts(n, amount, owner, ok, photo, opened, data, tags, feeling, f) VALUES
+                  (7, 1234567890.12, 'ann', true, '\\x00ff', '2024-02-29 12:00:00+01', '{"b":1,"a":[1,2]}', '{x,"y z"}', 'happy', 1.5),
+                  (NULL, 0.1, 'bob', false, NULL, NULL, NULL, NULL, NULL, '-Infinity');
+                INSERT INTO other VALUES ('a', 1), ('a', 1), (NULL, NULL);
+                """)
+            #expect(amber.run(["init"]).code == 0)
+            #expect(amber.run(["backup", source]).code == 0)
+        }
+        let path = temp.sub("restored.db")
+        let restore = amber.run(["restore", "latest", "--target", "sqlite:" + path, "--verify"])
+        #expect(restore.code == 0, "\(restore.stderr)")
+        #expect(restore.stdout.contains("verified"), "\(restore.stdout)")
+        let db = try SQLiteDatabase(path: path, mode: .readOnly)
+        defer { try? db.close() }
+        #expect(try db.rows("SELECT id, n, amount, owner, ok, photo, opened, data, tags, feeling, f FROM accounts ORDER BY id") == [
+            [.integer(1), .integer(7), .text(Array("1234567890.12".utf8)), .text(Array("ann".utf8)), .integer(1), .blob([0, 255]),
+             .text(Array("2024-02-29 11:00:00+00".utf8)), .text(Array("{\"a\": [1, 2], \"b\": 1}".utf8)), .text(Array("{x,\"y z\"}".utf8)),
+             .text(Array("happy".utf8)), .real(1.5)],
+            [.integer(2), .null, .text(Array("0.10".utf8)), .text(Array("bob".utf8)), .integer(0), .null, .null, .null, .null, .null,
+             .real(-.infinity)],
+        ])
+        #expect(try db.rows("SELECT k, v FROM other ORDER BY k NULLS FIRST") == [[.null, .null], [.text([0x61]), .integer(1)], [.text([0x61]), .integer(1)]])
+        // The enum and boolean checks hold, and the serial key numbers on.
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO accounts(owner, feeling) VALUES ('x', 'angry')") }
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO accounts(owner, ok) VALUES ('x', 2)") }
+    }
+
+    @Test func aValueThatDoesNotFitIsAnErrorAndNothingIsWritten() throws {
+        let source = temp.sub("mixed.db")
+        try sqlite(source, """
+            CREATE TABLE good(id INTEGER PRIMARY KEY, v TEXT);
+            CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER, s TEXT);
+            INSERT INTO good VALUES (1, 'fine');
+            INSERT INTO t VALUES (1, 5, 'a'), (2, 'seven', 'b'), (3, 6, 'c');
+            """)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "sqlite:" + source]).code == 0)
+        try withDatabase { (target: String) throws in
+            let restore = amber.run(["restore", "latest", "--target", target, "--skip-unmappable"])
+            #expect(restore.code == 1)
+            #expect(restore.stderr.contains("table t key [2] column n: text (5 bytes) does not fit a bigint column"), "\(restore.stderr)")
+            #expect(restore.stderr.contains("nothing was written"))
+            #expect(try userTables(target) == 0)
+        }
+    }
+
+    @Test func viewsAndTriggersAreRefusedUnlessSkipped() throws {
+        let source = temp.sub("views.db")
+        try sqlite(source, """
+            CREATE TABLE t(id INTEGER PRIMARY KEY, s TEXT);
+            INSERT INTO t VALUES (1, 'a'), (2, 'b');
+            CREATE VIEW v AS SELECT * FROM t WHERE id > 1;
+            CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;
+            """)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "sqlite:" + source]).code == 0)
+        try withDatabase { (target: String) throws in
+            let refused = amber.run(["restore", "latest", "--target", target])
+            #expect(refused.code == 1)
+            #expect(refused.stderr.contains("table v: view") && refused.stderr.contains("trigger tr") && refused.stderr.contains("--skip-unmappable"),
+                    "\(refused.stderr)")
+            #expect(try userTables(target) == 0)
+            let skipped = amber.run(["restore", "latest", "--target", target, "--skip-unmappable", "--verify"])
+            #expect(skipped.code == 0, "\(skipped.stderr)")
+            #expect(skipped.stderr.contains("warning: left out: table v: view"), "\(skipped.stderr)")
+            #expect(try query(target, "SELECT id, s FROM t ORDER BY id") == [["1", "a"], ["2", "b"]])
+            // Incremental restores do not cross engines.
+            let incremental = amber.run(["restore", "latest", "--target", target, "--from", "latest"])
+            #expect(incremental.code == 1 && incremental.stderr.contains("another engine"), "\(incremental.stderr)")
+        }
+    }
+}
