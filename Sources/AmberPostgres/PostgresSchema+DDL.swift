@@ -18,7 +18,15 @@ extension PostgresSchema {
                 if column.notNull { text += " NOT NULL" }
                 return text
             }
-            statements.append("CREATE TABLE \(SQL.qualified(table.schema, table.name)) (\(columns.joined(separator: ", ")))")
+            var create = "CREATE TABLE \(SQL.qualified(table.schema, table.name)) (\(columns.joined(separator: ", ")))"
+            if let parameters = table.storageParameters, !parameters.isEmpty {
+                // `name=value` as reloptions holds it; the value quoted, as pg_dump writes it.
+                create += " WITH (" + parameters.map { parameter in
+                    let (name, value) = parameter.firstIndex(of: "=").map { (String(parameter[..<$0]), String(parameter[parameter.index(after: $0)...])) } ?? (parameter, "")
+                    return "\(name)=\(SQL.literal(value))"
+                }.joined(separator: ", ") + ")"
+            }
+            statements.append(create)
             for column in table.columns {
                 guard let identity = column.identity else { continue }
                 var text = "ALTER TABLE \(SQL.qualified(table.schema, table.name)) ALTER COLUMN \(SQL.quote(column.name)) "

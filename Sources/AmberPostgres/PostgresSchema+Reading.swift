@@ -33,7 +33,8 @@ extension PostgresSchema {
         self.enums = enums
 
         var tableRows = try connection.query("""
-            SELECT c.oid, n.nspname, c.relname, pg_catalog.obj_description(c.oid, 'pg_class') \
+            SELECT c.oid, n.nspname, c.relname, pg_catalog.obj_description(c.oid, 'pg_class'), \
+            pg_catalog.array_to_string(c.reloptions, E'\\n') \
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
             WHERE c.relkind = 'r' AND \(Self.userNamespace) ORDER BY n.nspname, c.relname
             """).filter { wantedSchema($0[1] ?? "") }
@@ -114,7 +115,8 @@ extension PostgresSchema {
         return rows.map { row in
             let oid = row[0] ?? ""
             return Table(schema: row[1] ?? "", name: row[2] ?? "", columns: columns[oid] ?? [], primaryKey: keys[oid] ?? [],
-                         constraints: constraints[oid] ?? [], indexes: indexes[oid] ?? [], comment: row[3])
+                         constraints: constraints[oid] ?? [], indexes: indexes[oid] ?? [], comment: row[3],
+                         storageParameters: row[4].map { $0.split(separator: "\n").map(String.init) })
         }
     }
 

@@ -89,9 +89,13 @@ public struct PostgresSchema: Codable, Sendable, Hashable {
         public var constraints: [Constraint]
         public var indexes: [Index]
         public var comment: String?
+        /// Storage parameters (`pg_class.reloptions`, e.g. `fillfactor=100`), recreated with
+        /// `CREATE TABLE … WITH (…)`; `nil` when the table has none.
+        public var storageParameters: [String]?
 
         public init(schema: String, name: String, columns: [Column], primaryKey: [String], constraints: [Constraint] = [],
-                    indexes: [Index] = [], comment: String? = nil) {
+                    indexes: [Index] = [], comment: String? = nil, storageParameters: [String]? = nil) {
+            self.storageParameters = storageParameters
             self.schema = schema
             self.name = name
             self.columns = columns

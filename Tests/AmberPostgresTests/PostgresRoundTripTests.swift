@@ -12,7 +12,7 @@ struct PostgresRoundTripTests {
             j json, jb jsonb, b bytea, ia int[], ta text[], m mood, u uuid, t text, f float8, flag boolean,
             total numeric GENERATED ALWAYS AS (n * 2) STORED);
         CREATE TABLE ser (id serial PRIMARY KEY, name text UNIQUE NOT NULL DEFAULT 'x', CHECK (length(name) < 100));
-        CREATE TABLE comp (a text, b int, v text, PRIMARY KEY (a, b));
+        CREATE TABLE comp (a text, b int, v text, PRIMARY KEY (a, b)) WITH (fillfactor = 90, autovacuum_enabled = false);
         CREATE TABLE nopk (x int, y text);
         CREATE TABLE child (id int PRIMARY KEY, zoo_id bigint REFERENCES zoo(id) ON DELETE CASCADE, note text);
         CREATE INDEX child_note ON child (lower(note)) WHERE note IS NOT NULL;
@@ -59,6 +59,7 @@ struct PostgresRoundTripTests {
                 #expect(comp == comp.sorted())
                 #expect(comp.first == .composite([.text("B"), .integer(10)]))
                 #expect(try #require(before.1["public.nopk"]).count == 4)
+                #expect(before.0.table(named: "public.comp")?.storageParameters == ["fillfactor=90", "autovacuum_enabled=false"])
                 let counter = try #require(after.0.sequences.first { $0.name == "counter" })
                 #expect(counter.lastValue == 105 && counter.isCalled)
                 // Identity and serial sequences continue where the source stopped.
