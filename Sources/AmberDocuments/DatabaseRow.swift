@@ -45,6 +45,16 @@ public struct DatabaseRow: Sendable, Hashable {
     /// The binary encoding (see ``DatabaseValue`` `encoded`): column count, then name and value pairs.
     public var encoded: [UInt8] {
         var out = [UInt8]()
+        // One allocation: names and values plus up to 12 bytes of lengths and tags per column.
+        var capacity = 10
+        for column in columns {
+            capacity += column.name.count + 12
+            switch column.value {
+            case .text(let bytes), .blob(let bytes): capacity += bytes.count
+            default: break
+            }
+        }
+        out.reserveCapacity(capacity)
         LEB128.append(UInt64(columns.count), to: &out)
         for column in columns {
             LEB128.append(UInt64(column.name.count), to: &out)

@@ -30,6 +30,13 @@ public enum COPYText {
             isNull = false
         }
         while index < count {
+            // Fast path: a field without escapes is copied in one piece.
+            if field.isEmpty, !isNull, let end = plainFieldEnd(line, from: index) {
+                values.append(.text(Array(UnsafeRawBufferPointer(rebasing: line[index..<end]))))
+                if end == count { return values }
+                index = end + 1
+                continue
+            }
             let byte = line[index]
             index += 1
             if byte == 0x09 {
@@ -77,6 +84,18 @@ public enum COPYText {
         }
         endField()
         return values
+    }
+
+    /// The end (a tab, or the line's end) of the field starting at `start`, if it holds no backslash.
+    private static func plainFieldEnd(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var end = start
+        while end < line.count {
+            let byte = line[end]
+            if byte == 0x09 { return end }
+            if byte == 0x5C { return nil }
+            end += 1
+        }
+        return end
     }
 
     /// Parses a line held in an array.

@@ -94,10 +94,11 @@ public final class PostgresSource {
                 return
             }
             var previous: DocumentKey?
+            let makeKey = table.keyMaker()
             try connection.copyOut("COPY (\(select) ORDER BY \(table.keyOrderSQL)) TO STDOUT") { line in
                 let values = try COPYText.parse(line)
                 let row = try makeRow(values)
-                let key = try table.key(of: values)
+                let key = try makeKey(values)
                 if let previous, !(previous < key) {
                     throw PGError(code: .keyOrder, message: previous == key
                         ? "two rows have the primary key \(key.display)"

@@ -9,6 +9,10 @@ struct COPYTextTests {
         (#"a\tb\\c\nd\re\101\x41\q"#, [.text("a\tb\\c\nd\reAAq")]),
         ("\t", [.text(""), .text("")]),
         (#"\N"#, [.null]),
+        // Plain fields (copied whole) beside escaped ones, and empty fields at either end.
+        ("plain\t" + #"es\tc"# + "\t\tlast", [.text("plain"), .text("es\tc"), .text(""), .text("last")]),
+        ("\tx\t", [.text(""), .text("x"), .text("")]),
+        ("", [.text("")]),
         (#"\Nx"#, [.text("Nx")]),
         (#"\0\377\x7"#, [.text([0, 255, 7])]),
     ] as [(String, [DatabaseValue])])
