@@ -63,4 +63,54 @@ struct PostgresCollectionTests {
         #expect(diff.stdout.contains("\"name\":\"public.entries\""), "\(diff.stdout)")
         #expect(amber.run(["check", "--read-data"]).code == 0)
     }
+
+    /// A wrong password, an unreachable server and a missing table: exit 1, a message naming the
+    /// problem (and never the password), and no snapshot.
+    @Test func connectionAndTableErrorsExitOneAndWriteNoSnapshot() throws {
+        let suffix = UInt64.random(in: 0...UInt64.max) % 1_000_000_000
+        let name = "amber_cli_err_\(suffix)"
+        try sql(server, "CREATE DATABASE \(name)")
+        defer { try? sql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        let source = database(name)
+        try sql(source, "CREATE TABLE t(id int PRIMARY KEY)")
+        #expect(amber.run(["init"]).code == 0)
+
+        let password = server.split(separator: "@").first.flatMap { $0.split(separator: ":").last }.map(String.init) ?? ""
+        let wrong = source.replacingOccurrences(of: ":\(password)@", with: ":not-the-\(password.count)-char-password@")
+        #expect(wrong != source)
+        let badPassword = amber.run(["backup", wrong])
+        #expect(badPassword.code == 1, "\(badPassword.stderr)")
+        #expect(badPassword.stderr.contains("password authentication failed"), "\(badPassword.stderr)")
+        #expect(!badPassword.stderr.contains("not-the-") && !badPassword.stderr.contains(password), "\(badPassword.stderr)")
+
+        // A port nothing listens on: bind one, note it, close it.
+        let closedPort = try freePort()
+        let unreachable = amber.run(["backup", "postgresql://amber@127.0.0.1:\(closedPort)/\(name)?connect_timeout=5"])
+        #expect(unreachable.code == 1, "\(unreachable.stderr)")
+        #expect(unreachable.stderr.contains("127.0.0.1") && unreachable.stderr.lowercased().contains("connect"), "\(unreachable.stderr)")
+
+        let missing = amber.run(["backup", source, "--table", "no_such_table"])
+        #expect(missing.code == 1, "\(missing.stderr)")
+        #expect(missing.stderr.contains("no_such_table"), "\(missing.stderr)")
+        #expect(!missing.stderr.contains(password), "\(missing.stderr)")
+
+        let listing = amber.run(["snapshots", "--json"])
+        #expect(listing.code == 0 && listing.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "\(listing.stdout)")
+    }
+
+    /// A loopback TCP port with nothing listening on it (bound, then closed).
+    private func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 }
