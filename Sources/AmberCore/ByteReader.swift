@@ -29,6 +29,17 @@ public struct ByteReader: Sendable {
         return Array(bytes[offset..<offset + count])
     }
 
+    /// The next `count` bytes as `candidate` when they equal it (sharing its storage, so no
+    /// allocation), else as a new array.
+    public mutating func raw(_ count: Int, reusing candidate: [UInt8]) throws(FormatError) -> [UInt8] {
+        guard count >= 0, count <= remaining else { throw truncated() }
+        if candidate.count == count, bytes[offset..<offset + count].elementsEqual(candidate) {
+            offset += count
+            return candidate
+        }
+        return try raw(count)
+    }
+
     /// Appends the next `count` bytes to `buffer` (no intermediate array).
     public mutating func raw(_ count: Int, appendingTo buffer: inout [UInt8]) throws(FormatError) {
         guard count >= 0, count <= remaining else { throw truncated() }

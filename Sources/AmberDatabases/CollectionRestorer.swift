@@ -128,9 +128,12 @@ public struct CollectionRestorer {
 
     /// Calls `body` with every row of a collection of database rows, in key order.
     func forEachRow(of collection: CollectionSet.Collection, _ body: (DocumentKey, DatabaseRow) throws -> Void) throws {
+        var previous: DatabaseRow?
         try ManifestReader(repository: repository, root: collection.root).scan { key, value throws(ManifestError) in
             do {
-                try body(try DocumentKey(encoded: key), try DatabaseRow(encoded: value))
+                let row = try DatabaseRow(encoded: value, namesLike: previous)
+                previous = row
+                try body(try DocumentKey(encoded: key), row)
             } catch {
                 throw ManifestError(.damaged, "\(collection.displayName): \(error)")
             }

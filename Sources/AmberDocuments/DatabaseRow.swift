@@ -66,14 +66,24 @@ public struct DatabaseRow: Sendable, Hashable {
 
     /// Decodes exactly one row.
     public init(encoded bytes: [UInt8]) throws(FormatError) {
+        try self.init(encoded: bytes, namesLike: nil)
+    }
+
+    /// Decodes exactly one row.
+    ///
+    /// - Parameter previous: a row decoded before, typically of the same table: column names equal
+    ///   to its names at the same positions share their storage instead of being allocated again.
+    public init(encoded bytes: [UInt8], namesLike previous: DatabaseRow?) throws(FormatError) {
         var reader = ByteReader(bytes, context: "database row")
         let count = try LEB128.read(&reader)
         guard count <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "column count \(count) too large") }
         var columns = [Column]()
-        for _ in 0..<Int(count) {
+        columns.reserveCapacity(Int(count))
+        let known = previous?.columns ?? []
+        for position in 0..<Int(count) {
             let length = try LEB128.read(&reader)
             guard length <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "name length \(length) too large") }
-            let name = try reader.raw(Int(length))
+            let name = position < known.count ? try reader.raw(Int(length), reusing: known[position].name) : try reader.raw(Int(length))
             columns.append(Column(name: name, value: try DatabaseValue(from: &reader)))
         }
         try reader.expectEnd()

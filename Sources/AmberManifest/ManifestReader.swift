@@ -50,11 +50,24 @@ public struct ManifestReader: Sendable {
 
     /// Calls `body` with every entry from `start` on, in key order, values resolved (chunks loaded).
     /// Stops early when `body` returns `false`.
+    ///
+    /// A manifest of more than one node is read ahead on another thread (``ManifestPrefetcher``),
+    /// so loading nodes and chunks overlaps with `body`; `body` itself runs on the calling thread.
     public func scan(from start: [UInt8]? = nil,
                      _ body: (_ key: [UInt8], _ value: [UInt8]) throws(ManifestError) -> Bool) throws(ManifestError) {
-        var cursor = try cursor(from: start)
-        while let entry = try cursor.next() {
-            guard try body(entry.key, try loader.resolve(entry.value)) else { return }
+        guard root.height > 1 else {
+            var cursor = try cursor(from: start)
+            while let entry = try cursor.next() {
+                guard try body(entry.key, try loader.resolve(entry.value)) else { return }
+            }
+            return
+        }
+        let prefetcher = ManifestPrefetcher(reader: self, start: start)
+        defer { prefetcher.close() }
+        while let batch = try prefetcher.next() {
+            for (key, value) in batch {
+                guard try body(key, value) else { return }
+            }
         }
     }
 

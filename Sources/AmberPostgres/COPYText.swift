@@ -107,11 +107,15 @@ public enum COPYText {
     /// Values from other engines are written in PostgreSQL's input syntax: integers in decimal,
     /// reals in shortest round-trip form (`NaN`, `Infinity`, `-Infinity`), blobs as `bytea` hex
     /// (`\x0102…`).
-    public static func append(_ values: [DatabaseValue], to out: inout [UInt8]) {
-        for (position, value) in values.enumerated() {
-            if position > 0 { out.append(0x09) }
+    public static func append(_ values: some Collection<DatabaseValue>, to out: inout [UInt8]) {
+        var first = true
+        for value in values {
+            if !first { out.append(0x09) }
+            first = false
             switch value {
-            case .null: out.append(contentsOf: [0x5C, UInt8(ascii: "N")])
+            case .null:
+                out.append(0x5C)
+                out.append(UInt8(ascii: "N"))
             case .integer(let number): out.append(contentsOf: String(number).utf8)
             case .real(let number): out.append(contentsOf: realText(number).utf8)
             case .text(let bytes): appendEscaped(bytes, to: &out)
@@ -129,6 +133,11 @@ public enum COPYText {
 
     /// Appends `bytes` with tab, newline, carriage return and backslash escaped.
     static func appendEscaped(_ bytes: [UInt8], to out: inout [UInt8]) {
+        // Most values need no escape: copy them whole.
+        if !bytes.contains(where: { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            out.append(contentsOf: bytes)
+            return
+        }
         for byte in bytes {
             switch byte {
             case 0x5C: out.append(contentsOf: [0x5C, 0x5C])

@@ -105,7 +105,7 @@ public final class PostgresTarget {
                           table: name)
         }
         line.removeAll(keepingCapacity: true)
-        COPYText.append(row.columns.map(\.value), to: &line)
+        COPYText.append(row.columns.lazy.map(\.value), to: &line)
         try copy.writer.write(line: line)
     }
 
