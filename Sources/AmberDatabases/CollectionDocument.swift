@@ -16,6 +16,14 @@ public struct CollectionDocument: Sendable {
         self.value = value
         self.line = line
     }
+
+    /// A document whose key's encoding is at hand (`keyBytes` must be `key.encoded`).
+    init(key: DocumentKey, keyBytes: [UInt8], value: [UInt8], line: Int) {
+        self.key = key
+        self.keyBytes = keyBytes
+        self.value = value
+        self.line = line
+    }
 }
 
 extension Array where Element == CollectionDocument {

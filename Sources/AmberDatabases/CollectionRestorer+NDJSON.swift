@@ -65,7 +65,7 @@ extension CollectionRestorer {
             }
             var comparer = try CollectionComparer(repository: repository, root: c.root, name: c.name)
             if c.set.engine == .json {
-                for document in try Self.readJSON(path, set: c.set) { try comparer.feed(key: document.keyBytes, value: document.value) }
+                try Self.jsonSource(path, set: c.set).readSorted().documents.forEach { try comparer.feed(key: $0.keyBytes, value: $0.value) }
             } else {
                 // Rows carry no separate key in NDJSON: compare in order, keyed by the manifest.
                 let lines = try Self.lines(path)
@@ -119,7 +119,7 @@ extension CollectionRestorer {
             }
             let loader = ManifestNodeLoader(repository: repository)
             let path = Self.file(directory, n)
-            var documents = try Self.readJSON(path, set: o.set)
+            var documents = try Self.jsonSource(path, set: o.set).read().documents
             var byKey = [[UInt8]: Int]()
             for (i, d) in documents.enumerated() { byKey[d.keyBytes] = i }
             var removed = Set<Int>()
@@ -148,11 +148,12 @@ extension CollectionRestorer {
         return report
     }
 
-    static func readJSON(_ path: String, set: CollectionSet) throws -> [CollectionDocument] {
+    /// The NDJSON file at `path` as a source with the id field the collection was backed up with.
+    static func jsonSource(_ path: String, set: CollectionSet) -> JSONCollectionSource {
         let schema = try? JSONParser.parse(set.schema)
         var idField: String?
         if case .string(let field)? = schema?["id_field"] { idField = String(decoding: field, as: UTF8.self) }
-        return try JSONCollectionSource(path: path, format: .ndjson, idField: idField).read().documents
+        return JSONCollectionSource(path: path, format: .ndjson, idField: idField)
     }
 
     static func lines(_ path: String) throws -> [[UInt8]] {

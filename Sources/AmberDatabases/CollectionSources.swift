@@ -72,19 +72,19 @@ func saveCollectionSet(_ set: CollectionSet, _ repository: Repository, _ writer:
 /// An NDJSON or JSON file: one collection of canonical JSON documents.
 final class JSONCollection: CollectionSource {
     let source: JSONCollectionSource
-    let documents: [CollectionDocument]
+    let documents: SortedDocuments
     let idField: String
 
     init(_ source: JSONCollectionSource) throws {
         self.source = source
-        (documents, idField) = try source.read()
+        (documents, idField) = try source.readSorted()
     }
 
     var entryName: [UInt8] { Array(source.name.utf8) }
 
     func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         let root = try buildManifest(repository, writer) { builder in
-            for document in documents { try builder.append(key: document.keyBytes, value: document.value) }
+            try documents.forEach { try builder.append(key: $0.keyBytes, value: $0.value) }
         }
         let schema = JSONValue.object([.init("format", .string(source.format.rawValue)), .init("id_field", .string(idField))])
         let set = CollectionSet(engine: .json, schema: schema.canonicalBytes,

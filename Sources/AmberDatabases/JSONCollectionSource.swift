@@ -25,39 +25,51 @@ public struct JSONCollectionSource: Sendable {
         self.idField = idField
     }
 
-    /// Reads, validates and canonicalizes every document, sorted by key.
+    /// Reads, validates and canonicalizes every document, sorted by key, into memory.
     /// Throws ``SourceError`` naming the file, line and id of the first bad document.
     public func read() throws(SourceError) -> (documents: [CollectionDocument], idField: String) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SourceError(file: path, message: "cannot read the file")
-        }
-        let bytes = [UInt8](data)
+        let (sorted, field) = try readSorted(memoryBudget: Int.max)
         var documents = [CollectionDocument]()
+        documents.reserveCapacity(sorted.count)
+        do {
+            try sorted.forEach { documents.append($0) }
+        } catch let error as SourceError {
+            throw error
+        } catch {
+            throw SourceError(file: path, message: "\(error)")
+        }
+        return (documents, field)
+    }
+
+    /// Reads, validates and canonicalizes every document, sorted by key, holding at most about
+    /// `memoryBudget` bytes of documents in memory (more are sorted in runs on disk; see
+    /// ``SortedDocuments``). An NDJSON file is read a block at a time; a JSON array is parsed whole.
+    /// Throws ``SourceError`` naming the file, line and id of the first bad document.
+    public func readSorted(memoryBudget: Int = SortedDocuments.defaultMemoryBudget) throws(SourceError)
+        -> (documents: SortedDocuments, idField: String) {
+        let documents = SortedDocuments(file: path, memoryBudget: memoryBudget)
         var field = idField
         switch format {
         case .ndjson:
-            var lineNumber = 0
-            var start = 0
-            while start <= bytes.count {
-                let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
-                lineNumber += 1
-                var line = bytes[start..<end]
+            try forEachLine { line, lineNumber throws(SourceError) in
+                var line = line
                 if line.last == 13 { line = line.dropLast() }
-                if !line.allSatisfy({ $0 == 32 || $0 == 9 }) {
-                    let value: JSONValue
-                    do {
-                        value = try JSONParser.parse(line)
-                    } catch {
-                        throw SourceError(file: path, line: lineNumber, message: "malformed JSON at column \(error.column): \(error.reason)")
-                    }
-                    documents.append(try document(value, line: lineNumber, field: &field))
+                guard !line.allSatisfy({ $0 == 32 || $0 == 9 }) else { return }
+                let value: JSONValue
+                do throws(JSONError) {
+                    value = try JSONParser.parse(line)
+                } catch {
+                    throw SourceError(file: path, line: lineNumber, message: "malformed JSON at column \(error.column): \(error.reason)")
                 }
-                start = end + 1
+                try documents.add(try document(value, line: lineNumber, field: &field))
             }
         case .json:
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SourceError(file: path, message: "cannot read the file")
+            }
             let value: JSONValue
             do {
-                value = try JSONParser.parse(bytes)
+                value = try JSONParser.parse([UInt8](data))
             } catch {
                 throw SourceError(file: path, line: error.line, message: "malformed JSON at column \(error.column): \(error.reason)")
             }
@@ -65,11 +77,42 @@ public struct JSONCollectionSource: Sendable {
                 throw SourceError(file: path, line: 1, message: "expected an array of documents")
             }
             for (i, item) in items.enumerated() {
-                documents.append(try document(item, line: i + 1, field: &field))
+                try documents.add(try document(item, line: i + 1, field: &field))
             }
         }
-        try documents.sortByKeyRejectingDuplicates(file: path)
+        try documents.seal()
         return (documents, field ?? "_id")
+    }
+
+    /// Calls `body` with every line of the file (without its newline) and its 1-based number,
+    /// reading 8 MiB at a time; the text after the last newline is the last line.
+    private func forEachLine(_ body: (ArraySlice<UInt8>, Int) throws(SourceError) -> Void) throws(SourceError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
+            throw SourceError(file: path, message: "cannot read the file")
+        }
+        defer { try? handle.close() }
+        var pending = [UInt8]()
+        var lineNumber = 0
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 8 << 20)
+            } catch {
+                throw SourceError(file: path, message: "cannot read the file: \(error)")
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            pending.append(contentsOf: chunk)
+            var start = 0
+            while let end = pending[start...].firstIndex(of: 10) {
+                lineNumber += 1
+                try body(pending[start..<end], lineNumber)
+                start = end + 1
+            }
+            pending.removeFirst(start)
+        }
+        try body(pending[...], lineNumber + 1)
     }
 
     /// Validates one document and extracts its key. For `json:` sources `line` is the element's
