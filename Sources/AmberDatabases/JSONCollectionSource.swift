@@ -51,17 +51,16 @@ public struct JSONCollectionSource: Sendable {
         var field = idField
         switch format {
         case .ndjson:
-            try forEachLine { line, lineNumber throws(SourceError) in
-                var line = line
-                if line.last == 13 { line = line.dropLast() }
-                guard !line.allSatisfy({ $0 == 32 || $0 == 9 }) else { return }
-                let value: JSONValue
-                do throws(JSONError) {
-                    value = try JSONParser.parse(line)
-                } catch {
-                    throw SourceError(file: path, line: lineNumber, message: "malformed JSON at column \(error.column): \(error.reason)")
+            try forEachBlock { lines, first throws(SourceError) in
+                // Until the id field is known, lines go one at a time: the first document decides it.
+                var index = 0
+                while field == nil, index < lines.count {
+                    if let document = try parseLine(lines[index], number: first + index, field: &field) { try documents.add(document) }
+                    index += 1
                 }
-                try documents.add(try document(value, line: lineNumber, field: &field))
+                for result in parseInParallel(lines[index...], firstNumber: first + index, field: field) {
+                    if let document = try result.get() { try documents.add(document) }
+                }
             }
         case .json:
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -84,9 +83,10 @@ public struct JSONCollectionSource: Sendable {
         return (documents, field ?? "_id")
     }
 
-    /// Calls `body` with every line of the file (without its newline) and its 1-based number,
-    /// reading 8 MiB at a time; the text after the last newline is the last line.
-    private func forEachLine(_ body: (ArraySlice<UInt8>, Int) throws(SourceError) -> Void) throws(SourceError) {
+    /// Calls `body` with the lines (without newlines) of each block of the file read, 8 MiB at
+    /// a time, and the 1-based number of the block's first line; the text after the last newline
+    /// is the last line.
+    private func forEachBlock(_ body: ([ArraySlice<UInt8>], Int) throws(SourceError) -> Void) throws(SourceError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let handle = FileHandle(forReadingAtPath: path) else {
@@ -94,7 +94,7 @@ public struct JSONCollectionSource: Sendable {
         }
         defer { try? handle.close() }
         var pending = [UInt8]()
-        var lineNumber = 0
+        var lineNumber = 1
         while true {
             let chunk: Data?
             do {
@@ -104,15 +104,47 @@ public struct JSONCollectionSource: Sendable {
             }
             guard let chunk, !chunk.isEmpty else { break }
             pending.append(contentsOf: chunk)
+            var lines = [ArraySlice<UInt8>]()
             var start = 0
             while let end = pending[start...].firstIndex(of: 10) {
-                lineNumber += 1
-                try body(pending[start..<end], lineNumber)
+                lines.append(pending[start..<end])
                 start = end + 1
             }
+            try body(lines, lineNumber)
+            lineNumber += lines.count
             pending.removeFirst(start)
         }
-        try body(pending[...], lineNumber + 1)
+        try body([pending[...]], lineNumber)
+    }
+
+    /// One NDJSON line as a document; `nil` for a blank line.
+    private func parseLine(_ line: ArraySlice<UInt8>, number: Int, field: inout String?) throws(SourceError) -> CollectionDocument? {
+        var line = line
+        if line.last == 13 { line = line.dropLast() }
+        guard !line.allSatisfy({ $0 == 32 || $0 == 9 }) else { return nil }
+        let value: JSONValue
+        do throws(JSONError) {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw SourceError(file: path, line: number, message: "malformed JSON at column \(error.column): \(error.reason)")
+        }
+        return try document(value, line: number, field: &field)
+    }
+
+    /// ``parseLine(_:number:field:)`` for every line, on all cores, results in line order (so the
+    /// first failure in that order is the first bad line).
+    private func parseInParallel(_ lines: ArraySlice<ArraySlice<UInt8>>, firstNumber: Int, field: String?)
+        -> [Result<CollectionDocument?, SourceError>] {
+        let results = ParsedLines(count: lines.count)
+        let workers = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, lines.count / 256))
+        let base = lines.startIndex, count = lines.count
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in count * worker / workers ..< count * (worker + 1) / workers {
+                var known = field
+                results.set(i, Result { () throws(SourceError) in try parseLine(lines[base + i], number: firstNumber + i, field: &known) })
+            }
+        }
+        return results.values
     }
 
     /// Validates one document and extracts its key. For `json:` sources `line` is the element's
@@ -131,4 +163,23 @@ public struct JSONCollectionSource: Sendable {
         }
         return CollectionDocument(key: key, value: value.canonicalBytes, line: line)
     }
+}
+
+/// Results written by parallel workers, each to its own slots of one fixed buffer.
+private final class ParsedLines: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Result<CollectionDocument?, SourceError>>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: .success(nil))
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ result: Result<CollectionDocument?, SourceError>) { slots[index] = result }
+
+    var values: [Result<CollectionDocument?, SourceError>] { Array(slots) }
 }

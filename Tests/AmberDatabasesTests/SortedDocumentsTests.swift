@@ -78,6 +78,22 @@ struct SortedDocumentsTests {
         }
     }
 
+    /// Lines are parsed on all cores; the error named is still the first bad line of the file.
+    @Test(arguments: [(1_500, 2_500), (2_999, 3_000)])
+    func theFirstBadLineIsNamedWhenSeveralAreBad(first: Int, second: Int) throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeAllItems(directory) }
+        var lines = (0..<3_000).map { #"{"_id":\#($0),"v":"\#(String(repeating: "y", count: $0 % 50))"}"# }
+        lines[second - 1] = #"{"_id": 1e999x}"#
+        lines[first - 1] = #"{"no_id": true}"#
+        let path = directory + "/bad.ndjson"
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        #expect { _ = try JSONCollectionSource(path: path, format: .ndjson).readSorted() } throws: { error in
+            guard let error = error as? SourceError else { return false }
+            return error.line == first && error.message.contains("no \"_id\" field")
+        }
+    }
+
     @Test func temporaryRunsAreRemoved() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeAllItems(directory) }
