@@ -37,19 +37,28 @@ extension CollectionRestorer {
     /// Writes one collection's file in full; returns the number of documents.
     @discardableResult
     func rewriteNDJSON(_ c: SnapshotCollection, directory: String) throws -> UInt64 {
-        var out = [UInt8]()
+        let file = try AtomicFileWriter(path: Self.file(directory, c))
         var count: UInt64 = 0
+        var writeError: SourceError?
         try ManifestReader(repository: repository, root: c.root).scan { _, value throws(ManifestError) in
+            var line: [UInt8]
             do {
-                out += try DocumentFormat.jsonLine(value, engine: c.set.engine)
+                line = try DocumentFormat.jsonLine(value, engine: c.set.engine)
             } catch {
                 throw ManifestError(.damaged, "\(c.name): \(error)")
             }
-            out.append(10)
+            line.append(10)
+            do throws(SourceError) {
+                try file.write(line)
+            } catch {
+                writeError = error  // the disk's failure, not the repository's: reported as such below
+                return false
+            }
             count += 1
             return true
         }
-        try Self.writeAtomically(out, to: Self.file(directory, c))
+        if let writeError { throw writeError }
+        try file.commit()
         return count
     }
 
@@ -164,13 +173,8 @@ extension CollectionRestorer {
     }
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".amber-tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw SourceError(file: path, message: "cannot write the file")
-        }
-        if rename(temporary, path) != 0 {
-            unlink(temporary)
-            throw SourceError(file: path, message: "cannot replace the file: \(String(cString: strerror(errno)))")
-        }
+        let file = try AtomicFileWriter(path: path)
+        try file.write(bytes)
+        try file.commit()
     }
 }
