@@ -36,21 +36,18 @@ extension CollectionRestorer {
         let target = try SQLiteTarget(path: path, force: force)
         do {
             try target.begin(schema: mapping.schema)
-            for collection in set.collections {
-                let table = try tableMapping(mapping, collection)
-                var rowID: Int64 = 0
-                try forEachRow(of: collection) { key, row in
-                    let converted = try table.convert(row, key: key).mapError { CrossEngineError(from: "PostgreSQL", to: "SQLite", issues: $0.issues) }.get()
-                    rowID += 1
-                    try target.insert(table: table.target, key: table.targetKey(converted) ?? .composite([.integer(rowID)]), row: converted)
-                    report.documents += 1
-                }
-                report.collections += 1
-            }
-            try target.finish()
         } catch {
             target.discard()
             throw error
+        }
+        try fill(target, from: set, report: &report) { collection in
+            let table = try tableMapping(mapping, collection)
+            var rowID: Int64 = 0
+            return { key, row in
+                let converted = try table.convert(row, key: key).mapError { CrossEngineError(from: "PostgreSQL", to: "SQLite", issues: $0.issues) }.get()
+                rowID += 1
+                return (table.target, table.targetKey(converted) ?? .composite([.integer(rowID)]), converted)
+            }
         }
         return report
     }
@@ -63,20 +60,12 @@ extension CollectionRestorer {
         let target = try PostgresTarget(uri: uri, force: force)
         report.warnings = try checkCrossEngine(set, mapping, skipUnmappable: skipUnmappable, from: "SQLite", to: "PostgreSQL")
         try target.begin(schema: mapping.schema)
-        do {
-            for collection in set.collections {
-                let table = try tableMapping(mapping, collection)
-                try forEachRow(of: collection) { key, row in
-                    let converted = try table.convert(row, key: key).mapError { CrossEngineError(from: "SQLite", to: "PostgreSQL", issues: $0.issues) }.get()
-                    try target.insert(table: table.target, key: key, row: converted)
-                    report.documents += 1
-                }
-                report.collections += 1
+        try fill(target, from: set, report: &report) { collection in
+            let table = try tableMapping(mapping, collection)
+            return { key, row in
+                let converted = try table.convert(row, key: key).mapError { CrossEngineError(from: "SQLite", to: "PostgreSQL", issues: $0.issues) }.get()
+                return (table.target, key, converted)
             }
-            try target.finish()
-        } catch {
-            target.discard()
-            throw error
         }
         return report
     }

@@ -8,11 +8,8 @@ import AmberSnapshot
 extension CollectionRestorer {
     /// The one PostgreSQL collection set of a snapshot, with its schema.
     func postgresSet(_ tree: BlobID) throws -> (set: CollectionSet, schema: PostgresSchema) {
-        let sets = try repository.collectionSets(ofTree: tree).filter { $0.set.engine == .postgresql }
-        guard sets.count == 1 else {
-            throw RepositoryError(.invalidArgument, sets.isEmpty ? "this snapshot holds no PostgreSQL database" : "this snapshot holds \(sets.count) PostgreSQL databases; restore them one at a time")
-        }
-        return (sets[0].set, try PostgresSchema(json: sets[0].set.schema))
+        let set = try databaseSet(tree, engine: .postgresql, name: "PostgreSQL")
+        return (set, try PostgresSchema(json: set.schema))
     }
 
     /// Restores into an empty database: types and tables, rows with COPY, then constraints,
@@ -27,19 +24,7 @@ extension CollectionRestorer {
         let target = try PostgresTarget(uri: uri, force: force)
         var report = CollectionRestoreReport()
         try target.begin(schema: schema)
-        do {
-            for collection in set.collections {
-                try forEachRow(of: collection) { key, row in
-                    try target.insert(table: collection.displayName, key: key, row: row)
-                    report.documents += 1
-                }
-                report.collections += 1
-            }
-            try target.finish()
-        } catch {
-            target.discard()
-            throw error
-        }
+        try fill(target, from: set, report: &report) { collection in { key, row in (collection.displayName, key, row) } }
         return report
     }
 

@@ -35,13 +35,19 @@ public struct CollectionRestorer {
 
     // MARK: SQLite
 
+    /// The one collection set of `engine` (named `name` in messages) a snapshot holds.
+    func databaseSet(_ tree: BlobID, engine: CollectionSet.Engine, name: String) throws -> CollectionSet {
+        let sets = try repository.collectionSets(ofTree: tree).filter { $0.set.engine == engine }
+        guard sets.count == 1 else {
+            throw RepositoryError(.invalidArgument, sets.isEmpty ? "this snapshot holds no \(name) database" : "this snapshot holds \(sets.count) \(name) databases; restore them one at a time")
+        }
+        return sets[0].set
+    }
+
     /// The one SQLite collection set of a snapshot, with its schema.
     func sqliteSet(_ tree: BlobID) throws -> (set: CollectionSet, schema: SQLiteSchema) {
-        let sets = try repository.collectionSets(ofTree: tree).filter { $0.set.engine == .sqlite }
-        guard sets.count == 1 else {
-            throw RepositoryError(.invalidArgument, sets.isEmpty ? "this snapshot holds no SQLite database" : "this snapshot holds \(sets.count) SQLite databases; restore them one at a time")
-        }
-        return (sets[0].set, try SQLiteSchema(json: sets[0].set.schema))
+        let set = try databaseSet(tree, engine: .sqlite, name: "SQLite")
+        return (set, try SQLiteSchema(json: set.schema))
     }
 
     /// Writes a new SQLite database: structure, rows in one transaction, indexes, triggers last.
@@ -55,14 +61,7 @@ public struct CollectionRestorer {
         let target = try SQLiteTarget(path: path, force: force)
         var report = CollectionRestoreReport()
         try target.begin(schema: schema)
-        for collection in set.collections {
-            try forEachRow(of: collection) { key, row in
-                try target.insert(table: collection.displayName, key: key, row: row)
-                report.documents += 1
-            }
-            report.collections += 1
-        }
-        try target.finish()
+        try fill(target, from: set, report: &report) { collection in { key, row in (collection.displayName, key, row) } }
         return report
     }
 

@@ -1,0 +1,46 @@
+import AmberDocuments
+import AmberPostgres
+import AmberSQLite
+import AmberSnapshot
+
+/// What a full restore of database rows writes into, once its structure is begun: a new SQLite
+/// file (``SQLiteTarget``) or an empty PostgreSQL database (``PostgresTarget``).
+protocol RowTarget: AnyObject {
+    func insert(table: String, key: DocumentKey, row: DatabaseRow) throws
+    /// Makes the restore visible (indexes, constraints, commit or publish).
+    func finish() throws
+    /// Abandons the restore; nothing of it stays visible.
+    func discard()
+}
+
+extension SQLiteTarget: RowTarget {}
+extension PostgresTarget: RowTarget {}
+
+extension CollectionRestorer {
+    /// A row as a target receives it: its table there, its key and its values.
+    typealias TargetRow = (table: String, key: DocumentKey, row: DatabaseRow)
+
+    /// Writes every row of every collection of `set` into `target` (already begun), each passed
+    /// through the converter `rows` makes for its collection, then finishes the target; on any
+    /// error the target is discarded and the error rethrown.
+    func fill(_ target: some RowTarget, from set: CollectionSet, report: inout CollectionRestoreReport,
+              rows: (CollectionSet.Collection) throws -> (DocumentKey, DatabaseRow) throws -> TargetRow) throws {
+        do {
+            for collection in set.collections {
+                let convert = try rows(collection)
+                var documents: UInt64 = 0
+                try forEachRow(of: collection) { key, row in
+                    let out = try convert(key, row)
+                    try target.insert(table: out.table, key: out.key, row: out.row)
+                    documents += 1
+                }
+                report.documents += documents
+                report.collections += 1
+            }
+            try target.finish()
+        } catch {
+            target.discard()
+            throw error
+        }
+    }
+}
