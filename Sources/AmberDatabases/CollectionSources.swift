@@ -47,9 +47,14 @@ public struct CollectionSources: CollectionSourceOpener {
 }
 
 /// Builds one manifest from documents sorted by key.
-func buildManifest(_ repository: Repository, _ writer: BlobWriter, _ entries: (ManifestBuilder) throws -> Void) throws -> ManifestRoot {
-    let builder = ManifestBuilder(repository: repository, writer: writer)
-    try entries(builder)
+func buildManifest(_ repository: Repository, _ writer: BlobWriter, _ entries: (PipelinedBuilder) throws -> Void) throws -> ManifestRoot {
+    let builder = PipelinedBuilder(ManifestBuilder(repository: repository, writer: writer))
+    do {
+        try entries(builder)
+    } catch {
+        builder.cancel()
+        throw error
+    }
     return try builder.finish()
 }
 
