@@ -20,12 +20,12 @@ public struct Mismatch: Sendable, CustomStringConvertible {
     public var description: String { "\(collection) \(key): \(kind.rawValue)" }
 }
 
-/// Compares documents read back from a target, fed in key order, with a collection's manifest.
+/// Compares documents read back from a target, fed in key order, with a collection's manifest,
+/// which is read ahead on another thread meanwhile.
 struct CollectionComparer {
     let name: String
-    var cursor: ManifestCursor
-    let loader: ManifestNodeLoader
-    var pending: ManifestEntry?
+    let stream: ManifestStream
+    var pending: (key: [UInt8], value: [UInt8])?
     var mismatches = [Mismatch]()
     /// Stop collecting after this many (the count still grows).
     let limit = 1_000
@@ -33,10 +33,8 @@ struct CollectionComparer {
 
     init(repository: Repository, root: ManifestRoot, name: String) throws {
         self.name = name
-        let reader = ManifestReader(repository: repository, root: root)
-        cursor = try reader.cursor()
-        loader = reader.loader
-        pending = try cursor.next()
+        stream = ManifestReader(repository: repository, root: root).stream()
+        pending = try stream.next()
     }
 
     private mutating func record(_ key: [UInt8], _ kind: Mismatch.Kind) {
@@ -48,11 +46,11 @@ struct CollectionComparer {
     mutating func feed(key: [UInt8], value: [UInt8]) throws {
         while let entry = pending, entry.key.lexicographicallyPrecedes(key) {
             record(entry.key, .missing)
-            pending = try cursor.next()
+            pending = try stream.next()
         }
         if let entry = pending, entry.key == key {
-            if try loader.resolve(entry.value) != value { record(key, .different) }
-            pending = try cursor.next()
+            if entry.value != value { record(key, .different) }
+            pending = try stream.next()
         } else {
             record(key, .extra)
         }
@@ -62,8 +60,9 @@ struct CollectionComparer {
     mutating func finish() throws -> [Mismatch] {
         while let entry = pending {
             record(entry.key, .missing)
-            pending = try cursor.next()
+            pending = try stream.next()
         }
+        stream.close()
         return mismatches
     }
 }

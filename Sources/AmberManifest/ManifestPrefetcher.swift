@@ -100,3 +100,33 @@ final class ManifestPrefetcher: @unchecked Sendable {
         condition.unlock()
     }
 }
+
+/// A manifest's entries in key order, values resolved, read ahead on another thread (see
+/// ``ManifestPrefetcher``): a pull-based ``ManifestReader/scan(from:_:)`` for a consumer that
+/// takes entries at its own pace, such as a comparison with rows read back from a target.
+/// The read-ahead thread stops at the end, on ``close()`` or when the stream is released.
+public final class ManifestStream {
+    private let prefetcher: ManifestPrefetcher
+    private var batch = ManifestPrefetcher.Batch()
+    private var index = 0
+
+    init(reader: ManifestReader, start: [UInt8]?) {
+        prefetcher = ManifestPrefetcher(reader: reader, start: start)
+    }
+
+    deinit { prefetcher.close() }
+
+    /// The next entry, or `nil` past the last.
+    public func next() throws(ManifestError) -> (key: [UInt8], value: [UInt8])? {
+        while index == batch.count {
+            guard let next = try prefetcher.next() else { return nil }
+            batch = next
+            index = 0
+        }
+        defer { index += 1 }
+        return batch[index]
+    }
+
+    /// Stops reading ahead.
+    public func close() { prefetcher.close() }
+}

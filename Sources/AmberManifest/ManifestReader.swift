@@ -62,13 +62,15 @@ public struct ManifestReader: Sendable {
             }
             return
         }
-        let prefetcher = ManifestPrefetcher(reader: self, start: start)
-        defer { prefetcher.close() }
-        while let batch = try prefetcher.next() {
-            for (key, value) in batch {
-                guard try body(key, value) else { return }
-            }
+        let stream = stream(from: start)
+        while let (key, value) = try stream.next() {
+            guard try body(key, value) else { return }
         }
+    }
+
+    /// The entries from `start` on, in key order, values resolved, read ahead on another thread.
+    public func stream(from start: [UInt8]? = nil) -> ManifestStream {
+        ManifestStream(reader: self, start: start)
     }
 
     /// The first index in `0..<count` for which `predicate` holds, assuming it holds from some index on.

@@ -66,9 +66,9 @@ public final class PostgresIncrementalTarget {
                 if table.primaryKey.isEmpty {
                     try writer.deleteByContent(Set(deletes))
                 } else {
-                    for key in deletes { try writer.delete(key: key) }
+                    try writer.delete(keys: deletes)
                 }
-                for (_, row) in upserts { try writer.upsert(row: row) }
+                try writer.upsert(rows: upserts.lazy.map(\.1))
             }
         } catch let error as PGError {
             throw error.inTable(table.qualifiedName)

@@ -1,18 +1,19 @@
 import AmberDocuments
 
-/// Row-at-a-time changes to one table by key, for ``PostgresIncrementalTarget``. Values travel as
-/// text parameters, which the server converts with each column's input function.
+/// Changes to one table by key, for ``PostgresIncrementalTarget``, in a few statements whatever
+/// their number: the rows (or keys) go by `COPY` into a temporary staging table shaped like the
+/// table's columns, then one `INSERT … SELECT … ON CONFLICT` (or one `DELETE … USING`) applies
+/// them. The server converts values with each column's input function, as in a full restore.
 struct PostgresRowWriter {
     let table: PostgresSchema.Table
     let connection: PGConnection
 
-    /// `INSERT … OVERRIDING SYSTEM VALUE VALUES (…) ON CONFLICT (key) DO UPDATE SET …` (a plain
-    /// insert for a table without a primary key).
-    private var upsertSQL: String {
+    /// `INSERT … OVERRIDING SYSTEM VALUE SELECT … FROM staging ON CONFLICT (key) DO UPDATE SET …`
+    /// (a plain insert for a table without a primary key).
+    private func upsertSQL(from staging: String) -> String {
         let columns = table.rowColumns
-        let placeholders = (1...max(columns.count, 1)).map { "$\($0)" }.prefix(columns.count).joined(separator: ", ")
         var sql = "INSERT INTO \(SQL.qualified(table.schema, table.name)) (\(SQL.list(columns.map(\.name)))) "
-            + "OVERRIDING SYSTEM VALUE VALUES (\(placeholders))"
+            + "OVERRIDING SYSTEM VALUE SELECT \(SQL.list(columns.map(\.name))) FROM \(staging)"
         guard !table.primaryKey.isEmpty else { return sql }
         let updated = columns.filter { !table.primaryKey.contains($0.name) && $0.identity != "always" }
         sql += " ON CONFLICT (\(SQL.list(table.primaryKey))) DO "
@@ -21,23 +22,55 @@ struct PostgresRowWriter {
         return sql
     }
 
-    /// Inserts or replaces `row`, which must have the table's non-generated columns in order.
-    func upsert(row: DatabaseRow) throws(PGError) {
+    /// Inserts or replaces `rows` (keys unique), which must have the table's non-generated columns in order.
+    func upsert<Rows: Sequence<DatabaseRow>>(rows: Rows) throws {
         let names = table.rowColumns.map { Array($0.name.utf8) }
-        guard row.columns.map(\.name) == names else {
-            throw PGError(code: .rowMismatch, message: "the row's columns are not the table's", table: table.qualifiedName)
+        try withStaging(columns: table.rowColumns.map(\.name), rows: rows.map { row throws(PGError) -> [DatabaseValue] in
+            guard row.columns.count == names.count, zip(row.columns, names).allSatisfy({ $0.name == $1 }) else {
+                throw PGError(code: .rowMismatch, message: "the row's columns are not the table's", table: table.qualifiedName)
+            }
+            return row.columns.map(\.value)
+        }) { staging throws(PGError) in
+            try connection.execute(upsertSQL(from: staging))
         }
-        _ = try connection.query(upsertSQL, row.columns.map { $0.value.parameterText })
     }
 
-    /// Deletes the row with primary key `key`.
-    func delete(key: DocumentKey) throws(PGError) {
-        guard case .composite(let values) = key, values.count == table.primaryKey.count else {
-            throw PGError(code: .rowMismatch, message: "a key that is not this table's primary key", table: table.qualifiedName)
+    /// Deletes the rows with primary keys `keys`.
+    func delete<Keys: Sequence<DocumentKey>>(keys: Keys) throws {
+        let count = table.primaryKey.count
+        try withStaging(columns: table.primaryKey, rows: keys.map { key throws(PGError) -> [DatabaseValue] in
+            guard case .composite(let values) = key, values.count == count else {
+                throw PGError(code: .rowMismatch, message: "a key that is not this table's primary key", table: table.qualifiedName)
+            }
+            return values
+        }) { staging throws(PGError) in
+            let match = table.primaryKey.map { "t.\(SQL.quote($0)) = k.\(SQL.quote($0))" }.joined(separator: " AND ")
+            try connection.execute("DELETE FROM \(SQL.qualified(table.schema, table.name)) AS t USING \(staging) AS k WHERE \(match)")
         }
-        let condition = table.primaryKey.enumerated().map { "\(SQL.quote($1)) = $\($0 + 1)" }.joined(separator: " AND ")
-        _ = try connection.query("DELETE FROM \(SQL.qualified(table.schema, table.name)) WHERE \(condition)",
-                                 values.map(\.parameterText))
+    }
+
+    /// Copies `rows` of `columns` into a temporary table shaped like those columns of the table,
+    /// runs `apply` with its name, and drops it. Nothing is done for no rows.
+    private func withStaging(columns: [String], rows: [[DatabaseValue]], apply: (String) throws(PGError) -> Void) throws {
+        guard !rows.isEmpty else { return }
+        let staging = "pg_temp.amber_staging"
+        try connection.execute("CREATE TEMPORARY TABLE amber_staging ON COMMIT DROP AS SELECT \(SQL.list(columns)) "
+                               + "FROM \(SQL.qualified(table.schema, table.name)) WITH NO DATA")
+        let copy = try connection.copyIn("COPY \(staging) (\(SQL.list(columns))) FROM STDIN")
+        var line = [UInt8]()
+        do {
+            for values in rows {
+                line.removeAll(keepingCapacity: true)
+                COPYText.append(values, to: &line)
+                try copy.write(line: line)
+            }
+            try copy.finish()
+        } catch {
+            copy.abort()
+            throw error
+        }
+        try apply(staging)
+        try connection.execute("DROP TABLE \(staging)")
     }
 
     /// Deletes the rows whose content keys are in `keys`: reads the table with each row's `ctid`,
@@ -59,20 +92,6 @@ struct PostgresRowWriter {
         for (key, position) in PostgresSchema.Table.contentKeys(rows) where keys.contains(key) {
             _ = try connection.query("DELETE FROM \(SQL.qualified(table.schema, table.name)) WHERE ctid = $1::pg_catalog.tid",
                                      [locations[position]])
-        }
-    }
-}
-
-extension DatabaseValue {
-    /// The value as a text parameter in PostgreSQL's input syntax (`nil` for NULL); see
-    /// ``COPYText/append(_:to:)`` for values from other engines.
-    var parameterText: String? {
-        switch self {
-        case .null: nil
-        case .integer(let value): String(value)
-        case .real(let value): COPYText.realText(value)
-        case .text(let bytes): String(decoding: bytes, as: UTF8.self)
-        case .blob(let bytes): "\\x" + bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
         }
     }
 }
