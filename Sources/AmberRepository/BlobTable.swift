@@ -39,9 +39,7 @@ struct BlobTable {
     /// The location of `id`, if present.
     func lookup(_ id: BlobID) -> BlobLocation? {
         guard let number = find(id).entry else { return nil }
-        let e = entries[number]
-        return BlobLocation(pack: packIDs[Int(e.pack)],
-                            entry: PackEntry(type: e.type, id: e.id, offset: e.offset, length: e.length, rawLength: e.rawLength))
+        return location(entries[number])
     }
 
     func contains(_ id: BlobID) -> Bool { find(id).entry != nil }
@@ -62,11 +60,14 @@ struct BlobTable {
     /// Every blob, as the dictionary callers iterate.
     var dictionary: [BlobID: BlobLocation] {
         var result = [BlobID: BlobLocation](minimumCapacity: entries.count)
-        for e in entries {
-            result[e.id] = BlobLocation(pack: packIDs[Int(e.pack)],
-                                        entry: PackEntry(type: e.type, id: e.id, offset: e.offset, length: e.length, rawLength: e.rawLength))
-        }
+        for e in entries { result[e.id] = location(e) }
         return result
+    }
+
+    /// An entry as the location callers see, its pack number resolved.
+    private func location(_ e: Entry) -> BlobLocation {
+        BlobLocation(pack: packIDs[Int(e.pack)],
+                     entry: PackEntry(type: e.type, id: e.id, offset: e.offset, length: e.length, rawLength: e.rawLength))
     }
 
     private mutating func packNumber(_ pack: BlobID) -> UInt32 {
