@@ -51,7 +51,7 @@ public struct ManifestReader: Sendable {
     /// Calls `body` with every entry from `start` on, in key order, values resolved (chunks loaded).
     /// Stops early when `body` returns `false`.
     ///
-    /// A manifest of more than one node is read ahead on another thread (``ManifestPrefetcher``),
+    /// A manifest of more than one node is read ahead on another thread (``ManifestStream``),
     /// so loading nodes and chunks overlaps with `body`; `body` itself runs on the calling thread.
     public func scan(from start: [UInt8]? = nil,
                      _ body: (_ key: [UInt8], _ value: [UInt8]) throws(ManifestError) -> Bool) throws(ManifestError) {

@@ -1,104 +1,52 @@
-import Foundation
-
 /// A ``ManifestBuilder`` fed from another thread: ``append(key:value:)`` queues entries in
-/// batches and returns, while a thread of the builder's own encodes nodes, hashes boundaries and
-/// ids, and hands blobs to the writer. A source that parses and encodes rows (COPY text, SQLite
+/// batches (through a ``BatchPipe``: at most 1,024 entries or 1 MiB each, at most 8 waiting) and
+/// returns, while a thread of the builder's own encodes nodes, hashes boundaries and ids, and
+/// hands blobs to the writer. A source that parses and encodes rows (COPY text, SQLite
 /// statements) thereby overlaps with the tree building, on two cores instead of one.
 ///
 /// Entries must still arrive in increasing key order; the builder's error (keys out of order, a
-/// storage failure) is rethrown by the next ``append(key:value:)`` or by ``finish()``. Call
-/// ``finish()`` or ``cancel()`` exactly once.
+/// storage failure) is rethrown by a later ``append(key:value:)`` or by ``finish()``. Call
+/// ``finish()`` or ``cancel()``; ``cancel()`` after a failure is harmless.
 public final class PipelinedBuilder: @unchecked Sendable {
-    public typealias Batch = [(key: [UInt8], value: [UInt8])]
-
-    static let batchEntries = 1024
-    static let batchBytes = 1 << 20
-    static let depth = 8
-
     private let builder: ManifestBuilder
-    private var batch = Batch()
-    private var batchBytes = 0
-
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var queue = [Batch]()
-    private var closed = false
-    private var failure: ManifestError?
-    private var consumerDone = false
+    private let pipe = BatchPipe<(key: [UInt8], value: [UInt8])>(batchEntries: 1024, batchBytes: 1 << 20, depth: 8)
 
     public init(_ builder: ManifestBuilder) {
         self.builder = builder
-        let thread = Thread { [self] in consume() }
-        thread.stackSize = 1 << 20
-        thread.start()
+        // The builder is used by the worker only, until finish() has waited for it.
+        pipe.startWorker { [self] in
+            do throws(ManifestError) {
+                while let batch = try pipe.next() {
+                    for (key, value) in batch { try self.builder.append(key: key, value: value) }
+                }
+            } catch {
+                pipe.stop(error)  // the builder failed, or the producer abandoned the manifest
+            }
+        }
     }
 
     /// Queues an entry for the builder.
     public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
-        batch.append((key, value))
-        batchBytes += key.count + value.count
-        if batch.count >= Self.batchEntries || batchBytes >= Self.batchBytes { try hand() }
+        try pipe.append((key, value), bytes: key.count + value.count)
     }
 
     /// Waits for the builder to take every entry and returns the manifest's root.
     public func finish() throws(ManifestError) -> ManifestRoot {
-        try hand()
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        while !consumerDone { condition.wait() }
-        let failure = self.failure
-        condition.unlock()
-        if let failure { throw failure }
+        do {
+            try pipe.flush()
+        } catch {
+            cancel()
+            throw error
+        }
+        pipe.end(nil)
+        pipe.waitForWorker()
+        if let failure = pipe.consumerError { throw failure }
         return try builder.finish()
     }
 
     /// Abandons the manifest (the source failed): stops the builder's thread and waits for it.
     public func cancel() {
-        condition.lock()
-        closed = true
-        queue.removeAll()
-        if failure == nil { failure = ManifestError(.invalidArgument, "the manifest was abandoned") }
-        condition.broadcast()
-        while !consumerDone { condition.wait() }
-        condition.unlock()
-    }
-
-    private func hand() throws(ManifestError) {
-        guard !batch.isEmpty else { return }
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.count >= Self.depth && failure == nil { condition.wait() }
-        if let failure { throw failure }
-        queue.append(batch)
-        condition.broadcast()
-        batch = Batch()
-        batch.reserveCapacity(Self.batchEntries)
-        batchBytes = 0
-    }
-
-    private func consume() {
-        while true {
-            condition.lock()
-            while queue.isEmpty && !closed { condition.wait() }
-            guard !queue.isEmpty, failure == nil else {
-                consumerDone = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let next = queue.removeFirst()
-            condition.broadcast()
-            condition.unlock()
-            do throws(ManifestError) {
-                for (key, value) in next { try builder.append(key: key, value: value) }
-            } catch {
-                condition.lock()
-                failure = error
-                queue.removeAll()
-                condition.broadcast()
-                condition.unlock()
-            }
-        }
+        pipe.end(ManifestError(.invalidArgument, "the manifest was abandoned"), discardingQueued: true)
+        pipe.waitForWorker()
     }
 }
