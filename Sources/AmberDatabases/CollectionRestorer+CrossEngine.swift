@@ -34,13 +34,7 @@ extension CollectionRestorer {
         var report = CollectionRestoreReport()
         report.warnings = try checkCrossEngine(set, mapping, skipUnmappable: skipUnmappable, from: "PostgreSQL", to: "SQLite")
         let target = try SQLiteTarget(path: path, force: force)
-        do {
-            try target.begin(schema: mapping.schema)
-        } catch {
-            target.discard()
-            throw error
-        }
-        try fill(target, from: set, report: &report) { collection in
+        try fill(target, begin: { try $0.begin(schema: mapping.schema) }, from: set, report: &report) { collection in
             let table = try tableMapping(mapping, collection)
             var rowID: Int64 = 0
             return { key, row in
@@ -59,8 +53,7 @@ extension CollectionRestorer {
         var report = CollectionRestoreReport()
         let target = try PostgresTarget(uri: uri, force: force)
         report.warnings = try checkCrossEngine(set, mapping, skipUnmappable: skipUnmappable, from: "SQLite", to: "PostgreSQL")
-        try target.begin(schema: mapping.schema)
-        try fill(target, from: set, report: &report) { collection in
+        try fill(target, begin: { try $0.begin(schema: mapping.schema) }, from: set, report: &report) { collection in
             let table = try tableMapping(mapping, collection)
             return { key, row in
                 let converted = try table.convert(row, key: key).mapError { CrossEngineError(from: "SQLite", to: "PostgreSQL", issues: $0.issues) }.get()

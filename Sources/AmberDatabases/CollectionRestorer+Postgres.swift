@@ -23,8 +23,9 @@ extension CollectionRestorer {
         let (set, schema) = try postgresSet(tree)
         let target = try PostgresTarget(uri: uri, force: force)
         var report = CollectionRestoreReport()
-        try target.begin(schema: schema)
-        try fill(target, from: set, report: &report) { collection in { key, row in (collection.displayName, key, row) } }
+        try fill(target, begin: { try $0.begin(schema: schema) }, from: set, report: &report) { collection in
+            { key, row in (collection.displayName, key, row) }
+        }
         return report
     }
 

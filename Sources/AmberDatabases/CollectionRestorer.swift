@@ -60,8 +60,9 @@ public struct CollectionRestorer {
         let (set, schema) = try sqliteSet(tree)
         let target = try SQLiteTarget(path: path, force: force)
         var report = CollectionRestoreReport()
-        try target.begin(schema: schema)
-        try fill(target, from: set, report: &report) { collection in { key, row in (collection.displayName, key, row) } }
+        try fill(target, begin: { try $0.begin(schema: schema) }, from: set, report: &report) { collection in
+            { key, row in (collection.displayName, key, row) }
+        }
         return report
     }
 

@@ -20,12 +20,14 @@ extension CollectionRestorer {
     /// A row as a target receives it: its table there, its key and its values.
     typealias TargetRow = (table: String, key: DocumentKey, row: DatabaseRow)
 
-    /// Writes every row of every collection of `set` into `target` (already begun), each passed
-    /// through the converter `rows` makes for its collection, then finishes the target; on any
-    /// error the target is discarded and the error rethrown.
-    func fill(_ target: some RowTarget, from set: CollectionSet, report: inout CollectionRestoreReport,
-              rows: (CollectionSet.Collection) throws -> (DocumentKey, DatabaseRow) throws -> TargetRow) throws {
+    /// Begins `target` (`begin` creates its structure), writes every row of every collection of
+    /// `set` into it, each passed through the converter `rows` makes for its collection, then
+    /// finishes the target; on any error the target is discarded and the error rethrown.
+    func fill<Target: RowTarget>(_ target: Target, begin: (Target) throws -> Void, from set: CollectionSet,
+                                 report: inout CollectionRestoreReport,
+                                 rows: (CollectionSet.Collection) throws -> (DocumentKey, DatabaseRow) throws -> TargetRow) throws {
         do {
+            try begin(target)
             for collection in set.collections {
                 let convert = try rows(collection)
                 var documents: UInt64 = 0
