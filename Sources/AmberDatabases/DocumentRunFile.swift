@@ -7,37 +7,24 @@ import Foundation
 /// Record: `keyLength u32 ‖ key ‖ line u64 ‖ valueLength u32 ‖ value`, little-endian. The file
 /// holds source documents in plaintext, like the source itself, in a directory only the user can
 /// read, and is removed when the backup ends.
-struct DocumentRunFile {
-    let path: String
-
-    /// Writes `documents` (already sorted) to `path`.
+enum DocumentRunFile {
+    /// Writes `documents` (already sorted) to `path`, in a directory only the user can read.
     static func write(_ documents: [CollectionDocument], to path: String) throws(SourceError) {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw SourceError(file: path, message: "cannot create a temporary file for sorting")
-        }
-        defer { try? handle.close() }
-        var buffer = [UInt8]()
-        buffer.reserveCapacity(1 << 20)
+        let file = try AtomicFileWriter(path: path)
+        var record = [UInt8]()
         func append<T: FixedWidthInteger>(_ value: T) {
-            withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: value.littleEndian) { record.append(contentsOf: $0) }
         }
-        do {
-            for document in documents {
-                append(UInt32(document.keyBytes.count))
-                buffer.append(contentsOf: document.keyBytes)
-                append(UInt64(document.line))
-                append(UInt32(document.value.count))
-                buffer.append(contentsOf: document.value)
-                if buffer.count >= 1 << 20 {
-                    try handle.write(contentsOf: buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            try handle.write(contentsOf: buffer)
-        } catch {
-            throw SourceError(file: path, message: "cannot write a temporary file for sorting: \(error)")
+        for document in documents {
+            record.removeAll(keepingCapacity: true)
+            append(UInt32(document.keyBytes.count))
+            record.append(contentsOf: document.keyBytes)
+            append(UInt64(document.line))
+            append(UInt32(document.value.count))
+            record.append(contentsOf: document.value)
+            try file.write(record)
         }
+        try file.commit()
     }
 
     /// Reads a run file's records in order, a buffer at a time.
