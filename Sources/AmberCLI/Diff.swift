@@ -36,7 +36,7 @@ extension Amber {
                     let name = (before ?? after)!.name
                     var diff = CollectionDiff(name: ambiguous.contains(name) ? full : name)
                     if let after {
-                        for change in try ManifestDiff.diff(repository, from: before?.root, to: after.root) {
+                        for change in try ManifestDiff.diff(repository, from: before?.manifest, to: after.manifest) {
                             let key = DocumentFormat.display(change.key)
                             switch change.kind {
                             case .added: diff.added.append(key)
@@ -45,7 +45,7 @@ extension Amber {
                             }
                         }
                     } else if let before {
-                        try ManifestReader(repository: repository, root: before.root).scan { key, _ in
+                        try ManifestReader(repository: repository, manifest: before.manifest).scan { key, _ in
                             diff.removed.append(DocumentFormat.display(key))
                             return true
                         }

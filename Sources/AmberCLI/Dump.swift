@@ -27,7 +27,7 @@ extension Amber {
                 let record = try repository.findSnapshot(snapshot)
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
                 let found = try repository.collection(named: collection, ofTree: root)
-                let reader = ManifestReader(repository: repository, root: found.root)
+                let reader = ManifestReader(repository: repository, manifest: found.manifest)
                 let out = FileHandle.standardOutput
                 if let key {
                     for candidate in DocumentFormat.keys(from: key, engine: found.set.engine) {

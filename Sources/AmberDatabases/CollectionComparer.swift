@@ -31,9 +31,9 @@ struct CollectionComparer {
     let limit = 1_000
     var count = 0
 
-    init(repository: Repository, root: ManifestRoot, name: String) throws {
+    init(repository: Repository, manifest: CollectionManifest, name: String) throws {
         self.name = name
-        stream = ManifestReader(repository: repository, root: root).stream()
+        stream = ManifestReader(repository: repository, manifest: manifest).stream()
         pending = try stream.next()
     }
 

@@ -40,7 +40,7 @@ extension CollectionRestorer {
         let file = try AtomicFileWriter(path: Self.file(directory, c))
         var count: UInt64 = 0
         var writeError: SourceError?
-        try ManifestReader(repository: repository, root: c.root).scan { _, value throws(ManifestError) in
+        try ManifestReader(repository: repository, manifest: c.manifest).scan { _, value throws(ManifestError) in
             var line: [UInt8]
             do {
                 line = try DocumentFormat.jsonLine(value, engine: c.set.engine)
@@ -72,14 +72,14 @@ extension CollectionRestorer {
                 mismatches.append(Mismatch(collection: c.name, key: "(file)", kind: .missing))
                 continue
             }
-            var comparer = try CollectionComparer(repository: repository, root: c.root, name: c.name)
+            var comparer = try CollectionComparer(repository: repository, manifest: c.manifest, name: c.name)
             if c.set.engine == .json {
                 try Self.jsonSource(path, set: c.set).readSorted().documents.forEach { try comparer.feed(key: $0.keyBytes, value: $0.value) }
             } else {
                 // Rows carry no separate key in NDJSON: compare in order, keyed by the manifest.
                 let lines = try Self.lines(path)
                 var index = 0
-                try ManifestReader(repository: repository, root: c.root).scan { key, value throws(ManifestError) in
+                try ManifestReader(repository: repository, manifest: c.manifest).scan { key, value throws(ManifestError) in
                     let expected = (try? DocumentFormat.jsonLine(value, engine: c.set.engine)) ?? []
                     if index >= lines.count || lines[index] != expected {
                         mismatches.append(Mismatch(collection: c.name, key: DocumentFormat.display(key), kind: index >= lines.count ? .missing : .different))
@@ -111,7 +111,7 @@ extension CollectionRestorer {
         }
         var report = CollectionRestoreReport()
         for (o, n) in zip(old, new) {
-            let changes = try ManifestDiff.diff(repository, from: o.root, to: n.root)
+            let changes = try ManifestDiff.diff(repository, from: o.manifest, to: n.manifest)
             guard !changes.isEmpty else { continue }
             guard n.set.engine == .json else {
                 // Rows carry no key in NDJSON: rewrite the table's file from the newer snapshot.
@@ -153,7 +153,7 @@ extension CollectionRestorer {
             try Self.writeAtomically(out, to: path)
             report.collections += 1
         }
-        report.documents = new.reduce(0) { $0 + $1.root.count }
+        report.documents = new.reduce(0) { $0 + $1.manifest.count }
         return report
     }
 

@@ -59,7 +59,7 @@ extension CollectionRestorer {
         var report = CollectionRestoreReport()
         try target.transaction {
             for (old, new) in zip(oldSet.collections, newSet.collections) {
-                let (upserts, deletes) = try rowChanges(from: old.root, to: new.root, counting: &report)
+                let (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
                 try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
                 report.collections += 1
             }

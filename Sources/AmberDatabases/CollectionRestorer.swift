@@ -96,7 +96,7 @@ public struct CollectionRestorer {
         var report = CollectionRestoreReport()
         try target.transaction {
             for (old, new) in zip(oldSet.collections, newSet.collections) {
-                let (upserts, deletes) = try rowChanges(from: old.root, to: new.root, counting: &report)
+                let (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
                 try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
                 report.collections += 1
             }
@@ -107,7 +107,7 @@ public struct CollectionRestorer {
     }
 
     /// The changes between two manifests of rows, as upserts and deletes by key, counted in `report`.
-    func rowChanges(from old: ManifestRoot, to new: ManifestRoot, counting report: inout CollectionRestoreReport) throws
+    func rowChanges(from old: CollectionManifest, to new: CollectionManifest, counting report: inout CollectionRestoreReport) throws
         -> (upserts: [(DocumentKey, DatabaseRow)], deletes: [DocumentKey]) {
         let loader = ManifestNodeLoader(repository: repository)
         var upserts = [(DocumentKey, DatabaseRow)]()
@@ -129,7 +129,7 @@ public struct CollectionRestorer {
     /// Calls `body` with every row of a collection of database rows, in key order.
     func forEachRow(of collection: CollectionSet.Collection, _ body: (DocumentKey, DatabaseRow) throws -> Void) throws {
         var previous: DatabaseRow?
-        try ManifestReader(repository: repository, root: collection.root).scan { key, value throws(ManifestError) in
+        try ManifestReader(repository: repository, manifest: collection.manifest).scan { key, value throws(ManifestError) in
             do {
                 let row = try DatabaseRow(encoded: value, namesLike: previous)
                 previous = row
@@ -144,7 +144,7 @@ public struct CollectionRestorer {
     /// Compares the rows a target yields, in key order, with a collection's manifest.
     func compareRows(of collection: CollectionSet.Collection,
                      reading rows: (_ body: (DocumentKey, DatabaseRow) throws -> Void) throws -> Void) throws -> [Mismatch] {
-        var comparer = try CollectionComparer(repository: repository, root: collection.root, name: collection.displayName)
+        var comparer = try CollectionComparer(repository: repository, manifest: collection.manifest, name: collection.displayName)
         try rows { key, row in try comparer.feed(key: key.encoded, value: row.encoded) }
         return try comparer.finish()
     }

@@ -46,9 +46,11 @@ public struct CollectionSources: CollectionSourceOpener {
     }
 }
 
-/// Builds one manifest from documents sorted by key.
-func buildManifest(_ repository: Repository, _ writer: BlobWriter, _ entries: (PipelinedBuilder) throws -> Void) throws -> ManifestRoot {
-    let builder = PipelinedBuilder(ManifestBuilder(repository: repository, writer: writer))
+/// Builds one collection's manifest from documents sorted by key, as a run on top of `parent`
+/// (the collection's manifest in the previous backup) unless the policy compacts.
+func buildManifest(_ repository: Repository, _ writer: BlobWriter, parent: CollectionManifest?,
+                   _ entries: (PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> CollectionManifest {
+    let builder = PipelinedBuilder(try CollectionBuilder(repository: repository, writer: writer, parent: parent))
     do {
         try entries(builder)
     } catch {
@@ -62,7 +64,14 @@ extension CollectionSource {
     /// What each collection of a set holds, named `ENTRY/COLLECTION`.
     func summaries(_ set: CollectionSet) -> [Snapshot.CollectionSummary] {
         let entry = String(decoding: entryName, as: UTF8.self)
-        return set.collections.map { .init(name: entry + "/" + $0.displayName, documents: $0.root.count, bytes: $0.root.valueBytes) }
+        return set.collections.map { .init(name: entry + "/" + $0.displayName, documents: $0.manifest.count, bytes: $0.manifest.valueBytes) }
+    }
+}
+
+extension CollectionSet {
+    /// The manifest of collection `name` if this set (a parent backup's) is of `engine`.
+    func parentManifest(engine: Engine, name: String) -> CollectionManifest? {
+        self.engine == engine ? collection(named: name)?.manifest : nil
     }
 }
 
@@ -87,13 +96,13 @@ final class JSONCollection: CollectionSource {
 
     var entryName: [UInt8] { Array(source.name.utf8) }
 
-    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
-        let root = try buildManifest(repository, writer) { builder in
+    func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
+        let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .json, name: source.name)) { builder in
             try documents.forEach { try builder.append(key: $0.keyBytes, value: $0.value) }
         }
         let schema = JSONValue.object([.init("format", .string(source.format.rawValue)), .init("id_field", .string(idField))])
         let set = CollectionSet(engine: .json, schema: schema.canonicalBytes,
-                                collections: [.init(name: Array(source.name.utf8), root: root)])
+                                collections: [.init(name: Array(source.name.utf8), manifest: manifest)])
         return (try saveCollectionSet(set, repository, writer), summaries(set))
     }
 }
@@ -118,15 +127,15 @@ final class SQLiteCollections: CollectionSource {
 
     var entryName: [UInt8] { Array((path as NSString).lastPathComponent.utf8) }
 
-    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
+    func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         var collections = [CollectionSet.Collection]()
         for table in schema.tables {
-            let root = try buildManifest(repository, writer) { builder in
+            let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .sqlite, name: table.name)) { builder in
                 try source.forEachRow(table: table.name) { key, row in
                     try builder.append(key: key.encoded, value: row.encoded)
                 }
             }
-            collections.append(.init(name: Array(table.name.utf8), root: root))
+            collections.append(.init(name: Array(table.name.utf8), manifest: manifest))
         }
         try source.close()
         let set = CollectionSet(engine: .sqlite, schema: schema.canonicalJSON, collections: collections)
@@ -155,15 +164,15 @@ final class PostgresCollections: CollectionSource {
 
     var entryName: [UInt8] { Array(name.utf8) }
 
-    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
+    func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         var collections = [CollectionSet.Collection]()
         for table in schema.tables {
-            let root = try buildManifest(repository, writer) { builder in
+            let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .postgresql, name: table.qualifiedName)) { builder in
                 try source.forEachRow(table: table.qualifiedName) { key, row in
                     try builder.append(key: key.encoded, value: row.encoded)
                 }
             }
-            collections.append(.init(name: Array(table.qualifiedName.utf8), root: root))
+            collections.append(.init(name: Array(table.qualifiedName.utf8), manifest: manifest))
         }
         source.close()
         let set = CollectionSet(engine: .postgresql, schema: schema.canonicalJSON, collections: collections)

@@ -12,7 +12,7 @@ public struct SnapshotCollection: Sendable {
     public let collection: CollectionSet.Collection
 
     public var name: String { collection.displayName }
-    public var root: ManifestRoot { collection.root }
+    public var manifest: CollectionManifest { collection.manifest }
 }
 
 extension Repository {

@@ -77,14 +77,14 @@ public final class Archiver {
     public func run(sources: [String], lock: RepositoryLock? = nil) throws -> BackupResult {
         guard !sources.isEmpty else { throw FilesystemError(path: "", message: "no source to back up") }
         var roots = [(path: PathBytes, name: [UInt8], status: FileStatus)]()
-        var opened = [any CollectionSource]()
+        var opened = [(source: String, collection: any CollectionSource)]()
         for source in sources {
             // Collection sources read and validate all their input here, before anything is written.
             if let collection = try collections?.open(source) {
-                if roots.contains(where: { $0.name == collection.entryName }) || opened.contains(where: { $0.entryName == collection.entryName }) {
+                if roots.contains(where: { $0.name == collection.entryName }) || opened.contains(where: { $0.collection.entryName == collection.entryName }) {
                     throw FilesystemError(path: source, message: "two sources are named \"\(String(decoding: collection.entryName, as: UTF8.self))\"; back them up separately")
                 }
-                opened.append(collection)
+                opened.append((source, collection))
                 continue
             }
             let path = PathBytes(source)
@@ -102,7 +102,7 @@ public final class Archiver {
                 }
                 if name == [47] || name.isEmpty { name = Array("root".utf8) }
             }
-            if roots.contains(where: { $0.name == name }) || opened.contains(where: { $0.entryName == name }) {
+            if roots.contains(where: { $0.name == name }) || opened.contains(where: { $0.collection.entryName == name }) {
                 throw FilesystemError(path: source, message: "two sources are named \"\(String(decoding: name, as: UTF8.self))\"; back them up separately")
             }
             roots.append((path, name, status))
@@ -121,8 +121,12 @@ public final class Archiver {
         for root in roots {
             if let node = try archive(root.path, name: root.name, status: root.status) { nodes.append(node) }
         }
-        for collection in opened {
-            let (set, summaries) = try collection.archive(repository: repository, writer: writer)
+        var parent: BlobID?
+        for (source, collection) in opened {
+            let previous = try repository.parentCollectionSet(entry: collection.entryName, host: options.host,
+                                                              source: SourceRedaction.redacted(source))
+            parent = parent ?? previous?.snapshot
+            let (set, summaries) = try collection.archive(repository: repository, writer: writer, parent: previous?.set)
             let documents = summaries.reduce(0) { $0 + $1.documents }, bytes = summaries.reduce(0) { $0 + $1.bytes }
             collectionSummaries += summaries
             var node = Node(name: collection.entryName, kind: .database, mode: 0, uid: 0, gid: 0,
@@ -139,7 +143,7 @@ public final class Archiver {
         stats.blobsAdded = UInt64(written.blobs)
         let user = ProcessInfo.processInfo.environment["USER"] ?? ""
         var snapshot = Snapshot(time: RFC3339.format(options.time), host: options.host, username: user, tags: options.tags,
-                                sources: sources.map(SourceRedaction.redacted), tree: rootID, parent: nil, program: "amber \(AmberVersion.string)", stats: stats)
+                                sources: sources.map(SourceRedaction.redacted), tree: rootID, parent: parent, program: "amber \(AmberVersion.string)", stats: stats)
         if !collectionSummaries.isEmpty { snapshot.collections = collectionSummaries }
         let id = try repository.saveSnapshot(snapshot)
         cache.save()

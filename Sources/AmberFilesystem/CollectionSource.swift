@@ -9,7 +9,9 @@ public protocol CollectionSource: AnyObject {
     /// The name of the source's entry in the snapshot's root tree.
     var entryName: [UInt8] { get }
     /// Stores the collections; returns the collection set's id and what each collection holds.
-    func archive(repository: Repository, writer: BlobWriter) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary])
+    /// `parent` is the set this source's previous backup saved, if any: collections found in it
+    /// are stored as changes on top of it (`docs/manifest-format.md` §Runs).
+    func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary])
 }
 
 /// Opens collection sources from their source strings (`ndjson:PATH`, `sqlite:PATH`, …).

@@ -38,6 +38,7 @@ public final class ManifestBuilder {
     }
 
     private let writer: BlobWriter
+    private let storesNodes: Bool
     private let treeIDs: HMACSHA256
     private let dataIDs: HMACSHA256
     private let chunker: FastCDC
@@ -51,8 +52,12 @@ public final class ManifestBuilder {
     /// - Parameters:
     ///   - repository: supplies the keys (ids, split key, gear table).
     ///   - writer: stores the blobs; several builders may share one writer.
-    public init(repository: Repository, writer: BlobWriter) {
+    ///   - storesNodes: false to compute the tree's node ids without storing the nodes (the
+    ///     canonical root of a collection kept as runs, ``CollectionBuilder``); chunked values
+    ///     are stored either way.
+    public init(repository: Repository, writer: BlobWriter, storesNodes: Bool = true) {
         self.writer = writer
+        self.storesNodes = storesNodes
         treeIDs = repository.makeIDHasher(for: .tree)
         dataIDs = repository.makeIDHasher(for: .data)
         chunker = FastCDC(parameters: ManifestFormat.valueChunking, gear: GearTable(repository.keys.gearValues())!)
@@ -61,6 +66,24 @@ public final class ManifestBuilder {
 
     /// Appends an entry. Keys must be strictly increasing in unsigned-byte lexicographic order.
     public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
+        _ = try add(key: key, value: value)
+    }
+
+    /// Appends an entry and returns its value as the leaf stores it (chunks stored).
+    func add(key: [UInt8], value: [UInt8]) throws(ManifestError) -> ManifestValue {
+        try checkNext(key)
+        let stored = value.count <= ManifestFormat.inlineLimit ? ManifestValue.inline(value) : try storeChunked(value)
+        try append(level: 0, key: key, count: 1, valueBytes: UInt64(value.count)) { stored.encode(into: &$0) }
+        return stored
+    }
+
+    /// Appends an entry whose value is already stored (a run copying a value, or a tombstone).
+    func append(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
+        try checkNext(key)
+        try append(level: 0, key: key, count: 1, valueBytes: stored.length) { stored.encode(into: &$0) }
+    }
+
+    private func checkNext(_ key: [UInt8]) throws(ManifestError) {
         guard !finished else { throw ManifestError(.invalidArgument, "the manifest builder has finished") }
         guard key.count <= ManifestFormat.maximumKeyLength else {
             throw ManifestError(.invalidArgument, "a key of \(key.count) bytes exceeds \(ManifestFormat.maximumKeyLength)")
@@ -70,8 +93,6 @@ public final class ManifestBuilder {
                                 "keys out of order: \(Hex.encode(key.prefix(32))) after \(Hex.encode(previousKey.prefix(32)))")
         }
         previousKey = key
-        let stored = value.count <= ManifestFormat.inlineLimit ? ManifestValue.inline(value) : try storeChunked(value)
-        try append(level: 0, key: key, count: 1, valueBytes: UInt64(value.count)) { stored.encode(into: &$0) }
     }
 
     /// Ends the manifest: writes the open nodes up to a single root and returns it. An empty
@@ -137,7 +158,7 @@ public final class ManifestBuilder {
         var bytes = ManifestNode.header(level: UInt8(i), count: level.entries)
         bytes.append(contentsOf: level.body)
         let id = treeIDs.id(bytes)
-        let isNew = try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes) }
+        let isNew = storesNodes ? try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes) } : false
         statistics.nodes += 1
         if isNew { statistics.newNodes += 1 }
         return ManifestChild(lastKey: level.lastKey, id: id, count: level.count, valueBytes: level.valueBytes)

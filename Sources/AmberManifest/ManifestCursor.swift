@@ -1,55 +1,43 @@
 import AmberCore
 
-/// Walks a manifest's entries in key order: a stack of (node, position) from the root to a leaf.
-/// Loads log n nodes to start and then one node per leaf (plus the internal nodes it crosses).
+/// Walks a collection's entries in key order, values not resolved: the layers of its
+/// ``CollectionManifest`` (the base and its runs) merged, each key taking its value from the
+/// newest layer that has it, keys whose newest value is a tombstone left out. A compact
+/// manifest is walked as its single tree.
 public struct ManifestCursor: Sendable {
-    private enum Frame: Sendable {
-        case leaf([ManifestEntry], Int)
-        case `internal`([ManifestChild], Int, level: UInt8)
-    }
+    private var layers: [TreeCursor]
+    /// The next entry of each layer, once more than one layer is merged.
+    private var heads: [ManifestEntry?] = []
 
-    private let loader: ManifestNodeLoader
-    private var stack: [Frame] = []
-
-    init(loader: ManifestNodeLoader, root: ManifestRoot, start: [UInt8]?) throws(ManifestError) {
-        self.loader = loader
-        try descend(root.id, level: root.level, start: start)
+    init(loader: ManifestNodeLoader, manifest: CollectionManifest, start: [UInt8]?) throws(ManifestError) {
+        var layers = [TreeCursor]()
+        for root in manifest.layers { layers.append(try TreeCursor(loader: loader, root: root, start: start)) }
+        self.layers = layers
+        if layers.count > 1 {
+            for i in layers.indices { heads.append(try self.layers[i].next()) }
+        }
     }
 
     /// The next entry, or `nil` past the last one.
     public mutating func next() throws(ManifestError) -> ManifestEntry? {
-        while let top = stack.popLast() {
-            switch top {
-            case .leaf(let entries, let i):
-                guard i < entries.count else { continue }
-                stack.append(.leaf(entries, i + 1))
-                return entries[i]
-            case .internal(let children, let i, let level):
-                guard i < children.count else { continue }
-                stack.append(.internal(children, i + 1, level: level))
-                try descend(children[i].id, level: level - 1, start: nil)
+        if heads.isEmpty {
+            while let entry = try layers[0].next() {
+                if case .tombstone = entry.value { continue }
+                return entry
             }
+            return nil
         }
-        return nil
-    }
-
-    /// Pushes the path from node `id` to the first entry ≥ `start`.
-    private mutating func descend(_ id: BlobID, level: UInt8, start: [UInt8]?) throws(ManifestError) {
-        var id = id, level = level
         while true {
-            let node = try loader.node(id, level: level)
-            switch node.body {
-            case .leaf(let entries):
-                let i = start.map { s in ManifestReader.firstIndex(entries.count) { !entries[$0].key.lexicographicallyPrecedes(s) } } ?? 0
-                stack.append(.leaf(entries, i))
-                return
-            case .internal(let children):
-                let i = start.map { s in ManifestReader.firstIndex(children.count) { !children[$0].lastKey.lexicographicallyPrecedes(s) } } ?? 0
-                guard i < children.count else { return }
-                stack.append(.internal(children, i + 1, level: level))
-                id = children[i].id
-                level -= 1
+            // The smallest key; on a tie the later (newer) layer wins.
+            var best = -1
+            for i in heads.indices {
+                guard let head = heads[i] else { continue }
+                if best < 0 || !heads[best]!.key.lexicographicallyPrecedes(head.key) { best = i }
             }
+            guard best >= 0, let winner = heads[best] else { return nil }
+            for i in heads.indices where heads[i]?.key == winner.key { heads[i] = try layers[i].next() }
+            if case .tombstone = winner.value { continue }
+            return winner
         }
     }
 }

@@ -22,8 +22,9 @@ public struct ManifestDiff: Sendable {
         self.loader = loader
     }
 
+    /// A loader that keeps the last few thousand nodes, for the point lookups of layered diffs.
     public init(repository: Repository) {
-        self.init(loader: ManifestNodeLoader(repository: repository))
+        self.init(loader: ManifestNodeLoader(repository: repository, cachedNodes: 4096))
     }
 
     /// The changes from `old` (`nil`: an empty manifest) to `new`, in key order.
@@ -33,7 +34,57 @@ public struct ManifestDiff: Sendable {
         return out
     }
 
-    /// Calls `body` with each change from `old` to `new`, in key order.
+    /// The changes from `old` (`nil`: an empty collection) to `new`, in key order.
+    public static func diff(_ repository: Repository, from old: CollectionManifest?, to new: CollectionManifest) throws(ManifestError) -> [ManifestChange] {
+        var out = [ManifestChange]()
+        try ManifestDiff(repository: repository).visit(from: old, to: new) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with each change from collection `old` to collection `new`, in key order.
+    ///
+    /// Equal canonical roots mean no change. Two compact manifests are diffed as trees. Otherwise
+    /// a key can differ only where the bases differ (a tree diff, which skips their shared
+    /// subtrees) or where a run that the two do not share has an entry; each such key is looked
+    /// up on both sides (runs newest first, then the base). Consecutive snapshots of one chain
+    /// share the base and all runs but the last, so their diff reads only that run and the
+    /// paths to its keys.
+    public func visit(from old: CollectionManifest?, to new: CollectionManifest,
+                      _ body: (ManifestChange) throws(ManifestError) -> Void) throws(ManifestError) {
+        guard let old else {
+            var cursor = try ManifestCursor(loader: loader, manifest: new, start: nil)
+            while let entry = try cursor.next() { try body(ManifestChange(key: entry.key, kind: .added, old: nil, new: entry.value)) }
+            return
+        }
+        if old.canonical.id == new.canonical.id { return }
+        if old.isCompact && new.isCompact { return try visit(from: old.canonical, to: new.canonical, body) }
+        var keys = [[UInt8]]()
+        var shared = 0
+        if old.base.id == new.base.id {
+            while shared < min(old.runs.count, new.runs.count) && old.runs[shared].id == new.runs[shared].id { shared += 1 }
+        } else {
+            try visit(from: old.base, to: new.base) { change in keys.append(change.key) }
+        }
+        for run in old.runs[shared...] + new.runs[shared...] {
+            var cursor = try TreeCursor(loader: loader, root: run, start: nil)
+            while let entry = try cursor.next() { keys.append(entry.key) }
+        }
+        keys.sort { $0.lexicographicallyPrecedes($1) }
+        let before = ManifestReader(loader: loader, manifest: old), after = ManifestReader(loader: loader, manifest: new)
+        var previous: [UInt8]?
+        for key in keys where key != previous {
+            previous = key
+            switch (try before.lookup(key), try after.lookup(key)) {
+            case (nil, nil): break
+            case (let a?, nil): try body(ManifestChange(key: key, kind: .removed, old: a, new: nil))
+            case (nil, let b?): try body(ManifestChange(key: key, kind: .added, old: nil, new: b))
+            case (let a?, let b?) where a != b: try body(ManifestChange(key: key, kind: .changed, old: a, new: b))
+            default: break
+            }
+        }
+    }
+
+    /// Calls `body` with each change from tree `old` to tree `new`, in key order.
     public func visit(from old: ManifestRoot?, to new: ManifestRoot,
                       _ body: (ManifestChange) throws(ManifestError) -> Void) throws(ManifestError) {
         var a: [Item] = old.map { [.subtree($0.id, level: $0.level)] } ?? []

@@ -2,6 +2,13 @@ import AmberCore
 import AmberRepository
 
 extension ManifestNodeLoader {
+    /// Visits every blob a collection's stored layers reach (the base and each run, never the
+    /// unstored nodes of a canonical tree that has runs).
+    public func forEachBlob(_ manifest: CollectionManifest, visit: (BlobID, BlobType) -> Bool,
+                            failed: (BlobID, ManifestError) -> Void) {
+        for layer in manifest.layers { forEachBlob(layer, visit: visit, failed: failed) }
+    }
+
     /// Visits every blob a manifest reaches: its nodes (tree blobs) and the chunks of its
     /// out-of-line values (data blobs). `visit` returns false to skip a node's subtree (already
     /// seen elsewhere); a failure to load a node is passed to `failed` and its subtree skipped.

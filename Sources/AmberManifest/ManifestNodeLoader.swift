@@ -7,9 +7,15 @@ import Synchronization
 public final class ManifestNodeLoader: Sendable {
     public let repository: Repository
     private let loads = Atomic<Int>(0)
+    /// Recently loaded nodes, for runs of point lookups in key order; emptied when full.
+    private let cache = Mutex<[BlobID: ManifestNode]>([:])
+    private let cacheCapacity: Int
 
-    public init(repository: Repository) {
+    /// - Parameter cachedNodes: how many parsed nodes to keep (0: none). Point lookups of keys in
+    ///   order share most of their paths, so a few thousand make each path cost one leaf.
+    public init(repository: Repository, cachedNodes: Int = 0) {
         self.repository = repository
+        cacheCapacity = cachedNodes
     }
 
     /// Nodes loaded so far.
@@ -17,6 +23,22 @@ public final class ManifestNodeLoader: Sendable {
 
     /// Loads the node `id`, which must be at `level` when one is given.
     func node(_ id: BlobID, level: UInt8?) throws(ManifestError) -> ManifestNode {
+        guard cacheCapacity > 0 else { return try load(id, level: level) }
+        if let node = cache.withLock({ $0[id] }) {
+            if let level, node.level != level {
+                throw ManifestError(.damaged, "manifest node \(id.shortHex) is damaged: level \(node.level), expected \(level)")
+            }
+            return node
+        }
+        let node = try load(id, level: level)
+        cache.withLock { nodes in
+            if nodes.count >= cacheCapacity { nodes.removeAll(keepingCapacity: true) }
+            nodes[id] = node
+        }
+        return node
+    }
+
+    private func load(_ id: BlobID, level: UInt8?) throws(ManifestError) -> ManifestNode {
         loads.add(1, ordering: .relaxed)
         let bytes = try viaRepository { () throws(RepositoryError) in try repository.loadBlob(id, type: .tree) }
         do throws(FormatError) {
@@ -44,6 +66,8 @@ public final class ManifestNodeLoader: Sendable {
                 throw ManifestError(.damaged, "a chunked value is damaged: its chunks hold \(out.count) bytes, expected \(length)")
             }
             return out
+        case .tombstone:
+            throw ManifestError(.damaged, "a deletion marker was read as a value")
         }
     }
 }

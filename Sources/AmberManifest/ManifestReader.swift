@@ -1,10 +1,12 @@
 import AmberCore
 import AmberRepository
 
-/// Reads one manifest: point lookups in O(height) node loads, ordered iteration from any key, and
-/// full scans that resolve chunked values. Thread-safe; each cursor belongs to one thread.
+/// Reads one collection's manifest: point lookups in O(height) node loads per layer, ordered
+/// iteration from any key, and full scans that resolve chunked values. Thread-safe; each cursor
+/// belongs to one thread.
 public struct ManifestReader: Sendable {
-    public let root: ManifestRoot
+    /// The manifest read: a compact tree, or a base with runs.
+    public let manifest: CollectionManifest
     /// Loads nodes and counts the loads.
     public let loader: ManifestNodeLoader
 
@@ -13,13 +15,34 @@ public struct ManifestReader: Sendable {
     }
 
     public init(loader: ManifestNodeLoader, root: ManifestRoot) {
-        self.loader = loader
-        self.root = root
+        self.init(loader: loader, manifest: CollectionManifest(compact: root))
     }
 
+    public init(repository: Repository, manifest: CollectionManifest) {
+        self.init(loader: ManifestNodeLoader(repository: repository), manifest: manifest)
+    }
+
+    public init(loader: ManifestNodeLoader, manifest: CollectionManifest) {
+        self.loader = loader
+        self.manifest = manifest
+    }
+
+    /// The canonical root: the collection's identity and statistics.
+    public var root: ManifestRoot { manifest.canonical }
+
     /// The stored form of the value of `key` (`nil` if absent), without loading chunks.
-    /// Loads exactly one node per level.
+    /// Loads exactly one node per level of each layer it has to consult, newest first.
     public func lookup(_ key: [UInt8]) throws(ManifestError) -> ManifestValue? {
+        for layer in manifest.layers.reversed() {
+            guard let value = try lookup(key, in: layer) else { continue }
+            if case .tombstone = value { return nil }
+            return value
+        }
+        return nil
+    }
+
+    /// The entry of `key` in one tree, tombstones included.
+    func lookup(_ key: [UInt8], in root: ManifestRoot) throws(ManifestError) -> ManifestValue? {
         var id = root.id
         var level = root.level
         while true {
@@ -45,7 +68,7 @@ public struct ManifestReader: Sendable {
 
     /// A cursor over the entries with keys ≥ `start` (all entries for `nil`), in key order.
     public func cursor(from start: [UInt8]? = nil) throws(ManifestError) -> ManifestCursor {
-        try ManifestCursor(loader: loader, root: root, start: start)
+        try ManifestCursor(loader: loader, manifest: manifest, start: start)
     }
 
     /// Calls `body` with every entry from `start` on, in key order, values resolved (chunks loaded).
@@ -55,7 +78,7 @@ public struct ManifestReader: Sendable {
     /// so loading nodes and chunks overlaps with `body`; `body` itself runs on the calling thread.
     public func scan(from start: [UInt8]? = nil,
                      _ body: (_ key: [UInt8], _ value: [UInt8]) throws(ManifestError) -> Bool) throws(ManifestError) {
-        guard root.height > 1 else {
+        guard manifest.canonical.height > 1 || !manifest.isCompact else {
             var cursor = try cursor(from: start)
             while let entry = try cursor.next() {
                 guard try body(entry.key, try loader.resolve(entry.value)) else { return }

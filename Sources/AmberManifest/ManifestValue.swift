@@ -7,20 +7,26 @@ public enum ManifestValue: Sendable, Hashable {
     /// More than ``ManifestFormat/inlineLimit`` bytes, FastCDC-chunked into data blobs: their ids in
     /// order and the total length.
     case chunked(length: UInt64, chunks: [BlobID])
+    /// A deletion marker: only in a run of a ``CollectionManifest`` (the key was removed since
+    /// the layers below). Readers of a collection never see one; it has no bytes.
+    case tombstone
 
     /// The length of the value in bytes (not of its reference).
     public var length: UInt64 {
         switch self {
         case .inline(let bytes): UInt64(bytes.count)
         case .chunked(let length, _): length
+        case .tombstone: 0
         }
     }
 
     /// Tag bytes of the encoding.
     static let inlineTag: UInt8 = 0
     static let chunkedTag: UInt8 = 1
+    static let tombstoneTag: UInt8 = 2
 
-    /// Appends `tag u8 ‖ len varint ‖ bytes` or `tag u8 ‖ len varint ‖ n varint ‖ id[32] × n`.
+    /// Appends `tag u8 ‖ len varint ‖ bytes`, `tag u8 ‖ len varint ‖ n varint ‖ id[32] × n`, or
+    /// the tag alone for a tombstone.
     func encode(into buffer: inout [UInt8]) {
         switch self {
         case .inline(let bytes):
@@ -32,6 +38,8 @@ public enum ManifestValue: Sendable, Hashable {
             Varint.append(length, to: &buffer)
             Varint.append(UInt64(chunks.count), to: &buffer)
             for id in chunks { id.append(to: &buffer) }
+        case .tombstone:
+            buffer.append(Self.tombstoneTag)
         }
     }
 
@@ -53,6 +61,8 @@ public enum ManifestValue: Sendable, Hashable {
             chunks.reserveCapacity(n)
             for _ in 0..<n { chunks.append(try reader.id()) }
             self = .chunked(length: length, chunks: chunks)
+        case Self.tombstoneTag:
+            self = .tombstone
         default:
             throw FormatError(context: reader.context, reason: "unknown value tag \(tag)")
         }

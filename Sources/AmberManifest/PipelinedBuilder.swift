@@ -1,4 +1,4 @@
-/// A ``ManifestBuilder`` fed from another thread: ``append(key:value:)`` queues entries in
+/// A ``ManifestBuilder`` or ``CollectionBuilder`` fed from another thread: ``append(key:value:)`` queues entries in
 /// batches (through a ``BatchPipe``: at most 1,024 entries or 1 MiB each, at most 8 waiting) and
 /// returns, while a thread of the builder's own encodes nodes, hashes boundaries and ids, and
 /// hands blobs to the writer. A source that parses and encodes rows (COPY text, SQLite
@@ -7,11 +7,11 @@
 /// Entries must still arrive in increasing key order; the builder's error (keys out of order, a
 /// storage failure) is rethrown by a later ``append(key:value:)`` or by ``finish()``. Call
 /// ``finish()`` or ``cancel()``; ``cancel()`` after a failure is harmless.
-public final class PipelinedBuilder: @unchecked Sendable {
-    private let builder: ManifestBuilder
+public final class PipelinedBuilder<Builder: EntrySink>: @unchecked Sendable {
+    private let builder: Builder
     private let pipe = BatchPipe<(key: [UInt8], value: [UInt8])>(batchEntries: 1024, batchBytes: 1 << 20, depth: 8)
 
-    public init(_ builder: ManifestBuilder) {
+    public init(_ builder: Builder) {
         self.builder = builder
         // The builder is used by the worker only, until finish() has waited for it.
         pipe.startWorker { [self] in
@@ -30,8 +30,8 @@ public final class PipelinedBuilder: @unchecked Sendable {
         try pipe.append((key, value), bytes: key.count + value.count)
     }
 
-    /// Waits for the builder to take every entry and returns the manifest's root.
-    public func finish() throws(ManifestError) -> ManifestRoot {
+    /// Waits for the builder to take every entry and returns what it built.
+    public func finish() throws(ManifestError) -> Builder.Result {
         do {
             try pipe.flush()
         } catch {

@@ -132,7 +132,7 @@ extension Checker {
         let loader = ManifestNodeLoader(repository: repository)
         for collection in collections {
             let at = "\(where_)/\(collection.displayName)"
-            loader.forEachBlob(collection.root, visit: { id, type in
+            loader.forEachBlob(collection.manifest, visit: { id, type in
                 guard visited.insert(id).inserted else { return false }
                 guard repository.index.lookup(id)?.entry.type == type else {
                     self.error("\(at): \(type) blob \(id.shortHex) is in no index")
@@ -156,7 +156,7 @@ extension Checker {
         var result = [String]()
         for collection in collections {
             var hit = false
-            loader.forEachBlob(collection.root, visit: { id, _ in
+            loader.forEachBlob(collection.manifest, visit: { id, _ in
                 if damaged.contains(id) { hit = true }
                 return !hit
             }, failed: { _, _ in hit = true })

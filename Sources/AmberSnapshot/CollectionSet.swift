@@ -3,12 +3,14 @@ import AmberManifest
 import AmberRepository
 
 /// What a database or collection source holds in a snapshot (`docs/format.md` §Collection sets):
-/// its engine, its structure (canonical JSON) and, per collection, the root of the manifest that
-/// maps document keys to documents. Stored as a tree blob that a ``Node`` of kind `.database`
+/// its engine, its structure (canonical JSON) and, per collection, the manifest that maps
+/// document keys to documents. Stored as a tree blob that a ``Node`` of kind `.database`
 /// points to.
 ///
-/// Encoding: `'C' (0x43) ‖ version u8 = 1 ‖ engine u8 ‖ schemaLength u32 ‖ schema ‖ count u32 ‖
-/// (nameLength u16 ‖ name ‖ ManifestRoot) × count`, collections sorted by name bytes.
+/// Encoding: `'C' (0x43) ‖ version u8 ‖ engine u8 ‖ schemaLength u32 ‖ schema ‖ count u32 ‖
+/// (nameLength u16 ‖ name ‖ manifest) × count`, collections sorted by name bytes. Version 1,
+/// written when every manifest is compact, encodes each manifest as its `ManifestRoot`;
+/// version 2 as a ``CollectionManifest`` (canonical root, run count, base and runs).
 public struct CollectionSet: Sendable, Equatable {
     /// Where the collections came from; the raw values are format numbers.
     public enum Engine: UInt8, Sendable {
@@ -22,11 +24,15 @@ public struct CollectionSet: Sendable, Equatable {
 
     public struct Collection: Sendable, Equatable {
         public var name: [UInt8]
-        public var root: ManifestRoot
+        public var manifest: CollectionManifest
+
+        public init(name: [UInt8], manifest: CollectionManifest) {
+            self.name = name
+            self.manifest = manifest
+        }
 
         public init(name: [UInt8], root: ManifestRoot) {
-            self.name = name
-            self.root = root
+            self.init(name: name, manifest: CollectionManifest(compact: root))
         }
 
         public var displayName: String { String(decoding: name, as: UTF8.self) }
@@ -49,19 +55,20 @@ public struct CollectionSet: Sendable, Equatable {
         collections.first { $0.name == Array(name.utf8) }
     }
 
-    public var documents: UInt64 { collections.reduce(0) { $0 + $1.root.count } }
-    public var bytes: UInt64 { collections.reduce(0) { $0 + $1.root.valueBytes } }
+    public var documents: UInt64 { collections.reduce(0) { $0 + $1.manifest.count } }
+    public var bytes: UInt64 { collections.reduce(0) { $0 + $1.manifest.valueBytes } }
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 64 + schema.count + collections.count * 80)
+        let compact = collections.allSatisfy(\.manifest.isCompact)
         w.u8(Self.magic)
-        w.u8(1)
+        w.u8(compact ? 1 : 2)
         w.u8(engine.rawValue)
         w.string32(schema)
         w.u32(UInt32(collections.count))
         for c in collections {
             w.string16(c.name)
-            w.raw(c.root.encoded())
+            w.raw(compact ? c.manifest.canonical.encoded() : c.manifest.encoded())
         }
         return w.bytes
     }
@@ -70,7 +77,7 @@ public struct CollectionSet: Sendable, Equatable {
         var r = ByteReader(bytes, context: "collection set")
         guard try r.u8() == Self.magic else { throw FormatError(context: "collection set", reason: "bad magic") }
         let version = try r.u8()
-        guard version == 1 else { throw FormatError(context: "collection set", reason: "unsupported version \(version)") }
+        guard version == 1 || version == 2 else { throw FormatError(context: "collection set", reason: "unsupported version \(version)") }
         let rawEngine = try r.u8()
         guard let engine = Engine(rawValue: rawEngine) else { throw FormatError(context: "collection set", reason: "unknown engine \(rawEngine)") }
         self.engine = engine
@@ -80,7 +87,8 @@ public struct CollectionSet: Sendable, Equatable {
         var collections = [Collection]()
         for _ in 0..<count {
             let name = try r.string16()
-            collections.append(Collection(name: name, root: try ManifestRoot(from: &r)))
+            let manifest = version == 1 ? CollectionManifest(compact: try ManifestRoot(from: &r)) : try CollectionManifest(from: &r)
+            collections.append(Collection(name: name, manifest: manifest))
         }
         try r.expectEnd()
         self.collections = collections

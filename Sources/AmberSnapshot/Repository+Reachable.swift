@@ -53,7 +53,7 @@ extension Repository {
         let loader = ManifestNodeLoader(repository: self)
         var failure: ManifestError?
         for collection in try loadCollectionSet(set).collections {
-            loader.forEachBlob(collection.root, visit: { id, _ in reached.insert(id).inserted },
+            loader.forEachBlob(collection.manifest, visit: { id, _ in reached.insert(id).inserted },
                                failed: { _, error in failure = failure ?? error })
         }
         if let failure { throw failure.repositoryError ?? RepositoryError(.damaged, failure.message) }
