@@ -1,0 +1,160 @@
+import AmberCore
+@testable import AmberManifest
+@testable import AmberRepository
+import Testing
+
+/// Builds a collection's manifest on top of `parent` and finishes the writer.
+func buildCollection(_ repository: Repository, _ map: [[UInt8]: [UInt8]], parent: CollectionManifest?,
+                     policy: CollectionBuilder.Policy = .init()) throws -> (manifest: CollectionManifest, written: WriteStatistics) {
+    let writer = BlobWriter(repository: repository)
+    let builder = try CollectionBuilder(repository: repository, writer: writer, parent: parent, policy: policy)
+    for (key, value) in entries(map).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+        try builder.append(key: key, value: value)
+    }
+    let manifest = try builder.finish()
+    return (manifest, try writer.finish())
+}
+
+/// Every entry of a collection, values resolved.
+func contents(_ repository: Repository, _ manifest: CollectionManifest) throws -> [[UInt8]: [UInt8]] {
+    var out = [[UInt8]: [UInt8]]()
+    try ManifestReader(repository: repository, manifest: manifest).scan { key, value in
+        #expect(out[key] == nil, "a key appears once")
+        out[key] = value
+        return true
+    }
+    return out
+}
+
+/// Applies random edits (updates, inserts, deletes) to a map.
+func edit(_ map: inout [[UInt8]: [UInt8]], changes: Int, version: Int, rng: inout SeededRandom) {
+    let keys = map.keys.sorted { $0.lexicographicallyPrecedes($1) }
+    for _ in 0..<changes {
+        switch rng.next() % 4 {
+        case 0: map[keys[Int(rng.next() % UInt64(keys.count))]] = nil
+        case 1: let i = 1_000_000 + Int(rng.next() % 100_000); map[key(i)] = value(i, version: version, rng: &rng)
+        default: let k = keys[Int(rng.next() % UInt64(keys.count))]; map[k] = value(7, version: version, rng: &rng)
+        }
+    }
+}
+
+@Suite("Collection manifests kept as a base and runs")
+struct RunTests {
+    /// A chain of backups with scattered edits: each snapshot reads back exactly, its canonical
+    /// root equals a from-scratch build of the same entries, and each diff matches the maps.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func chainsReadBackExactlyAndKeepTheCanonicalRoot(seed: UInt64) throws {
+        let repository = makeRepository()
+        var rng = SeededRandom(seed: seed)
+        var map = makeEntries(4_000, seed: seed)
+        var previous: (manifest: CollectionManifest, map: [[UInt8]: [UInt8]])?
+        var sawRuns = false, sawCompaction = false
+        for step in 0..<14 {
+            let (manifest, _) = try buildCollection(repository, map, parent: previous?.manifest, policy: .init(maximumRuns: 5))
+            if !manifest.isCompact { sawRuns = true }
+            if step > 0 && manifest.isCompact { sawCompaction = true }
+            #expect(try contents(repository, manifest) == map, "step \(step)")
+            #expect(manifest.canonical == (try build(makeRepository(), entries(map))), "history independence at step \(step)")
+            let reader = ManifestReader(repository: repository, manifest: manifest)
+            for k in map.keys.shuffled(using: &rng).prefix(20) { #expect(try reader.get(k) == map[k]) }
+            #expect(try reader.get(key(999_999_999)) == nil)
+            if let previous {
+                let changes = try ManifestDiff.diff(repository, from: previous.manifest, to: manifest)
+                let expected = naiveDiff(previous.map, map)
+                #expect(changes.map(\.key) == expected.map(\.key), "diff keys at step \(step)")
+                #expect(changes.map(\.kind) == expected.map(\.kind), "diff kinds at step \(step)")
+                // A diff across the whole chain, and backwards.
+                #expect(try ManifestDiff.diff(repository, from: manifest, to: previous.manifest).count == expected.count)
+            }
+            previous = (manifest, map)
+            edit(&map, changes: 30, version: step + 1, rng: &rng)
+        }
+        #expect(sawRuns)
+        #expect(sawCompaction, "five runs make the sixth backup compact")
+    }
+
+    /// Diffs between any two snapshots of a chain, whatever their bases.
+    @Test func diffsAcrossBasesMatchTheMaps() throws {
+        let repository = makeRepository()
+        var rng = SeededRandom(seed: 9)
+        var map = makeEntries(2_000, seed: 9)
+        var history = [(manifest: CollectionManifest, map: [[UInt8]: [UInt8]])]()
+        for step in 0..<9 {
+            let (manifest, _) = try buildCollection(repository, map, parent: history.last?.manifest, policy: .init(maximumRuns: 3))
+            history.append((manifest, map))
+            edit(&map, changes: 25, version: step + 1, rng: &rng)
+        }
+        for a in history.indices {
+            for b in history.indices where a != b {
+                let changes = try ManifestDiff.diff(repository, from: history[a].manifest, to: history[b].manifest)
+                let expected = naiveDiff(history[a].map, history[b].map)
+                #expect(changes.map(\.key) == expected.map(\.key), "\(a) → \(b)")
+                #expect(changes.map(\.kind) == expected.map(\.kind), "\(a) → \(b)")
+            }
+        }
+    }
+
+    /// A few scattered changes to a large collection store their documents and a run, not a
+    /// rewritten leaf and path per change.
+    @Test func aRunStoresLittleMoreThanTheChangedEntries() throws {
+        let repository = makeRepository()
+        var map = makeEntries(20_000, seed: 4)
+        let (first, _) = try buildCollection(repository, map, parent: nil)
+        var rng = SeededRandom(seed: 5)
+        for k in map.keys.shuffled(using: &rng).prefix(10) { map[k] = value(1, version: 2, rng: &rng) }
+        // The same change as a compact tree, in a repository holding the first tree.
+        let other = makeRepository()
+        try build(other, entries(makeEntries(20_000, seed: 4)))
+        let compact = try buildWithStatistics(other, entries(map))
+        let (second, written) = try buildCollection(repository, map, parent: first)
+        #expect(second.runs.count == 1)
+        #expect(second.runs[0].count == 10)
+        #expect(second.base == first.canonical)
+        #expect(written.blobs <= 4, "a run of a leaf or two and a root, got \(written.blobs)")
+        #expect(written.storedBytes * 5 < compact.written.storedBytes,
+                "a run (\(written.storedBytes) B) against rewritten paths (\(compact.written.storedBytes) B)")
+    }
+
+    /// An unchanged backup records the parent's manifest unchanged, and writes nothing.
+    @Test func anUnchangedBackupReusesTheParent() throws {
+        let repository = makeRepository()
+        var map = makeEntries(3_000, seed: 6)
+        let (first, _) = try buildCollection(repository, map, parent: nil)
+        map[key(10)] = [1, 2, 3]
+        let (second, _) = try buildCollection(repository, map, parent: first)
+        let (third, written) = try buildCollection(repository, map, parent: second)
+        #expect(third == second)
+        #expect(written.blobs == 0)
+        // Reverting to the base's content makes the manifest compact again.
+        let (fourth, _) = try buildCollection(repository, makeEntries(3_000, seed: 6), parent: third)
+        #expect(fourth == first)
+    }
+
+    /// Removing every document leaves a run of tombstones; the collection reads as empty.
+    @Test func tombstonesHideEveryRemovedKey() throws {
+        let repository = makeRepository()
+        let (first, _) = try buildCollection(repository, makeEntries(500, seed: 2), parent: nil)
+        let (empty, _) = try buildCollection(repository, [:], parent: first, policy: .init(runShareDivisor: 1))
+        #expect(empty.count == 0)
+        #expect(try contents(repository, empty).isEmpty)
+        #expect(try ManifestDiff.diff(repository, from: first, to: empty).allSatisfy { $0.kind == .removed })
+    }
+
+    /// The encoding round-trips; a run count with a base equal to the canonical root is refused.
+    @Test func encodingRoundTrips() throws {
+        let repository = makeRepository()
+        var map = makeEntries(1_000, seed: 3)
+        let (first, _) = try buildCollection(repository, map, parent: nil)
+        map[key(5)] = nil
+        let (second, _) = try buildCollection(repository, map, parent: first)
+        for manifest in [first, second] {
+            var reader = ByteReader(manifest.encoded(), context: "test")
+            #expect(try CollectionManifest(from: &reader) == manifest)
+            try reader.expectEnd()
+        }
+        var bad = second
+        bad.base = bad.canonical
+        var reader = ByteReader(bad.encoded(), context: "test")
+        #expect(throws: FormatError.self) { _ = try CollectionManifest(from: &reader) }
+    }
+}
