@@ -61,6 +61,41 @@ struct CollectionTests {
         #expect(diff.stdout.contains("\"added\":[]") && diff.stdout.contains("\"changed\":[]") && diff.stdout.contains("\"removed\":[]"), "\(diff.stdout)")
     }
 
+    /// Later backups store runs on the first one's tree; forgetting and pruning the first snapshot
+    /// keeps the tree the others are built on, and every remaining snapshot restores exactly.
+    @Test func runsSurviveForgetAndPrune() throws {
+        let source = temp.sub("users.ndjson")
+        write(documents(3000), to: source)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "ndjson:" + source]).code == 0)
+        var expected = [Set<[UInt8]>]()
+        expected.append(try canonicalSet(source))
+        for step in 1...3 {
+            write(documents(3000, changed: [step * 11, step * 500], dropped: [step * 7]), to: source)
+            #expect(amber.run(["backup", "ndjson:" + source]).code == 0)
+            expected.append(try canonicalSet(source))
+        }
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(amber.run(["snapshots", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let added = list.map { (($0["stats"] as? [String: Any])?["added_bytes"] as? Int) ?? -1 }
+        #expect(added[1] > 0 && added[1] * 20 < added[0], "a run of three documents against the whole collection: \(added)")
+        let ids = try snapshotIDs()
+
+        let diff = amber.run(["diff", ids[2], ids[3], "--json"])
+        // Step 3 reverts step 2's edits (22, 1000 changed; 14 dropped) and makes its own.
+        #expect(diff.stdout.contains("\"added\":[\"u00014\"]") && diff.stdout.contains("\"removed\":[\"u00021\"]")
+                && diff.stdout.contains("\"changed\":[\"u00022\",\"u00033\",\"u01000\",\"u01500\"]"), "\(diff.stdout)")
+        let forget = amber.run(["forget", ids[0], "--prune"])
+        #expect(forget.code == 0, "\(forget.stderr)")
+        let check = amber.run(["check", "--read-data"])
+        #expect(check.code == 0, "\(check.stdout) \(check.stderr)")
+        for i in 1...3 {
+            let out = temp.sub("out\(i)")
+            let restore = amber.run(["restore", ids[i], "--target", "ndjson:" + out, "--verify"])
+            #expect(restore.code == 0, "\(restore.stderr)")
+            #expect(try canonicalSet(out + "/users.ndjson") == expected[i])
+        }
+    }
+
     @Test func diffDumpAndIncrementalRestore() throws {
         let source = temp.sub("users.ndjson")
         write(documents(500), to: source)
