@@ -42,19 +42,39 @@ public final class CollectionBuilder: EntrySink {
     private let canonical: ManifestBuilder
     private let parent: CollectionManifest?
     private let run: ManifestBuilder?
-    private var parentCursor: ManifestCursor?
-    private var parentHead: ManifestEntry?
+    /// The parent read through a node cache: ranges around changed leaves are read from it.
+    private let parentLoader: ManifestNodeLoader
+    /// Each leaf of the parent's base, with the last key of the base leaf before it.
+    private var baseLeaves: [BlobID: [UInt8]?] = [:]
+    /// Every key in the parent's runs, sorted.
+    private var runKeys: [[UInt8]] = []
+    /// Entries of the canonical leaf being filled, and the leaf just written.
+    private var pending: [(key: [UInt8], value: ManifestValue)] = []
+    private var closedLeaf: BlobID?
+    /// The last key of the canonical leaves settled so far.
+    private var settledThrough: [UInt8]?
     private var runEntries = 0
 
     /// - Parameter parent: the manifest of the collection's previous backup, if any.
     public init(repository: Repository, writer: BlobWriter, parent: CollectionManifest?, policy: Policy = Policy()) throws(ManifestError) {
+        parentLoader = ManifestNodeLoader(repository: repository, cachedNodes: 4096)
         if let parent, !policy.compacts(parent) {
             self.parent = parent
             canonical = ManifestBuilder(repository: repository, writer: writer, storesNodes: false)
-            run = ManifestBuilder(repository: repository, writer: writer)
-            var cursor = try ManifestCursor(loader: ManifestNodeLoader(repository: repository), manifest: parent, start: nil)
-            parentHead = try cursor.next()
-            parentCursor = cursor
+            run = ManifestBuilder(repository: repository, writer: writer,
+                                  targets: (ManifestFormat.runLeafTarget, ManifestFormat.runInternalTarget))
+            let loader = ManifestNodeLoader(repository: repository)
+            var previous: [UInt8]?
+            try loader.forEachLeaf(of: parent.base) { id, lastKey in
+                baseLeaves[id] = .some(previous)
+                previous = lastKey
+            }
+            for layer in parent.runs {
+                var cursor = try TreeCursor(loader: loader, root: layer, start: nil)
+                while let entry = try cursor.next() { runKeys.append(entry.key) }
+            }
+            runKeys.sort { $0.lexicographicallyPrecedes($1) }
+            canonical.onLeaf = { [unowned self] id in closedLeaf = id }
         } else {
             self.parent = nil
             canonical = ManifestBuilder(repository: repository, writer: writer)
@@ -65,29 +85,24 @@ public final class CollectionBuilder: EntrySink {
     /// Appends an entry. Keys must be strictly increasing in unsigned-byte lexicographic order.
     public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
         let stored = try canonical.add(key: key, value: value)
-        guard let run else { return }
-        while let head = parentHead, head.key.lexicographicallyPrecedes(key) {
-            try run.append(key: head.key, stored: .tombstone)
-            runEntries += 1
-            parentHead = try parentCursor?.next()
+        guard run != nil else { return }
+        pending.append((key, stored))
+        if let leaf = closedLeaf {
+            closedLeaf = nil
+            try settle(leaf)
         }
-        if let head = parentHead, head.key == key {
-            parentHead = try parentCursor?.next()
-            if head.value == stored { return }
-        }
-        try run.append(key: key, stored: stored)
-        runEntries += 1
     }
 
     /// Ends the build and returns the collection's manifest.
     public func finish() throws(ManifestError) -> CollectionManifest {
         let root = try canonical.finish()
         guard let run, let parent else { return CollectionManifest(compact: root) }
-        while let head = parentHead {
-            try run.append(key: head.key, stored: .tombstone)
-            runEntries += 1
-            parentHead = try parentCursor?.next()
+        if let leaf = closedLeaf {
+            closedLeaf = nil
+            try settle(leaf)
         }
+        // Whatever the parent has after the last leaf was removed.
+        try compare(after: settledThrough, through: nil, with: [])
         if runEntries == 0 {
             guard root.id == parent.canonical.id else {
                 throw ManifestError(.damaged, "the previous backup's manifest of this collection does not match its canonical root \(parent.canonical.id.shortHex); run check")
@@ -97,5 +112,64 @@ public final class CollectionBuilder: EntrySink {
         let added = try run.finish()
         if root.id == parent.base.id { return CollectionManifest(compact: parent.base) }
         return CollectionManifest(canonical: root, base: parent.base, runs: parent.runs + [added])
+    }
+
+    /// Compares a finished canonical leaf with the parent over the keys it covers: those after
+    /// the previous leaf's last key, through its own last key.
+    ///
+    /// The leaf is *clean*, and its entries are not compared one by one, when it is a leaf of the
+    /// parent's base (equal ids: equal entries), the base has no key between the previous leaf's
+    /// end and this leaf (the base leaf before it ends at or before that point), and no run of
+    /// the parent has a key in the range. Then the parent's entries over the range are exactly
+    /// the leaf's. Unchanged regions therefore cost a hash lookup per leaf, not a read of the parent.
+    private func settle(_ leaf: BlobID) throws(ManifestError) {
+        defer { pending.removeAll(keepingCapacity: true) }
+        guard let last = pending.last?.key else { return }
+        if !isClean(leaf, through: last) { try compare(after: settledThrough, through: last, with: pending) }
+        settledThrough = last
+    }
+
+    private func isClean(_ leaf: BlobID, through last: [UInt8]) -> Bool {
+        guard let entry = baseLeaves[leaf] else { return false }
+        if let before = entry {
+            guard let settledThrough, !settledThrough.lexicographicallyPrecedes(before) else { return false }
+        }
+        // The first run key after the settled range must lie beyond this leaf.
+        var low = 0, high = runKeys.count
+        if let settledThrough {
+            while low < high {
+                let mid = (low + high) / 2
+                if settledThrough.lexicographicallyPrecedes(runKeys[mid]) { high = mid } else { low = mid + 1 }
+            }
+        }
+        return low == runKeys.count || last.lexicographicallyPrecedes(runKeys[low])
+    }
+
+    /// Merges `entries` with the parent's entries in (`lower`, `upper`] (`nil`: unbounded) and
+    /// writes the differences to the run.
+    private func compare(after lower: [UInt8]?, through upper: [UInt8]?,
+                         with entries: [(key: [UInt8], value: ManifestValue)]) throws(ManifestError) {
+        guard let run, let parent else { return }
+        var cursor = try ManifestCursor(loader: parentLoader, manifest: parent, start: lower)
+        var head = try cursor.next()
+        if let lower, head?.key == lower { head = try cursor.next() }
+        for (key, stored) in entries {
+            while let h = head, h.key.lexicographicallyPrecedes(key) {
+                try run.append(key: h.key, stored: .tombstone)
+                runEntries += 1
+                head = try cursor.next()
+            }
+            if let h = head, h.key == key {
+                head = try cursor.next()
+                if h.value == stored { continue }
+            }
+            try run.append(key: key, stored: stored)
+            runEntries += 1
+        }
+        while let h = head, upper.map({ !$0.lexicographicallyPrecedes(h.key) }) ?? true {
+            try run.append(key: h.key, stored: .tombstone)
+            runEntries += 1
+            head = try cursor.next()
+        }
     }
 }

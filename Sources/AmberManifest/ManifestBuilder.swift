@@ -39,6 +39,8 @@ public final class ManifestBuilder {
 
     private let writer: BlobWriter
     private let storesNodes: Bool
+    private let leafTarget: Int
+    private let internalTarget: Int
     private let treeIDs: HMACSHA256
     private let dataIDs: HMACSHA256
     private let chunker: FastCDC
@@ -48,6 +50,8 @@ public final class ManifestBuilder {
     private var finished = false
     /// What this builder has done so far.
     public private(set) var statistics = Statistics()
+    /// Called with the id of each leaf as it is written (``CollectionBuilder`` compares leaves).
+    var onLeaf: ((BlobID) throws(ManifestError) -> Void)?
 
     /// - Parameters:
     ///   - repository: supplies the keys (ids, split key, gear table).
@@ -55,9 +59,14 @@ public final class ManifestBuilder {
     ///   - storesNodes: false to compute the tree's node ids without storing the nodes (the
     ///     canonical root of a collection kept as runs, ``CollectionBuilder``); chunked values
     ///     are stored either way.
-    public init(repository: Repository, writer: BlobWriter, storesNodes: Bool = true) {
+    ///   - targets: the leaf and internal boundary scales; the format's for canonical trees,
+    ///     larger ones for runs (``ManifestFormat/runLeafTarget``).
+    public init(repository: Repository, writer: BlobWriter, storesNodes: Bool = true,
+                targets: (leaf: Int, internal: Int) = (ManifestFormat.leafTarget, ManifestFormat.internalTarget)) {
         self.writer = writer
         self.storesNodes = storesNodes
+        leafTarget = targets.leaf
+        internalTarget = targets.internal
         treeIDs = repository.makeIDHasher(for: .tree)
         dataIDs = repository.makeIDHasher(for: .data)
         chunker = FastCDC(parameters: ManifestFormat.valueChunking, gear: GearTable(repository.keys.gearValues())!)
@@ -136,7 +145,7 @@ public final class ManifestBuilder {
         let isLeaf = i == 0
         if rule.isBoundary(level: UInt8(i), key: key, start: start, end: levels[i].body.count, entries: levels[i].entries,
                            minimumEntries: isLeaf ? 1 : 2,
-                           target: isLeaf ? ManifestFormat.leafTarget : ManifestFormat.internalTarget) {
+                           target: isLeaf ? leafTarget : internalTarget) {
             try close(level: i)
         }
     }
@@ -161,6 +170,7 @@ public final class ManifestBuilder {
         let isNew = storesNodes ? try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes) } : false
         statistics.nodes += 1
         if isNew { statistics.newNodes += 1 }
+        if i == 0, let onLeaf { try onLeaf(id) }
         return ManifestChild(lastKey: level.lastKey, id: id, count: level.count, valueBytes: level.valueBytes)
     }
 

@@ -29,6 +29,13 @@ public enum ManifestFormat {
     /// The internal-level boundary scale `L` in bytes (about nine children of ~57 bytes).
     public static let internalTarget = 512
 
+    /// The leaf and internal boundary scales of runs (§Runs). A run is read whole or along one
+    /// path, never diffed subtree by subtree, and its boundaries need not realign across
+    /// backups, so its leaves are larger: its changed entries compress together (zstd on 64 KiB
+    /// of rows rather than 1.5 KiB) and make fewer blobs and index entries.
+    public static let runLeafTarget = 64 << 10
+    public static let runInternalTarget = 8 << 10
+
     /// FastCDC sizes for chunked values: 16 KiB / 64 KiB / 256 KiB, normalization 2, with the
     /// repository's secret gear table. Smaller than file chunks, so an edit inside a large
     /// document stores about 64 KiB again rather than a megabyte.

@@ -73,6 +73,36 @@ struct RunTests {
         #expect(sawCompaction, "five runs make the sixth backup compact")
     }
 
+    /// Edits exactly at leaf boundaries (the last or first key of a base leaf removed, a key
+    /// inserted between two leaves): the leaves around them are rebuilt from the parent, and
+    /// the unchanged leaves after them are recognised as the base's without losing the edits.
+    @Test func editsAtLeafBoundariesAreKept() throws {
+        let repository = makeRepository()
+        var map = makeEntries(5_000, seed: 12)
+        let (first, _) = try buildCollection(repository, map, parent: nil)
+        var lastKeys = [[UInt8]]()
+        try ManifestNodeLoader(repository: repository).forEachLeaf(of: first.base) { _, last in lastKeys.append(last!) }
+        #expect(lastKeys.count > 100)
+        var parent = first
+        for (step, stride) in [(0, 7), (1, 5), (2, 3)] {
+            for (n, last) in lastKeys.enumerated() where n % stride == step {
+                switch n % 3 {
+                case 0: map[last] = nil                                // the last key of a leaf
+                case 1: map[last + [0x2B]] = Array("between".utf8)      // a key between two leaves
+                default:
+                    if n + 1 < lastKeys.count, let next = map.keys.filter({ last.lexicographicallyPrecedes($0) }).min(by: { $0.lexicographicallyPrecedes($1) }) {
+                        map[next] = nil                                // the first key of the next leaf
+                    }
+                }
+            }
+            let (manifest, _) = try buildCollection(repository, map, parent: parent)
+            #expect(!manifest.isCompact)
+            #expect(try contents(repository, manifest) == map, "step \(step)")
+            #expect(manifest.canonical == (try build(makeRepository(), entries(map))), "step \(step)")
+            parent = manifest
+        }
+    }
+
     /// Diffs between any two snapshots of a chain, whatever their bases.
     @Test func diffsAcrossBasesMatchTheMaps() throws {
         let repository = makeRepository()
