@@ -47,7 +47,8 @@ extension Amber {
                         for a in report.affected { Output.error("  snapshot \(a.snapshot.shortHex): \(a.path)") }
                     }
                     if !global.quiet {
-                        Output.line("checked \(report.snapshots) snapshots, \(report.trees) trees, \(report.packs) packs; read \(report.packsRead) packs, \(report.blobsRead) blobs, \(Output.bytes(report.bytesRead))")
+                        Output.line("checked \(report.snapshots) snapshots, \(report.trees) trees, \(report.packs) packs; read \(report.packsRead) packs, \(report.blobsRead) blobs, \(Output.bytes(report.bytesRead))"
+                                    + (report.manifestsVerified > 0 ? "; rebuilt \(report.manifestsVerified) collection manifests kept as runs" : ""))
                         Output.line(report.isClean ? "no errors were found" : "\(report.errors.count) errors were found")
                     }
                 }
@@ -69,6 +70,7 @@ struct CheckSummary: Encodable {
     let packsRead: Int
     let blobsRead: Int
     let bytesRead: UInt64
+    let manifestsVerified: Int
 
     init(_ r: CheckReport) {
         ok = r.isClean
@@ -81,9 +83,11 @@ struct CheckSummary: Encodable {
         packsRead = r.packsRead
         blobsRead = r.blobsRead
         bytesRead = r.bytesRead
+        manifestsVerified = r.manifestsVerified
     }
 
     enum CodingKeys: String, CodingKey {
         case ok, errors, warnings, damagedBlobs = "damaged_blobs", affected, snapshots, packs, packsRead = "packs_read", blobsRead = "blobs_read", bytesRead = "bytes_read"
+        case manifestsVerified = "manifests_verified"
     }
 }

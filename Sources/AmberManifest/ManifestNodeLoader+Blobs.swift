@@ -57,3 +57,16 @@ extension ManifestNodeLoader {
         }
     }
 }
+
+extension ManifestNodeLoader {
+    /// Rebuilds the canonical tree of a manifest's layers, hashing its nodes without storing
+    /// them, and returns its root: `check --read-data` compares it with the recorded canonical
+    /// root, which proves that the base and runs hold exactly the content the snapshot names.
+    /// Values are taken in stored form, so chunks are not loaded.
+    public func canonicalRoot(of manifest: CollectionManifest) throws(ManifestError) -> ManifestRoot {
+        let builder = ManifestBuilder(repository: repository, writer: BlobWriter(repository: repository, workers: 1), storesNodes: false)
+        var cursor = try ManifestCursor(loader: self, manifest: manifest, start: nil)
+        while let entry = try cursor.next() { try builder.append(key: entry.key, stored: entry.value) }
+        return try builder.finish()
+    }
+}

@@ -45,6 +45,8 @@ public struct CheckReport: Sendable {
     public var packsRead = 0
     public var blobsRead = 0
     public var bytesRead: UInt64 = 0
+    /// Collection manifests with runs whose canonical root read-data rebuilt.
+    public var manifestsVerified = 0
 
     public init() {}
 

@@ -132,6 +132,7 @@ extension Checker {
         let loader = ManifestNodeLoader(repository: repository)
         for collection in collections {
             let at = "\(where_)/\(collection.displayName)"
+            if !collection.manifest.isCompact { layered.withLock { if $0[collection.manifest] == nil { $0[collection.manifest] = at } } }
             loader.forEachBlob(collection.manifest, visit: { id, type in
                 guard visited.insert(id).inserted else { return false }
                 guard repository.index.lookup(id)?.entry.type == type else {
@@ -163,5 +164,24 @@ extension Checker {
             if hit { result.append("/" + collection.displayName) }
         }
         return result
+    }
+
+    /// With read-data: rebuilds the canonical root of every manifest kept as a base and runs
+    /// (each distinct one once) and reports those whose layers do not give the recorded root.
+    func verifyCanonicalRoots() {
+        let manifests = layered.withLock { $0 }
+        guard !manifests.isEmpty else { return }
+        let loader = ManifestNodeLoader(repository: repository, cachedNodes: 1024)
+        for (manifest, at) in manifests.sorted(by: { $0.value < $1.value }) {
+            do {
+                let root = try loader.canonicalRoot(of: manifest)
+                if root != manifest.canonical {
+                    self.error("\(at): its base and runs give the tree \(root.id.shortHex) (\(root.count) documents), not the recorded \(manifest.canonical.id.shortHex) (\(manifest.canonical.count) documents)")
+                }
+            } catch {
+                self.error("\(at): \(error.message)")
+            }
+            update { $0.manifestsVerified += 1 }
+        }
     }
 }

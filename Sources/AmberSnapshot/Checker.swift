@@ -1,5 +1,6 @@
 import AmberCore
 import AmberCrypto
+import AmberManifest
 import AmberRepository
 import AmberStorage
 import Dispatch
@@ -15,6 +16,8 @@ import Synchronization
 public final class Checker: Sendable {
     let repository: Repository
     private let report = Mutex(CheckReport())
+    /// Manifests kept as a base and runs, each with a place that uses it (for read-data).
+    let layered = Mutex<[CollectionManifest: String]>([:])
 
     public init(repository: Repository) {
         self.repository = repository
@@ -26,7 +29,10 @@ public final class Checker: Sendable {
         let packs = try checkPacks()
         let snapshots = try checkSnapshots()
         let selected = select(packs, readData)
-        if !selected.isEmpty { self.readData(selected, progress: progress) }
+        if !selected.isEmpty {
+            self.readData(selected, progress: progress)
+            verifyCanonicalRoots()
+        }
         let damaged = report.withLock { $0.damagedBlobs }
         if !damaged.isEmpty {
             let affected = findAffected(damaged, snapshots: snapshots)

@@ -88,6 +88,7 @@ struct CollectionTests {
         #expect(forget.code == 0, "\(forget.stderr)")
         let check = amber.run(["check", "--read-data"])
         #expect(check.code == 0, "\(check.stdout) \(check.stderr)")
+        #expect(check.stdout.contains("rebuilt 3 collection manifests kept as runs"), "\(check.stdout)")
         for i in 1...3 {
             let out = temp.sub("out\(i)")
             let restore = amber.run(["restore", ids[i], "--target", "ndjson:" + out, "--verify"])

@@ -170,6 +170,26 @@ struct RunTests {
         #expect(try ManifestDiff.diff(repository, from: first, to: empty).allSatisfy { $0.kind == .removed })
     }
 
+    /// Rebuilding the canonical root from the layers gives the recorded one, and a manifest whose
+    /// layers were tampered with (a run dropped) does not.
+    @Test func canonicalRootIsRebuiltFromTheLayers() throws {
+        let repository = makeRepository()
+        var map = makeEntries(2_000, seed: 8)
+        var manifest = try buildCollection(repository, map, parent: nil).manifest
+        for step in 1...2 {
+            map[key(step * 100)] = Array("step \(step)".utf8)
+            map[key(step * 100 + 1)] = nil
+            manifest = try buildCollection(repository, map, parent: manifest).manifest
+        }
+        #expect(manifest.runs.count == 2)
+        let loader = ManifestNodeLoader(repository: repository)
+        #expect(try loader.canonicalRoot(of: manifest) == manifest.canonical)
+        var dropped = manifest
+        dropped.runs.removeLast()
+        #expect(try loader.canonicalRoot(of: dropped) != manifest.canonical)
+        #expect(try loader.canonicalRoot(of: dropped).count == manifest.canonical.count + 1, "the dropped run deleted one key")
+    }
+
     /// The encoding round-trips; a run count with a base equal to the canonical root is refused.
     @Test func encodingRoundTrips() throws {
         let repository = makeRepository()
