@@ -36,6 +36,9 @@ extension Amber {
         @Flag(name: .customLong("no-cache"), help: "Do not use the files cache: read every file.")
         var noCache = false
 
+        @Flag(name: .long, help: "Ignore earlier backups: read every file (as --no-cache) and store every collection whole, not as changes on its previous backup.")
+        var force = false
+
         func run() throws {
             try Exit.run {
                 var when = Date()
@@ -49,7 +52,8 @@ extension Amber {
                 defer { lock.release() }
                 let options = BackupOptions(
                     tags: tag, host: host ?? ProcessInfo.processInfo.hostName, time: when,
-                    cacheDirectory: noCache ? nil : FilesCache.defaultDirectory(environment: global.environment))
+                    cacheDirectory: noCache || force ? nil : FilesCache.defaultDirectory(environment: global.environment),
+                    usesParent: !force)
                 let progress = ProgressCounter()
                 if global.showsProgress {
                     let sources = paths

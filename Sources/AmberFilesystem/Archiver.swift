@@ -15,12 +15,16 @@ public struct BackupOptions: Sendable {
     public var time: Date
     /// Where the files cache lives (nil: no cache).
     public var cacheDirectory: String?
+    /// Whether collection sources are stored as runs on their previous backup (false: every
+    /// collection is stored compact, as its whole tree, deduplicated against what is stored).
+    public var usesParent = true
 
-    public init(tags: [String] = [], host: String, time: Date, cacheDirectory: String?) {
+    public init(tags: [String] = [], host: String, time: Date, cacheDirectory: String?, usesParent: Bool = true) {
         self.tags = tags
         self.host = host
         self.time = time
         self.cacheDirectory = cacheDirectory
+        self.usesParent = usesParent
     }
 }
 
@@ -123,8 +127,9 @@ public final class Archiver {
         }
         var parent: BlobID?
         for (source, collection) in opened {
-            let previous = try repository.parentCollectionSet(entry: collection.entryName, host: options.host,
-                                                              source: SourceRedaction.redacted(source))
+            let previous = options.usesParent
+                ? try repository.parentCollectionSet(entry: collection.entryName, host: options.host, source: SourceRedaction.redacted(source))
+                : nil
             parent = parent ?? previous?.snapshot
             let (set, summaries) = try collection.archive(repository: repository, writer: writer, parent: previous?.set)
             let documents = summaries.reduce(0) { $0 + $1.documents }, bytes = summaries.reduce(0) { $0 + $1.bytes }

@@ -95,6 +95,15 @@ struct CollectionTests {
             #expect(restore.code == 0, "\(restore.stderr)")
             #expect(try canonicalSet(out + "/users.ndjson") == expected[i])
         }
+        // --force stores the collection whole; it equals the last snapshot, whose layers differ.
+        #expect(amber.run(["backup", "--force", "ndjson:" + source]).code == 0)
+        let forced = try #require(try snapshotIDs().last)
+        let same = amber.run(["diff", ids[3], forced, "--json"])
+        #expect(same.stdout.contains("\"added\":[]") && same.stdout.contains("\"changed\":[]") && same.stdout.contains("\"removed\":[]"), "\(same.stdout)")
+        let versusFirst = amber.run(["diff", ids[1], forced, "--json"])
+        // Step 1 changed 11 and 500 and dropped 7; step 3 changed 33 and 1500 and dropped 21.
+        #expect(versusFirst.stdout.contains("\"added\":[\"u00007\"],\"changed\":[\"u00011\",\"u00033\",\"u00500\",\"u01500\"]")
+                && versusFirst.stdout.contains("\"removed\":[\"u00021\"]"), "\(versusFirst.stdout)")
     }
 
     @Test func diffDumpAndIncrementalRestore() throws {
