@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberStorageS3Tests", dependencies: ["AmberStorageS3", "AmberStorage", "AmberCrypto"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberManifest", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberDocuments"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberSQLite", "AmberDocuments", "AmberCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberPostgresTests", dependencies: ["AmberPostgres", "AmberDocuments", "AmberCore"],

@@ -75,6 +75,7 @@ extension Amber {
 
         private func report(_ result: BackupResult, seconds: Double) {
             for warning in result.warnings { Output.error("warning: \(warning)") }
+            for notice in result.notices { Output.error("note: \(notice)") }
             let stats = result.snapshot.stats
             if global.json {
                 Output.json(BackupSummary(snapshotID: result.id.hex, shortID: result.id.shortHex, documents: stats.documents,

@@ -36,6 +36,9 @@ public struct BackupResult: Sendable {
     public let warnings: [String]
     /// Files whose content was read (the others were unchanged according to the files cache).
     public let filesRead: Int
+    /// Things the user should know that did not make the backup partial (an earlier backup
+    /// that could not be used as a parent, so collections were stored whole).
+    public var notices: [String] = []
 }
 
 /// Backs up directory trees: a file is a document whose content is CDC-chunked into data
@@ -54,6 +57,7 @@ public final class Archiver {
     private var writer: BlobWriter!
     private var cache: FilesCache!
     private var warnings: [String] = []
+    private var notices: [String] = []
     private var filesRead = 0
     private var stats = Snapshot.Statistics()
     private let buffer: UnsafeMutableRawBufferPointer
@@ -115,6 +119,15 @@ public final class Archiver {
         // Lock first, then read the index: what the index says is present stays present while locked.
         let ownLock = lock == nil ? try RepositoryLock.acquire(repository, exclusive: false) : nil
         defer { ownLock?.release() }
+        // Snapshots listed before the index is loaded: their blobs are all in it (parents, below).
+        var earlier = [SnapshotRecord]()
+        if options.usesParent && !opened.isEmpty {
+            do {
+                earlier = try repository.listSnapshots()
+            } catch {
+                notices.append("earlier snapshots could not be listed (\(error.message)); collections are stored whole")
+            }
+        }
         try repository.loadIndex()
         writer = BlobWriter(repository: repository)
         let start = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
@@ -127,9 +140,13 @@ public final class Archiver {
         }
         var parent: BlobID?
         for (source, collection) in opened {
-            let previous = options.usesParent
-                ? try repository.parentCollectionSet(entry: collection.entryName, host: options.host, source: SourceRedaction.redacted(source))
-                : nil
+            var previous: (snapshot: BlobID, set: CollectionSet)?
+            do {
+                previous = try repository.parentCollectionSet(among: earlier, entry: collection.entryName, host: options.host,
+                                                              source: SourceRedaction.redacted(source))
+            } catch {
+                notices.append("\(source): the previous backup could not be read (\(error.message)); its collections are stored whole")
+            }
             parent = parent ?? previous?.snapshot
             let (set, summaries) = try collection.archive(repository: repository, writer: writer, parent: previous?.set)
             let documents = summaries.reduce(0) { $0 + $1.documents }, bytes = summaries.reduce(0) { $0 + $1.bytes }
@@ -152,7 +169,9 @@ public final class Archiver {
         if !collectionSummaries.isEmpty { snapshot.collections = collectionSummaries }
         let id = try repository.saveSnapshot(snapshot)
         cache.save()
-        return BackupResult(id: id, snapshot: snapshot, warnings: warnings, filesRead: filesRead)
+        var result = BackupResult(id: id, snapshot: snapshot, warnings: warnings, filesRead: filesRead)
+        result.notices = notices
+        return result
     }
 
     private func saveTree(_ tree: Tree) throws -> BlobID {

@@ -105,12 +105,12 @@ public final class CollectionBuilder: EntrySink {
         try compare(after: settledThrough, through: nil, with: [])
         if runEntries == 0 {
             guard root.id == parent.canonical.id else {
-                throw ManifestError(.damaged, "the previous backup's manifest of this collection does not match its canonical root \(parent.canonical.id.shortHex); run check")
+                throw ManifestError(.damaged, "the previous backup's manifest of this collection does not match its canonical root \(parent.canonical.id.shortHex); run check, and back up with --force")
             }
             return parent
         }
-        let added = try run.finish()
         if root.id == parent.base.id { return CollectionManifest(compact: parent.base) }
+        let added = try run.finish()
         return CollectionManifest(canonical: root, base: parent.base, runs: parent.runs + [added])
     }
 

@@ -91,6 +91,9 @@ public struct CollectionSet: Sendable, Equatable {
             collections.append(Collection(name: name, manifest: manifest))
         }
         try r.expectEnd()
+        if version == 2 && collections.allSatisfy(\.manifest.isCompact) {
+            throw FormatError(context: "collection set", reason: "version 2 with every manifest compact (version 1 is its encoding)")
+        }
         self.collections = collections
     }
 }
