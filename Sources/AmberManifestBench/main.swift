@@ -1,6 +1,7 @@
 // Measures what an incremental manifest costs: a collection of N entries (20-byte keys, ~500-byte
 // JSON-like values) built in full, then 0.1% of the values changed at random and built again, then
-// diffed. Run: swift run -c release AmberManifestBench [N] [changed fraction]
+// diffed; then the same change stored as a run on the first tree (a backup with a parent) and
+// the two collection manifests diffed. Run: swift run -c release AmberManifestBench [N] [changed fraction]
 import AmberCore
 import AmberCrypto
 import AmberManifest
@@ -71,3 +72,25 @@ if let repeats = Int(String(cString: getenv("AMBER_DIFF_REPEAT") ?? strdup("0"))
     print("diff repeated: \(fixed(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repeats), 4)) s each, "
           + "CPU \(fixed((cpuSeconds() - cpu) / Double(repeats), 4)) s each")
 }
+
+// The same change stored as a run on the first tree (docs/manifest-format.md §Runs): what a
+// backup with a parent stores, how long it takes, and the diff of the two collection manifests.
+let parent = CollectionManifest(compact: first)
+let runStart = DispatchTime.now().uptimeNanoseconds, runCPUStart = cpuSeconds()
+let runWriter = BlobWriter(repository: repository)
+let collectionBuilder = try CollectionBuilder(repository: repository, writer: runWriter, parent: parent)
+for (key, value) in documents { try collectionBuilder.append(key: key, value: value) }
+let layered = try collectionBuilder.finish()
+let runStats = try runWriter.finish()
+let runTime = Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9, runCPU = cpuSeconds() - runCPUStart
+print("run build (same change, parent = the full build): \(layered), \(fixed(runTime, 2)) s (CPU \(fixed(runCPU, 2)) s), "
+      + "stored \(runStats.storedBytes) bytes (\(fixed(Double(runStats.storedBytes) / Double(firstStats.storedBytes) * 100, 3))% of full) "
+      + "in \(runStats.blobs) blobs; canonical root \(layered.canonical == second ? "equals" : "DIFFERS FROM") the incremental build's")
+
+let layeredStart = DispatchTime.now().uptimeNanoseconds
+let layeredDiffer = ManifestDiff(repository: repository)
+var layeredFound = 0
+try layeredDiffer.visit(from: parent, to: layered) { _ in layeredFound += 1 }
+let layeredTime = Double(DispatchTime.now().uptimeNanoseconds - layeredStart) / 1e9
+print("diff of the collection manifests: \(layeredFound) changes, \(layeredDiffer.loader.nodeLoads) node loads, "
+      + "\(fixed(layeredTime, 4)) s (\(fixed(layeredTime / firstTime * 100, 3))% of the full build)")
