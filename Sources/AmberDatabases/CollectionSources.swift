@@ -48,9 +48,20 @@ public struct CollectionSources: CollectionSourceOpener {
 
 /// Builds one collection's manifest from documents sorted by key, as a run on top of `parent`
 /// (the collection's manifest in the previous backup) unless the policy compacts.
-func buildManifest(_ repository: Repository, _ writer: BlobWriter, parent: CollectionManifest?,
+///
+/// A parent whose tree or runs cannot be read (damaged, or missing from the index) is dropped
+/// with a note in `notes`: the collection is then stored whole, and the backup goes on.
+func buildManifest(_ repository: Repository, _ writer: BlobWriter, parent: CollectionManifest?, name: String, notes: inout [String],
                    _ entries: (PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> CollectionManifest {
-    let builder = PipelinedBuilder(try CollectionBuilder(repository: repository, writer: writer, parent: parent))
+    let collectionBuilder: CollectionBuilder
+    do {
+        collectionBuilder = try CollectionBuilder(repository: repository, writer: writer, parent: parent)
+    } catch {
+        guard parent != nil else { throw error }
+        notes.append("\(name): the previous backup of this collection cannot be read (\(error.message)); it is stored whole")
+        collectionBuilder = try CollectionBuilder(repository: repository, writer: writer, parent: nil)
+    }
+    let builder = PipelinedBuilder(collectionBuilder)
     do {
         try entries(builder)
     } catch {
@@ -85,6 +96,7 @@ func saveCollectionSet(_ set: CollectionSet, _ repository: Repository, _ writer:
 
 /// An NDJSON or JSON file: one collection of canonical JSON documents.
 final class JSONCollection: CollectionSource {
+    var notes: [String] = []
     let source: JSONCollectionSource
     let documents: SortedDocuments
     let idField: String
@@ -97,7 +109,8 @@ final class JSONCollection: CollectionSource {
     var entryName: [UInt8] { Array(source.name.utf8) }
 
     func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
-        let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .json, name: source.name)) { builder in
+        let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .json, name: source.name),
+                                     name: source.name, notes: &notes) { builder in
             try documents.forEach { try builder.append(key: $0.keyBytes, value: $0.value) }
         }
         let schema = JSONValue.object([.init("format", .string(source.format.rawValue)), .init("id_field", .string(idField))])
@@ -110,6 +123,7 @@ final class JSONCollection: CollectionSource {
 /// A SQLite database: one collection per table, rows keyed by primary key (or rowid), read in
 /// one transaction opened before the backup writes anything.
 final class SQLiteCollections: CollectionSource {
+    var notes: [String] = []
     let path: String
     let source: SQLiteSource
     let schema: SQLiteSchema
@@ -130,7 +144,8 @@ final class SQLiteCollections: CollectionSource {
     func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         var collections = [CollectionSet.Collection]()
         for table in schema.tables {
-            let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .sqlite, name: table.name)) { builder in
+            let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .sqlite, name: table.name),
+                                         name: table.name, notes: &notes) { builder in
                 try source.forEachRow(table: table.name) { key, row in
                     try builder.append(key: key.encoded, value: row.encoded)
                 }
@@ -146,6 +161,7 @@ final class SQLiteCollections: CollectionSource {
 /// A PostgreSQL database: one collection per table (`schema.table`), read in one
 /// `REPEATABLE READ, READ ONLY` transaction opened before the backup writes anything.
 final class PostgresCollections: CollectionSource {
+    var notes: [String] = []
     let source: PostgresSource
     let schema: PostgresSchema
     let name: String
@@ -167,7 +183,8 @@ final class PostgresCollections: CollectionSource {
     func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         var collections = [CollectionSet.Collection]()
         for table in schema.tables {
-            let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .postgresql, name: table.qualifiedName)) { builder in
+            let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .postgresql, name: table.qualifiedName),
+                                         name: table.qualifiedName, notes: &notes) { builder in
                 try source.forEachRow(table: table.qualifiedName) { key, row in
                     try builder.append(key: key.encoded, value: row.encoded)
                 }

@@ -149,6 +149,7 @@ public final class Archiver {
             }
             parent = parent ?? previous?.snapshot
             let (set, summaries) = try collection.archive(repository: repository, writer: writer, parent: previous?.set)
+            notices += collection.notes.map { "\(source): \($0)" }
             let documents = summaries.reduce(0) { $0 + $1.documents }, bytes = summaries.reduce(0) { $0 + $1.bytes }
             collectionSummaries += summaries
             var node = Node(name: collection.entryName, kind: .database, mode: 0, uid: 0, gid: 0,

@@ -8,6 +8,9 @@ import AmberSnapshot
 public protocol CollectionSource: AnyObject {
     /// The name of the source's entry in the snapshot's root tree.
     var entryName: [UInt8] { get }
+    /// What the user should know after ``archive(repository:writer:parent:)`` without the backup
+    /// being partial (a collection stored whole because its previous backup could not be read).
+    var notes: [String] { get }
     /// Stores the collections; returns the collection set's id and what each collection holds.
     /// `parent` is the set this source's previous backup saved, if any: collections found in it
     /// are stored as changes on top of it (`docs/manifest-format.md` §Runs).

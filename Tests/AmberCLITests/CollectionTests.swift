@@ -106,6 +106,34 @@ struct CollectionTests {
                 && versusFirst.stdout.contains("\"removed\":[\"u00021\"]"), "\(versusFirst.stdout)")
     }
 
+    /// A previous backup that cannot be read does not block the next one: the collection is
+    /// stored whole, with a note, and the backup succeeds.
+    @Test func anUnreadableParentIsSkippedWithANote() throws {
+        let source = temp.sub("users.ndjson")
+        write(documents(2000), to: source)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "ndjson:" + source]).code == 0)
+        write(documents(2000, changed: [5]), to: source)
+        #expect(amber.run(["backup", "ndjson:" + source]).code == 0)
+        // The second backup's pack (its run, collection set and root tree) goes missing.
+        let data = temp.sub("repo") + "/data"
+        let packs = try FileManager.default.subpathsOfDirectory(atPath: data).filter { $0.count > 3 }.map { data + "/" + $0 }
+        let newest = try #require(try packs.max { a, b in
+            let da = try FileManager.default.attributesOfItem(atPath: a)[.modificationDate] as! Date
+            let db = try FileManager.default.attributesOfItem(atPath: b)[.modificationDate] as! Date
+            return da < db
+        })
+        try FileManager.default.removeItem(atPath: newest)
+        write(documents(2000, changed: [5, 6]), to: source)
+        let third = amber.run(["backup", "ndjson:" + source])
+        #expect(third.code == 0, "\(third.stderr)")
+        #expect(third.stderr.contains("note:") && third.stderr.contains("stored whole"), "\(third.stderr)")
+        let out = temp.sub("out")
+        let restore = amber.run(["restore", "latest", "--target", "ndjson:" + out, "--verify"])
+        #expect(restore.code == 0, "\(restore.stderr)")
+        #expect(try canonicalSet(out + "/users.ndjson") == canonicalSet(source))
+    }
+
     @Test func diffDumpAndIncrementalRestore() throws {
         let source = temp.sub("users.ndjson")
         write(documents(500), to: source)
