@@ -185,8 +185,8 @@ final class PostgresCollections: CollectionSource {
         for table in schema.tables {
             let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: .postgresql, name: table.qualifiedName),
                                          name: table.qualifiedName, notes: &notes) { builder in
-                try source.forEachRow(table: table.qualifiedName) { key, row in
-                    try builder.append(key: key.encoded, value: row.encoded)
+                try source.forEachEncodedRow(table: table.qualifiedName) { key, row in
+                    try builder.append(key: key.encoded, value: row)
                 }
             }
             collections.append(.init(name: Array(table.qualifiedName.utf8), manifest: manifest))

@@ -72,8 +72,8 @@ extension DatabaseValue {
 }
 
 /// Unsigned LEB128, minimal encodings only.
-enum LEB128 {
-    static func append(_ value: UInt64, to out: inout [UInt8]) {
+public enum LEB128 {
+    public static func append(_ value: UInt64, to out: inout [UInt8]) {
         var v = value
         while v >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -82,7 +82,7 @@ enum LEB128 {
         out.append(UInt8(v))
     }
 
-    static func read(_ reader: inout ByteReader) throws(FormatError) -> UInt64 {
+    public static func read(_ reader: inout ByteReader) throws(FormatError) -> UInt64 {
         let start = reader.offset
         var value: UInt64 = 0
         var shift: UInt64 = 0

@@ -20,20 +20,30 @@ public enum COPYText {
     /// - Throws: ``PGError/Code/copyFormat`` for a backslash at the end of the line.
     public static func parse(_ line: UnsafeRawBufferPointer) throws(PGError) -> [DatabaseValue] {
         var values = [DatabaseValue]()
+        try forEachField(line) { field in values.append(field.map { .text(Array($0)) } ?? .null) }
+        return values
+    }
+
+    /// Calls `body` with each field of a line in order: `nil` for `\N`, else the value's bytes
+    /// with escapes resolved (valid only during the call; a field without escapes is passed as
+    /// a slice of `line`, without copying).
+    ///
+    /// - Throws: ``PGError/Code/copyFormat`` for a backslash at the end of the line.
+    static func forEachField(_ line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) -> Void) throws(PGError) {
         var field = [UInt8]()
         var index = 0
         var isNull = false
         let count = line.count
         func endField() {
-            values.append(isNull ? .null : .text(field))
+            if isNull { body(nil) } else { field.withUnsafeBytes { body($0) } }
             field.removeAll(keepingCapacity: true)
             isNull = false
         }
         while index < count {
-            // Fast path: a field without escapes is copied in one piece.
+            // Fast path: a field without escapes is passed in one piece.
             if field.isEmpty, !isNull, let end = plainFieldEnd(line, from: index) {
-                values.append(.text(Array(UnsafeRawBufferPointer(rebasing: line[index..<end]))))
-                if end == count { return values }
+                body(UnsafeRawBufferPointer(rebasing: line[index..<end]))
+                if end == count { return }
                 index = end + 1
                 continue
             }
@@ -83,7 +93,6 @@ public enum COPYText {
             }
         }
         endField()
-        return values
     }
 
     /// The end (a tab, or the line's end) of the field starting at `start`, if it holds no backslash.

@@ -59,6 +59,51 @@ extension PostgresSchema.Table {
         }
     }
 
+    /// Makes the key of a row encoded by ``COPYText/encodeRow(_:names:into:fields:)`` from the
+    /// positions of its values: the same key as ``keyMaker()`` gives for the parsed values.
+    func encodedKeyMaker() -> (_ row: [UInt8], _ fields: [Range<Int>?]) throws(PGError) -> DocumentKey {
+        let columns = Array(zip(keyOffsets, integerKeys))
+        let name = qualifiedName
+        return { (row: [UInt8], fields: [Range<Int>?]) throws(PGError) -> DocumentKey in
+            var values = [DatabaseValue]()
+            values.reserveCapacity(columns.count)
+            for (offset, isInteger) in columns {
+                guard let range = fields[offset] else {
+                    throw PGError(code: .rowMismatch, message: "NULL in the primary key", table: name)
+                }
+                if isInteger {
+                    guard let number = Self.integer(row[range]) else {
+                        throw PGError(code: .rowMismatch, message: "a primary-key value is not an integer", table: name)
+                    }
+                    values.append(.integer(number))
+                } else {
+                    values.append(.text(Array(row[range])))
+                }
+            }
+            return .composite(values)
+        }
+    }
+
+    /// A decimal integer as an integer column's output function writes it (an optional minus
+    /// sign, then digits), or `nil`.
+    static func integer(_ text: ArraySlice<UInt8>) -> Int64? {
+        var index = text.startIndex
+        let negative = index < text.endIndex && text[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard index < text.endIndex else { return nil }
+        var value: Int64 = 0
+        while index < text.endIndex {
+            let digit = Int64(text[index]) - 48
+            guard (0...9).contains(digit) else { return nil }
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflow1, !overflow2 else { return nil }
+            value = next
+            index += 1
+        }
+        return value
+    }
+
     /// The order of `COPY (SELECT …)` that yields ascending keys: integer key columns by value,
     /// others by their output text (`format('%s', c)`, which calls the type's output function)
     /// in the "C" collation, i.e. by bytes, which is how ``DocumentKey`` orders text.

@@ -20,6 +20,42 @@ struct COPYTextTests {
         #expect(try COPYText.parse(Array(line.utf8)) == values)
     }
 
+    /// Encoding a line straight into row bytes gives exactly `DatabaseRow(…).encoded` of the
+    /// parsed values, and the recorded positions hold each value's text.
+    @Test(arguments: [
+        "1\t\\N\tx", #"a\tb\\c\nd\re\101\x41\q"# + "\tz\t", "\t\t", #"\N"# + "\t" + #"\N"# + "\tplain",
+    ])
+    func encodeRowMatchesTheRowEncoding(line: String) throws {
+        let bytes = Array(line.utf8)
+        let values = try COPYText.parse(bytes)
+        let names = values.indices.map { Array("column \($0)".utf8) }
+        let (out, fields) = try encode(bytes, names: names)
+        #expect(out == DatabaseRow(zip(names, values).map { DatabaseRow.Column(name: $0, value: $1) }).encoded)
+        for (field, value) in zip(fields, values) {
+            if case .text(let text) = value { #expect(field.map { Array(out[$0]) } == text) } else { #expect(field == nil) }
+        }
+        // A line with another number of values than the columns is refused.
+        #expect(throws: PGError.self) { _ = try encode(bytes, names: names + [[0x78]]) }
+    }
+
+    private func encode(_ line: [UInt8], names: [[UInt8]]) throws -> ([UInt8], [Range<Int>?]) {
+        try line.withUnsafeBytes { raw in
+            Result { () throws(PGError) -> ([UInt8], [Range<Int>?]) in
+                var out = [UInt8](), fields = [Range<Int>?]()
+                try COPYText.encodeRow(raw, names: names, into: &out, fields: &fields)
+                return (out, fields)
+            }
+        }.get()
+    }
+
+    @Test(arguments: [
+        ("0", Int64(0)), ("-1", -1), ("9223372036854775807", .max), ("-9223372036854775808", .min),
+        ("9223372036854775808", nil), ("", nil), ("-", nil), ("1.5", nil), ("+1", nil), (" 1", nil),
+    ] as [(String, Int64?)])
+    func integerKeyText(text: String, value: Int64?) {
+        #expect(PostgresSchema.Table.integer(ArraySlice(Array(text.utf8))) == value)
+    }
+
     @Test func roundTrip() throws {
         let values: [DatabaseValue] = [.text("a\tb\\\n\r\u{8}"), .null, .text(""), .text("\\N"), .blob([0, 0xAB]), .integer(-3)]
         var line = [UInt8]()
