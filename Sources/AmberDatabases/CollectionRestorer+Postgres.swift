@@ -23,8 +23,22 @@ extension CollectionRestorer {
         let (set, schema) = try postgresSet(tree)
         let target = try PostgresTarget(uri: uri, force: force)
         var report = CollectionRestoreReport()
+        // Rows go from their stored encoding straight into COPY lines: no key or row decoded.
         try fill(target, begin: { try $0.begin(schema: schema) }, from: set, report: &report) { collection in
-            { key, row in (collection.displayName, key, row) }
+            var failure: (any Error)?
+            var documents: UInt64 = 0
+            try ManifestReader(repository: repository, manifest: collection.manifest).scan { _, value in
+                do {
+                    try target.insertEncoded(table: collection.displayName, row: value)
+                } catch {
+                    failure = error
+                    return false
+                }
+                documents += 1
+                return true
+            }
+            if let failure { throw failure }
+            return documents
         }
         return report
     }

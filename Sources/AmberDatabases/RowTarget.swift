@@ -26,17 +26,28 @@ extension CollectionRestorer {
     func fill<Target: RowTarget>(_ target: Target, begin: (Target) throws -> Void, from set: CollectionSet,
                                  report: inout CollectionRestoreReport,
                                  rows: (CollectionSet.Collection) throws -> (DocumentKey, DatabaseRow) throws -> TargetRow) throws {
+        try fill(target, begin: begin, from: set, report: &report) { collection in
+            let convert = try rows(collection)
+            var documents: UInt64 = 0
+            try forEachRow(of: collection) { key, row in
+                let out = try convert(key, row)
+                try target.insert(table: out.table, key: out.key, row: out.row)
+                documents += 1
+            }
+            return documents
+        }
+    }
+
+    /// Begins `target`, calls `copy` for every collection of `set` (it writes the collection's
+    /// rows and returns how many), then finishes the target; on any error the target is
+    /// discarded and the error rethrown.
+    func fill<Target: RowTarget>(_ target: Target, begin: (Target) throws -> Void, from set: CollectionSet,
+                                 report: inout CollectionRestoreReport,
+                                 copy: (CollectionSet.Collection) throws -> UInt64) throws {
         do {
             try begin(target)
             for collection in set.collections {
-                let convert = try rows(collection)
-                var documents: UInt64 = 0
-                try forEachRow(of: collection) { key, row in
-                    let out = try convert(key, row)
-                    try target.insert(table: out.table, key: out.key, row: out.row)
-                    documents += 1
-                }
-                report.documents += documents
+                report.documents += try copy(collection)
                 report.collections += 1
             }
             try target.finish()

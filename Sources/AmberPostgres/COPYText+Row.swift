@@ -34,4 +34,61 @@ extension COPYText {
             throw PGError(code: .copyFormat, message: "a COPY line has \(column) values, expected \(names.count)")
         }
     }
+
+    /// Appends an encoded ``DatabaseRow`` (`format.md` §12.3) as one COPY line, without decoding
+    /// it into values: text is escaped straight from the encoding. The row's column names must be
+    /// `columns`, in order. Values of other types (rows from another engine) go through
+    /// ``append(_:to:)``.
+    ///
+    /// - Throws: ``PGError/Code/rowMismatch`` when the names differ, ``PGError/Code/copyFormat``
+    ///   when the encoding is malformed.
+    public static func appendEncodedRow(_ row: [UInt8], columns: [[UInt8]], to out: inout [UInt8]) throws(PGError) {
+        var index = 0
+        func varint() throws(PGError) -> Int {
+            var value = 0, shift = 0
+            while index < row.count, shift < 63 {
+                let byte = row[index]
+                index += 1
+                value |= Int(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            throw PGError(code: .copyFormat, message: "an encoded row is damaged")
+        }
+        guard try varint() == columns.count else {
+            throw PGError(code: .rowMismatch, message: "the row's columns are not the table's")
+        }
+        for (position, name) in columns.enumerated() {
+            let length = try varint()
+            guard length <= row.count - index, row[index..<index + length].elementsEqual(name) else {
+                throw PGError(code: .rowMismatch, message: "the row's columns are not the table's")
+            }
+            index += length
+            if position > 0 { out.append(0x09) }
+            guard index < row.count else { throw PGError(code: .copyFormat, message: "an encoded row is damaged") }
+            switch row[index] {
+            case 0x00:
+                index += 1
+                out.append(0x5C)
+                out.append(UInt8(ascii: "N"))
+            case 0x03:
+                index += 1
+                let count = try varint()
+                guard count <= row.count - index else { throw PGError(code: .copyFormat, message: "an encoded row is damaged") }
+                appendEscaped(row[index..<index + count], to: &out)
+                index += count
+            default:
+                var reader = ByteReader(Array(row[index...]), context: "database row")
+                let value: DatabaseValue
+                do {
+                    value = try DatabaseValue(from: &reader)
+                } catch {
+                    throw PGError(code: .copyFormat, message: "an encoded row is damaged: \(error.reason)")
+                }
+                index += reader.offset
+                append(CollectionOfOne(value), to: &out)
+            }
+        }
+        guard index == row.count else { throw PGError(code: .copyFormat, message: "an encoded row has trailing bytes") }
+    }
 }

@@ -141,7 +141,7 @@ public enum COPYText {
     }
 
     /// Appends `bytes` with tab, newline, carriage return and backslash escaped.
-    static func appendEscaped(_ bytes: [UInt8], to out: inout [UInt8]) {
+    static func appendEscaped(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         // Most values need no escape: copy them whole.
         if !bytes.contains(where: { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             out.append(contentsOf: bytes)

@@ -109,6 +109,22 @@ public final class PostgresTarget {
         try copy.writer.write(line: line)
     }
 
+    /// Adds one row given in its stored encoding (`DatabaseRow.encoded`) to the COPY of table
+    /// `name`, turned into a COPY line without decoding it into values.
+    public func insertEncoded(table name: String, row: [UInt8]) throws(PGError) {
+        if copy?.table != name { try startCopy(name) }
+        guard let copy else { return }
+        line.removeAll(keepingCapacity: true)
+        do {
+            try COPYText.appendEncodedRow(row, columns: copy.columns, to: &line)
+        } catch {
+            var named = error.inTable(name)
+            named.connection = connection.description
+            throw named
+        }
+        try copy.writer.write(line: line)
+    }
+
     /// Ends the current COPY and starts one for `name`.
     private func startCopy(_ name: String) throws(PGError) {
         try endCopy()
