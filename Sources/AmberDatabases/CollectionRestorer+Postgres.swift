@@ -56,7 +56,7 @@ extension CollectionRestorer {
                 mismatches.append(Mismatch(collection: collection.displayName, key: "(table)", kind: .missing))
                 continue
             }
-            mismatches += try compareRows(of: collection) { try source.forEachRow(table: collection.displayName, $0) }
+            mismatches += try compareEncodedRows(of: collection) { try source.forEachEncodedRow(table: collection.displayName, $0) }
         }
         return mismatches
     }

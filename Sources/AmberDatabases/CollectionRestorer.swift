@@ -144,8 +144,15 @@ public struct CollectionRestorer {
     /// Compares the rows a target yields, in key order, with a collection's manifest.
     func compareRows(of collection: CollectionSet.Collection,
                      reading rows: (_ body: (DocumentKey, DatabaseRow) throws -> Void) throws -> Void) throws -> [Mismatch] {
+        try compareEncodedRows(of: collection) { body in try rows { key, row in try body(key, row.encoded) } }
+    }
+
+    /// Compares rows a target yields already encoded (`DatabaseRow.encoded`), in key order, with a
+    /// collection's manifest: the stored bytes are compared as they are, nothing decoded.
+    func compareEncodedRows(of collection: CollectionSet.Collection,
+                            reading rows: (_ body: (DocumentKey, [UInt8]) throws -> Void) throws -> Void) throws -> [Mismatch] {
         var comparer = try CollectionComparer(repository: repository, manifest: collection.manifest, name: collection.displayName)
-        try rows { key, row in try comparer.feed(key: key.encoded, value: row.encoded) }
+        try rows { key, row in try comparer.feed(key: key.encoded, value: row) }
         return try comparer.finish()
     }
 
