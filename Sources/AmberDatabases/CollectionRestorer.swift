@@ -144,7 +144,9 @@ public struct CollectionRestorer {
     /// Compares the rows a target yields, in key order, with a collection's manifest.
     func compareRows(of collection: CollectionSet.Collection,
                      reading rows: (_ body: (DocumentKey, DatabaseRow) throws -> Void) throws -> Void) throws -> [Mismatch] {
-        try compareEncodedRows(of: collection) { body in try rows { key, row in try body(key, row.encoded) } }
+        var comparer = try CollectionComparer(repository: repository, manifest: collection.manifest, name: collection.displayName)
+        try rows { key, row in try comparer.feed(key: key.encoded, value: row.encoded) }
+        return try comparer.finish()
     }
 
     /// Compares rows a target yields already encoded (`DatabaseRow.encoded`), in key order, with a
