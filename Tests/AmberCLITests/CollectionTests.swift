@@ -106,6 +106,39 @@ struct CollectionTests {
                 && versusFirst.stdout.contains("\"removed\":[\"u00021\"]"), "\(versusFirst.stdout)")
     }
 
+    /// Backups of two sources running at once, each building runs on its own parent while the
+    /// other saves snapshots: all succeed, and every snapshot restores exactly.
+    @Test func concurrentBackupsWithParentsAllRestore() throws {
+        let first = temp.sub("users.ndjson"), second = temp.sub("items.ndjson")
+        write(documents(1500), to: first)
+        write(documents(1500, changed: [1]), to: second)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "ndjson:" + first]).code == 0)
+        #expect(amber.run(["backup", "ndjson:" + second]).code == 0)
+        for round in 1...3 {
+            write(documents(1500, changed: [round, round * 100]), to: first)
+            write(documents(1500, changed: [round * 7], dropped: [round * 3]), to: second)
+            let runner = amber
+            let commands = [["backup", "ndjson:" + first], ["backup", "ndjson:" + second], ["backup", "ndjson:" + first, "--tag", "again"]]
+            final class Codes: @unchecked Sendable {
+                let lock = NSLock()
+                var values: [Int: Int32] = [:]
+            }
+            let codes = Codes()
+            DispatchQueue.concurrentPerform(iterations: commands.count) { i in
+                let code = runner.run(commands[i]).code
+                codes.lock.withLock { codes.values[i] = code }
+            }
+            #expect(codes.values == [0: 0, 1: 0, 2: 0], "round \(round): \(codes.values)")
+        }
+        let check = amber.run(["check", "--read-data"])
+        #expect(check.code == 0, "\(check.stdout) \(check.stderr)")
+        for (n, id) in try snapshotIDs().enumerated() {
+            let restore = amber.run(["restore", id, "--target", "ndjson:" + temp.sub("out\(n)"), "--verify"])
+            #expect(restore.code == 0, "\(id): \(restore.stderr)")
+        }
+    }
+
     /// A previous backup that cannot be read does not block the next one: the collection is
     /// stored whole, with a note, and the backup succeeds.
     @Test func anUnreadableParentIsSkippedWithANote() throws {
