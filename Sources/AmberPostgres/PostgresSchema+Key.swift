@@ -6,11 +6,14 @@ import AmberDocuments
 /// - A table with a primary key is keyed by the primary-key columns in key order:
 ///   `.composite([v₁, v₂, …])`, each `.integer` when the column is `smallint`, `integer` or
 ///   `bigint` (so keys sort numerically) and otherwise `.text` holding the value's canonical text.
-/// - A table without one is keyed by row content: `.composite([.blob(h), .integer(n)])` where
-///   `h` is the first 16 bytes of the SHA-256 of the row's ``DatabaseRow/encoded`` bytes and `n`
-///   counts the rows with the same `h` before it (identical rows — duplicates are kept — and, in
-///   theory, colliding ones; rows with equal `h` are numbered in the order of their encodings).
-///   Such a table is read whole into memory to be sorted, and a source warns about it.
+/// - A table without one is keyed by row content: `.composite([v₁, …, vₖ, .integer(n)])`, the
+///   row's values in column order followed by `n`, the number of identical rows before it
+///   (duplicates are kept). A row whose values would make a key longer than
+///   ``contentKeyLimit`` bytes is keyed `.composite([.blob(h), .integer(n)])` instead, `h` the
+///   first 16 bytes of the SHA-256 of its ``DatabaseRow/encoded`` bytes and `n` counting the rows
+///   with the same `h` before it. Values in the key compress with the row beside it, where a
+///   hash would not (16 incompressible bytes per row of an append-only log), and a diff shows
+///   them. Such a table is read whole into memory to be sorted, and a source warns about it.
 extension PostgresSchema.Table {
     /// The columns a row carries, in table order: all but generated ones.
     public var rowColumns: [PostgresSchema.Column] { columns.filter { $0.generated == nil } }
@@ -113,22 +116,26 @@ extension PostgresSchema.Table {
         }.joined(separator: ", ")
     }
 
+    /// The longest key of values a row without a primary key gets; longer rows are keyed by hash.
+    public static let contentKeyLimit = 1024
+
     /// Keys for the rows of a table without a primary key (see the type's discussion), sorted,
     /// each with the position of its row in `rows`.
     public static func contentKeys(_ rows: [DatabaseRow]) -> [(key: DocumentKey, position: Int)] {
-        var hashed = rows.enumerated().map { position, row -> (hash: [UInt8], encoded: [UInt8], position: Int) in
-            let encoded = row.encoded
-            return (Array(SHA256.hash(encoded).prefix(16)), encoded, position)
+        var keyed = rows.enumerated().map { position, row -> (base: [DatabaseValue], encoded: [UInt8], position: Int) in
+            let values = row.columns.map(\.value)
+            let encoded = DocumentKey.composite(values).encoded
+            if encoded.count < contentKeyLimit - 10 { return (values, encoded, position) }
+            let hash: [DatabaseValue] = [.blob(Array(SHA256.hash(row.encoded).prefix(16)))]
+            return (hash, DocumentKey.composite(hash).encoded, position)
         }
-        hashed.sort { a, b in
-            a.hash != b.hash ? a.hash.lexicographicallyPrecedes(b.hash) : a.encoded.lexicographicallyPrecedes(b.encoded)
-        }
+        keyed.sort { $0.encoded.lexicographicallyPrecedes($1.encoded) }
         var result = [(key: DocumentKey, position: Int)]()
-        result.reserveCapacity(hashed.count)
+        result.reserveCapacity(keyed.count)
         var ordinal: Int64 = 0
-        for (index, entry) in hashed.enumerated() {
-            ordinal = index > 0 && hashed[index - 1].hash == entry.hash ? ordinal + 1 : 0
-            result.append((.composite([.blob(entry.hash), .integer(ordinal)]), entry.position))
+        for (index, entry) in keyed.enumerated() {
+            ordinal = index > 0 && keyed[index - 1].encoded == entry.encoded ? ordinal + 1 : 0
+            result.append((.composite(entry.base + [.integer(ordinal)]), entry.position))
         }
         return result
     }
