@@ -109,37 +109,28 @@ public final class PostgresSource {
             throw PGError(code: .unknownTable, message: "no such table in the schema", connection: connection.description,
                           table: name)
         }
-        let names = table.rowColumns.map { Array($0.name.utf8) }
-        let select = "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM \(SQL.qualified(table.schema, table.name))"
-        let makeRow = { (values: [DatabaseValue]) throws(PGError) -> DatabaseRow in
-            guard values.count == names.count else {
-                throw PGError(code: .copyFormat, message: "a COPY line has \(values.count) values, expected \(names.count)",
-                              table: table.qualifiedName)
-            }
-            return DatabaseRow(zip(names, values).map { DatabaseRow.Column(name: $0, value: $1) })
-        }
-        do {
-            if table.primaryKey.isEmpty {
-                warnings.append("table \(table.qualifiedName) has no primary key: rows are keyed by their content")
-                var rows = [DatabaseRow]()
-                try connection.copyOut("COPY (\(select)) TO STDOUT") { line in rows.append(try makeRow(try COPYText.parse(line))) }
-                for (key, position) in PostgresSchema.Table.contentKeys(rows) { try body(key, rows[position]) }
-                return
-            }
-            var previous: DocumentKey?
-            let makeKey = table.keyMaker()
-            try connection.copyOut("COPY (\(select) ORDER BY \(table.keyOrderSQL)) TO STDOUT") { line in
-                let values = try COPYText.parse(line)
-                let row = try makeRow(values)
-                let key = try makeKey(values)
-                if let previous, !(previous < key) {
-                    throw PGError(code: .keyOrder, message: previous == key
-                        ? "two rows have the primary key \(key.display)"
-                        : "rows out of key order: \(key.display) after \(previous.display)", table: table.qualifiedName)
-                }
-                previous = key
+        guard table.primaryKey.isEmpty else {
+            var previous: DatabaseRow?
+            return try forEachEncodedRow(table: name) { key, bytes in
+                let row = try DatabaseRow(encoded: bytes, namesLike: previous)
+                previous = row
                 try body(key, row)
             }
+        }
+        let names = table.rowColumns.map { Array($0.name.utf8) }
+        let select = "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM \(SQL.qualified(table.schema, table.name))"
+        do {
+            warnings.append("table \(table.qualifiedName) has no primary key: rows are keyed by their content")
+            var rows = [DatabaseRow]()
+            try connection.copyOut("COPY (\(select)) TO STDOUT") { line in
+                let values = try COPYText.parse(line)
+                guard values.count == names.count else {
+                    throw PGError(code: .copyFormat, message: "a COPY line has \(values.count) values, expected \(names.count)",
+                                  table: table.qualifiedName)
+                }
+                rows.append(DatabaseRow(zip(names, values).map { DatabaseRow.Column(name: $0, value: $1) }))
+            }
+            for (key, position) in PostgresSchema.Table.contentKeys(rows) { try body(key, rows[position]) }
         } catch let error as PGError {
             var named = error.inTable(table.qualifiedName)
             if named.connection == nil { named.connection = connection.description }
