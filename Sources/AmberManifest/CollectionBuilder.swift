@@ -69,10 +69,7 @@ public final class CollectionBuilder: EntrySink {
                 baseLeaves[id] = .some(previous)
                 previous = lastKey
             }
-            for layer in parent.runs {
-                var cursor = try TreeCursor(loader: loader, root: layer, start: nil)
-                while let entry = try cursor.next() { runKeys.append(entry.key) }
-            }
+            runKeys = try loader.keys(in: parent.runs)
             runKeys.sort { $0.lexicographicallyPrecedes($1) }
             canonical.onLeaf = { [unowned self] id in closedLeaf = id }
         } else {
@@ -135,41 +132,40 @@ public final class CollectionBuilder: EntrySink {
             guard let settledThrough, !settledThrough.lexicographicallyPrecedes(before) else { return false }
         }
         // The first run key after the settled range must lie beyond this leaf.
-        var low = 0, high = runKeys.count
-        if let settledThrough {
-            while low < high {
-                let mid = (low + high) / 2
-                if settledThrough.lexicographicallyPrecedes(runKeys[mid]) { high = mid } else { low = mid + 1 }
-            }
-        }
-        return low == runKeys.count || last.lexicographicallyPrecedes(runKeys[low])
+        let next = settledThrough.map { settled in
+            ManifestReader.firstIndex(runKeys.count) { settled.lexicographicallyPrecedes(runKeys[$0]) }
+        } ?? 0
+        return next == runKeys.count || last.lexicographicallyPrecedes(runKeys[next])
     }
 
     /// Merges `entries` with the parent's entries in (`lower`, `upper`] (`nil`: unbounded) and
     /// writes the differences to the run.
     private func compare(after lower: [UInt8]?, through upper: [UInt8]?,
                          with entries: [(key: [UInt8], value: ManifestValue)]) throws(ManifestError) {
-        guard let run, let parent else { return }
+        guard let parent else { return }
         var cursor = try ManifestCursor(loader: parentLoader, manifest: parent, start: lower)
         var head = try cursor.next()
         if let lower, head?.key == lower { head = try cursor.next() }
         for (key, stored) in entries {
             while let h = head, h.key.lexicographicallyPrecedes(key) {
-                try run.append(key: h.key, stored: .tombstone)
-                runEntries += 1
+                try record(h.key, .tombstone)
                 head = try cursor.next()
             }
             if let h = head, h.key == key {
                 head = try cursor.next()
                 if h.value == stored { continue }
             }
-            try run.append(key: key, stored: stored)
-            runEntries += 1
+            try record(key, stored)
         }
         while let h = head, upper.map({ !$0.lexicographicallyPrecedes(h.key) }) ?? true {
-            try run.append(key: h.key, stored: .tombstone)
-            runEntries += 1
+            try record(h.key, .tombstone)
             head = try cursor.next()
         }
+    }
+
+    /// Adds an entry (a changed value or a tombstone) to the run.
+    private func record(_ key: [UInt8], _ value: ManifestValue) throws(ManifestError) {
+        try run?.append(key: key, stored: value)
+        runEntries += 1
     }
 }

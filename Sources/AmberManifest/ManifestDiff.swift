@@ -65,10 +65,7 @@ public struct ManifestDiff: Sendable {
         } else {
             try visit(from: old.base, to: new.base) { change in keys.append(change.key) }
         }
-        for run in old.runs[shared...] + new.runs[shared...] {
-            var cursor = try TreeCursor(loader: loader, root: run, start: nil)
-            while let entry = try cursor.next() { keys.append(entry.key) }
-        }
+        keys += try loader.keys(in: old.runs[shared...] + new.runs[shared...])
         keys.sort { $0.lexicographicallyPrecedes($1) }
         let before = ManifestReader(loader: loader, manifest: old), after = ManifestReader(loader: loader, manifest: new)
         var previous: [UInt8]?

@@ -37,6 +37,16 @@ extension ManifestNodeLoader {
         }
     }
 
+    /// Every key of the given trees (tombstones' included), tree by tree, each in key order.
+    func keys(in trees: some Sequence<ManifestRoot>) throws(ManifestError) -> [[UInt8]] {
+        var keys = [[UInt8]]()
+        for tree in trees {
+            var cursor = try TreeCursor(loader: self, root: tree, start: nil)
+            while let entry = try cursor.next() { keys.append(entry.key) }
+        }
+        return keys
+    }
+
     /// Calls `body` with each leaf of a tree in key order: its id and last key (`nil` for an
     /// empty tree's leaf). Loads the internal nodes only.
     func forEachLeaf(of root: ManifestRoot, _ body: (BlobID, [UInt8]?) throws(ManifestError) -> Void) throws(ManifestError) {
