@@ -32,38 +32,11 @@ extension PostgresSchema.Table {
         }
     }
 
-    /// The key of `row` (which has ``rowColumns``) in a table with a primary key.
+    /// Makes the key of a row (which has ``rowColumns``) of a table with a primary key, encoded by
+    /// ``COPYText/encodeRow(_:names:into:fields:)``, from the positions of its values; the key
+    /// columns' positions are worked out once, for use on every row of the table.
     ///
     /// - Throws: ``PGError/Code/rowMismatch`` for a NULL or a non-integer text in an integer key.
-    func key(of row: [DatabaseValue]) throws(PGError) -> DocumentKey { try keyMaker()(row) }
-
-    /// A function computing ``key(of:)`` with the key columns' positions worked out once, for
-    /// use on every row of a table.
-    func keyMaker() -> (_ row: [DatabaseValue]) throws(PGError) -> DocumentKey {
-        let columns = Array(zip(keyOffsets, integerKeys))
-        let name = qualifiedName
-        return { (row: [DatabaseValue]) throws(PGError) -> DocumentKey in
-            var values = [DatabaseValue]()
-            values.reserveCapacity(columns.count)
-            for (offset, isInteger) in columns {
-                let value = row[offset]
-                if isInteger, case .text(let bytes) = value {
-                    guard let number = Int64(String(decoding: bytes, as: UTF8.self)) else {
-                        throw PGError(code: .rowMismatch, message: "a primary-key value is not an integer", table: name)
-                    }
-                    values.append(.integer(number))
-                } else if value == .null {
-                    throw PGError(code: .rowMismatch, message: "NULL in the primary key", table: name)
-                } else {
-                    values.append(value)
-                }
-            }
-            return .composite(values)
-        }
-    }
-
-    /// Makes the key of a row encoded by ``COPYText/encodeRow(_:names:into:fields:)`` from the
-    /// positions of its values: the same key as ``keyMaker()`` gives for the parsed values.
     func encodedKeyMaker() -> (_ row: [UInt8], _ fields: [Range<Int>?]) throws(PGError) -> DocumentKey {
         let columns = Array(zip(keyOffsets, integerKeys))
         let name = qualifiedName
