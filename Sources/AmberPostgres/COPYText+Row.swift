@@ -44,6 +44,9 @@ extension COPYText {
     ///   when the encoding is malformed.
     public static func appendEncodedRow(_ row: [UInt8], columns: [[UInt8]], to out: inout [UInt8]) throws(PGError) {
         var index = 0
+        // A local reader rather than ByteReader and LEB128.read: those cross-module calls made
+        // a pgbench -s 10 restore about 6% slower (3.33–3.49 s against 3.59–3.70 s), and the
+        // bytes were authenticated when their blob was opened.
         func varint() throws(PGError) -> Int {
             var value = 0, shift = 0
             while index < row.count, shift < 63 {
