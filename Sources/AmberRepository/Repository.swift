@@ -212,12 +212,12 @@ public final class Repository: Sendable {
 
     /// Opens a blob envelope read from a pack and checks its id.
     public func openBlob(_ envelope: ArraySlice<UInt8>, entry: PackEntry, pack: BlobID) throws(RepositoryError) -> [UInt8] {
-        let what = "blob \(entry.id.shortHex) in pack \(pack.shortHex)"
+        func what() -> String { "blob \(entry.id.shortHex) in pack \(pack.shortHex)" }
         return try withSealer { sealer throws(RepositoryError) in
             let plain = try sealer.open(envelope, key: sealer.blobKey(entry.type, entry.id), aad: Self.blobAAD(entry.type, entry.id),
-                                        what: what, expectedCount: Int(entry.rawLength))
+                                        what: what(), expectedCount: Int(entry.rawLength))
             guard sealer.blobID(of: plain, type: entry.type) == entry.id else {
-                throw RepositoryError.damaged(what, "its content does not match its id")
+                throw RepositoryError.damaged(what(), "its content does not match its id")
             }
             return plain
         }

@@ -102,24 +102,24 @@ public final class Sealer: @unchecked Sendable {
         do {
             stored = try aead.open(key: key, nonce: nonce, sealed: envelope[(start + AES256GCM.nonceCount)...], aad: aad)
         } catch {
-            throw RepositoryError.damaged(what, "authentication failed")
+            throw RepositoryError.damaged(what(), "authentication failed")
         }
-        guard let algorithm = stored.first else { throw RepositoryError.damaged(what, "empty payload") }
+        guard let algorithm = stored.first else { throw RepositoryError.damaged(what(), "empty payload") }
         switch algorithm {
         case Algorithm.compressionNone:
             let payload = Array(stored.dropFirst())
             if let expectedCount, payload.count != expectedCount {
-                throw RepositoryError.damaged(what, "payload is \(payload.count) bytes, expected \(expectedCount)")
+                throw RepositoryError.damaged(what(), "payload is \(payload.count) bytes, expected \(expectedCount)")
             }
             return payload
         case Algorithm.compressionZstd:
             do {
                 return try decompressor.decompress(stored[1...], expectedCount: expectedCount, limit: 256 << 20)
             } catch {
-                throw RepositoryError.damaged(what, "zstd: \(error)")
+                throw RepositoryError.damaged(what(), "zstd: \(error)")
             }
         default:
-            throw RepositoryError.damaged(what, "unknown compression \(algorithm)")
+            throw RepositoryError.damaged(what(), "unknown compression \(algorithm)")
         }
     }
 }

@@ -58,7 +58,11 @@ struct FileDescriptor: ~Copyable {
     /// Reads `count` bytes from `offset`, continuing after short reads and `EINTR`; fewer bytes only
     /// at the end of the file. The corresponding C function is `pread`.
     func read(offset: Int, count: Int) throws(BackendError) -> [UInt8] {
-        let fd = raw
+        try Self.read(raw, path: path, offset: offset, count: count)
+    }
+
+    /// ``read(offset:count:)`` on a descriptor owned elsewhere (``OpenFileCache/File``).
+    static func read(_ fd: CInt, path: String, offset: Int, count: Int) throws(BackendError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         var failure: BackendError?
         let got = bytes.withUnsafeMutableBytes { buffer -> Int in
@@ -93,6 +97,13 @@ struct FileDescriptor: ~Copyable {
     func sync() throws(BackendError) {
         let fd = raw
         _ = try valueOrErrno("fsync", path) { fsync(fd) }
+    }
+
+    /// Hands the descriptor over to a new owner, which must close it.
+    consuming func release() -> CInt {
+        let fd = raw
+        raw = -1
+        return fd
     }
 
     /// Closes the descriptor, reporting a failure (which on some file systems is where a deferred

@@ -16,6 +16,8 @@ import AmberCore
 ///   transient, everything else (including `EIO`) permanent. `EINTR` is retried inside each call.
 /// - `load` with a range past the end of the file is a permanent error, never a short result.
 /// - `list` of a kind whose directory is missing (repository not created) is ``BackendError/Code/notFound``.
+/// - Pack files read are kept open for later loads (``OpenFileCache``), shared by copies of the
+///   backend; a pack removed meanwhile still reads as it was, which is what it still holds.
 ///
 /// Uses POSIX calls directly (`open`, `pread`, `write`, `fsync`, `rename`, `stat`, `opendir`, `readdir`).
 public struct LocalBackend: Backend {
@@ -25,6 +27,9 @@ public struct LocalBackend: Backend {
     /// The permission bits of created directories and files: owner only.
     static let directoryMode: mode_t = 0o700
     static let fileMode: mode_t = 0o600
+
+    /// Pack files kept open between loads (only `data/…` files: see ``OpenFileCache``).
+    let openPacks = OpenFileCache()
 
     public init(path: String) {
         self.path = path
@@ -89,9 +94,17 @@ public struct LocalBackend: Backend {
 
     public func load(_ handle: FileHandle, offset: Int, length: Int?) throws(BackendError) -> [UInt8] {
         try StorageChecks.validate(handle)
-        let file = try FileDescriptor(opening: fullPath(handle), flags: O_RDONLY)
-        let range = try StorageChecks.range(offset: offset, length: length, size: try file.size(), path: handle.path)
-        let bytes = try file.read(offset: range.lowerBound, count: range.count)
+        let bytes: [UInt8]
+        let range: Range<Int>
+        if handle.kind == .data {
+            let file = try openPacks.file(handle.path, fullPath: fullPath(handle))
+            range = try StorageChecks.range(offset: offset, length: length, size: file.size, path: handle.path)
+            bytes = try file.read(offset: range.lowerBound, count: range.count)
+        } else {
+            let file = try FileDescriptor(opening: fullPath(handle), flags: O_RDONLY)
+            range = try StorageChecks.range(offset: offset, length: length, size: try file.size(), path: handle.path)
+            bytes = try file.read(offset: range.lowerBound, count: range.count)
+        }
         guard bytes.count == range.count else {
             throw BackendError(.permanent, path: handle.path,
                                message: "short read: \(bytes.count) of \(range.count) bytes at offset \(offset)")
