@@ -32,15 +32,19 @@ extension Amber {
                 if let key {
                     for candidate in DocumentFormat.keys(from: key, engine: found.set.engine) {
                         if let value = try reader.get(candidate.encoded) {
-                            out.write(Data(try DocumentFormat.jsonLine(value, engine: found.set.engine) + [10]))
+                            out.write(Data(try DocumentFormat.jsonLine(value, key: candidate.encoded, engine: found.set.engine) + [10]))
                             return Exit.ok
                         }
                     }
                     throw CLIError.usage("no document with key \(key) in \(found.name) of snapshot \(record.id.shortHex)")
                 }
                 var buffer = [UInt8]()
-                try reader.scan { _, value throws(ManifestError) in
-                    buffer += (try? DocumentFormat.jsonLine(value, engine: found.set.engine)) ?? []
+                try reader.scan { key, value throws(ManifestError) in
+                    do {
+                        buffer += try DocumentFormat.jsonLine(value, key: key, engine: found.set.engine)
+                    } catch {
+                        throw ManifestError(.damaged, "\(found.name), key \(DocumentFormat.display(key)): \(error)")
+                    }
                     buffer.append(10)
                     if buffer.count > 1 << 20 {
                         out.write(Data(buffer))

@@ -40,10 +40,10 @@ extension CollectionRestorer {
         let file = try AtomicFileWriter(path: Self.file(directory, c))
         var count: UInt64 = 0
         var writeError: SourceError?
-        try ManifestReader(repository: repository, manifest: c.manifest).scan { _, value throws(ManifestError) in
+        try ManifestReader(repository: repository, manifest: c.manifest).scan { key, value throws(ManifestError) in
             var line: [UInt8]
             do {
-                line = try DocumentFormat.jsonLine(value, engine: c.set.engine)
+                line = try DocumentFormat.jsonLine(value, key: key, engine: c.set.engine)
             } catch {
                 throw ManifestError(.damaged, "\(c.name): \(error)")
             }
@@ -80,7 +80,7 @@ extension CollectionRestorer {
                 let lines = try Self.lines(path)
                 var index = 0
                 try ManifestReader(repository: repository, manifest: c.manifest).scan { key, value throws(ManifestError) in
-                    let expected = (try? DocumentFormat.jsonLine(value, engine: c.set.engine)) ?? []
+                    let expected = (try? DocumentFormat.jsonLine(value, key: key, engine: c.set.engine)) ?? []
                     if index >= lines.count || lines[index] != expected {
                         mismatches.append(Mismatch(collection: c.name, key: DocumentFormat.display(key), kind: index >= lines.count ? .missing : .different))
                     }

@@ -119,7 +119,7 @@ public struct CollectionRestorer {
                 deletes.append(key)
                 report.deleted += 1
             case .added, .changed:
-                upserts.append((key, try DatabaseRow(encoded: try loader.resolve(change.new!))))
+                upserts.append((key, try DatabaseRow(encoded: try loader.resolve(change.new!), key: change.key)))
                 if change.kind == .added { report.inserted += 1 } else { report.updated += 1 }
             }
         }
@@ -131,7 +131,7 @@ public struct CollectionRestorer {
         var previous: DatabaseRow?
         try ManifestReader(repository: repository, manifest: collection.manifest).scan { key, value throws(ManifestError) in
             do {
-                let row = try DatabaseRow(encoded: value, namesLike: previous)
+                let row = try DatabaseRow(encoded: value, key: key, namesLike: previous)
                 previous = row
                 try body(try DocumentKey(encoded: key), row)
             } catch {

@@ -52,11 +52,12 @@ extension Repository {
 /// Turning stored documents into JSON text and user input into keys.
 public enum DocumentFormat {
     /// A stored document as one line of canonical JSON: JSON documents are stored that way;
-    /// database rows are rendered with their typed values (`DatabaseRow.json`).
-    public static func jsonLine(_ value: [UInt8], engine: CollectionSet.Engine) throws -> [UInt8] {
+    /// database rows are rendered with their typed values (`DatabaseRow.json`). `key` is the
+    /// encoded document key the value is stored under.
+    public static func jsonLine(_ value: [UInt8], key: [UInt8], engine: CollectionSet.Engine) throws -> [UInt8] {
         switch engine {
         case .json: return value
-        case .sqlite, .postgresql: return try DatabaseRow(encoded: value).json.canonicalBytes
+        case .sqlite, .postgresql: return try DatabaseRow(encoded: value, key: key).json.canonicalBytes
         }
     }
 

@@ -43,7 +43,19 @@ public struct DatabaseRow: Sendable, Hashable {
     }
 
     /// The binary encoding (see ``DatabaseValue`` `encoded`): column count, then name and value pairs.
-    public var encoded: [UInt8] {
+    public var encoded: [UInt8] { encoded(sharingValuesWith: nil) }
+
+    /// The type byte of a key reference: the value is the document key's value at the column's
+    /// position (`format.md` §12.3).
+    public static let keyReference: UInt8 = 0x05
+
+    /// The binary encoding, with every value that equals the value at the same position of `key`
+    /// (a composite document key) written as a key reference instead: decoding needs the key
+    /// (``init(encoded:key:namesLike:)``). Reals are never referenced, so `-0.0` and NaN payloads
+    /// stay exact.
+    public func encoded(sharingValuesWith key: DocumentKey?) -> [UInt8] {
+        var shared: [DatabaseValue] = []
+        if case .composite(let values)? = key { shared = values }
         var out = [UInt8]()
         // One allocation: names and values plus up to 12 bytes of lengths and tags per column.
         var capacity = 10
@@ -56,37 +68,76 @@ public struct DatabaseRow: Sendable, Hashable {
         }
         out.reserveCapacity(capacity)
         LEB128.append(UInt64(columns.count), to: &out)
-        for column in columns {
+        for (position, column) in columns.enumerated() {
             LEB128.append(UInt64(column.name.count), to: &out)
             out.append(contentsOf: column.name)
-            column.value.encode(to: &out)
+            if position < shared.count, column.value.isExactlyEqual(to: shared[position]) {
+                out.append(Self.keyReference)
+            } else {
+                column.value.encode(to: &out)
+            }
         }
         return out
     }
 
-    /// Decodes exactly one row.
+    /// Decodes exactly one row that has no key references.
     public init(encoded bytes: [UInt8]) throws(FormatError) {
-        try self.init(encoded: bytes, namesLike: nil)
+        try self.init(encoded: bytes, key: nil, namesLike: nil)
     }
 
     /// Decodes exactly one row.
     ///
-    /// - Parameter previous: a row decoded before, typically of the same table: column names equal
-    ///   to its names at the same positions share their storage instead of being allocated again.
-    public init(encoded bytes: [UInt8], namesLike previous: DatabaseRow?) throws(FormatError) {
+    /// - Parameters:
+    ///   - key: the encoded document key the row is stored under, for its key references (a row
+    ///     that has some and no key, or a key that is not composite or too short, is an error).
+    ///   - previous: a row decoded before, typically of the same table: column names equal
+    ///     to its names at the same positions share their storage instead of being allocated again.
+    public init(encoded bytes: [UInt8], key: [UInt8]?, namesLike previous: DatabaseRow? = nil) throws(FormatError) {
         var reader = ByteReader(bytes, context: "database row")
         let count = try LEB128.read(&reader)
         guard count <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "column count \(count) too large") }
         var columns = [Column]()
         columns.reserveCapacity(Int(count))
         let known = previous?.columns ?? []
+        var keyValues: [DatabaseValue]?
         for position in 0..<Int(count) {
             let length = try LEB128.read(&reader)
             guard length <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "name length \(length) too large") }
             let name = position < known.count ? try reader.raw(Int(length), reusing: known[position].name) : try reader.raw(Int(length))
-            columns.append(Column(name: name, value: try DatabaseValue(from: &reader)))
+            if reader.remaining > 0, bytes[reader.offset] == Self.keyReference {
+                _ = try reader.u8()
+                if keyValues == nil { keyValues = try Self.referencedValues(key) }
+                guard let keyValues, position < keyValues.count else {
+                    throw FormatError(context: "database row", reason: "column \(position) refers to a key value the key does not have")
+                }
+                columns.append(Column(name: name, value: keyValues[position]))
+            } else {
+                columns.append(Column(name: name, value: try DatabaseValue(from: &reader)))
+            }
         }
         try reader.expectEnd()
         self.columns = columns
+    }
+
+    /// The values of a composite key that key references point at.
+    public static func referencedValues(_ key: [UInt8]?) throws(FormatError) -> [DatabaseValue] {
+        guard let key else { throw FormatError(context: "database row", reason: "the row refers to a document key it was not given") }
+        guard case .composite(let values) = try DocumentKey(encoded: key) else {
+            throw FormatError(context: "database row", reason: "the row refers to a document key that is not composite")
+        }
+        return values
+    }
+}
+
+extension DatabaseValue {
+    /// Equal with the same encoding: as `==`, except that reals are never equal (so a key
+    /// reference never stands for a real, whose `-0.0` and NaN payloads `==` does not tell apart).
+    func isExactlyEqual(to other: DatabaseValue) -> Bool {
+        switch (self, other) {
+        case (.null, .null): true
+        case (.integer(let a), .integer(let b)): a == b
+        case (.text(let a), .text(let b)), (.blob(let a), .blob(let b)): a == b
+        default: false
+        }
     }
 }

@@ -15,7 +15,10 @@ import AmberCore
 ///
 /// The type numbers of integer, real, text and blob are SQLite's `SQLITE_INTEGER` … `SQLITE_BLOB`.
 /// A row (``DatabaseRow``) is its column count as unsigned LEB128, then per column the name's
-/// length (LEB128) and bytes, then the value.
+/// length (LEB128) and bytes, then the value. In a row, and only there, a value may also be the
+/// single byte `0x05`, a **key reference**: the value is the one at the column's position in the
+/// row's document key (``DatabaseRow/encoded(sharingValuesWith:)``), so a row keyed by its own
+/// values (a PostgreSQL table without a primary key) does not store them twice.
 extension DatabaseValue {
     /// The encoded bytes.
     public var encoded: [UInt8] {

@@ -37,13 +37,14 @@ extension COPYText {
 
     /// Appends an encoded ``DatabaseRow`` (`format.md` §12.3) as one COPY line, without decoding
     /// it into values: text is escaped straight from the encoding. The row's column names must be
-    /// `columns`, in order. Values of other types (rows from another engine) go through
-    /// ``append(_:to:)``.
+    /// `columns`, in order. Values of other types (rows from another engine) and key references,
+    /// resolved against `key` (the row's encoded document key), go through ``append(_:to:)``.
     ///
     /// - Throws: ``PGError/Code/rowMismatch`` when the names differ, ``PGError/Code/copyFormat``
     ///   when the encoding is malformed.
-    public static func appendEncodedRow(_ row: [UInt8], columns: [[UInt8]], to out: inout [UInt8]) throws(PGError) {
+    public static func appendEncodedRow(_ row: [UInt8], key: [UInt8], columns: [[UInt8]], to out: inout [UInt8]) throws(PGError) {
         var index = 0
+        var keyValues: [DatabaseValue]?
         // A local reader rather than ByteReader and LEB128.read: those cross-module calls made
         // a pgbench -s 10 restore about 6% slower (3.33–3.49 s against 3.59–3.70 s), and the
         // bytes were authenticated when their blob was opened.
@@ -80,6 +81,17 @@ extension COPYText {
                 guard count <= row.count - index else { throw PGError(code: .copyFormat, message: "an encoded row is damaged") }
                 appendEscaped(row[index..<index + count], to: &out)
                 index += count
+            case DatabaseRow.keyReference:
+                index += 1
+                do {
+                    if keyValues == nil { keyValues = try DatabaseRow.referencedValues(key) }
+                } catch {
+                    throw PGError(code: .copyFormat, message: "an encoded row is damaged: \(error.reason)")
+                }
+                guard let keyValues, position < keyValues.count else {
+                    throw PGError(code: .copyFormat, message: "an encoded row refers to a key value its key does not have")
+                }
+                append(CollectionOfOne(keyValues[position]), to: &out)
             default:
                 var reader = ByteReader(Array(row[index...]), context: "database row")
                 let value: DatabaseValue

@@ -75,7 +75,8 @@ public final class PostgresSource {
     /// straight from the COPY line without building the row: what a backup stores.
     public func forEachEncodedRow(table name: String, _ body: (DocumentKey, [UInt8]) throws -> Void) throws {
         guard let table = schema.table(named: name), !table.primaryKey.isEmpty else {
-            return try forEachRow(table: name) { key, row in try body(key, row.encoded) }
+            // Rows keyed by their content refer to the key for their values (`format.md` §12.3).
+            return try forEachRow(table: name) { key, row in try body(key, row.encoded(sharingValuesWith: key)) }
         }
         let names = table.rowColumns.map { Array($0.name.utf8) }
         let select = "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM \(SQL.qualified(table.schema, table.name))"
@@ -112,7 +113,7 @@ public final class PostgresSource {
         guard table.primaryKey.isEmpty else {
             var previous: DatabaseRow?
             return try forEachEncodedRow(table: name) { key, bytes in
-                let row = try DatabaseRow(encoded: bytes, namesLike: previous)
+                let row = try DatabaseRow(encoded: bytes, key: nil, namesLike: previous)
                 previous = row
                 try body(key, row)
             }

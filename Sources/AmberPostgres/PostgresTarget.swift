@@ -110,13 +110,14 @@ public final class PostgresTarget {
     }
 
     /// Adds one row given in its stored encoding (`DatabaseRow.encoded`) to the COPY of table
-    /// `name`, turned into a COPY line without decoding it into values.
-    public func insertEncoded(table name: String, row: [UInt8]) throws(PGError) {
+    /// `name`, turned into a COPY line without decoding it into values; `key` is the row's encoded
+    /// document key, which key references in the row point into.
+    public func insertEncoded(table name: String, key: [UInt8], row: [UInt8]) throws(PGError) {
         if copy?.table != name { try startCopy(name) }
         guard let copy else { return }
         line.removeAll(keepingCapacity: true)
         do {
-            try COPYText.appendEncodedRow(row, columns: copy.columns, to: &line)
+            try COPYText.appendEncodedRow(row, key: key, columns: copy.columns, to: &line)
         } catch {
             var named = error.inTable(name)
             named.connection = connection.description

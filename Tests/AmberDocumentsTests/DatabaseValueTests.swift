@@ -69,4 +69,24 @@ struct DatabaseValueTests {
         #expect(try DatabaseRow(json: row.json) == row)
         #expect(throws: FormatError.self) { try DatabaseRow(encoded: row.encoded + [0]) }
     }
+
+    /// Values equal to the key's value at the same position are stored as key references (reals
+    /// never): the row decodes exactly with its key, and not without one or with a shorter key.
+    @Test func keyReferences() throws {
+        let row = DatabaseRow([.init("a", .text("x")), .init("b", .null), .init("c", .integer(3)), .init("d", .real(-0.0)),
+                               .init("e", .blob([0])), .init("f", .text("not in key"))])
+        let key = DocumentKey.composite([.text("x"), .null, .integer(3), .real(-0.0), .blob([0]), .text("other"), .integer(0)])
+        let shared = row.encoded(sharingValuesWith: key)
+        #expect(shared.filter { $0 == DatabaseRow.keyReference }.count == 4)
+        #expect(shared.count < row.encoded.count)
+        let decoded = try DatabaseRow(encoded: shared, key: key.encoded)
+        #expect(decoded == row)
+        guard case .real(let d) = decoded.columns[3].value else { Issue.record("not a real"); return }
+        #expect(d.sign == .minus)
+        #expect(row.encoded(sharingValuesWith: nil) == row.encoded)
+        #expect(row.encoded(sharingValuesWith: .string(Array("x".utf8))) == row.encoded)
+        #expect(throws: FormatError.self) { try DatabaseRow(encoded: shared) }
+        #expect(throws: FormatError.self) { try DatabaseRow(encoded: shared, key: DocumentKey.composite([.text("x")]).encoded) }
+        #expect(throws: FormatError.self) { try DatabaseRow(encoded: shared, key: DocumentKey.string([0x78]).encoded) }
+    }
 }

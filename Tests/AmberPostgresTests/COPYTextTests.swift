@@ -49,7 +49,8 @@ struct COPYTextTests {
     }
 
     /// A stored row becomes the same COPY line whether decoded first or not; other engines'
-    /// value types and escapes included; other column names are refused.
+    /// value types and escapes included, and values stored as references to the row's key (a
+    /// content key: the values then an ordinal); other column names are refused.
     @Test func encodedRowsBecomeTheSameCOPYLine() throws {
         let rows: [[DatabaseValue]] = [
             [.text("plain"), .null, .text("tab\there\\ and\nnewline"), .text("")],
@@ -58,14 +59,24 @@ struct COPYTextTests {
         ]
         for values in rows {
             let names = values.indices.map { Array("c\($0)".utf8) }
-            let encoded = DatabaseRow(zip(names, values).map { DatabaseRow.Column(name: $0, value: $1) }).encoded
-            var direct = [UInt8](), decoded = [UInt8]()
-            try COPYText.appendEncodedRow(encoded, columns: names, to: &direct)
+            let row = DatabaseRow(zip(names, values).map { DatabaseRow.Column(name: $0, value: $1) })
+            let key = DocumentKey.composite(values + [.integer(0)])
+            var decoded = [UInt8]()
             COPYText.append(values, to: &decoded)
-            #expect(direct == decoded)
-            var other = [UInt8]()
-            #expect(throws: PGError.self) { try COPYText.appendEncodedRow(encoded, columns: names.reversed() + [[0x7A]], to: &other) }
-            #expect(throws: PGError.self) { try COPYText.appendEncodedRow(encoded + [0], columns: names, to: &other) }
+            for encoded in [row.encoded, row.encoded(sharingValuesWith: key)] {
+                var direct = [UInt8]()
+                try COPYText.appendEncodedRow(encoded, key: key.encoded, columns: names, to: &direct)
+                #expect(direct == decoded)
+                var other = [UInt8]()
+                #expect(throws: PGError.self) { try COPYText.appendEncodedRow(encoded, key: key.encoded, columns: names.reversed() + [[0x7A]], to: &other) }
+                #expect(throws: PGError.self) { try COPYText.appendEncodedRow(encoded + [0], key: key.encoded, columns: names, to: &other) }
+            }
+            // A row that refers to its key cannot be read with another one.
+            let shared = row.encoded(sharingValuesWith: key)
+            if shared != row.encoded {
+                var other = [UInt8]()
+                #expect(throws: PGError.self) { try COPYText.appendEncodedRow(shared, key: DocumentKey.composite([]).encoded, columns: names, to: &other) }
+            }
         }
     }
 
