@@ -62,7 +62,8 @@ public final class CollectionBuilder: EntrySink {
             self.parent = parent
             canonical = ManifestBuilder(repository: repository, writer: writer, storesNodes: false)
             run = ManifestBuilder(repository: repository, writer: writer,
-                                  targets: (ManifestFormat.runLeafTarget, ManifestFormat.runInternalTarget))
+                                  targets: (ManifestFormat.runLeafTarget, ManifestFormat.runInternalTarget),
+                                  nodeLevel: ManifestFormat.runCompressionLevel)
             let loader = ManifestNodeLoader(repository: repository)
             var previous: [UInt8]?
             try loader.forEachLeaf(of: parent.base) { id, lastKey in

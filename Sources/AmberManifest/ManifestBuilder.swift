@@ -39,6 +39,7 @@ public final class ManifestBuilder {
 
     private let writer: BlobWriter
     private let storesNodes: Bool
+    private let nodeLevel: Int32?
     private let leafTarget: Int
     private let internalTarget: Int
     private let treeIDs: HMACSHA256
@@ -61,10 +62,14 @@ public final class ManifestBuilder {
     ///     are stored either way.
     ///   - targets: the leaf and internal boundary scales; the format's for canonical trees,
     ///     larger ones for runs (``ManifestFormat/runLeafTarget``).
+    ///   - nodeLevel: the zstd level of the nodes stored, instead of the repository's
+    ///     (``ManifestFormat/runCompressionLevel`` for runs).
     public init(repository: Repository, writer: BlobWriter, storesNodes: Bool = true,
-                targets: (leaf: Int, internal: Int) = (ManifestFormat.leafTarget, ManifestFormat.internalTarget)) {
+                targets: (leaf: Int, internal: Int) = (ManifestFormat.leafTarget, ManifestFormat.internalTarget),
+                nodeLevel: Int32? = nil) {
         self.writer = writer
         self.storesNodes = storesNodes
+        self.nodeLevel = nodeLevel
         leafTarget = targets.leaf
         internalTarget = targets.internal
         treeIDs = repository.makeIDHasher(for: .tree)
@@ -167,7 +172,7 @@ public final class ManifestBuilder {
         var bytes = ManifestNode.header(level: UInt8(i), count: level.entries)
         bytes.append(contentsOf: level.body)
         let id = treeIDs.id(bytes)
-        let isNew = storesNodes ? try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes) } : false
+        let isNew = storesNodes ? try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes, level: nodeLevel) } : false
         statistics.nodes += 1
         if isNew { statistics.newNodes += 1 }
         if i == 0, let onLeaf { try onLeaf(id) }

@@ -36,6 +36,12 @@ public enum ManifestFormat {
     public static let runLeafTarget = 64 << 10
     public static let runInternalTarget = 8 << 10
 
+    /// The zstd level of run nodes: a run holds only what changed, so it is small and written
+    /// once, and level 9 makes pgbench's changed rows about 15 % smaller than the default 3
+    /// while still compressing some 40 MB/s (`zstd -b` on 64 KiB blocks of them). Readers do
+    /// not depend on it: every zstd frame decodes the same way.
+    public static let runCompressionLevel: Int32 = 9
+
     /// FastCDC sizes for chunked values: 16 KiB / 64 KiB / 256 KiB, normalization 2, with the
     /// repository's secret gear table. Smaller than file chunks, so an edit inside a large
     /// document stores about 64 KiB again rather than a megabyte.

@@ -56,9 +56,10 @@ public final class BlobWriter: Sendable {
     }
 
     /// Stores a blob unless the repository or this writer already has it.
-    /// Returns whether it was new. Throws the first failure of any worker.
+    /// Returns whether it was new. Throws the first failure of any worker. `level` overrides the
+    /// repository's zstd level for this blob.
     @discardableResult
-    public func add(_ type: BlobType, id: BlobID, plaintext: [UInt8]) throws(RepositoryError) -> Bool {
+    public func add(_ type: BlobType, id: BlobID, plaintext: [UInt8], level: Int32? = nil) throws(RepositoryError) -> Bool {
         let isNew: Bool = try state.withLock { s throws(RepositoryError) in
             if let failure = s.failure { throw failure }
             if repository.index.contains(id) || s.pending.contains(id) { return false }
@@ -70,7 +71,7 @@ public final class BlobWriter: Sendable {
         queue.async(group: group) { [self] in
             defer { slots.signal() }
             do throws(RepositoryError) {
-                try seal(type, id: id, plaintext: plaintext)
+                try seal(type, id: id, plaintext: plaintext, level: level)
             } catch {
                 state.withLock { if $0.failure == nil { $0.failure = error } }
             }
@@ -112,9 +113,9 @@ public final class BlobWriter: Sendable {
         return true
     }
 
-    private func seal(_ type: BlobType, id: BlobID, plaintext: [UInt8]) throws(RepositoryError) {
+    private func seal(_ type: BlobType, id: BlobID, plaintext: [UInt8], level: Int32?) throws(RepositoryError) {
         let envelope = try repository.withSealer { sealer throws(RepositoryError) in
-            try sealer.seal(plaintext, key: sealer.blobKey(type, id), aad: Repository.blobAAD(type, id))
+            try sealer.seal(plaintext, key: sealer.blobKey(type, id), aad: Repository.blobAAD(type, id), level: level)
         }
         try append(type, id: id, envelope: envelope, rawLength: UInt32(plaintext.count))
     }

@@ -57,10 +57,13 @@ public final class Sealer: @unchecked Sendable {
     // MARK: Envelopes
 
     /// Compresses `plaintext` when that makes it smaller and when `compress` allows, then seals it.
-    public func seal(_ plaintext: UnsafeRawBufferPointer, key: [UInt8], aad: [UInt8], compress: Bool = true) throws(RepositoryError) -> [UInt8] {
+    /// `level` overrides the repository's zstd level for this envelope (a repository whose level
+    /// is 0 compresses nothing).
+    public func seal(_ plaintext: UnsafeRawBufferPointer, key: [UInt8], aad: [UInt8], compress: Bool = true,
+                     level: Int32? = nil) throws(RepositoryError) -> [UInt8] {
         var stored = [UInt8]()
         if compress && compressionLevel != 0 && plaintext.count > 32 {
-            let packed = compressor.compress(plaintext)
+            let packed = compressor.compress(plaintext, level: level)
             if packed.count < plaintext.count {
                 stored.reserveCapacity(packed.count + 1)
                 stored.append(Algorithm.compressionZstd)
@@ -83,18 +86,19 @@ public final class Sealer: @unchecked Sendable {
         return out
     }
 
-    public func seal(_ plaintext: [UInt8], key: [UInt8], aad: [UInt8], compress: Bool = true) throws(RepositoryError) -> [UInt8] {
+    public func seal(_ plaintext: [UInt8], key: [UInt8], aad: [UInt8], compress: Bool = true,
+                     level: Int32? = nil) throws(RepositoryError) -> [UInt8] {
         var result: Result<[UInt8], RepositoryError> = .success([])
         plaintext.withUnsafeBytes { raw in
-            do throws(RepositoryError) { result = .success(try seal(raw, key: key, aad: aad, compress: compress)) } catch { result = .failure(error) }
+            do throws(RepositoryError) { result = .success(try seal(raw, key: key, aad: aad, compress: compress, level: level)) } catch { result = .failure(error) }
         }
         return try result.get()
     }
 
     /// Opens an envelope and decompresses its payload. `what` names the object in errors.
-    public func open(_ envelope: ArraySlice<UInt8>, key: [UInt8], aad: [UInt8], what: String, expectedCount: Int? = nil) throws(RepositoryError) -> [UInt8] {
+    public func open(_ envelope: ArraySlice<UInt8>, key: [UInt8], aad: [UInt8], what: @autoclosure () -> String, expectedCount: Int? = nil) throws(RepositoryError) -> [UInt8] {
         guard envelope.count >= Self.overhead else {
-            throw RepositoryError.damaged(what, "envelope of \(envelope.count) bytes is too short")
+            throw RepositoryError.damaged(what(), "envelope of \(envelope.count) bytes is too short")
         }
         let start = envelope.startIndex
         let nonce = Array(envelope[start..<start + AES256GCM.nonceCount])
