@@ -56,6 +56,19 @@ struct ZstdTests {
         }
     }
 
+    /// A frame at another level than the compressor's decodes the same, and the next frame is at
+    /// the compressor's own level again.
+    @Test func aFrameAtAnotherLevel() throws {
+        let rows = (0..<3000).flatMap { Array("\($0 * 7919 % 100_003)\t\($0 % 10)\t\($0 * 31 % 9973)\t            \n".utf8) }
+        let compressor = ZstdCompressor(level: 3)
+        let plain = compressor.compress(rows)
+        let dense = compressor.compress(rows, level: 9)
+        #expect(dense != plain)
+        #expect(try ZstdDecompressor().decompress(dense[...], expectedCount: rows.count) == rows)
+        #expect(compressor.compress(rows) == plain)
+        #expect(ZstdCompressor(level: 9).compress(rows) == dense)
+    }
+
     @Test func decompressesAFrameInsideALargerBuffer() throws {
         let bytes = Array("inside a pack".utf8)
         let buffer = [1, 2, 3] + ZstdCompressor().compress(bytes) + [4, 5]

@@ -43,6 +43,33 @@ struct LocalBackendTests {
         #expect(stat(backend.path + "/keys/k", &info) == 0)
     }
 
+    /// Packs stay open between loads (more than the cache holds, so some are closed and opened
+    /// again); a pack removed meanwhile still reads as it was, and other kinds, which a save can
+    /// replace, are always read afresh.
+    @Test func packsReadThroughOpenFiles() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let backend = LocalBackend(path: directory.path)
+        try backend.create()
+        let count = backend.openPacks.capacity + 8
+        for i in 0..<count { try backend.save(FileHandle(.data, TestNames.data(i)), TestNames.bytes(1000 + i, seed: i)) }
+        for round in 0..<3 {
+            for i in 0..<count {
+                let bytes = try backend.load(FileHandle(.data, TestNames.data(i)), offset: 10 * round, length: 100)
+                #expect(bytes == Array(TestNames.bytes(1000 + i, seed: i)[(10 * round)..<(10 * round + 100)]))
+            }
+        }
+        #expect(code { try backend.load(FileHandle(.data, TestNames.data(0)), offset: 990, length: 20) } == .permanent)
+        let last = FileHandle(.data, TestNames.data(count - 1))
+        try backend.remove(last)
+        #expect(try backend.load(last, offset: 0, length: nil) == TestNames.bytes(1000 + count - 1, seed: count - 1))
+        #expect(code { try LocalBackend(path: directory.path).load(last, offset: 0, length: nil) } == .notFound)
+        try backend.save(.config, [1])
+        #expect(try backend.load(.config, offset: 0, length: nil) == [1])
+        try backend.save(.config, [2, 3])
+        #expect(try backend.load(.config, offset: 0, length: nil) == [2, 3])
+    }
+
     @Test func savesLeaveNoTemporaryFiles() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
