@@ -26,6 +26,11 @@ public final class MasterIndex: Sendable {
 
     public init() {}
 
+    /// Makes room for `count` more blobs, so that adding several index files grows the table once.
+    public func reserve(_ count: Int) {
+        state.withLock { $0.blobs.reserveCapacity(count) }
+    }
+
     /// Adds the packs of an index file read from `name` (or written by this process).
     public func add(_ file: IndexFile, name: String?) {
         state.withLock { s in

@@ -2,6 +2,7 @@ import AmberChunking
 import AmberCore
 import AmberCrypto
 import AmberStorage
+import Dispatch
 import Synchronization
 
 /// An open repository: its backend, config, keys and index.
@@ -156,15 +157,32 @@ public final class Repository: Sendable {
         }
         let names = try storage { () throws(BackendError) in try backend.list(.index) }
         let ordered = names.map(\.name).filter { !obsolete.contains($0) } + names.map(\.name).filter { obsolete.contains($0) }
-        var loaded = 0
-        for name in ordered where !index.hasLoaded(name) {
-            let payload: [UInt8]
-            do {
-                payload = try loadFile(.index, FileHandle(.index, name))
-            } catch where error.code == .storage && obsolete.contains(name) {
-                continue  // deleted by a prune finishing meanwhile
+        // Index files are read, decrypted and decoded in parallel (a backend's latency and the
+        // decoding overlap), then added in order with room for all of them made once.
+        let pending = ordered.filter { !index.hasLoaded($0) }
+        let mayVanish = obsolete
+        let decoded = Mutex<[Int: Result<IndexFile?, RepositoryError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: pending.count) { i in
+            let name = pending[i]
+            let result: Result<IndexFile?, RepositoryError>
+            do throws(RepositoryError) {
+                let payload = try loadFile(.index, FileHandle(.index, name))
+                result = .success(try IndexFile(decoding: payload, what: "index file \(name.prefix(8))"))
+            } catch where error.code == .storage && mayVanish.contains(name) {
+                result = .success(nil)  // deleted by a prune finishing meanwhile
+            } catch {
+                result = .failure(error)
             }
-            index.add(try IndexFile(decoding: payload, what: "index file \(name.prefix(8))"), name: name)
+            decoded.withLock { $0[i] = result }
+        }
+        let files = try decoded.withLock { results throws(RepositoryError) in
+            try pending.indices.map { i throws(RepositoryError) in try results[i]!.get() }
+        }
+        index.reserve(files.reduce(0) { $0 + ($1?.blobCount ?? 0) })
+        var loaded = 0
+        for (name, file) in zip(pending, files) {
+            guard let file else { continue }
+            index.add(file, name: name)
             loaded += 1
         }
         return loaded
