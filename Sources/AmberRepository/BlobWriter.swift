@@ -31,8 +31,19 @@ public final class BlobWriter: Sendable {
         var entries: [PackEntry] = []
     }
 
+    /// A blob waiting to be sealed.
+    private struct Job {
+        let type: BlobType
+        let id: BlobID
+        let plaintext: [UInt8]
+        let level: Int32?
+    }
+
     private struct State {
         var pending: Set<BlobID> = []
+        /// Small blobs are sealed in batches, one worker task per batch instead of per blob.
+        var batch: [Job] = []
+        var batchBytes = 0
         var open: [BlobType: OpenPack] = [:]
         var unindexed: [(pack: BlobID, entries: [PackEntry])] = []
         var stats = WriteStatistics()
@@ -48,6 +59,11 @@ public final class BlobWriter: Sendable {
     /// most of its work and no index file grows past a few megabytes.
     private let packsPerIndexFile = 64
     private let entriesPerIndexFile = 100_000
+    /// A batch goes to a worker once it holds this many bytes or blobs: a backup of a million
+    /// small manifest leaves would otherwise hand each of them to a thread on its own, and perf
+    /// showed the semaphore and queue wake-ups at about a tenth of its time.
+    private let batchBytes = 256 << 10
+    private let batchCount = 64
 
     /// - Parameter workers: threads sealing blobs at once (default: the number of cores).
     public init(repository: Repository, workers: Int = System.coreCount) {
@@ -60,23 +76,31 @@ public final class BlobWriter: Sendable {
     /// repository's zstd level for this blob.
     @discardableResult
     public func add(_ type: BlobType, id: BlobID, plaintext: [UInt8], level: Int32? = nil) throws(RepositoryError) -> Bool {
-        let isNew: Bool = try state.withLock { s throws(RepositoryError) in
+        let (isNew, full): (Bool, [Job]?) = try state.withLock { s throws(RepositoryError) in
             if let failure = s.failure { throw failure }
-            if repository.index.contains(id) || s.pending.contains(id) { return false }
+            if repository.index.contains(id) || s.pending.contains(id) { return (false, nil) }
             s.pending.insert(id)
-            return true
+            s.batch.append(Job(type: type, id: id, plaintext: plaintext, level: level))
+            s.batchBytes += plaintext.count
+            guard s.batchBytes >= batchBytes || s.batch.count >= batchCount else { return (true, nil) }
+            defer { s.batch = []; s.batchBytes = 0 }
+            return (true, s.batch)
         }
-        guard isNew else { return false }
+        if let full { dispatch(full) }
+        return isNew
+    }
+
+    /// Hands a batch to a worker, waiting while every worker is busy.
+    private func dispatch(_ jobs: [Job]) {
         slots.wait()
         queue.async(group: group) { [self] in
             defer { slots.signal() }
             do throws(RepositoryError) {
-                try seal(type, id: id, plaintext: plaintext, level: level)
+                for job in jobs { try seal(job.type, id: job.id, plaintext: job.plaintext, level: job.level) }
             } catch {
                 state.withLock { if $0.failure == nil { $0.failure = error } }
             }
         }
-        return true
     }
 
     /// Whether the repository or this writer has a blob.
@@ -86,6 +110,11 @@ public final class BlobWriter: Sendable {
 
     /// Waits for the workers, saves the open packs and the index file. Returns what was added.
     public func finish() throws(RepositoryError) -> WriteStatistics {
+        let last = state.withLock { s in
+            defer { s.batch = []; s.batchBytes = 0 }
+            return s.batch
+        }
+        if !last.isEmpty { dispatch(last) }
         group.wait()
         if let failure = state.withLock({ $0.failure }) { throw failure }
         for type in BlobType.allCases {
