@@ -21,6 +21,8 @@ public final class Sealer: @unchecked Sendable {
     private let keyDeriver: HMACSHA256
     private let idHasher: HMACSHA256
     private let treeIDHasher: HMACSHA256
+    /// Re-keyed per envelope: the nonce is a MAC under the envelope's own key.
+    private let nonceMAC = HMACSHA256(key: [UInt8](repeating: 0, count: 32))
     private let aead = AES256GCM()
     private let compressor: ZstdCompressor
     private let decompressor = ZstdDecompressor()
@@ -75,7 +77,7 @@ public final class Sealer: @unchecked Sendable {
             stored.append(Algorithm.compressionNone)
             stored.append(contentsOf: plaintext)
         }
-        let nonce = Array(HMACSHA256(key: key).mac(stored).prefix(AES256GCM.nonceCount))
+        let nonce = Array(nonceMAC.mac(stored, rekeyingWith: key).prefix(AES256GCM.nonceCount))
         var out = nonce
         out.reserveCapacity(stored.count + Self.overhead)
         do {

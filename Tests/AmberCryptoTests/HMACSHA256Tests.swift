@@ -51,6 +51,16 @@ struct HMACSHA256Tests {
         #expect(HMACSHA256(key: Array("Jeff".utf8)).mac(data) != copy.mac(data))
     }
 
+    @Test func rekeyingMatchesFreshInstancesAndKeepsTheNewKey() {
+        let hmac = HMACSHA256(key: [UInt8](repeating: 0, count: 32))
+        let data = Array("what do ya want for nothing?".utf8)
+        for key in [Array("Jefe".utf8), SecureRandom.bytes(32), [], SecureRandom.bytes(100)] {
+            #expect(hmac.mac(data, rekeyingWith: key) == HMACSHA256(key: key).mac(data))
+            #expect(hmac.mac([9, 9]) == HMACSHA256(key: key).mac([9, 9]))
+        }
+        #expect(hmac.mac(data, rekeyingWith: Array("Jefe".utf8)) == hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"))
+    }
+
     @Test func emptyKey() {
         // Python: hmac.new(b"", b"", hashlib.sha256).hexdigest()
         #expect(HMACSHA256(key: []).mac([]) == hex("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"))
