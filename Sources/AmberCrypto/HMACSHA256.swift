@@ -49,7 +49,7 @@ public final class HMACSHA256: @unchecked Sendable {
     /// `bytes`: for a MAC under a different key per message (a blob's nonce under its own key)
     /// without allocating and clearing a context each time.
     public func mac(_ bytes: [UInt8], rekeyingWith key: [UInt8]) -> [UInt8] {
-        let rc = CBytes.with(key) { amber_hmac_sha256_init(context, $0, $1) }
+        let rc = CBytes.with(key) { amber_hmac_sha256_rekey(context, $0, $1) }
         OpenSSLCall.require(rc, "EVP_MAC_init(HMAC-SHA256)")
         return mac(bytes)
     }

@@ -24,6 +24,12 @@ static inline int amber_hmac_sha256_init(EVP_MAC_CTX *ctx, const unsigned char *
     return EVP_MAC_init(ctx, key, keylen, key == NULL ? NULL : params);
 }
 
+/* Re-keys an HMAC context initialised by amber_hmac_sha256_init, keeping its digest: no
+   parameters to parse (their lookup by name showed as strcmp in profiles). */
+static inline int amber_hmac_sha256_rekey(EVP_MAC_CTX *ctx, const unsigned char *key, size_t keylen) {
+    return EVP_MAC_init(ctx, key, keylen, NULL);
+}
+
 /* RFC 5869 HKDF-SHA256 (extract then expand) into `out`. */
 static inline int amber_hkdf_sha256(EVP_KDF_CTX *ctx,
                                     const unsigned char *key, size_t keylen,
