@@ -110,6 +110,13 @@ struct CrossEngineTests {
              .real(-.infinity)],
         ])
         #expect(try db.rows("SELECT k, v FROM other ORDER BY k NULLS FIRST") == [[.null, .null], [.text([0x61]), .integer(1)], [.text([0x61]), .integer(1)]])
+        // Rows keyed by their content store their values as references to the key: dump and an
+        // NDJSON restore read them back with their keys.
+        let dump = amber.run(["dump", "latest", "public.other"])
+        #expect(dump.code == 0, "\(dump.stderr)")
+        #expect(dump.stdout.split(separator: "\n").map(String.init).sorted() == [#"{"k":"a","v":"1"}"#, #"{"k":"a","v":"1"}"#, #"{"k":null,"v":null}"#])
+        let ndjson = amber.run(["restore", "latest", "--target", "ndjson:" + temp.sub("ndjson"), "--verify"])
+        #expect(ndjson.code == 0, "\(ndjson.stderr)")
         // The enum and boolean checks hold, and the serial key numbers on.
         #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO accounts(owner, feeling) VALUES ('x', 'angry')") }
         #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO accounts(owner, ok) VALUES ('x', 2)") }
