@@ -71,40 +71,6 @@ public final class PostgresSource {
     /// whole and keyed by content (see ``PostgresSchema/Table``), with a warning.
     ///
     /// - Throws: ``PGError`` naming the table, or what `body` throws.
-    /// Like ``forEachRow(table:_:)``, but passes each row encoded (`DatabaseRow.encoded`), made
-    /// straight from the COPY line without building the row: what a backup stores.
-    public func forEachEncodedRow(table name: String, _ body: (DocumentKey, [UInt8]) throws -> Void) throws {
-        guard let table = schema.table(named: name), !table.primaryKey.isEmpty else {
-            // Rows keyed by their content refer to the key for their values (`format.md` §12.3).
-            return try forEachRow(table: name) { key, row in try body(key, row.encoded(sharingValuesWith: key)) }
-        }
-        let names = table.rowColumns.map { Array($0.name.utf8) }
-        let select = "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM \(SQL.qualified(table.schema, table.name))"
-        var previous: DocumentKey?
-        let makeKey = table.encodedKeyMaker()
-        var fields = [Range<Int>?]()
-        let overhead = 10 + names.reduce(0) { $0 + $1.count + 12 }
-        do {
-            try connection.copyOut("COPY (\(select) ORDER BY \(table.keyOrderSQL)) TO STDOUT") { line in
-                var row = [UInt8]()
-                row.reserveCapacity(line.count + overhead)
-                try COPYText.encodeRow(line, names: names, into: &row, fields: &fields)
-                let key = try makeKey(row, fields)
-                if let previous, !(previous < key) {
-                    throw PGError(code: .keyOrder, message: previous == key
-                        ? "two rows have the primary key \(key.display)"
-                        : "rows out of key order: \(key.display) after \(previous.display)", table: table.qualifiedName)
-                }
-                previous = key
-                try body(key, row)
-            }
-        } catch let error as PGError {
-            var named = error.inTable(table.qualifiedName)
-            if named.connection == nil { named.connection = connection.description }
-            throw named
-        }
-    }
-
     public func forEachRow(table name: String, _ body: (DocumentKey, DatabaseRow) throws -> Void) throws {
         guard let table = schema.table(named: name) else {
             throw PGError(code: .unknownTable, message: "no such table in the schema", connection: connection.description,
@@ -119,11 +85,10 @@ public final class PostgresSource {
             }
         }
         let names = table.rowColumns.map { Array($0.name.utf8) }
-        let select = "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM \(SQL.qualified(table.schema, table.name))"
-        do {
+        try namingErrors(in: table) {
             warnings.append("table \(table.qualifiedName) has no primary key: rows are keyed by their content")
             var rows = [DatabaseRow]()
-            try connection.copyOut("COPY (\(select)) TO STDOUT") { line in
+            try connection.copyOut("COPY (\(Self.rowSelect(table))) TO STDOUT") { line in
                 let values = try COPYText.parse(line)
                 guard values.count == names.count else {
                     throw PGError(code: .copyFormat, message: "a COPY line has \(values.count) values, expected \(names.count)",
@@ -132,6 +97,47 @@ public final class PostgresSource {
                 rows.append(DatabaseRow(zip(names, values).map { DatabaseRow.Column(name: $0, value: $1) }))
             }
             for (key, position) in PostgresSchema.Table.contentKeys(rows) { try body(key, rows[position]) }
+        }
+    }
+
+    /// Like ``forEachRow(table:_:)``, but passes each row encoded (`DatabaseRow.encoded`), made
+    /// straight from the COPY line without building the row: what a backup stores.
+    public func forEachEncodedRow(table name: String, _ body: (DocumentKey, [UInt8]) throws -> Void) throws {
+        guard let table = schema.table(named: name), !table.primaryKey.isEmpty else {
+            // Rows keyed by their content refer to the key for their values (`format.md` §12.3).
+            return try forEachRow(table: name) { key, row in try body(key, row.encoded(sharingValuesWith: key)) }
+        }
+        let names = table.rowColumns.map { Array($0.name.utf8) }
+        var previous: DocumentKey?
+        let makeKey = table.encodedKeyMaker()
+        var fields = [Range<Int>?]()
+        let overhead = 10 + names.reduce(0) { $0 + $1.count + 12 }
+        try namingErrors(in: table) {
+            try connection.copyOut("COPY (\(Self.rowSelect(table)) ORDER BY \(table.keyOrderSQL)) TO STDOUT") { line in
+                var row = [UInt8]()
+                row.reserveCapacity(line.count + overhead)
+                try COPYText.encodeRow(line, names: names, into: &row, fields: &fields)
+                let key = try makeKey(row, fields)
+                if let previous, !(previous < key) {
+                    throw PGError(code: .keyOrder, message: previous == key
+                        ? "two rows have the primary key \(key.display)"
+                        : "rows out of key order: \(key.display) after \(previous.display)", table: table.qualifiedName)
+                }
+                previous = key
+                try body(key, row)
+            }
+        }
+    }
+
+    /// `SELECT` of a table's ``PostgresSchema/Table/rowColumns``, in order.
+    private static func rowSelect(_ table: PostgresSchema.Table) -> String {
+        "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM \(SQL.qualified(table.schema, table.name))"
+    }
+
+    /// Runs `body`, naming `table` and this connection in the ``PGError`` it throws.
+    private func namingErrors(in table: PostgresSchema.Table, _ body: () throws -> Void) throws {
+        do {
+            try body()
         } catch let error as PGError {
             var named = error.inTable(table.qualifiedName)
             if named.connection == nil { named.connection = connection.description }
