@@ -55,36 +55,6 @@ struct FileDescriptor: ~Copyable {
         if let failure { throw failure }
     }
 
-    /// Reads `count` bytes from `offset`, continuing after short reads and `EINTR`; fewer bytes only
-    /// at the end of the file. The corresponding C function is `pread`.
-    func read(offset: Int, count: Int) throws(BackendError) -> [UInt8] {
-        try Self.read(raw, path: path, offset: offset, count: count)
-    }
-
-    /// ``read(offset:count:)`` on a descriptor owned elsewhere (``OpenFileCache/File``).
-    static func read(_ fd: CInt, path: String, offset: Int, count: Int) throws(BackendError) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var failure: BackendError?
-        let got = bytes.withUnsafeMutableBytes { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            var done = 0
-            while done < count {
-                do throws(BackendError) {
-                    let n = try valueOrErrno("pread", path) { pread(fd, base + done, count - done, off_t(offset + done)) }
-                    if n == 0 { break }
-                    done += n
-                } catch {
-                    failure = error
-                    break
-                }
-            }
-            return done
-        }
-        if let failure { throw failure }
-        if got < count { bytes.removeLast(count - got) }
-        return bytes
-    }
-
     /// The file's size in bytes. The corresponding C function is `fstat`.
     func size() throws(BackendError) -> Int {
         var info = stat()

@@ -94,17 +94,10 @@ public struct LocalBackend: Backend {
 
     public func load(_ handle: FileHandle, offset: Int, length: Int?) throws(BackendError) -> [UInt8] {
         try StorageChecks.validate(handle)
-        let bytes: [UInt8]
-        let range: Range<Int>
-        if handle.kind == .data {
-            let file = try openPacks.file(handle.path, fullPath: fullPath(handle))
-            range = try StorageChecks.range(offset: offset, length: length, size: file.size, path: handle.path)
-            bytes = try file.read(offset: range.lowerBound, count: range.count)
-        } else {
-            let file = try FileDescriptor(opening: fullPath(handle), flags: O_RDONLY)
-            range = try StorageChecks.range(offset: offset, length: length, size: try file.size(), path: handle.path)
-            bytes = try file.read(offset: range.lowerBound, count: range.count)
-        }
+        let file = handle.kind == .data ? try openPacks.file(handle.path, fullPath: fullPath(handle))
+                                        : try OpenFileCache.File(opening: fullPath(handle))
+        let range = try StorageChecks.range(offset: offset, length: length, size: file.size, path: handle.path)
+        let bytes = try file.read(offset: range.lowerBound, count: range.count)
         guard bytes.count == range.count else {
             throw BackendError(.permanent, path: handle.path,
                                message: "short read: \(bytes.count) of \(range.count) bytes at offset \(offset)")

@@ -14,23 +14,47 @@ import Synchronization
 /// afresh. The cache holds at most ``capacity`` descriptors and closes the least recently used;
 /// the rest close when the backend that owns the cache is released.
 final class OpenFileCache: Sendable {
-    /// One open file and its size, shared by concurrent readers (`pread` needs no file position).
+    /// One open file and its size, shared by concurrent readers (`pread` needs no file position);
+    /// closed when the last reader and the cache let go of it.
     final class File: Sendable {
         let descriptor: CInt
         let size: Int
         let path: String
 
-        fileprivate init(descriptor: CInt, size: Int, path: String) {
-            self.descriptor = descriptor
-            self.size = size
+        /// Opens `path` for reading (`O_RDONLY`) and reads its size.
+        init(opening path: String) throws(BackendError) {
+            let opened = try FileDescriptor(opening: path, flags: O_RDONLY)
+            size = try opened.size()
+            descriptor = opened.release()
             self.path = path
         }
 
         deinit { _ = cacheClose(descriptor) }
 
-        /// Reads `count` bytes from `offset` (fewer only at the end of the file).
+        /// Reads `count` bytes from `offset`, continuing after short reads and `EINTR`; fewer bytes
+        /// only at the end of the file. The corresponding C function is `pread`.
         func read(offset: Int, count: Int) throws(BackendError) -> [UInt8] {
-            try FileDescriptor.read(descriptor, path: path, offset: offset, count: count)
+            let fd = descriptor
+            var bytes = [UInt8](repeating: 0, count: count)
+            var failure: BackendError?
+            let got = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                var done = 0
+                while done < count {
+                    do throws(BackendError) {
+                        let n = try valueOrErrno("pread", path) { pread(fd, base + done, count - done, off_t(offset + done)) }
+                        if n == 0 { break }
+                        done += n
+                    } catch {
+                        failure = error
+                        break
+                    }
+                }
+                return done
+            }
+            if let failure { throw failure }
+            if got < count { bytes.removeLast(count - got) }
+            return bytes
         }
     }
 
@@ -57,9 +81,7 @@ final class OpenFileCache: Sendable {
             return entry.file
         }
         if let cached { return cached }
-        let opened = try FileDescriptor(opening: fullPath, flags: O_RDONLY)
-        let size = try opened.size()
-        let file = File(descriptor: opened.release(), size: size, path: name)
+        let file = try File(opening: fullPath)
         files.withLock { files in
             files.append(Entry(name: name, file: file))
             if files.count > capacity { files.removeFirst(files.count - capacity) }
