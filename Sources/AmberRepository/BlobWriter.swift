@@ -44,6 +44,12 @@ public final class BlobWriter: Sendable {
         /// Small blobs are sealed in batches, one worker task per batch instead of per blob.
         var batch: [Job] = []
         var batchBytes = 0
+
+        /// Empties the batch and returns what it held.
+        mutating func takeBatch() -> [Job] {
+            defer { batch = []; batchBytes = 0 }
+            return batch
+        }
         var open: [BlobType: OpenPack] = [:]
         var unindexed: [(pack: BlobID, entries: [PackEntry])] = []
         var stats = WriteStatistics()
@@ -83,8 +89,7 @@ public final class BlobWriter: Sendable {
             s.batch.append(Job(type: type, id: id, plaintext: plaintext, level: level))
             s.batchBytes += plaintext.count
             guard s.batchBytes >= batchBytes || s.batch.count >= batchCount else { return (true, nil) }
-            defer { s.batch = []; s.batchBytes = 0 }
-            return (true, s.batch)
+            return (true, s.takeBatch())
         }
         if let full { dispatch(full) }
         return isNew
@@ -110,10 +115,7 @@ public final class BlobWriter: Sendable {
 
     /// Waits for the workers, saves the open packs and the index file. Returns what was added.
     public func finish() throws(RepositoryError) -> WriteStatistics {
-        let last = state.withLock { s in
-            defer { s.batch = []; s.batchBytes = 0 }
-            return s.batch
-        }
+        let last = state.withLock { $0.takeBatch() }
         if !last.isEmpty { dispatch(last) }
         group.wait()
         if let failure = state.withLock({ $0.failure }) { throw failure }
