@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "AmberPostgres", dependencies: ["AmberCore", "AmberDocuments", "AmberCrypto", "CLibPQ"],
                 swiftSettings: swiftSettings),
         // Collection manifests: content-addressed prolly trees from document key to document.
-        .target(name: "AmberManifest", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository"],
+        .target(name: "AmberManifest", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository", "AmberDocuments"],
                 swiftSettings: swiftSettings),
         // Sources and targets: directory trees.
         .target(name: "AmberFilesystem", dependencies: ["AmberSnapshot"], swiftSettings: swiftSettings),
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberSQLite", "AmberDocuments", "AmberCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberPostgresTests", dependencies: ["AmberPostgres", "AmberDocuments", "AmberCore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberManifestTests", dependencies: ["AmberManifest", "AmberRepository", "AmberStorage", "AmberCrypto", "AmberCore"],
+        .testTarget(name: "AmberManifestTests", dependencies: ["AmberManifest", "AmberRepository", "AmberStorage", "AmberCrypto", "AmberCore", "AmberDocuments"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberDatabasesTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),

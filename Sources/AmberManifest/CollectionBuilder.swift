@@ -63,7 +63,7 @@ public final class CollectionBuilder: EntrySink {
             canonical = ManifestBuilder(repository: repository, writer: writer, storesNodes: false)
             run = ManifestBuilder(repository: repository, writer: writer,
                                   targets: (ManifestFormat.runLeafTarget, ManifestFormat.runInternalTarget),
-                                  nodeLevel: ManifestFormat.runCompressionLevel)
+                                  nodeLevel: ManifestFormat.runCompressionLevel, columnarLeaves: true)
             let loader = ManifestNodeLoader(repository: repository)
             var previous: [UInt8]?
             try loader.forEachLeaf(of: parent.base) { id, lastKey in

@@ -1,6 +1,7 @@
 import AmberChunking
 import AmberCore
 import AmberCrypto
+import AmberDocuments
 import AmberRepository
 
 /// Builds a manifest from entries in strictly increasing key order, writing its nodes (tree blobs)
@@ -40,6 +41,9 @@ public final class ManifestBuilder {
     private let writer: BlobWriter
     private let storesNodes: Bool
     private let nodeLevel: Int32?
+    private let columnarLeaves: Bool
+    /// The entries of the open leaf, kept only for ``columnarLeaves``.
+    private var leafEntries: [ManifestEntry] = []
     private let leafTarget: Int
     private let internalTarget: Int
     private let treeIDs: HMACSHA256
@@ -64,12 +68,16 @@ public final class ManifestBuilder {
     ///     larger ones for runs (``ManifestFormat/runLeafTarget``).
     ///   - nodeLevel: the zstd level of the nodes stored, instead of the repository's
     ///     (``ManifestFormat/runCompressionLevel`` for runs).
+    ///   - columnarLeaves: true to write each leaf whose entries are database rows in the columnar
+    ///     form (§N.7) rather than version 1: for runs, whose nodes are never compared with a
+    ///     canonical tree's. The boundaries are the same either way.
     public init(repository: Repository, writer: BlobWriter, storesNodes: Bool = true,
                 targets: (leaf: Int, internal: Int) = (ManifestFormat.leafTarget, ManifestFormat.internalTarget),
-                nodeLevel: Int32? = nil) {
+                nodeLevel: Int32? = nil, columnarLeaves: Bool = false) {
         self.writer = writer
         self.storesNodes = storesNodes
         self.nodeLevel = nodeLevel
+        self.columnarLeaves = columnarLeaves
         leafTarget = targets.leaf
         internalTarget = targets.internal
         treeIDs = repository.makeIDHasher(for: .tree)
@@ -87,13 +95,18 @@ public final class ManifestBuilder {
     func add(key: [UInt8], value: [UInt8]) throws(ManifestError) -> ManifestValue {
         try checkNext(key)
         let stored = value.count <= ManifestFormat.inlineLimit ? ManifestValue.inline(value) : try storeChunked(value)
-        try append(level: 0, key: key, count: 1, valueBytes: UInt64(value.count)) { stored.encode(into: &$0) }
+        try append(key: key, stored: stored, checked: true)
         return stored
     }
 
     /// Appends an entry whose value is already stored (a run copying a value, or a tombstone).
     func append(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
-        try checkNext(key)
+        try append(key: key, stored: stored, checked: false)
+    }
+
+    private func append(key: [UInt8], stored: ManifestValue, checked: Bool) throws(ManifestError) {
+        if !checked { try checkNext(key) }
+        if columnarLeaves { leafEntries.append(ManifestEntry(key: key, value: stored)) }
         try append(level: 0, key: key, count: 1, valueBytes: stored.length) { stored.encode(into: &$0) }
     }
 
@@ -169,8 +182,14 @@ public final class ManifestBuilder {
     /// Encodes and stores the open node of `level`; returns its summary.
     private func write(level i: Int) throws(ManifestError) -> ManifestChild {
         let level = levels[i]
-        var bytes = ManifestNode.header(level: UInt8(i), count: level.entries)
-        bytes.append(contentsOf: level.body)
+        var bytes: [UInt8]
+        if i == 0, columnarLeaves, let columnar = ManifestNode.columnarLeaf(leafEntries) {
+            bytes = columnar
+        } else {
+            bytes = ManifestNode.header(level: UInt8(i), count: level.entries)
+            bytes.append(contentsOf: level.body)
+        }
+        if i == 0 { leafEntries.removeAll(keepingCapacity: true) }
         let id = treeIDs.id(bytes)
         let isNew = storesNodes ? try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes, level: nodeLevel) } : false
         statistics.nodes += 1

@@ -8,6 +8,9 @@ public enum ManifestFormat {
     public static let magic: UInt8 = 0x4D
     /// The node format version.
     public static let version: UInt8 = 1
+    /// The version byte of a columnar leaf (§N.7): a run leaf of database rows stored column by
+    /// column. Only runs use it; every canonical tree's node is version 1.
+    public static let columnarVersion: UInt8 = 2
 
     /// The longest key accepted, in bytes.
     public static let maximumKeyLength = 65_535
@@ -31,9 +34,11 @@ public enum ManifestFormat {
 
     /// The leaf and internal boundary scales of runs (§Runs). A run is read whole or along one
     /// path, never diffed subtree by subtree, and its boundaries need not realign across
-    /// backups, so its leaves are larger: its changed entries compress together (zstd on 64 KiB
-    /// of rows rather than 1.5 KiB) and make fewer blobs and index entries.
-    public static let runLeafTarget = 64 << 10
+    /// backups, so its leaves are larger: its changed entries compress together (zstd on 256 KiB
+    /// of rows rather than 1.5 KiB, or the columns of as many rows, §N.7) and make fewer blobs
+    /// and index entries. With columnar leaves, 256 KiB stores about 7 % less than 64 KiB on
+    /// pgbench's changed rows.
+    public static let runLeafTarget = 256 << 10
     public static let runInternalTarget = 8 << 10
 
     /// The zstd level of run nodes: a run holds only what changed, so it is small and written

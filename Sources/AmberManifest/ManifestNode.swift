@@ -1,4 +1,5 @@
 import AmberCore
+import AmberDocuments
 
 /// One entry of an internal node: the subtree it points to, summarized.
 public struct ManifestChild: Sendable, Hashable {
@@ -30,10 +31,27 @@ struct ManifestNode: Sendable {
     var body: Body
 
     /// The header: `magic u8 ‖ version u8 ‖ level u8 ‖ count varint`.
-    static func header(level: UInt8, count: Int) -> [UInt8] {
-        var out: [UInt8] = [ManifestFormat.magic, ManifestFormat.version, level]
+    static func header(level: UInt8, count: Int, version: UInt8 = ManifestFormat.version) -> [UInt8] {
+        var out: [UInt8] = [ManifestFormat.magic, version, level]
         Varint.append(UInt64(count), to: &out)
         return out
+    }
+
+    /// A leaf in the columnar form (§N.7: version 2, ``RowColumns``), or nil when its entries do
+    /// not fit it: a chunked value, a key that is not composite, a value that is not a row.
+    static func columnarLeaf(_ entries: [ManifestEntry]) -> [UInt8]? {
+        guard !entries.isEmpty else { return nil }
+        var rows = [RowColumns.Entry]()
+        rows.reserveCapacity(entries.count)
+        for entry in entries {
+            switch entry.value {
+            case .inline(let bytes): rows.append(RowColumns.Entry(key: entry.key, row: bytes))
+            case .tombstone: rows.append(RowColumns.Entry(key: entry.key, row: nil))
+            case .chunked: return nil
+            }
+        }
+        guard let payload = RowColumns.encode(rows) else { return nil }
+        return header(level: 0, count: entries.count, version: ManifestFormat.columnarVersion) + payload
     }
 
     /// Appends a key as `shared varint ‖ suffixLength varint ‖ suffix`, where `shared` is the length
@@ -55,7 +73,9 @@ struct ManifestNode: Sendable {
         var r = ByteReader(bytes, context: what)
         let magic = try r.u8(), version = try r.u8()
         guard magic == ManifestFormat.magic else { throw FormatError(context: what, reason: "not a manifest node (first byte \(magic))") }
-        guard version == ManifestFormat.version else { throw FormatError(context: what, reason: "unsupported version \(version)") }
+        guard version == ManifestFormat.version || version == ManifestFormat.columnarVersion else {
+            throw FormatError(context: what, reason: "unsupported version \(version)")
+        }
         level = try r.u8()
         guard level <= ManifestFormat.maximumLevel else { throw FormatError(context: what, reason: "level \(level) too high") }
         if let expectedLevel, level != expectedLevel {
@@ -63,7 +83,10 @@ struct ManifestNode: Sendable {
         }
         let count = try r.length(limit: r.remaining / 3, what: "entry count")
         var previous: [UInt8]? = nil
-        if level == 0 {
+        if version == ManifestFormat.columnarVersion {
+            guard level == 0, count >= 1 else { throw FormatError(context: what, reason: "a columnar node must be a leaf with entries") }
+            body = .leaf(try Self.columnarEntries(&r, count: count))
+        } else if level == 0 {
             var entries = [ManifestEntry]()
             entries.reserveCapacity(count)
             for _ in 0..<count {
@@ -85,6 +108,29 @@ struct ManifestNode: Sendable {
             body = .internal(children)
         }
         try r.expectEnd()
+    }
+
+    /// The entries of a columnar leaf, checked as a version 1 leaf's are: keys strictly
+    /// increasing and at most ``ManifestFormat/maximumKeyLength`` bytes, rows at most
+    /// ``ManifestFormat/inlineLimit`` bytes.
+    private static func columnarEntries(_ r: inout ByteReader, count: Int) throws(FormatError) -> [ManifestEntry] {
+        var entries = [ManifestEntry]()
+        entries.reserveCapacity(count)
+        for entry in try RowColumns.decode(count, from: &r) {
+            guard entry.key.count <= ManifestFormat.maximumKeyLength,
+                  entries.last.map({ $0.key.lexicographicallyPrecedes(entry.key) }) ?? true else {
+                throw FormatError(context: r.context, reason: "columnar leaf keys too long or not strictly increasing")
+            }
+            guard let row = entry.row else {
+                entries.append(ManifestEntry(key: entry.key, value: .tombstone))
+                continue
+            }
+            guard row.count <= ManifestFormat.inlineLimit else {
+                throw FormatError(context: r.context, reason: "a columnar row of \(row.count) bytes exceeds the inline limit")
+            }
+            entries.append(ManifestEntry(key: entry.key, value: .inline(row)))
+        }
+        return entries
     }
 
     private static func decodeKey(_ r: inout ByteReader, previous: [UInt8]?) throws(FormatError) -> [UInt8] {

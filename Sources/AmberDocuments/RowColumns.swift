@@ -1,0 +1,188 @@
+import AmberCore
+
+/// The columnar form of a leaf of database rows (`manifest-format.md` §N.7): the entries of a
+/// run leaf — composite document keys, each with a ``DatabaseRow`` encoding or a tombstone — laid
+/// out column by column, each column coded by its type (``PackedIntegers``, ``TextColumn``), so
+/// that zstd sees one column's values together and numbers are stored as bits, not digits.
+///
+/// ```
+/// RowColumns = keyArity varint ‖ columnCount varint ‖ (nameLength varint ‖ name) × columnCount
+///            ‖ kinds[count] ‖ Column(count) × keyArity ‖ Column(rows) × columnCount
+/// Column(n)  = types[n] ‖ Integers ‖ reals[8 × reals] ‖ Texts (texts) ‖ Texts (blobs)
+/// ```
+///
+/// `kinds` holds `0x00` for a tombstone and `0x01` for a row; `rows` is the number of rows. Every
+/// key is composite with `keyArity` values and every row has the columns named, in that order. A
+/// column's `types` are ``DatabaseRow``'s type bytes (`0x00` null … `0x04` blob, and `0x05` key
+/// reference in row columns only); the integers, reals (IEEE-754 bits, little-endian), texts and
+/// blobs of the column follow, each stream in entry order. Entries are rebuilt exactly: a key is
+/// the composite ``DocumentKey`` encoding of its values, a row the ``DatabaseRow`` encoding of
+/// its names and values.
+public enum RowColumns {
+    /// One leaf entry: a key and its row, or nil for a tombstone.
+    public struct Entry: Sendable, Equatable {
+        public var key: [UInt8]
+        public var row: [UInt8]?
+
+        public init(key: [UInt8], row: [UInt8]?) {
+            self.key = key
+            self.row = row
+        }
+    }
+
+    /// The columnar encoding of `entries`, or nil when they do not fit it (a key that is not
+    /// composite or of another arity, a value that is not a row, rows with other columns) — or
+    /// when decoding the result would not give them back byte for byte, so a leaf is never
+    /// stored in a form that loses anything.
+    public static func encode(_ entries: [Entry]) -> [UInt8]? {
+        guard let first = entries.first, case .composite(let firstKey)? = try? DocumentKey(encoded: first.key) else { return nil }
+        var keyColumns = [[DatabaseValue?]](repeating: [], count: firstKey.count)
+        var names: [[UInt8]]? = nil
+        var valueColumns = [[DatabaseValue?]]()
+        var kinds = [UInt8]()
+        kinds.reserveCapacity(entries.count)
+        for entry in entries {
+            guard case .composite(let values)? = try? DocumentKey(encoded: entry.key), values.count == keyColumns.count else { return nil }
+            for (j, value) in values.enumerated() { keyColumns[j].append(value) }
+            guard let bytes = entry.row else {
+                kinds.append(0)
+                continue
+            }
+            guard let row = try? parseRow(bytes) else { return nil }
+            if names == nil {
+                names = row.names
+                valueColumns = Array(repeating: [], count: row.names.count)
+            }
+            guard row.names == names else { return nil }
+            for (i, value) in row.values.enumerated() { valueColumns[i].append(value) }
+            kinds.append(1)
+        }
+        var out = [UInt8]()
+        LEB128.append(UInt64(keyColumns.count), to: &out)
+        LEB128.append(UInt64(names?.count ?? 0), to: &out)
+        for name in names ?? [] {
+            LEB128.append(UInt64(name.count), to: &out)
+            out.append(contentsOf: name)
+        }
+        out.append(contentsOf: kinds)
+        for column in keyColumns { appendColumn(column, to: &out) }
+        for column in valueColumns { appendColumn(column, to: &out) }
+        var check = ByteReader(out, context: "row columns")
+        guard let decoded = try? decode(entries.count, from: &check), check.isAtEnd, decoded == entries else { return nil }
+        return out
+    }
+
+    /// Reads `count` entries.
+    public static func decode(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [Entry] {
+        let keyArity = try smallCount(&reader, "key arity")
+        let columnCount = try smallCount(&reader, "column count")
+        var names = [[UInt8]]()
+        for _ in 0..<columnCount { names.append(try reader.raw(try smallCount(&reader, "column name length"))) }
+        let kinds = try reader.raw(count)
+        guard kinds.allSatisfy({ $0 <= 1 }) else { throw PackedIntegers.failure("bad entry kind", reader) }
+        let rowCount = kinds.count(where: { $0 == 1 })
+        var keyColumns = [[DatabaseValue?]]()
+        for _ in 0..<keyArity { keyColumns.append(try readColumn(count, references: false, from: &reader)) }
+        var valueColumns = [[DatabaseValue?]]()
+        for _ in 0..<columnCount { valueColumns.append(try readColumn(rowCount, references: true, from: &reader)) }
+        var entries = [Entry]()
+        entries.reserveCapacity(count)
+        var r = 0
+        for i in 0..<count {
+            let key = DocumentKey.composite(keyColumns.map { $0[i]! }).encoded
+            guard kinds[i] == 1 else {
+                entries.append(Entry(key: key, row: nil))
+                continue
+            }
+            var row = [UInt8]()
+            LEB128.append(UInt64(columnCount), to: &row)
+            for (c, name) in names.enumerated() {
+                LEB128.append(UInt64(name.count), to: &row)
+                row.append(contentsOf: name)
+                if let value = valueColumns[c][r] { value.encode(to: &row) } else { row.append(DatabaseRow.keyReference) }
+            }
+            r += 1
+            entries.append(Entry(key: key, row: row))
+        }
+        return entries
+    }
+
+    /// A row's column names and values, a key reference as nil.
+    private static func parseRow(_ bytes: [UInt8]) throws(FormatError) -> (names: [[UInt8]], values: [DatabaseValue?]) {
+        var reader = ByteReader(bytes, context: "database row")
+        let count = try smallCount(&reader, "column count")
+        var names = [[UInt8]](), values = [DatabaseValue?]()
+        for _ in 0..<count {
+            names.append(try reader.raw(try smallCount(&reader, "column name length")))
+            if reader.remaining > 0, reader.bytes[reader.offset] == DatabaseRow.keyReference {
+                _ = try reader.u8()
+                values.append(nil)
+            } else {
+                values.append(try DatabaseValue(from: &reader))
+            }
+        }
+        try reader.expectEnd()
+        return (names, values)
+    }
+
+    /// A LEB128 count or length that cannot exceed the bytes left.
+    private static func smallCount(_ reader: inout ByteReader, _ what: String) throws(FormatError) -> Int {
+        let n = try LEB128.read(&reader)
+        guard n <= UInt64(reader.remaining) else { throw PackedIntegers.failure("\(what) \(n) beyond the end", reader) }
+        return Int(n)
+    }
+
+    private static func appendColumn(_ values: [DatabaseValue?], to out: inout [UInt8]) {
+        var integers = [Int64](), reals = [UInt8](), texts = [[UInt8]](), blobs = [[UInt8]]()
+        for value in values {
+            guard let value else {
+                out.append(DatabaseRow.keyReference)
+                continue
+            }
+            out.append(UInt8(value.storageClass))
+            switch value {
+            case .null: break
+            case .integer(let v): integers.append(v)
+            case .real(let v): withUnsafeBytes(of: v.bitPattern.littleEndian) { reals.append(contentsOf: $0) }
+            case .text(let bytes): texts.append(bytes)
+            case .blob(let bytes): blobs.append(bytes)
+            }
+        }
+        PackedIntegers.append(integers, to: &out)
+        out.append(contentsOf: reals)
+        TextColumn.append(texts, to: &out)
+        TextColumn.append(blobs, to: &out)
+    }
+
+    private static func readColumn(_ count: Int, references: Bool, from reader: inout ByteReader) throws(FormatError) -> [DatabaseValue?] {
+        let types = try reader.raw(count)
+        var tally = [Int](repeating: 0, count: 6)
+        for type in types {
+            guard type < 5 || (type == DatabaseRow.keyReference && references) else {
+                throw PackedIntegers.failure("bad value type 0x\(Hex.encode([type]))", reader)
+            }
+            tally[Int(type)] += 1
+        }
+        let integers = try PackedIntegers.read(tally[1], from: &reader)
+        var reals = [Double]()
+        for _ in 0..<tally[2] { reals.append(Double(bitPattern: try reader.u64())) }
+        let texts = try TextColumn.read(tally[3], from: &reader)
+        let blobs = try TextColumn.read(tally[4], from: &reader)
+        var next = [Int](repeating: 0, count: 6)
+        var values = [DatabaseValue?]()
+        values.reserveCapacity(count)
+        for type in types {
+            let k = next[Int(type)]
+            next[Int(type)] += 1
+            switch type {
+            case 0: values.append(.null)
+            case 1: values.append(.integer(integers[k]))
+            case 2: values.append(.real(reals[k]))
+            case 3: values.append(.text(texts[k]))
+            case 4: values.append(.blob(blobs[k]))
+            default: values.append(nil)
+            }
+        }
+        return values
+    }
+}

@@ -1,0 +1,170 @@
+import AmberCore
+
+extension TextColumn {
+    /// The shared shape of a column's values: its literal runs, and per digit run (slot) the
+    /// runs of every value (``TextColumn``, mode 2).
+    struct Shape {
+        enum Token: Equatable {
+            case literal([UInt8])
+            case slot
+        }
+
+        var tokens: [Token]
+        /// Per slot, its digit run in every value.
+        var slots: [[ArraySlice<UInt8>]]
+
+        /// The shape of `values`, or nil when they do not share one.
+        init?(_ values: [[UInt8]]) {
+            guard let first = values.first else { return nil }
+            var tokens = [Token]()
+            for run in Self.runs(first) { tokens.append(TextColumn.isDigit(run[run.startIndex]) ? .slot : .literal(Array(run))) }
+            let slotCount = tokens.count(where: { $0 == .slot })
+            var slots = [[ArraySlice<UInt8>]](repeating: [], count: slotCount)
+            for k in slots.indices { slots[k].reserveCapacity(values.count) }
+            for value in values {
+                var t = 0, k = 0
+                for run in Self.runs(value) {
+                    guard t < tokens.count else { return nil }
+                    switch tokens[t] {
+                    case .slot:
+                        guard TextColumn.isDigit(run[run.startIndex]), run.count <= TextColumn.maximumSlotDigits else { return nil }
+                        slots[k].append(run)
+                        k += 1
+                    case .literal(let bytes):
+                        guard run.elementsEqual(bytes) else { return nil }
+                    }
+                    t += 1
+                }
+                guard t == tokens.count else { return nil }
+            }
+            self.tokens = tokens
+            self.slots = slots
+        }
+
+        /// Splits `value` into maximal runs of ASCII digits and of other bytes.
+        private static func runs(_ value: [UInt8]) -> [ArraySlice<UInt8>] {
+            var runs = [ArraySlice<UInt8>]()
+            var start = 0
+            while start < value.count {
+                let digits = TextColumn.isDigit(value[start])
+                var end = start + 1
+                while end < value.count && TextColumn.isDigit(value[end]) == digits { end += 1 }
+                runs.append(value[start..<end])
+                start = end
+            }
+            return runs
+        }
+
+        func append(to out: inout [UInt8]) {
+            LEB128.append(UInt64(tokens.count), to: &out)
+            for token in tokens {
+                switch token {
+                case .literal(let bytes):
+                    out.append(0)
+                    LEB128.append(UInt64(bytes.count), to: &out)
+                    out.append(contentsOf: bytes)
+                case .slot:
+                    out.append(1)
+                }
+            }
+            for runs in slots {
+                if runs.allSatisfy({ $0.count == 1 || $0.first != UInt8(ascii: "0") }) {
+                    out.append(0)
+                    PackedIntegers.append(runs.map(Self.value), to: &out)
+                } else if runs.allSatisfy({ $0.last != UInt8(ascii: "0") }) {
+                    // Fraction digits with trailing zeros dropped (as PostgreSQL writes seconds
+                    // and numerics): the runs padded on the right to the longest, no widths.
+                    let width = runs.map(\.count).max()!
+                    out.append(2)
+                    out.append(UInt8(width))
+                    PackedIntegers.append(runs.map { Self.value($0) * Self.powerOfTen(width - $0.count) }, to: &out)
+                } else {
+                    out.append(1)
+                    PackedIntegers.append(runs.map { Int64($0.count) }, to: &out)
+                    PackedIntegers.append(runs.map(Self.value), to: &out)
+                }
+            }
+        }
+
+        private static func powerOfTen(_ n: Int) -> Int64 {
+            (0..<n).reduce(1) { p, _ in p * 10 }
+        }
+
+        private static func value(_ digits: ArraySlice<UInt8>) -> Int64 {
+            digits.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+        }
+
+        /// Reads a shape and rebuilds the `count` values.
+        static func read(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [[UInt8]] {
+            let tokenCount = try LEB128.read(&reader)
+            guard tokenCount <= UInt64(reader.remaining) else { throw PackedIntegers.failure("token count \(tokenCount) beyond the end", reader) }
+            var tokens = [Token]()
+            for _ in 0..<Int(tokenCount) {
+                let token: Token
+                switch try reader.u8() {
+                case 0:
+                    let length = try LEB128.read(&reader)
+                    guard length >= 1, length <= UInt64(reader.remaining) else { throw PackedIntegers.failure("bad literal length", reader) }
+                    let bytes = try reader.raw(Int(length))
+                    guard !bytes.contains(where: TextColumn.isDigit) else { throw PackedIntegers.failure("digit in a literal", reader) }
+                    token = .literal(bytes)
+                case 1: token = .slot
+                case let kind: throw PackedIntegers.failure("bad token kind \(kind)", reader)
+                }
+                if let last = tokens.last, (last == .slot) == (token == .slot) {
+                    throw PackedIntegers.failure("two adjacent tokens of one kind", reader)
+                }
+                tokens.append(token)
+            }
+            var rendered = [[[UInt8]]]()
+            for token in tokens where token == .slot {
+                rendered.append(try readSlot(count, from: &reader))
+            }
+            var values = [[UInt8]](repeating: [], count: count)
+            for i in 0..<count {
+                var k = 0
+                for token in tokens {
+                    switch token {
+                    case .literal(let bytes): values[i].append(contentsOf: bytes)
+                    case .slot:
+                        values[i].append(contentsOf: rendered[k][i])
+                        k += 1
+                    }
+                }
+            }
+            return values
+        }
+
+        private static func readSlot(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [[UInt8]] {
+            let form = try reader.u8()
+            guard form <= 2 else { throw PackedIntegers.failure("bad slot form \(form)", reader) }
+            let fractionWidth = form == 2 ? Int(try reader.u8()) : 0
+            guard form != 2 || (1...TextColumn.maximumSlotDigits).contains(fractionWidth) else {
+                throw PackedIntegers.failure("bad fraction width \(fractionWidth)", reader)
+            }
+            let widths = form == 1 ? try PackedIntegers.read(count, from: &reader) : []
+            let values = try PackedIntegers.read(count, from: &reader)
+            var out = [[UInt8]]()
+            out.reserveCapacity(count)
+            for (i, v) in values.enumerated() {
+                guard v >= 0, v < 1_000_000_000_000_000_000 else { throw PackedIntegers.failure("slot value out of range", reader) }
+                let digits = Array(String(v).utf8)
+                if form == 2 {
+                    guard v > 0, digits.count <= fractionWidth else { throw PackedIntegers.failure("bad fraction digits", reader) }
+                    var run = Array(repeating: UInt8(ascii: "0"), count: fractionWidth - digits.count) + digits
+                    while run.last == UInt8(ascii: "0") { run.removeLast() }
+                    out.append(run)
+                } else if form == 1 {
+                    let width = widths[i]
+                    guard width >= Int64(digits.count), width <= Int64(TextColumn.maximumSlotDigits) else {
+                        throw PackedIntegers.failure("bad slot width \(width)", reader)
+                    }
+                    out.append(Array(repeating: UInt8(ascii: "0"), count: Int(width) - digits.count) + digits)
+                } else {
+                    out.append(digits)
+                }
+            }
+            return out
+        }
+    }
+}

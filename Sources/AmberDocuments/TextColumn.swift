@@ -1,0 +1,83 @@
+import AmberCore
+
+/// A column of byte strings (texts or blobs) in ``RowColumns`` (`manifest-format.md` §N.7,
+/// "Texts"), coded by what its values have in common so that numbers written as text — which is
+/// how PostgreSQL rows hold every value — are stored as numbers:
+///
+/// ```
+/// Texts = 0x00 ‖ lengths Integers ‖ bytes                       (plain)
+///       | 0x01 ‖ values Integers                                (decimal integers)
+///       | 0x02 ‖ tokenCount varint ‖ Token × tokenCount ‖ Slot × (digit tokens)   (shaped)
+/// Token = 0x00 ‖ length varint ‖ bytes                           (literal: no ASCII digit)
+///       | 0x01                                                    (a digit run: a slot)
+/// Slot  = 0x00 ‖ values Integers                                  (no leading zeros)
+///       | 0x01 ‖ widths Integers ‖ values Integers                (zero-padded to its width)
+///       | 0x02 ‖ width u8 ‖ values Integers                       (fraction digits)
+/// ```
+///
+/// - **Decimal integers**: every value is the canonical decimal text of an `Int64`
+///   (`-?(0|[1-9][0-9]*)`), as `integer`/`bigint` columns and balances are.
+/// - **Shaped**: split into maximal runs of ASCII digits and of other bytes, every value has the
+///   same **shape** — the same literal runs at the same places, each digit run at most 18 digits —
+///   so only the digit runs (**slots**) vary: timestamps, dates, decimals of one sign. A slot
+///   whose runs have no leading zeros (or are `0`) stores their values; one whose runs end in
+///   a digit other than `0` (fraction digits, trailing zeros dropped) stores them padded on the
+///   right with zeros to the longest, as integers; any other slot stores widths and values.
+///   A column with one value repeated is a shape with no slot.
+/// - **Plain**: anything else.
+///
+/// A writer uses the first of decimal, shaped, plain that fits; the count comes from the
+/// enclosing structure, and an empty column is no bytes.
+public enum TextColumn {
+    /// Runs of more digits than this are not slots (10¹⁸ − 1 fits an `Int64`).
+    static let maximumSlotDigits = 18
+
+    public static func append(_ values: [[UInt8]], to out: inout [UInt8]) {
+        guard !values.isEmpty else { return }
+        if let integers = decimalIntegers(values) {
+            out.append(1)
+            PackedIntegers.append(integers, to: &out)
+        } else if let shape = Shape(values) {
+            out.append(2)
+            shape.append(to: &out)
+        } else {
+            out.append(0)
+            PackedIntegers.append(values.map { Int64($0.count) }, to: &out)
+            for value in values { out.append(contentsOf: value) }
+        }
+    }
+
+    public static func read(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [[UInt8]] {
+        guard count > 0 else { return [] }
+        switch try reader.u8() {
+        case 0:
+            var values = [[UInt8]]()
+            values.reserveCapacity(count)
+            for length in try PackedIntegers.read(count, from: &reader) {
+                guard length >= 0, length <= reader.remaining else { throw PackedIntegers.failure("text length \(length) beyond the end", reader) }
+                values.append(try reader.raw(Int(length)))
+            }
+            return values
+        case 1:
+            return try PackedIntegers.read(count, from: &reader).map { Array(String($0).utf8) }
+        case 2:
+            return try Shape.read(count, from: &reader)
+        case let mode:
+            throw PackedIntegers.failure("bad text column mode \(mode)", reader)
+        }
+    }
+
+    /// The values as integers when every one is the canonical decimal text of an `Int64`.
+    private static func decimalIntegers(_ values: [[UInt8]]) -> [Int64]? {
+        var integers = [Int64]()
+        integers.reserveCapacity(values.count)
+        for value in values {
+            guard let first = value.first, first == UInt8(ascii: "-") || isDigit(first), value.count <= 20,
+                  let v = Int64(String(decoding: value, as: UTF8.self)), Array(String(v).utf8) == value else { return nil }
+            integers.append(v)
+        }
+        return integers
+    }
+
+    static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+}

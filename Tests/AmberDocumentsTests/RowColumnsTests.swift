@@ -1,0 +1,80 @@
+import AmberCore
+@testable import AmberDocuments
+import Testing
+
+@Suite("Leaves of database rows, column by column")
+struct RowColumnsTests {
+    private static func key(_ values: [DatabaseValue]) -> [UInt8] { DocumentKey.composite(values).encoded }
+
+    private static func row(_ columns: [(String, DatabaseValue)], key: DocumentKey? = nil) -> [UInt8] {
+        DatabaseRow(columns.map { DatabaseRow.Column($0.0, $0.1) }).encoded(sharingValuesWith: key)
+    }
+
+    /// Rows of every value type (reals with a negative zero and a NaN payload, texts with 0x00
+    /// bytes, blobs, nulls), key references and tombstones come back byte for byte.
+    @Test func everyValueTypeRoundTrips() throws {
+        var entries = [RowColumns.Entry]()
+        let nan = Double(bitPattern: 0x7FF8_0000_0000_1234)
+        for i in 0..<200 {
+            let keyValues: [DatabaseValue] = [.integer(Int64(i) * 3 - 100), i % 7 == 0 ? .null : .text(Array("k\(i)\u{0}x".utf8))]
+            let key = DocumentKey.composite(keyValues)
+            if i % 11 == 0 {
+                entries.append(.init(key: key.encoded, row: nil))
+                continue
+            }
+            let columns: [(String, DatabaseValue)] = [
+                ("id", keyValues[0]),
+                ("name", keyValues[1]),
+                ("score", .real(i % 5 == 0 ? -0.0 : (i % 5 == 1 ? nan : Double(i) / 7))),
+                ("when", .text(Array("2026-11-\(10 + i % 20) 12:00:0\(i % 10).\(i * 37 % 1000 + 1)+00".utf8))),
+                ("data", i % 3 == 0 ? .blob([0, 1, UInt8(i % 256)]) : .integer(Int64(i) << 40)),
+                ("note", i % 2 == 0 ? .null : .text(Array("é \(i)".utf8))),
+            ]
+            entries.append(.init(key: key.encoded, row: Self.row(columns, key: i % 4 == 0 ? key : nil)))
+        }
+        entries.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        let bytes = try #require(RowColumns.encode(entries))
+        var reader = ByteReader(bytes, context: "test")
+        #expect(try RowColumns.decode(entries.count, from: &reader) == entries)
+        try reader.expectEnd()
+        let plain = entries.reduce(0) { $0 + $1.key.count + ($1.row?.count ?? 0) }
+        #expect(bytes.count < plain, "columns are smaller than the entries side by side")
+    }
+
+    /// Leaves that are not all rows of one shape are left to the row-by-row form.
+    @Test func refusesWhatItCannotHold() {
+        let k1 = Self.key([.integer(1)]), k2 = Self.key([.integer(2)])
+        let row = Self.row([("a", .integer(1))])
+        #expect(RowColumns.encode([]) == nil)
+        #expect(RowColumns.encode([.init(key: DocumentKey.string(Array("x".utf8)).encoded, row: row)]) == nil)
+        #expect(RowColumns.encode([.init(key: k1, row: row), .init(key: Self.key([.integer(2), .null]), row: row)]) == nil)
+        #expect(RowColumns.encode([.init(key: k1, row: row), .init(key: k2, row: Self.row([("b", .integer(1))]))]) == nil)
+        #expect(RowColumns.encode([.init(key: k1, row: Array("{\"a\":1}".utf8))]) == nil)
+        #expect(RowColumns.encode([.init(key: k1, row: row + [0])]) == nil)
+        #expect(RowColumns.encode([.init(key: k1, row: nil), .init(key: k2, row: row)]) != nil)
+    }
+
+    /// Every single-byte change and every truncation of an encoding either fails to decode
+    /// or decodes to something: never a crash (nodes are untrusted input).
+    @Test func damagedEncodingsNeverCrash() {
+        let entries = (0..<50).map { i in
+            RowColumns.Entry(key: Self.key([.integer(Int64(i))]),
+                             row: Self.row([("t", .text(Array("2026-01-0\(i % 9 + 1) 10:00:\(10 + i)".utf8))), ("n", .integer(Int64(i * i)))]))
+        }
+        guard let bytes = RowColumns.encode(entries) else {
+            Issue.record("the leaf should encode")
+            return
+        }
+        var rng = SplitMix64(seed: 4)
+        for i in 0..<bytes.count {
+            for _ in 0..<8 {
+                var damaged = bytes
+                damaged[i] = UInt8(truncatingIfNeeded: rng.next())
+                var reader = ByteReader(damaged, context: "test")
+                _ = try? RowColumns.decode(entries.count, from: &reader)
+            }
+            var reader = ByteReader(Array(bytes[..<i]), context: "test")
+            #expect(throws: FormatError.self) { _ = try RowColumns.decode(entries.count, from: &reader) }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import AmberCore
+@testable import AmberDocuments
+import Testing
+
+@Suite("Text columns coded by shape")
+struct TextColumnTests {
+    private func roundTrip(_ strings: [String]) throws -> (mode: UInt8?, bytes: Int) {
+        let values = strings.map { Array($0.utf8) }
+        var out = [UInt8]()
+        TextColumn.append(values, to: &out)
+        var reader = ByteReader(out, context: "test")
+        #expect(try TextColumn.read(values.count, from: &reader) == values)
+        try reader.expectEnd()
+        return (out.first, out.count)
+    }
+
+    /// Each kind of column takes the mode meant for it and reads back exactly.
+    @Test(arguments: [
+        (["1", "-20", "300", "0", "-9223372036854775808", "9223372036854775807"], 1),
+        (["2026-11-25 17:41:33.825114", "2026-11-25 17:41:33.82764", "2026-11-25 17:41:34.082764"], 2),
+        (["007", "010", "100"], 2),
+        (["5", "25", "125"], 1),
+        (["05", "5", "125"], 2),
+        (["1.50", "2.5"], 2),
+        (Array(repeating: String(repeating: " ", count: 84), count: 5), 2),
+        (["", ""], 2),
+        (["+5", "6"], 0),
+        (["-0", "1"], 0),
+        (["9223372036854775808", "1"], 0),
+        (["1234567890123456789", "1"], 1),
+        (["a1", "1a"], 0),
+        (["é1ü", "é22ü"], 2),
+        (["x", "y"], 0),
+        (["0", "00"], 2),
+    ] as [([String], UInt8)])
+    func modes(strings: [String], mode: UInt8) throws {
+        #expect(try roundTrip(strings).mode == mode)
+    }
+
+    /// A column of one timestamp per millisecond costs a few bytes per value, not its 26 digits.
+    @Test func timestampsCostTheirDigitsAsBits() throws {
+        let strings = (0..<1000).map { i in
+            let micros = String((i * 7919) % 1_000_000)
+            return "2026-11-25 17:41:\(10 + i / 100)." + String(repeating: "0", count: 6 - micros.count) + micros
+        }
+        let (mode, bytes) = try roundTrip(strings)
+        #expect(mode == 2)
+        #expect(bytes < 1000 * 4)
+    }
+
+    /// Damaged shapes are refused: a digit in a literal, two adjacent slots, a bad slot form, a
+    /// fraction with a trailing zero's value 0.
+    @Test(arguments: [
+        [0x02, 0x01, 0x00, 0x01, 0x31],
+        [0x02, 0x02, 0x01, 0x01],
+        [0x02, 0x01, 0x01, 0x03, 0x00, 0x00, 0x00],
+        [0x02, 0x01, 0x01, 0x02, 0x03, 0x00, 0x00, 0x00],
+        [0x03],
+    ] as [[UInt8]])
+    func refusesDamage(bytes: [UInt8]) {
+        var reader = ByteReader(bytes, context: "test")
+        #expect(throws: FormatError.self) { _ = try TextColumn.read(1, from: &reader) }
+    }
+}

@@ -1,0 +1,84 @@
+import AmberCore
+import AmberDocuments
+@testable import AmberManifest
+@testable import AmberRepository
+import Testing
+
+@Suite("Runs of database rows stored column by column")
+struct ColumnarRunTests {
+    private static func rows(_ count: Int, version: Int) -> [[UInt8]: [UInt8]] {
+        var map = [[UInt8]: [UInt8]]()
+        for i in 0..<count {
+            let balance = (i * 7919 + version * 104_729) % 20_000 - 10_000
+            let row = DatabaseRow([
+                .init("aid", .text(Array(String(i).utf8))),
+                .init("abalance", .text(Array(String(balance).utf8))),
+                .init("mtime", .text(Array("2026-11-25 17:\(10 + version % 50):\(10 + i % 50).\(i * 31 % 999 + 1)".utf8))),
+                .init("filler", .text(Array(repeating: UInt8(ascii: " "), count: 84))),
+            ])
+            map[DocumentKey.composite([.integer(Int64(i))]).encoded] = row.encoded
+        }
+        return map
+    }
+
+    /// The version bytes of every leaf of a stored tree.
+    private static func leafVersions(_ repository: Repository, _ root: ManifestRoot) throws -> [UInt8] {
+        var versions = [UInt8]()
+        var frontier = [(root.id, root.level)]
+        while let (id, level) = frontier.popLast() {
+            let bytes = try repository.loadBlob(id, type: .tree)
+            if level == 0 {
+                versions.append(bytes[1])
+            } else if case .internal(let children) = try ManifestNode(decoding: bytes, expectedLevel: level, what: "node").body {
+                frontier += children.map { ($0.id, level - 1) }
+            }
+        }
+        return versions
+    }
+
+    /// A chain of backups of rows with scattered updates, inserts and deletes: the runs' leaves
+    /// are columnar (version 2), the base's are not, and every snapshot and diff reads back
+    /// exactly as from row-by-row leaves.
+    @Test func runsOfRowsAreColumnarAndReadBackExactly() throws {
+        let repository = makeRepository()
+        var map = Self.rows(3_000, version: 0)
+        var previous: (manifest: CollectionManifest, map: [[UInt8]: [UInt8]])?
+        var rng = SeededRandom(seed: 3)
+        for step in 0..<4 {
+            let (manifest, _) = try buildCollection(repository, map, parent: previous?.manifest)
+            #expect(try contents(repository, manifest) == map, "step \(step)")
+            #expect(manifest.canonical == (try build(makeRepository(), entries(map))), "history independence at step \(step)")
+            #expect(try Self.leafVersions(repository, manifest.base).allSatisfy { $0 == ManifestFormat.version })
+            for run in manifest.runs {
+                #expect(try Self.leafVersions(repository, run).allSatisfy { $0 == ManifestFormat.columnarVersion })
+            }
+            if step > 0 { #expect(!manifest.runs.isEmpty) }
+            if let previous {
+                let changes = try ManifestDiff.diff(repository, from: previous.manifest, to: manifest)
+                #expect(changes.map(\.key) == naiveDiff(previous.map, map).map(\.key), "diff at step \(step)")
+            }
+            previous = (manifest, map)
+            let updated = Self.rows(3_000, version: step + 1)
+            let keys = map.keys.sorted { $0.lexicographicallyPrecedes($1) }
+            for _ in 0..<40 {
+                let k = keys[Int(rng.next() % UInt64(keys.count))]
+                map[k] = updated[k]
+            }
+            map[keys[Int(rng.next() % UInt64(keys.count))]] = nil
+            map[DocumentKey.composite([.integer(Int64(10_000 + step))]).encoded] = updated[keys[0]]
+        }
+    }
+
+    /// A run whose values are not rows (JSON documents under string keys) keeps version 1 leaves.
+    @Test func runsOfOtherDocumentsStayRowByRow() throws {
+        let repository = makeRepository()
+        var map = makeEntries(2_000)
+        let (first, _) = try buildCollection(repository, map, parent: nil)
+        var rng = SeededRandom(seed: 5)
+        edit(&map, changes: 20, version: 1, rng: &rng)
+        let (second, _) = try buildCollection(repository, map, parent: first)
+        #expect(!second.runs.isEmpty)
+        #expect(try Self.leafVersions(repository, second.runs[0]).allSatisfy { $0 == ManifestFormat.version })
+        #expect(try contents(repository, second) == map)
+    }
+}
