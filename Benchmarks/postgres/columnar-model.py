@@ -105,6 +105,8 @@ def texts(vals):
             if s!='#': continue
             col=[tt[j] for tt in toks]
             if all(c=='0' or c[0]!='0' for c in col): out+=b'\x00'+ints([int(c) for c in col])
+            elif all(c[-1]!='0' for c in col):
+                w=max(len(c) for c in col); out+=b'\x02'+bytes([w])+ints([int(c.ljust(w,'0')) for c in col])
             else: out+=b'\x01'+ints([len(c) for c in col])+ints([int(c) for c in col])
         return bytes(out)
     return b'\x00'+ints([len(v) for v in vals])+''.join(vals).encode()
