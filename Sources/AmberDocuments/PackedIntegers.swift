@@ -39,8 +39,10 @@ public enum PackedIntegers {
 
     /// Reads `count` values (nothing when `count` is 0), refusing an unknown mode, a width over
     /// 64, a base that is not the minimum, a width that is not the smallest, and set padding bits.
-    public static func read(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [Int64] {
+    /// Spends 8 bytes a value from `budget`.
+    public static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [Int64] {
         guard count > 0 else { return [] }
+        try budget.spend(count.multipliedReportingOverflow(by: 8).overflow ? Int.max : count * 8, reader)
         let mode = try reader.u8()
         guard mode <= 1, mode == 0 || count >= 2 else { throw failure("bad integer column mode \(mode)", reader) }
         let first = mode == 1 ? unzigzag(try LEB128.read(&reader)) : 0

@@ -30,10 +30,9 @@ public enum RowColumns {
         }
     }
 
-    /// The columnar encoding of `entries`, or nil when they do not fit it (a key that is not
-    /// composite or of another arity, a value that is not a row, rows with other columns) — or
-    /// when decoding the result would not give them back byte for byte, so a leaf is never
-    /// stored in a form that loses anything.
+    /// The columnar encoding of `entries`, or nil when they do not fit it: a key that is not
+    /// composite or of another arity, a value that is not a row, rows with other columns. (The
+    /// manifest node that holds it checks that it decodes back to the entries before storing it.)
     public static func encode(_ entries: [Entry]) -> [UInt8]? {
         guard let first = entries.first, case .composite(let firstKey)? = try? DocumentKey(encoded: first.key) else { return nil }
         var keyColumns = [[DatabaseValue?]](repeating: [], count: firstKey.count)
@@ -67,13 +66,12 @@ public enum RowColumns {
         out.append(contentsOf: kinds)
         for column in keyColumns { appendColumn(column, to: &out) }
         for column in valueColumns { appendColumn(column, to: &out) }
-        var check = ByteReader(out, context: "row columns")
-        guard let decoded = try? decode(entries.count, from: &check), check.isAtEnd, decoded == entries else { return nil }
         return out
     }
 
-    /// Reads `count` entries.
-    public static func decode(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [Entry] {
+    /// Reads `count` entries, refusing to build more than `budget` allows (``ExpansionBudget``:
+    /// every stream, key and row it makes).
+    public static func decode(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [Entry] {
         let keyArity = try smallCount(&reader, "key arity")
         let columnCount = try smallCount(&reader, "column count")
         var names = [[UInt8]]()
@@ -82,14 +80,15 @@ public enum RowColumns {
         guard kinds.allSatisfy({ $0 <= 1 }) else { throw PackedIntegers.failure("bad entry kind", reader) }
         let rowCount = kinds.count(where: { $0 == 1 })
         var keyColumns = [[DatabaseValue?]]()
-        for _ in 0..<keyArity { keyColumns.append(try readColumn(count, references: false, from: &reader)) }
+        for _ in 0..<keyArity { keyColumns.append(try readColumn(count, references: false, from: &reader, budget: &budget)) }
         var valueColumns = [[DatabaseValue?]]()
-        for _ in 0..<columnCount { valueColumns.append(try readColumn(rowCount, references: true, from: &reader)) }
+        for _ in 0..<columnCount { valueColumns.append(try readColumn(rowCount, references: true, from: &reader, budget: &budget)) }
         var entries = [Entry]()
         entries.reserveCapacity(count)
         var r = 0
         for i in 0..<count {
             let key = DocumentKey.composite(keyColumns.map { $0[i]! }).encoded
+            try budget.spend(key.count + 32, reader)
             guard kinds[i] == 1 else {
                 entries.append(Entry(key: key, row: nil))
                 continue
@@ -97,10 +96,13 @@ public enum RowColumns {
             var row = [UInt8]()
             LEB128.append(UInt64(columnCount), to: &row)
             for (c, name) in names.enumerated() {
+                let start = row.count
                 LEB128.append(UInt64(name.count), to: &row)
                 row.append(contentsOf: name)
                 if let value = valueColumns[c][r] { value.encode(to: &row) } else { row.append(DatabaseRow.keyReference) }
+                try budget.spend(row.count - start, reader)
             }
+            try budget.spend(32, reader)
             r += 1
             entries.append(Entry(key: key, row: row))
         }
@@ -154,8 +156,10 @@ public enum RowColumns {
         TextColumn.append(blobs, to: &out)
     }
 
-    private static func readColumn(_ count: Int, references: Bool, from reader: inout ByteReader) throws(FormatError) -> [DatabaseValue?] {
+    private static func readColumn(_ count: Int, references: Bool, from reader: inout ByteReader,
+                                   budget: inout ExpansionBudget) throws(FormatError) -> [DatabaseValue?] {
         let types = try reader.raw(count)
+        try budget.spend(count * 16, reader)
         var tally = [Int](repeating: 0, count: 6)
         for type in types {
             guard type < 5 || (type == DatabaseRow.keyReference && references) else {
@@ -163,11 +167,11 @@ public enum RowColumns {
             }
             tally[Int(type)] += 1
         }
-        let integers = try PackedIntegers.read(tally[1], from: &reader)
+        let integers = try PackedIntegers.read(tally[1], from: &reader, budget: &budget)
         var reals = [Double]()
         for _ in 0..<tally[2] { reals.append(Double(bitPattern: try reader.u64())) }
-        let texts = try TextColumn.read(tally[3], from: &reader)
-        let blobs = try TextColumn.read(tally[4], from: &reader)
+        let texts = try TextColumn.read(tally[3], from: &reader, budget: &budget)
+        let blobs = try TextColumn.read(tally[4], from: &reader, budget: &budget)
         var next = [Int](repeating: 0, count: 6)
         var values = [DatabaseValue?]()
         values.reserveCapacity(count)

@@ -95,7 +95,7 @@ extension TextColumn {
         }
 
         /// Reads a shape and rebuilds the `count` values.
-        static func read(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [[UInt8]] {
+        static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [[UInt8]] {
             let tokenCount = try LEB128.read(&reader)
             guard tokenCount <= UInt64(reader.remaining) else { throw PackedIntegers.failure("token count \(tokenCount) beyond the end", reader) }
             var tokens = [Token]()
@@ -117,9 +117,16 @@ extension TextColumn {
                 tokens.append(token)
             }
             var rendered = [[[UInt8]]]()
-            for token in tokens where token == .slot {
-                rendered.append(try readSlot(count, from: &reader))
+            var literalBytes = 0
+            for token in tokens {
+                if case .literal(let bytes) = token { literalBytes += bytes.count }
             }
+            for token in tokens where token == .slot {
+                rendered.append(try readSlot(count, from: &reader, budget: &budget))
+            }
+            // The values: every literal once each, and the slots' digits (spent as they were read).
+            let (total, overflow) = count.multipliedReportingOverflow(by: literalBytes + 32)
+            try budget.spend(overflow ? Int.max : total, reader)
             var values = [[UInt8]](repeating: [], count: count)
             for i in 0..<count {
                 var k = 0
@@ -135,15 +142,16 @@ extension TextColumn {
             return values
         }
 
-        private static func readSlot(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [[UInt8]] {
+        private static func readSlot(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [[UInt8]] {
             let form = try reader.u8()
             guard form <= 2 else { throw PackedIntegers.failure("bad slot form \(form)", reader) }
             let fractionWidth = form == 2 ? Int(try reader.u8()) : 0
             guard form != 2 || (1...TextColumn.maximumSlotDigits).contains(fractionWidth) else {
                 throw PackedIntegers.failure("bad fraction width \(fractionWidth)", reader)
             }
-            let widths = form == 1 ? try PackedIntegers.read(count, from: &reader) : []
-            let values = try PackedIntegers.read(count, from: &reader)
+            let widths = form == 1 ? try PackedIntegers.read(count, from: &reader, budget: &budget) : []
+            let values = try PackedIntegers.read(count, from: &reader, budget: &budget)
+            try budget.spend(count * (TextColumn.maximumSlotDigits + 32), reader)
             var out = [[UInt8]]()
             out.reserveCapacity(count)
             for (i, v) in values.enumerated() {

@@ -16,7 +16,7 @@ import AmberCore
 /// ```
 ///
 /// - **Decimal integers**: every value is the canonical decimal text of an `Int64`
-///   (`-?(0|[1-9][0-9]*)`), as `integer`/`bigint` columns and balances are.
+///   (`0|-?[1-9][0-9]*`), as `integer`/`bigint` columns and balances are.
 /// - **Shaped**: split into maximal runs of ASCII digits and of other bytes, every value has the
 ///   same **shape** — the same literal runs at the same places, each digit run at most 18 digits —
 ///   so only the digit runs (**slots**) vary: timestamps, dates, decimals of one sign. A slot
@@ -47,21 +47,25 @@ public enum TextColumn {
         }
     }
 
-    public static func read(_ count: Int, from reader: inout ByteReader) throws(FormatError) -> [[UInt8]] {
+    /// Reads `count` values, spending what it builds from `budget` (``ExpansionBudget``).
+    public static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [[UInt8]] {
         guard count > 0 else { return [] }
         switch try reader.u8() {
         case 0:
             var values = [[UInt8]]()
             values.reserveCapacity(count)
-            for length in try PackedIntegers.read(count, from: &reader) {
+            for length in try PackedIntegers.read(count, from: &reader, budget: &budget) {
                 guard length >= 0, length <= reader.remaining else { throw PackedIntegers.failure("text length \(length) beyond the end", reader) }
+                try budget.spend(Int(length) + 32, reader)
                 values.append(try reader.raw(Int(length)))
             }
             return values
         case 1:
-            return try PackedIntegers.read(count, from: &reader).map { Array(String($0).utf8) }
+            let integers = try PackedIntegers.read(count, from: &reader, budget: &budget)
+            try budget.spend(count * 52, reader)
+            return integers.map { Array(String($0).utf8) }
         case 2:
-            return try Shape.read(count, from: &reader)
+            return try Shape.read(count, from: &reader, budget: &budget)
         case let mode:
             throw PackedIntegers.failure("bad text column mode \(mode)", reader)
         }

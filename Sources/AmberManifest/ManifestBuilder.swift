@@ -183,7 +183,7 @@ public final class ManifestBuilder {
     private func write(level i: Int) throws(ManifestError) -> ManifestChild {
         let level = levels[i]
         var bytes: [UInt8]
-        if i == 0, columnarLeaves, let columnar = ManifestNode.columnarLeaf(leafEntries) {
+        if i == 0, columnarLeaves, leafEntries.count == level.entries, let columnar = ManifestNode.columnarLeaf(leafEntries) {
             bytes = columnar
         } else {
             bytes = ManifestNode.header(level: UInt8(i), count: level.entries)

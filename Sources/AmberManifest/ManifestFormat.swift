@@ -11,6 +11,11 @@ public enum ManifestFormat {
     /// The version byte of a columnar leaf (§N.7): a run leaf of database rows stored column by
     /// column. Only runs use it; every canonical tree's node is version 1.
     public static let columnarVersion: UInt8 = 2
+    /// The most a reader builds while decoding one columnar leaf (``ExpansionBudget``): its
+    /// streams can expand without bound (a constant column costs no input), and nodes are
+    /// untrusted. A run leaf of 256 KiB of rows builds a few MiB; a writer keeps version 1 for a
+    /// leaf that would not read back within it.
+    public static let columnarExpansionLimit = 64 << 20
 
     /// The longest key accepted, in bytes.
     public static let maximumKeyLength = 65_535

@@ -30,6 +30,19 @@ struct ManifestNode: Sendable {
     var level: UInt8
     var body: Body
 
+    /// About how much memory the decoded node takes: its keys and inline values, and a few
+    /// words an entry.
+    var approximateBytes: Int {
+        switch body {
+        case .leaf(let entries):
+            entries.reduce(0) { total, entry in
+                if case .inline(let bytes) = entry.value { total + entry.key.count + bytes.count + 64 } else { total + entry.key.count + 96 }
+            }
+        case .internal(let children):
+            children.reduce(0) { $0 + $1.lastKey.count + 96 }
+        }
+    }
+
     /// The header: `magic u8 ‖ version u8 ‖ level u8 ‖ count varint`.
     static func header(level: UInt8, count: Int, version: UInt8 = ManifestFormat.version) -> [UInt8] {
         var out: [UInt8] = [ManifestFormat.magic, version, level]
@@ -38,7 +51,9 @@ struct ManifestNode: Sendable {
     }
 
     /// A leaf in the columnar form (§N.7: version 2, ``RowColumns``), or nil when its entries do
-    /// not fit it: a chunked value, a key that is not composite, a value that is not a row.
+    /// not fit it (a chunked value, a key that is not composite, a value that is not a row) or
+    /// when reading the node back as every reader does would not give them back exactly: a leaf
+    /// is never stored in a form that loses anything.
     static func columnarLeaf(_ entries: [ManifestEntry]) -> [UInt8]? {
         guard !entries.isEmpty else { return nil }
         var rows = [RowColumns.Entry]()
@@ -51,7 +66,10 @@ struct ManifestNode: Sendable {
             }
         }
         guard let payload = RowColumns.encode(rows) else { return nil }
-        return header(level: 0, count: entries.count, version: ManifestFormat.columnarVersion) + payload
+        let bytes = header(level: 0, count: entries.count, version: ManifestFormat.columnarVersion) + payload
+        guard let node = try? ManifestNode(decoding: bytes, expectedLevel: 0, what: "columnar leaf"),
+              case .leaf(let decoded) = node.body, decoded == entries else { return nil }
+        return bytes
     }
 
     /// Appends a key as `shared varint ‖ suffixLength varint ‖ suffix`, where `shared` is the length
@@ -81,7 +99,9 @@ struct ManifestNode: Sendable {
         if let expectedLevel, level != expectedLevel {
             throw FormatError(context: what, reason: "level \(level), expected \(expectedLevel)")
         }
-        let count = try r.length(limit: r.remaining / 3, what: "entry count")
+        // A version 1 entry takes at least 3 bytes; a columnar one at least 2 (its kind and its
+        // key's first type byte: a run of deleted consecutive keys is just that).
+        let count = try r.length(limit: r.remaining / (version == ManifestFormat.version ? 3 : 2), what: "entry count")
         var previous: [UInt8]? = nil
         if version == ManifestFormat.columnarVersion {
             guard level == 0, count >= 1 else { throw FormatError(context: what, reason: "a columnar node must be a leaf with entries") }
@@ -116,7 +136,8 @@ struct ManifestNode: Sendable {
     private static func columnarEntries(_ r: inout ByteReader, count: Int) throws(FormatError) -> [ManifestEntry] {
         var entries = [ManifestEntry]()
         entries.reserveCapacity(count)
-        for entry in try RowColumns.decode(count, from: &r) {
+        var budget = ExpansionBudget(bytes: ManifestFormat.columnarExpansionLimit)
+        for entry in try RowColumns.decode(count, from: &r, budget: &budget) {
             guard entry.key.count <= ManifestFormat.maximumKeyLength,
                   entries.last.map({ $0.key.lexicographicallyPrecedes(entry.key) }) ?? true else {
                 throw FormatError(context: r.context, reason: "columnar leaf keys too long or not strictly increasing")

@@ -7,9 +7,13 @@ import Synchronization
 public final class ManifestNodeLoader: Sendable {
     public let repository: Repository
     private let loads = Atomic<Int>(0)
-    /// Recently loaded nodes, for runs of point lookups in key order; emptied when full.
-    private let cache = Mutex<[BlobID: ManifestNode]>([:])
+    /// Recently loaded nodes and their approximate size, for runs of point lookups in key order;
+    /// emptied when full.
+    private let cache = Mutex<(nodes: [BlobID: ManifestNode], bytes: Int)>(([:], 0))
     private let cacheCapacity: Int
+    /// The most the cache holds, in approximate bytes of decoded nodes, whatever their number: a
+    /// run leaf decodes to several hundred KiB.
+    static let cacheByteLimit = 64 << 20
 
     /// - Parameter cachedNodes: how many parsed nodes to keep (0: none). Point lookups of keys in
     ///   order share most of their paths, so a few thousand make each path cost one leaf.
@@ -24,16 +28,20 @@ public final class ManifestNodeLoader: Sendable {
     /// Loads the node `id`, which must be at `level` when one is given.
     func node(_ id: BlobID, level: UInt8?) throws(ManifestError) -> ManifestNode {
         guard cacheCapacity > 0 else { return try load(id, level: level) }
-        if let node = cache.withLock({ $0[id] }) {
+        if let node = cache.withLock({ $0.nodes[id] }) {
             if let level, node.level != level {
                 throw ManifestError(.damaged, "manifest node \(id.shortHex) is damaged: level \(node.level), expected \(level)")
             }
             return node
         }
         let node = try load(id, level: level)
-        cache.withLock { nodes in
-            if nodes.count >= cacheCapacity { nodes.removeAll(keepingCapacity: true) }
-            nodes[id] = node
+        let size = node.approximateBytes
+        cache.withLock { cache in
+            if cache.nodes.count >= cacheCapacity || cache.bytes + size > Self.cacheByteLimit {
+                cache.nodes.removeAll(keepingCapacity: true)
+                cache.bytes = 0
+            }
+            if cache.nodes.updateValue(node, forKey: id) == nil { cache.bytes += size }
         }
         return node
     }

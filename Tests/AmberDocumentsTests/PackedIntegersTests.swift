@@ -11,8 +11,9 @@ struct PackedIntegersTests {
     }
 
     private func decoded(_ bytes: [UInt8], count: Int) throws -> [Int64] {
+        var budget = ExpansionBudget(bytes: 1 << 26)
         var reader = ByteReader(bytes, context: "test")
-        let values = try PackedIntegers.read(count, from: &reader)
+        let values = try PackedIntegers.read(count, from: &reader, budget: &budget)
         try reader.expectEnd()
         return values
     }

@@ -34,8 +34,9 @@ struct RowColumnsTests {
         }
         entries.sort { $0.key.lexicographicallyPrecedes($1.key) }
         let bytes = try #require(RowColumns.encode(entries))
+        var budget = ExpansionBudget(bytes: 1 << 26)
         var reader = ByteReader(bytes, context: "test")
-        #expect(try RowColumns.decode(entries.count, from: &reader) == entries)
+        #expect(try RowColumns.decode(entries.count, from: &reader, budget: &budget) == entries)
         try reader.expectEnd()
         let plain = entries.reduce(0) { $0 + $1.key.count + ($1.row?.count ?? 0) }
         #expect(bytes.count < plain, "columns are smaller than the entries side by side")
@@ -54,6 +55,25 @@ struct RowColumnsTests {
         #expect(RowColumns.encode([.init(key: k1, row: nil), .init(key: k2, row: row)]) != nil)
     }
 
+    /// A column of one long text repeated costs one copy of it in the columns, and its
+    /// decoding spends every copy it builds: past the budget, decoding stops with an error
+    /// rather than building it all (nodes are untrusted input).
+    @Test func decodingStopsAtItsBudget() throws {
+        let filler = Array(repeating: UInt8(ascii: "x"), count: 4_000)
+        let entries = (0..<500).map { i in
+            RowColumns.Entry(key: Self.key([.integer(Int64(i))]), row: Self.row([("filler", .text(filler))]))
+        }
+        let bytes = try #require(RowColumns.encode(entries))
+        #expect(bytes.count < 8_000)
+        var small = ExpansionBudget(bytes: 1 << 20)
+        var reader = ByteReader(bytes, context: "test")
+        #expect(throws: FormatError.self) { _ = try RowColumns.decode(entries.count, from: &reader, budget: &small) }
+        var enough = ExpansionBudget(bytes: 8 << 20)
+        reader = ByteReader(bytes, context: "test")
+        #expect(try RowColumns.decode(entries.count, from: &reader, budget: &enough) == entries)
+        #expect(enough.remaining < (8 << 20) - 2 * 500 * 4_000, "the texts and the rows were both spent")
+    }
+
     /// Every single-byte change and every truncation of an encoding either fails to decode
     /// or decodes to something: never a crash (nodes are untrusted input).
     @Test func damagedEncodingsNeverCrash() {
@@ -70,11 +90,13 @@ struct RowColumnsTests {
             for _ in 0..<8 {
                 var damaged = bytes
                 damaged[i] = UInt8(truncatingIfNeeded: rng.next())
-                var reader = ByteReader(damaged, context: "test")
-                _ = try? RowColumns.decode(entries.count, from: &reader)
+                var budget = ExpansionBudget(bytes: 1 << 26)
+        var reader = ByteReader(damaged, context: "test")
+                _ = try? RowColumns.decode(entries.count, from: &reader, budget: &budget)
             }
-            var reader = ByteReader(Array(bytes[..<i]), context: "test")
-            #expect(throws: FormatError.self) { _ = try RowColumns.decode(entries.count, from: &reader) }
+            var budget = ExpansionBudget(bytes: 1 << 26)
+        var reader = ByteReader(Array(bytes[..<i]), context: "test")
+            #expect(throws: FormatError.self) { _ = try RowColumns.decode(entries.count, from: &reader, budget: &budget) }
         }
     }
 }

@@ -8,8 +8,9 @@ struct TextColumnTests {
         let values = strings.map { Array($0.utf8) }
         var out = [UInt8]()
         TextColumn.append(values, to: &out)
+        var budget = ExpansionBudget(bytes: 1 << 26)
         var reader = ByteReader(out, context: "test")
-        #expect(try TextColumn.read(values.count, from: &reader) == values)
+        #expect(try TextColumn.read(values.count, from: &reader, budget: &budget) == values)
         try reader.expectEnd()
         return (out.first, out.count)
     }
@@ -58,7 +59,8 @@ struct TextColumnTests {
         [0x03],
     ] as [[UInt8]])
     func refusesDamage(bytes: [UInt8]) {
+        var budget = ExpansionBudget(bytes: 1 << 26)
         var reader = ByteReader(bytes, context: "test")
-        #expect(throws: FormatError.self) { _ = try TextColumn.read(1, from: &reader) }
+        #expect(throws: FormatError.self) { _ = try TextColumn.read(1, from: &reader, budget: &budget) }
     }
 }

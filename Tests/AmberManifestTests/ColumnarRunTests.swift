@@ -69,6 +69,27 @@ struct ColumnarRunTests {
         }
     }
 
+    /// A leaf of tombstones for consecutive keys (rows deleted in a range) is 2 bytes an entry
+    /// before compression, fewer than any version 1 entry: readers take it.
+    @Test func aLeafOfDeletedConsecutiveKeysReadsBack() throws {
+        let entries = (0..<2_000).map { ManifestEntry(key: DocumentKey.composite([.integer(Int64($0))]).encoded, value: .tombstone) }
+        let bytes = try #require(ManifestNode.columnarLeaf(entries))
+        #expect(bytes.count < 2 * entries.count + 32)
+        guard case .leaf(let decoded) = try ManifestNode(decoding: bytes, expectedLevel: 0, what: "leaf").body else {
+            Issue.record("not a leaf")
+            return
+        }
+        #expect(decoded == entries)
+
+        let repository = makeRepository()
+        var map = Self.rows(3_000, version: 0)
+        let (first, _) = try buildCollection(repository, map, parent: nil)
+        for i in 1_000..<1_300 { map[DocumentKey.composite([.integer(Int64(i))]).encoded] = nil }
+        let (second, _) = try buildCollection(repository, map, parent: first)
+        #expect(second.runs.count == 1)
+        #expect(try contents(repository, second) == map)
+    }
+
     /// A run whose values are not rows (JSON documents under string keys) keeps version 1 leaves.
     @Test func runsOfOtherDocumentsStayRowByRow() throws {
         let repository = makeRepository()
