@@ -73,7 +73,8 @@ struct ColumnarRunTests {
     /// before compression, fewer than any version 1 entry: readers take it.
     @Test func aLeafOfDeletedConsecutiveKeysReadsBack() throws {
         let entries = (0..<2_000).map { ManifestEntry(key: DocumentKey.composite([.integer(Int64($0))]).encoded, value: .tombstone) }
-        let bytes = try #require(ManifestNode.columnarLeaf(entries))
+        let leaf = ManifestNode.columnarLeaf(entries)
+        let bytes = try #require(leaf, "the leaf is written columnar and reads back")
         #expect(bytes.count < 2 * entries.count + 32)
         guard case .leaf(let decoded) = try ManifestNode(decoding: bytes, expectedLevel: 0, what: "leaf").body else {
             Issue.record("not a leaf")
