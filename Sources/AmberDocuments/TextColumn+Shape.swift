@@ -94,8 +94,10 @@ extension TextColumn {
             digits.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
         }
 
-        /// Reads a shape and rebuilds the `count` values.
-        static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [[UInt8]] {
+        /// Reads a shape and rebuilds the `count` values; `startsWithSlot` requires a first token
+        /// that is a slot (a signed shape, whose values' `-` comes before a digit).
+        static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget,
+                         startsWithSlot: Bool = false) throws(FormatError) -> [[UInt8]] {
             let tokenCount = try LEB128.read(&reader)
             guard tokenCount <= UInt64(reader.remaining) else { throw PackedIntegers.failure("token count \(tokenCount) beyond the end", reader) }
             var tokens = [Token]()
@@ -116,6 +118,7 @@ extension TextColumn {
                 }
                 tokens.append(token)
             }
+            if startsWithSlot, tokens.first != .slot { throw PackedIntegers.failure("a signed shape must start with a slot", reader) }
             var rendered = [[[UInt8]]]()
             var literalBytes = 0
             for token in tokens {

@@ -8,6 +8,8 @@ import AmberCore
 /// Texts = 0x00 ‖ lengths Integers ‖ bytes                       (plain)
 ///       | 0x01 ‖ values Integers                                (decimal integers)
 ///       | 0x02 ‖ tokenCount varint ‖ Token × tokenCount ‖ Slot × (digit tokens)   (shaped)
+///       | 0x03 ‖ signs Integers ‖ tokenCount varint ‖ Token × tokenCount ‖ Slot × (digit tokens)
+///                                                                 (shaped, signed)
 /// Token = 0x00 ‖ length varint ‖ bytes                           (literal: no ASCII digit)
 ///       | 0x01                                                    (a digit run: a slot)
 /// Slot  = 0x00 ‖ values Integers                                  (no leading zeros)
@@ -24,9 +26,12 @@ import AmberCore
 ///   a digit other than `0` (fraction digits, trailing zeros dropped) stores them padded on the
 ///   right with zeros to the longest, as integers; any other slot stores widths and values.
 ///   A column with one value repeated is a shape with no slot.
+/// - **Shaped, signed**: the same after taking a leading `-` (before a digit) off the values
+///   that have one, when the shape starts with a slot: decimals of both signs. The signs (0 or
+///   1) are stored first.
 /// - **Plain**: anything else.
 ///
-/// A writer uses the first of decimal, shaped, plain that fits; the count comes from the
+/// A writer uses the first of decimal, shaped, signed shaped, plain that fits; the count comes from the
 /// enclosing structure, and an empty column is no bytes.
 public enum TextColumn {
     /// Runs of more digits than this are not slots (10¹⁸ − 1 fits an `Int64`).
@@ -39,6 +44,10 @@ public enum TextColumn {
             PackedIntegers.append(integers, to: &out)
         } else if let shape = Shape(values) {
             out.append(2)
+            shape.append(to: &out)
+        } else if let (signs, shape) = signedShape(values) {
+            out.append(3)
+            PackedIntegers.append(signs, to: &out)
             shape.append(to: &out)
         } else {
             out.append(0)
@@ -66,9 +75,32 @@ public enum TextColumn {
             return integers.map { Array(String($0).utf8) }
         case 2:
             return try Shape.read(count, from: &reader, budget: &budget)
+        case 3:
+            let signs = try PackedIntegers.read(count, from: &reader, budget: &budget)
+            guard signs.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw PackedIntegers.failure("bad sign", reader) }
+            var values = try Shape.read(count, from: &reader, budget: &budget, startsWithSlot: true)
+            for i in values.indices where signs[i] == 1 { values[i].insert(UInt8(ascii: "-"), at: 0) }
+            return values
         case let mode:
             throw PackedIntegers.failure("bad text column mode \(mode)", reader)
         }
+    }
+
+    /// The signs (1 for a value that starts with `-` and a digit) and the shape of the values
+    /// without them, when some value has a sign, they share a shape and it starts with a slot:
+    /// decimals of both signs.
+    private static func signedShape(_ values: [[UInt8]]) -> (signs: [Int64], shape: Shape)? {
+        var signs = [Int64]()
+        var unsigned = [[UInt8]]()
+        signs.reserveCapacity(values.count)
+        unsigned.reserveCapacity(values.count)
+        for value in values {
+            let signed = value.count >= 2 && value[0] == UInt8(ascii: "-") && isDigit(value[1])
+            signs.append(signed ? 1 : 0)
+            unsigned.append(signed ? Array(value.dropFirst()) : value)
+        }
+        guard signs.contains(1), let shape = Shape(unsigned), shape.tokens.first == .slot else { return nil }
+        return (signs, shape)
     }
 
     /// The values as integers when every one is the canonical decimal text of an `Int64`.

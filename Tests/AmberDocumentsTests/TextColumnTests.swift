@@ -26,7 +26,12 @@ struct TextColumnTests {
         (Array(repeating: String(repeating: " ", count: 84), count: 5), 2),
         (["", ""], 2),
         (["+5", "6"], 0),
-        (["-0", "1"], 0),
+        (["-0", "1"], 3),
+        (["-12.50", "3.25", "0.5", "-0.001"], 3),
+        (["-2026-01-01", "2026-01-02"], 3),
+        (["-x1", "2"], 0),
+        (["-", "-1"], 0),
+        (["a-1", "a2"], 0),
         (["9223372036854775808", "1"], 0),
         (["1234567890123456789", "1"], 1),
         (["a1", "1a"], 0),
@@ -50,13 +55,16 @@ struct TextColumnTests {
     }
 
     /// Damaged shapes are refused: a digit in a literal, two adjacent slots, a bad slot form, a
-    /// fraction with a trailing zero's value 0.
+    /// fraction with a trailing zero's value 0, an unknown mode, a sign of 2, a signed shape
+    /// that starts with a literal.
     @Test(arguments: [
         [0x02, 0x01, 0x00, 0x01, 0x31],
         [0x02, 0x02, 0x01, 0x01],
         [0x02, 0x01, 0x01, 0x03, 0x00, 0x00, 0x00],
         [0x02, 0x01, 0x01, 0x02, 0x03, 0x00, 0x00, 0x00],
-        [0x03],
+        [0x04],
+        [0x03, 0x00, 0x04, 0x00, 0x02, 0x01, 0x00, 0x00, 0x00],
+        [0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x2D, 0x01, 0x00, 0x00, 0x00, 0x00],
     ] as [[UInt8]])
     func refusesDamage(bytes: [UInt8]) {
         var budget = ExpansionBudget(bytes: 1 << 26)
