@@ -47,7 +47,7 @@ public enum RowColumns {
                 kinds.append(0)
                 continue
             }
-            guard let row = try? parseRow(bytes) else { return nil }
+            guard let row = try? parseRow(bytes, namesLike: names) else { return nil }
             if names == nil {
                 names = row.names
                 valueColumns = Array(repeating: [], count: row.names.count)
@@ -109,13 +109,21 @@ public enum RowColumns {
         return entries
     }
 
-    /// A row's column names and values, a key reference as nil.
-    private static func parseRow(_ bytes: [UInt8]) throws(FormatError) -> (names: [[UInt8]], values: [DatabaseValue?]) {
+    /// A row's column names and values, a key reference as nil. A name equal to the one at its
+    /// position in `namesLike` shares its storage (no allocation for each row's names).
+    private static func parseRow(_ bytes: [UInt8], namesLike: [[UInt8]]?) throws(FormatError) -> (names: [[UInt8]], values: [DatabaseValue?]) {
         var reader = ByteReader(bytes, context: "database row")
         let count = try smallCount(&reader, "column count")
         var names = [[UInt8]](), values = [DatabaseValue?]()
-        for _ in 0..<count {
-            names.append(try reader.raw(try smallCount(&reader, "column name length")))
+        names.reserveCapacity(count)
+        values.reserveCapacity(count)
+        for i in 0..<count {
+            let length = try smallCount(&reader, "column name length")
+            if let namesLike, i < namesLike.count {
+                names.append(try reader.raw(length, reusing: namesLike[i]))
+            } else {
+                names.append(try reader.raw(length))
+            }
             if reader.remaining > 0, reader.bytes[reader.offset] == DatabaseRow.keyReference {
                 _ = try reader.u8()
                 values.append(nil)

@@ -41,18 +41,20 @@ extension TextColumn {
             self.slots = slots
         }
 
-        /// Splits `value` into maximal runs of ASCII digits and of other bytes.
-        private static func runs(_ value: [UInt8]) -> [ArraySlice<UInt8>] {
-            var runs = [ArraySlice<UInt8>]()
+        /// Splits `value` into maximal runs of ASCII digits and of other bytes, as it is
+        /// iterated (no array of runs is made).
+        private static func runs(_ value: [UInt8]) -> some Sequence<ArraySlice<UInt8>> {
             var start = 0
-            while start < value.count {
-                let digits = TextColumn.isDigit(value[start])
-                var end = start + 1
-                while end < value.count && TextColumn.isDigit(value[end]) == digits { end += 1 }
-                runs.append(value[start..<end])
-                start = end
+            return AnySequence {
+                AnyIterator {
+                    guard start < value.count else { return nil }
+                    let digits = TextColumn.isDigit(value[start])
+                    var end = start + 1
+                    while end < value.count && TextColumn.isDigit(value[end]) == digits { end += 1 }
+                    defer { start = end }
+                    return value[start..<end]
+                }
             }
-            return runs
         }
 
         func append(to out: inout [UInt8]) {
@@ -119,63 +121,113 @@ extension TextColumn {
                 tokens.append(token)
             }
             if startsWithSlot, tokens.first != .slot { throw PackedIntegers.failure("a signed shape must start with a slot", reader) }
-            var rendered = [[[UInt8]]]()
             var literalBytes = 0
             for token in tokens {
                 if case .literal(let bytes) = token { literalBytes += bytes.count }
             }
+            var slots = [SlotRuns]()
             for token in tokens where token == .slot {
-                rendered.append(try readSlot(count, from: &reader, budget: &budget))
+                slots.append(try SlotRuns(count, from: &reader, budget: &budget))
             }
             // The values: every literal once each, and the slots' digits (spent as they were read).
             let (total, overflow) = count.multipliedReportingOverflow(by: literalBytes + 32)
             try budget.spend(overflow ? Int.max : total, reader)
             var values = [[UInt8]](repeating: [], count: count)
             for i in 0..<count {
+                values[i].reserveCapacity(slots.reduce(literalBytes) { $0 + $1.length(i) })
                 var k = 0
                 for token in tokens {
                     switch token {
                     case .literal(let bytes): values[i].append(contentsOf: bytes)
                     case .slot:
-                        values[i].append(contentsOf: rendered[k][i])
+                        slots[k].append(i, to: &values[i])
                         k += 1
                     }
                 }
             }
             return values
         }
+    }
 
-        private static func readSlot(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [[UInt8]] {
-            let form = try reader.u8()
+    /// The digit runs of one slot, read and checked, rendered into each value as it is built.
+    struct SlotRuns {
+        private var form: UInt8
+        private var fractionWidth: Int
+        private var widths: [Int64]
+        private var values: [Int64]
+
+        init(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) {
+            form = try reader.u8()
             guard form <= 2 else { throw PackedIntegers.failure("bad slot form \(form)", reader) }
-            let fractionWidth = form == 2 ? Int(try reader.u8()) : 0
+            fractionWidth = form == 2 ? Int(try reader.u8()) : 0
             guard form != 2 || (1...TextColumn.maximumSlotDigits).contains(fractionWidth) else {
                 throw PackedIntegers.failure("bad fraction width \(fractionWidth)", reader)
             }
-            let widths = form == 1 ? try PackedIntegers.read(count, from: &reader, budget: &budget) : []
-            let values = try PackedIntegers.read(count, from: &reader, budget: &budget)
-            try budget.spend(count * (TextColumn.maximumSlotDigits + 32), reader)
-            var out = [[UInt8]]()
-            out.reserveCapacity(count)
+            widths = form == 1 ? try PackedIntegers.read(count, from: &reader, budget: &budget) : []
+            values = try PackedIntegers.read(count, from: &reader, budget: &budget)
+            try budget.spend(count * TextColumn.maximumSlotDigits, reader)
             for (i, v) in values.enumerated() {
                 guard v >= 0, v < 1_000_000_000_000_000_000 else { throw PackedIntegers.failure("slot value out of range", reader) }
-                let digits = Array(String(v).utf8)
+                let digits = Self.digitCount(v)
                 if form == 2 {
-                    guard v > 0, digits.count <= fractionWidth else { throw PackedIntegers.failure("bad fraction digits", reader) }
-                    var run = Array(repeating: UInt8(ascii: "0"), count: fractionWidth - digits.count) + digits
-                    while run.last == UInt8(ascii: "0") { run.removeLast() }
-                    out.append(run)
+                    guard v > 0, digits <= fractionWidth else { throw PackedIntegers.failure("bad fraction digits", reader) }
                 } else if form == 1 {
-                    let width = widths[i]
-                    guard width >= Int64(digits.count), width <= Int64(TextColumn.maximumSlotDigits) else {
-                        throw PackedIntegers.failure("bad slot width \(width)", reader)
+                    guard widths[i] >= Int64(digits), widths[i] <= Int64(TextColumn.maximumSlotDigits) else {
+                        throw PackedIntegers.failure("bad slot width \(widths[i])", reader)
                     }
-                    out.append(Array(repeating: UInt8(ascii: "0"), count: Int(width) - digits.count) + digits)
-                } else {
-                    out.append(digits)
                 }
             }
-            return out
+        }
+
+        /// The length of run `i`.
+        func length(_ i: Int) -> Int {
+            switch form {
+            case 0: Self.digitCount(values[i])
+            case 1: Int(widths[i])
+            default: fractionWidth - Self.trailingZeros(values[i])
+            }
+        }
+
+        /// Appends run `i`: its value in decimal, zero-padded to its width (form 1), or padded
+        /// to the fraction width and without its trailing zeros (form 2).
+        func append(_ i: Int, to out: inout [UInt8]) {
+            var v = values[i]
+            var digits = Self.digitCount(v)
+            var zeros = 0
+            switch form {
+            case 1: zeros = Int(widths[i]) - digits
+            case 2:
+                zeros = fractionWidth - digits
+                let trailing = Self.trailingZeros(v)
+                for _ in 0..<trailing { v /= 10 }
+                digits -= trailing
+            default: break
+            }
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: zeros + digits))
+            var j = out.count - 1
+            for _ in 0..<digits {
+                out[j] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                j -= 1
+            }
+        }
+
+        private static func digitCount(_ v: Int64) -> Int {
+            var n = 1, t = v
+            while t >= 10 {
+                t /= 10
+                n += 1
+            }
+            return n
+        }
+
+        private static func trailingZeros(_ v: Int64) -> Int {
+            var n = 0, t = v
+            while t > 0 && t % 10 == 0 {
+                t /= 10
+                n += 1
+            }
+            return n
         }
     }
 }

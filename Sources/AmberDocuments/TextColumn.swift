@@ -72,7 +72,7 @@ public enum TextColumn {
         case 1:
             let integers = try PackedIntegers.read(count, from: &reader, budget: &budget)
             try budget.spend(count * 52, reader)
-            return integers.map { Array(String($0).utf8) }
+            return integers.map(decimal)
         case 2:
             return try Shape.read(count, from: &reader, budget: &budget)
         case 3:
@@ -108,11 +108,43 @@ public enum TextColumn {
         var integers = [Int64]()
         integers.reserveCapacity(values.count)
         for value in values {
-            guard let first = value.first, first == UInt8(ascii: "-") || isDigit(first), value.count <= 20,
-                  let v = Int64(String(decoding: value, as: UTF8.self)), Array(String(v).utf8) == value else { return nil }
+            guard let v = canonicalInteger(value) else { return nil }
             integers.append(v)
         }
         return integers
+    }
+
+    /// The integer `value` is the canonical decimal text of (`0|-?[1-9][0-9]*`, in range), or nil.
+    static func canonicalInteger(_ value: [UInt8]) -> Int64? {
+        let negative = value.first == UInt8(ascii: "-")
+        let digits = value[(negative ? 1 : 0)...]
+        guard let first = digits.first, isDigit(first), digits.count <= 19,
+              first != UInt8(ascii: "0") || (digits.count == 1 && !negative) else { return nil }
+        var magnitude: UInt64 = 0
+        for d in digits {
+            guard isDigit(d) else { return nil }
+            magnitude = magnitude * 10 + UInt64(d - UInt8(ascii: "0"))
+        }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return Int64(truncatingIfNeeded: 0 &- magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        return Int64(magnitude)
+    }
+
+    /// The canonical decimal text of `v`.
+    static func decimal(_ v: Int64) -> [UInt8] {
+        var digits = [UInt8]()
+        digits.reserveCapacity(20)
+        var magnitude = v.magnitude
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        if v < 0 { digits.append(UInt8(ascii: "-")) }
+        digits.reverse()
+        return digits
     }
 
     static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

@@ -43,6 +43,21 @@ struct TextColumnTests {
         #expect(try roundTrip(strings).mode == mode)
     }
 
+    /// The decimal reading and rendering agree with the standard library's on extremes, random
+    /// values and near misses (leading zeros, `-0`, `+`, overflow, stray bytes).
+    @Test func decimalsAgreeWithTheStandardLibrary() {
+        var rng = SplitMix64(seed: 12)
+        var samples: [Int64] = [0, 1, -1, 9, 10, -10, .max, .min, .max - 1, .min + 1]
+        for _ in 0..<2_000 { samples.append(Int64(bitPattern: rng.next()) >> Int64(rng.next() % 64)) }
+        for v in samples {
+            #expect(TextColumn.decimal(v) == Array(String(v).utf8))
+            #expect(TextColumn.canonicalInteger(Array(String(v).utf8)) == v)
+        }
+        for text in ["", "-", "-0", "00", "01", "+5", "9223372036854775808", "-9223372036854775809", "1a", "12345678901234567890", " 1"] {
+            #expect(TextColumn.canonicalInteger(Array(text.utf8)) == nil, "\(text)")
+        }
+    }
+
     /// A column of one timestamp per millisecond costs a few bytes per value, not its 26 digits.
     @Test func timestampsCostTheirDigitsAsBits() throws {
         let strings = (0..<1000).map { i in
