@@ -2,7 +2,9 @@ import AmberCore
 
 extension TextColumn {
     /// The shared shape of a column's values: its literal runs, and per digit run (slot) the
-    /// runs of every value (``TextColumn``, mode 2).
+    /// runs of every value (``TextColumn``, modes 2 to 5). With `decimals`, a digit run followed
+    /// by `.` and digits is one slot whose fraction may be absent (timestamps whose zero
+    /// fraction PostgreSQL leaves out, numerics without a scale).
     struct Shape {
         enum Token: Equatable {
             case literal([UInt8])
@@ -10,25 +12,43 @@ extension TextColumn {
         }
 
         var tokens: [Token]
-        /// Per slot, its digit run in every value.
+        var decimals: Bool
+        /// Per slot, its digit run in every value (with `decimals`, the part before the `.`).
         var slots: [[ArraySlice<UInt8>]]
+        /// With `decimals`, per slot, every value's fraction digits (after the `.`), if any.
+        var fractions: [[ArraySlice<UInt8>?]]
 
         /// The shape of `values`, or nil when they do not share one.
-        init?(_ values: [[UInt8]]) {
+        init?(_ values: [[UInt8]], decimals: Bool = false) {
             guard let first = values.first else { return nil }
             var tokens = [Token]()
-            for run in Self.runs(first) { tokens.append(TextColumn.isDigit(run[run.startIndex]) ? .slot : .literal(Array(run))) }
+            for run in Self.runs(first, decimals: decimals) {
+                tokens.append(TextColumn.isDigit(run[run.startIndex]) ? .slot : .literal(Array(run)))
+            }
             let slotCount = tokens.count(where: { $0 == .slot })
             var slots = [[ArraySlice<UInt8>]](repeating: [], count: slotCount)
+            var fractions = [[ArraySlice<UInt8>?]](repeating: [], count: decimals ? slotCount : 0)
             for k in slots.indices { slots[k].reserveCapacity(values.count) }
             for value in values {
                 var t = 0, k = 0
-                for run in Self.runs(value) {
+                for run in Self.runs(value, decimals: decimals) {
                     guard t < tokens.count else { return nil }
                     switch tokens[t] {
                     case .slot:
-                        guard TextColumn.isDigit(run[run.startIndex]), run.count <= TextColumn.maximumSlotDigits else { return nil }
-                        slots[k].append(run)
+                        guard TextColumn.isDigit(run[run.startIndex]) else { return nil }
+                        var whole = run
+                        if decimals {
+                            var fraction: ArraySlice<UInt8>?
+                            if let dot = run.firstIndex(of: UInt8(ascii: ".")) {
+                                whole = run[..<dot]
+                                fraction = run[(dot + 1)...]
+                                // Trailing zeros would be lost: the fraction is stored padded.
+                                guard fraction!.count <= TextColumn.maximumSlotDigits, fraction!.last != UInt8(ascii: "0") else { return nil }
+                            }
+                            fractions[k].append(fraction)
+                        }
+                        guard whole.count <= TextColumn.maximumSlotDigits else { return nil }
+                        slots[k].append(whole)
                         k += 1
                     case .literal(let bytes):
                         guard run.elementsEqual(bytes) else { return nil }
@@ -38,12 +58,15 @@ extension TextColumn {
                 guard t == tokens.count else { return nil }
             }
             self.tokens = tokens
+            self.decimals = decimals
             self.slots = slots
+            self.fractions = fractions
         }
 
         /// Splits `value` into maximal runs of ASCII digits and of other bytes, as it is
-        /// iterated (no array of runs is made).
-        private static func runs(_ value: [UInt8]) -> some Sequence<ArraySlice<UInt8>> {
+        /// iterated (no array of runs is made); with `decimals`, a digit run, `.` and a digit
+        /// run are one run.
+        private static func runs(_ value: [UInt8], decimals: Bool) -> some Sequence<ArraySlice<UInt8>> {
             var start = 0
             return AnySequence {
                 AnyIterator {
@@ -51,6 +74,10 @@ extension TextColumn {
                     let digits = TextColumn.isDigit(value[start])
                     var end = start + 1
                     while end < value.count && TextColumn.isDigit(value[end]) == digits { end += 1 }
+                    if digits, decimals, end + 1 < value.count, value[end] == UInt8(ascii: "."), TextColumn.isDigit(value[end + 1]) {
+                        end += 2
+                        while end < value.count && TextColumn.isDigit(value[end]) { end += 1 }
+                    }
                     defer { start = end }
                     return value[start..<end]
                 }
@@ -69,7 +96,8 @@ extension TextColumn {
                     out.append(1)
                 }
             }
-            for runs in slots {
+            for (k, runs) in slots.enumerated() {
+                defer { if decimals { Self.appendFractions(fractions[k], to: &out) } }
                 if runs.allSatisfy({ $0.count == 1 || $0.first != UInt8(ascii: "0") }) {
                     out.append(0)
                     PackedIntegers.append(runs.map(Self.value), to: &out)
@@ -88,6 +116,15 @@ extension TextColumn {
             }
         }
 
+        /// A decimal slot's fractions: `width u8` (the longest, 0 when no value has one), then,
+        /// unless 0, each padded on the right to `width` digits as an integer (0: none).
+        private static func appendFractions(_ fractions: [ArraySlice<UInt8>?], to out: inout [UInt8]) {
+            let width = fractions.reduce(0) { max($0, $1?.count ?? 0) }
+            out.append(UInt8(width))
+            guard width > 0 else { return }
+            PackedIntegers.append(fractions.map { $0.map { value($0) * powerOfTen(width - $0.count) } ?? 0 }, to: &out)
+        }
+
         private static func powerOfTen(_ n: Int) -> Int64 {
             (0..<n).reduce(1) { p, _ in p * 10 }
         }
@@ -99,7 +136,7 @@ extension TextColumn {
         /// Reads a shape and rebuilds the `count` values; `startsWithSlot` requires a first token
         /// that is a slot (a signed shape, whose values' `-` comes before a digit).
         static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget,
-                         startsWithSlot: Bool = false) throws(FormatError) -> [[UInt8]] {
+                         startsWithSlot: Bool = false, decimals: Bool = false) throws(FormatError) -> [[UInt8]] {
             let tokenCount = try LEB128.read(&reader)
             guard tokenCount <= UInt64(reader.remaining) else { throw PackedIntegers.failure("token count \(tokenCount) beyond the end", reader) }
             var tokens = [Token]()
@@ -126,21 +163,24 @@ extension TextColumn {
                 if case .literal(let bytes) = token { literalBytes += bytes.count }
             }
             var slots = [SlotRuns]()
+            var fractions = [FractionRuns]()
             for token in tokens where token == .slot {
                 slots.append(try SlotRuns(count, from: &reader, budget: &budget))
+                if decimals { fractions.append(try FractionRuns(count, from: &reader, budget: &budget)) }
             }
             // The values: every literal once each, and the slots' digits (spent as they were read).
             let (total, overflow) = count.multipliedReportingOverflow(by: literalBytes + 32)
             try budget.spend(overflow ? Int.max : total, reader)
             var values = [[UInt8]](repeating: [], count: count)
             for i in 0..<count {
-                values[i].reserveCapacity(slots.reduce(literalBytes) { $0 + $1.length(i) })
+                values[i].reserveCapacity(slots.reduce(literalBytes) { $0 + $1.length(i) } + fractions.reduce(0) { $0 + $1.length(i) })
                 var k = 0
                 for token in tokens {
                     switch token {
                     case .literal(let bytes): values[i].append(contentsOf: bytes)
                     case .slot:
                         slots[k].append(i, to: &values[i])
+                        if decimals { fractions[k].append(i, to: &values[i]) }
                         k += 1
                     }
                 }
@@ -228,6 +268,48 @@ extension TextColumn {
                 n += 1
             }
             return n
+        }
+    }
+
+    /// The fractions of one decimal slot: `.` and the digits, trailing zeros dropped, or nothing.
+    struct FractionRuns {
+        private var width: Int
+        private var values: [Int64]
+
+        init(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) {
+            width = Int(try reader.u8())
+            guard width <= TextColumn.maximumSlotDigits else { throw PackedIntegers.failure("bad fraction width \(width)", reader) }
+            values = width > 0 ? try PackedIntegers.read(count, from: &reader, budget: &budget) : []
+            var limit: Int64 = 1
+            for _ in 0..<width { limit *= 10 }
+            guard values.allSatisfy({ $0 >= 0 && $0 < limit }) else { throw PackedIntegers.failure("fraction out of range", reader) }
+            try budget.spend(count * (width + 1), reader)
+        }
+
+        func length(_ i: Int) -> Int {
+            guard width > 0, values[i] > 0 else { return 0 }
+            var v = values[i], zeros = 0
+            while v % 10 == 0 {
+                v /= 10
+                zeros += 1
+            }
+            return 1 + width - zeros
+        }
+
+        func append(_ i: Int, to out: inout [UInt8]) {
+            let n = length(i)
+            guard n > 0 else { return }
+            out.append(UInt8(ascii: "."))
+            var v = values[i]
+            for _ in 0..<(1 + width - n) { v /= 10 }
+            let start = out.count
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: n - 1))
+            var j = out.count - 1
+            while j >= start {
+                out[j] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                j -= 1
+            }
         }
     }
 }

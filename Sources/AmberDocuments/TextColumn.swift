@@ -10,6 +10,8 @@ import AmberCore
 ///       | 0x02 ‖ tokenCount varint ‖ Token × tokenCount ‖ Slot × (digit tokens)   (shaped)
 ///       | 0x03 ‖ signs Integers ‖ tokenCount varint ‖ Token × tokenCount ‖ Slot × (digit tokens)
 ///                                                                 (shaped, signed)
+///       | 0x04 / 0x05: as 0x02 / 0x03 with decimal slots, each slot followed by its
+///         width u8 ‖ [fractions Integers]                        (optional fractions)
 /// Token = 0x00 ‖ length varint ‖ bytes                           (literal: no ASCII digit)
 ///       | 0x01                                                    (a digit run: a slot)
 /// Slot  = 0x00 ‖ values Integers                                  (no leading zeros)
@@ -29,9 +31,13 @@ import AmberCore
 /// - **Shaped, signed**: the same after taking a leading `-` (before a digit) off the values
 ///   that have one, when the shape starts with a slot: decimals of both signs. The signs (0 or
 ///   1) are stored first.
+/// - **Decimal slots** (modes 4 and 5): the same, but a digit run, `.` and a digit run are one
+///   slot whose fraction may be absent, stored padded on the right as fraction digits (0 for
+///   none): timestamps with a zero fraction left out, numerics without a scale.
 /// - **Plain**: anything else.
 ///
-/// A writer uses the first of decimal, shaped, signed shaped, plain that fits; the count comes from the
+/// A writer uses the first of decimal, shaped, signed shaped, decimal slots, signed decimal
+/// slots, plain that fits; the count comes from the
 /// enclosing structure, and an empty column is no bytes.
 public enum TextColumn {
     /// Runs of more digits than this are not slots (10¹⁸ − 1 fits an `Int64`).
@@ -49,6 +55,13 @@ public enum TextColumn {
             out.append(3)
             PackedIntegers.append(signs, to: &out)
             shape.append(to: &out)
+        } else if let shape = Shape(values, decimals: true) {
+            out.append(4)
+            shape.append(to: &out)
+        } else if let (signs, shape) = signedShape(values, decimals: true) {
+            out.append(5)
+            PackedIntegers.append(signs, to: &out)
+            shape.append(to: &out)
         } else {
             out.append(0)
             PackedIntegers.append(values.map { Int64($0.count) }, to: &out)
@@ -59,7 +72,8 @@ public enum TextColumn {
     /// Reads `count` values, spending what it builds from `budget` (``ExpansionBudget``).
     public static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [[UInt8]] {
         guard count > 0 else { return [] }
-        switch try reader.u8() {
+        let mode = try reader.u8()
+        switch mode {
         case 0:
             var values = [[UInt8]]()
             values.reserveCapacity(count)
@@ -73,15 +87,15 @@ public enum TextColumn {
             let integers = try PackedIntegers.read(count, from: &reader, budget: &budget)
             try budget.spend(count * 52, reader)
             return integers.map(decimal)
-        case 2:
-            return try Shape.read(count, from: &reader, budget: &budget)
-        case 3:
+        case 2, 4:
+            return try Shape.read(count, from: &reader, budget: &budget, decimals: mode == 4)
+        case 3, 5:
             let signs = try PackedIntegers.read(count, from: &reader, budget: &budget)
             guard signs.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw PackedIntegers.failure("bad sign", reader) }
-            var values = try Shape.read(count, from: &reader, budget: &budget, startsWithSlot: true)
+            var values = try Shape.read(count, from: &reader, budget: &budget, startsWithSlot: true, decimals: mode == 5)
             for i in values.indices where signs[i] == 1 { values[i].insert(UInt8(ascii: "-"), at: 0) }
             return values
-        case let mode:
+        default:
             throw PackedIntegers.failure("bad text column mode \(mode)", reader)
         }
     }
@@ -89,7 +103,7 @@ public enum TextColumn {
     /// The signs (1 for a value that starts with `-` and a digit) and the shape of the values
     /// without them, when some value has a sign, they share a shape and it starts with a slot:
     /// decimals of both signs.
-    private static func signedShape(_ values: [[UInt8]]) -> (signs: [Int64], shape: Shape)? {
+    private static func signedShape(_ values: [[UInt8]], decimals: Bool = false) -> (signs: [Int64], shape: Shape)? {
         var signs = [Int64]()
         var unsigned = [[UInt8]]()
         signs.reserveCapacity(values.count)
@@ -99,7 +113,7 @@ public enum TextColumn {
             signs.append(signed ? 1 : 0)
             unsigned.append(signed ? Array(value.dropFirst()) : value)
         }
-        guard signs.contains(1), let shape = Shape(unsigned), shape.tokens.first == .slot else { return nil }
+        guard signs.contains(1), let shape = Shape(unsigned, decimals: decimals), shape.tokens.first == .slot else { return nil }
         return (signs, shape)
     }
 

@@ -30,6 +30,12 @@ struct TextColumnTests {
         (["-12.50", "3.25", "0.5", "-0.001"], 3),
         (["-2026-01-01", "2026-01-02"], 3),
         (["-x1", "2"], 0),
+        (["2026-11-25 17:41:33.123+00", "2026-11-25 17:41:34+00", "2026-11-25 17:41:35.05+00"], 4),
+        (["1.5", "2", "-0.25", "-3"], 5),
+        (["1.50", "2"], 0),
+        (["3.14", "2.5", "1.0"], 2),
+        (["1.2.3", "4.5"], 0),
+        (["7.", "8.5"], 0),
         (["-", "-1"], 0),
         (["a-1", "a2"], 0),
         (["9223372036854775808", "1"], 0),
@@ -69,9 +75,25 @@ struct TextColumnTests {
         #expect(bytes < 1000 * 4)
     }
 
+    /// Timestamps to the millisecond, a thousandth of them on a whole second (PostgreSQL then
+    /// writes no fraction): the column is still shaped, a few bytes a value.
+    @Test func timestampsWithSomeWholeSecondsStayShaped() throws {
+        let strings = (0..<2_000).map { i in
+            let millis = (i * 7919) % 1000
+            var fraction = millis == 0 ? "" : "." + String(repeating: "0", count: 3 - String(millis).count) + String(millis)
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            return "2026-11-25 17:\(10 + i / 60 % 50):\(10 + i % 50)\(fraction)+00"
+        }
+        #expect(strings.contains { !$0.contains(".") })
+        let (mode, bytes) = try roundTrip(strings)
+        #expect(mode == 4)
+        #expect(bytes < 2_000 * 4)
+    }
+
     /// Damaged shapes are refused: a digit in a literal, two adjacent slots, a bad slot form, a
     /// fraction with a trailing zero's value 0, an unknown mode, a sign of 2, a signed shape
-    /// that starts with a literal.
+    /// that starts with a literal, a decimal slot's fraction width over 18 or fraction out of
+    /// range, another unknown mode.
     @Test(arguments: [
         [0x02, 0x01, 0x00, 0x01, 0x31],
         [0x02, 0x02, 0x01, 0x01],
@@ -80,6 +102,9 @@ struct TextColumnTests {
         [0x04],
         [0x03, 0x00, 0x04, 0x00, 0x02, 0x01, 0x00, 0x00, 0x00],
         [0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x2D, 0x01, 0x00, 0x00, 0x00, 0x00],
+        [0x04, 0x01, 0x01, 0x00, 0x00, 0x02, 0x00, 0x13],
+        [0x04, 0x01, 0x01, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x14, 0x00],
+        [0x06],
     ] as [[UInt8]])
     func refusesDamage(bytes: [UInt8]) {
         var budget = ExpansionBudget(bytes: 1 << 26)
