@@ -4,7 +4,7 @@ extension TextColumn {
     /// The shared shape of a column's values: its literal runs, and per digit run (slot) the
     /// runs of every value (``TextColumn``, modes 2 to 5). With `decimals`, a digit run followed
     /// by `.` and digits is one slot whose fraction may be absent (timestamps whose zero
-    /// fraction PostgreSQL leaves out, numerics without a scale).
+    /// fraction PostgreSQL leaves out, numerics of varying scale without trailing zeros).
     struct Shape {
         enum Token: Equatable {
             case literal([UInt8])
@@ -102,8 +102,8 @@ extension TextColumn {
                     out.append(0)
                     PackedIntegers.append(runs.map(Self.value), to: &out)
                 } else if runs.allSatisfy({ $0.last != UInt8(ascii: "0") }) {
-                    // Fraction digits with trailing zeros dropped (as PostgreSQL writes seconds
-                    // and numerics): the runs padded on the right to the longest, no widths.
+                    // Fraction digits with trailing zeros dropped (as PostgreSQL writes fractional
+                    // seconds): the runs padded on the right to the longest, no widths.
                     let width = runs.map(\.count).max()!
                     out.append(2)
                     out.append(UInt8(width))

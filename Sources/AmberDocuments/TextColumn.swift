@@ -33,7 +33,8 @@ import AmberCore
 ///   1) are stored first.
 /// - **Decimal slots** (modes 4 and 5): the same, but a digit run, `.` and a digit run are one
 ///   slot whose fraction may be absent, stored padded on the right as fraction digits (0 for
-///   none): timestamps with a zero fraction left out, numerics without a scale.
+///   none): timestamps with a zero fraction left out, numerics of varying scale without trailing
+///   zeros.
 /// - **Plain**: anything else.
 ///
 /// A writer uses the first of decimal, shaped, signed shaped, decimal slots, signed decimal

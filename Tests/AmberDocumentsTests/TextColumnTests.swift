@@ -91,9 +91,9 @@ struct TextColumnTests {
     }
 
     /// Damaged shapes are refused: a digit in a literal, two adjacent slots, a bad slot form, a
-    /// fraction with a trailing zero's value 0, an unknown mode, a sign of 2, a signed shape
-    /// that starts with a literal, a decimal slot's fraction width over 18 or fraction out of
-    /// range, another unknown mode.
+    /// fraction with a trailing zero's value 0, a truncated mode 4, a sign of 2, a signed shape
+    /// that starts with a literal, a decimal slot's fraction width over 18 or truncated
+    /// fractions, an unknown mode.
     @Test(arguments: [
         [0x02, 0x01, 0x00, 0x01, 0x31],
         [0x02, 0x02, 0x01, 0x01],
