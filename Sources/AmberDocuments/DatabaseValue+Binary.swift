@@ -33,7 +33,7 @@ extension DatabaseValue {
         case .null: out.append(0x00)
         case .integer(let v):
             out.append(0x01)
-            LEB128.append(UInt64(bitPattern: (v << 1) ^ (v >> 63)), to: &out)
+            LEB128.appendSigned(v, to: &out)
         case .real(let v):
             out.append(0x02)
             var bits = v.bitPattern.littleEndian
@@ -58,8 +58,7 @@ extension DatabaseValue {
         switch type {
         case 0x00: self = .null
         case 0x01:
-            let z = try LEB128.read(&reader)
-            self = .integer(Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
+            self = .integer(try LEB128.readSigned(&reader))
         case 0x02: self = .real(Double(bitPattern: try reader.u64()))
         case 0x03, 0x04:
             let length = try LEB128.read(&reader)
@@ -74,8 +73,18 @@ extension DatabaseValue {
     }
 }
 
-/// Unsigned LEB128, minimal encodings only.
+/// Unsigned LEB128, minimal encodings only; signed values zigzag-encoded first
+/// (`(v << 1) ^ (v >> 63)`, so small magnitudes of either sign stay short).
 public enum LEB128 {
+    public static func appendSigned(_ value: Int64, to out: inout [UInt8]) {
+        append(UInt64(bitPattern: (value << 1) ^ (value >> 63)), to: &out)
+    }
+
+    public static func readSigned(_ reader: inout ByteReader) throws(FormatError) -> Int64 {
+        let z = try read(&reader)
+        return Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+    }
+
     public static func append(_ value: UInt64, to out: inout [UInt8]) {
         var v = value
         while v >= 0x80 {

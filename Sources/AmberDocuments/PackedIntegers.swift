@@ -29,7 +29,7 @@ public enum PackedIntegers {
         let delta = deltas.isEmpty ? nil : frame(deltas[...])
         if let delta, delta.width < plain.width {
             out.append(1)
-            LEB128.append(zigzag(firstValue), to: &out)
+            LEB128.appendSigned(firstValue, to: &out)
             pack(deltas, frame: delta, to: &out)
         } else {
             out.append(0)
@@ -45,9 +45,9 @@ public enum PackedIntegers {
         try budget.spend(count.multipliedReportingOverflow(by: 8).overflow ? Int.max : count * 8, reader)
         let mode = try reader.u8()
         guard mode <= 1, mode == 0 || count >= 2 else { throw failure("bad integer column mode \(mode)", reader) }
-        let first = mode == 1 ? unzigzag(try LEB128.read(&reader)) : 0
+        let first = mode == 1 ? try LEB128.readSigned(&reader) : 0
         let stored = mode == 1 ? count - 1 : count
-        let base = unzigzag(try LEB128.read(&reader))
+        let base = try LEB128.readSigned(&reader)
         let width = Int(try reader.u8())
         guard width <= 64 else { throw failure("integer width \(width) over 64", reader) }
         let byteCount = (stored * width + 7) / 8
@@ -91,7 +91,7 @@ public enum PackedIntegers {
     }
 
     private static func pack(_ values: [Int64], frame: Frame, to out: inout [UInt8]) {
-        LEB128.append(zigzag(frame.base), to: &out)
+        LEB128.appendSigned(frame.base, to: &out)
         out.append(UInt8(frame.width))
         var current: UInt8 = 0
         var fill = 0
@@ -115,10 +115,6 @@ public enum PackedIntegers {
     }
 
     private static func bitLength(_ v: UInt64) -> Int { 64 - v.leadingZeroBitCount }
-
-    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-
-    static func unzigzag(_ z: UInt64) -> Int64 { Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1) }
 
     static func failure(_ reason: String, _ reader: ByteReader) -> FormatError {
         FormatError(context: reader.context, reason: "\(reason) at offset \(reader.offset)")
