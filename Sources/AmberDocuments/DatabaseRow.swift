@@ -93,30 +93,54 @@ public struct DatabaseRow: Sendable, Hashable {
     ///   - previous: a row decoded before, typically of the same table: column names equal
     ///     to its names at the same positions share their storage instead of being allocated again.
     public init(encoded bytes: [UInt8], key: [UInt8]?, namesLike previous: DatabaseRow? = nil) throws(FormatError) {
-        var reader = ByteReader(bytes, context: "database row")
-        let count = try LEB128.read(&reader)
-        guard count <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "column count \(count) too large") }
+        var reader = try EncodedColumns(bytes)
         var columns = [Column]()
-        columns.reserveCapacity(Int(count))
+        columns.reserveCapacity(reader.count)
         let known = previous?.columns ?? []
         var keyValues: [DatabaseValue]?
-        for position in 0..<Int(count) {
+        for position in 0..<reader.count {
+            let (name, value) = try reader.next(nameLike: position < known.count ? known[position].name : nil)
+            if let value {
+                columns.append(Column(name: name, value: value))
+                continue
+            }
+            if keyValues == nil { keyValues = try Self.referencedValues(key) }
+            guard let keyValues, position < keyValues.count else {
+                throw FormatError(context: "database row", reason: "column \(position) refers to a key value the key does not have")
+            }
+            columns.append(Column(name: name, value: keyValues[position]))
+        }
+        try reader.finish()
+        self.columns = columns
+    }
+
+    /// Reads an encoded row a column at a time: ``count`` columns, each a name and a value (nil
+    /// for a key reference), then ``finish()`` refuses trailing bytes.
+    struct EncodedColumns {
+        private var reader: ByteReader
+        let count: Int
+
+        init(_ bytes: [UInt8]) throws(FormatError) {
+            reader = ByteReader(bytes, context: "database row")
+            let count = try LEB128.read(&reader)
+            guard count <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "column count \(count) too large") }
+            self.count = Int(count)
+        }
+
+        /// The next column. A name equal to `nameLike` shares its storage instead of being
+        /// allocated again.
+        mutating func next(nameLike: [UInt8]?) throws(FormatError) -> (name: [UInt8], value: DatabaseValue?) {
             let length = try LEB128.read(&reader)
             guard length <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "name length \(length) too large") }
-            let name = position < known.count ? try reader.raw(Int(length), reusing: known[position].name) : try reader.raw(Int(length))
-            if reader.remaining > 0, bytes[reader.offset] == Self.keyReference {
+            let name = if let nameLike { try reader.raw(Int(length), reusing: nameLike) } else { try reader.raw(Int(length)) }
+            if reader.remaining > 0, reader.bytes[reader.offset] == DatabaseRow.keyReference {
                 _ = try reader.u8()
-                if keyValues == nil { keyValues = try Self.referencedValues(key) }
-                guard let keyValues, position < keyValues.count else {
-                    throw FormatError(context: "database row", reason: "column \(position) refers to a key value the key does not have")
-                }
-                columns.append(Column(name: name, value: keyValues[position]))
-            } else {
-                columns.append(Column(name: name, value: try DatabaseValue(from: &reader)))
+                return (name, nil)
             }
+            return (name, try DatabaseValue(from: &reader))
         }
-        try reader.expectEnd()
-        self.columns = columns
+
+        func finish() throws(FormatError) { try reader.expectEnd() }
     }
 
     /// The values of a composite key that key references point at.

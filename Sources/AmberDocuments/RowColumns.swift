@@ -112,26 +112,16 @@ public enum RowColumns {
     /// A row's column names and values, a key reference as nil. A name equal to the one at its
     /// position in `namesLike` shares its storage (no allocation for each row's names).
     private static func parseRow(_ bytes: [UInt8], namesLike: [[UInt8]]?) throws(FormatError) -> (names: [[UInt8]], values: [DatabaseValue?]) {
-        var reader = ByteReader(bytes, context: "database row")
-        let count = try smallCount(&reader, "column count")
+        var reader = try DatabaseRow.EncodedColumns(bytes)
         var names = [[UInt8]](), values = [DatabaseValue?]()
-        names.reserveCapacity(count)
-        values.reserveCapacity(count)
-        for i in 0..<count {
-            let length = try smallCount(&reader, "column name length")
-            if let namesLike, i < namesLike.count {
-                names.append(try reader.raw(length, reusing: namesLike[i]))
-            } else {
-                names.append(try reader.raw(length))
-            }
-            if reader.remaining > 0, reader.bytes[reader.offset] == DatabaseRow.keyReference {
-                _ = try reader.u8()
-                values.append(nil)
-            } else {
-                values.append(try DatabaseValue(from: &reader))
-            }
+        names.reserveCapacity(reader.count)
+        values.reserveCapacity(reader.count)
+        for i in 0..<reader.count {
+            let (name, value) = try reader.next(nameLike: namesLike.flatMap { i < $0.count ? $0[i] : nil })
+            names.append(name)
+            values.append(value)
         }
-        try reader.expectEnd()
+        try reader.finish()
         return (names, values)
     }
 
