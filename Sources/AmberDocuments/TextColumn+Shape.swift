@@ -208,7 +208,7 @@ extension TextColumn {
             try budget.spend(count * TextColumn.maximumSlotDigits, reader)
             for (i, v) in values.enumerated() {
                 guard v >= 0, v < 1_000_000_000_000_000_000 else { throw PackedIntegers.failure("slot value out of range", reader) }
-                let digits = Self.digitCount(v)
+                let digits = TextColumn.digitCount(UInt64(v))
                 if form == 2 {
                     guard v > 0, digits <= fractionWidth else { throw PackedIntegers.failure("bad fraction digits", reader) }
                 } else if form == 1 {
@@ -222,52 +222,21 @@ extension TextColumn {
         /// The length of run `i`.
         func length(_ i: Int) -> Int {
             switch form {
-            case 0: Self.digitCount(values[i])
+            case 0: TextColumn.digitCount(UInt64(values[i]))
             case 1: Int(widths[i])
-            default: fractionWidth - Self.trailingZeros(values[i])
+            default: fractionWidth - TextColumn.trailingZeros(values[i])
             }
         }
 
         /// Appends run `i`: its value in decimal, zero-padded to its width (form 1), or padded
         /// to the fraction width and without its trailing zeros (form 2).
         func append(_ i: Int, to out: inout [UInt8]) {
-            var v = values[i]
-            var digits = Self.digitCount(v)
-            var zeros = 0
+            let v = values[i]
             switch form {
-            case 1: zeros = Int(widths[i]) - digits
-            case 2:
-                zeros = fractionWidth - digits
-                let trailing = Self.trailingZeros(v)
-                for _ in 0..<trailing { v /= 10 }
-                digits -= trailing
-            default: break
+            case 0: TextColumn.appendDigits(UInt64(v), width: TextColumn.digitCount(UInt64(v)), to: &out)
+            case 1: TextColumn.appendDigits(UInt64(v), width: Int(widths[i]), to: &out)
+            default: TextColumn.appendFraction(v, width: fractionWidth, to: &out)
             }
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: zeros + digits))
-            var j = out.count - 1
-            for _ in 0..<digits {
-                out[j] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-                j -= 1
-            }
-        }
-
-        private static func digitCount(_ v: Int64) -> Int {
-            var n = 1, t = v
-            while t >= 10 {
-                t /= 10
-                n += 1
-            }
-            return n
-        }
-
-        private static func trailingZeros(_ v: Int64) -> Int {
-            var n = 0, t = v
-            while t > 0 && t % 10 == 0 {
-                t /= 10
-                n += 1
-            }
-            return n
         }
     }
 
@@ -288,28 +257,56 @@ extension TextColumn {
 
         func length(_ i: Int) -> Int {
             guard width > 0, values[i] > 0 else { return 0 }
-            var v = values[i], zeros = 0
-            while v % 10 == 0 {
-                v /= 10
-                zeros += 1
-            }
-            return 1 + width - zeros
+            return 1 + width - TextColumn.trailingZeros(values[i])
         }
 
         func append(_ i: Int, to out: inout [UInt8]) {
-            let n = length(i)
-            guard n > 0 else { return }
+            guard width > 0, values[i] > 0 else { return }
             out.append(UInt8(ascii: "."))
-            var v = values[i]
-            for _ in 0..<(1 + width - n) { v /= 10 }
-            let start = out.count
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: n - 1))
-            var j = out.count - 1
-            while j >= start {
-                out[j] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-                j -= 1
-            }
+            TextColumn.appendFraction(values[i], width: width, to: &out)
         }
+    }
+
+    // MARK: Decimal digits, written without String
+
+    /// The number of decimal digits of `v` (1 for 0).
+    static func digitCount(_ v: UInt64) -> Int {
+        var n = 1, t = v
+        while t >= 10 {
+            t /= 10
+            n += 1
+        }
+        return n
+    }
+
+    /// The number of zero digits `v` ends in (0 for 0).
+    static func trailingZeros(_ v: Int64) -> Int {
+        var n = 0, t = v
+        while t > 0 && t % 10 == 0 {
+            t /= 10
+            n += 1
+        }
+        return n
+    }
+
+    /// Appends `v` in decimal, zero-padded on the left to `width` digits (at least its own).
+    static func appendDigits(_ v: UInt64, width: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        var t = v
+        var j = out.count - 1
+        while t > 0 {
+            out[j] = UInt8(ascii: "0") + UInt8(t % 10)
+            t /= 10
+            j -= 1
+        }
+    }
+
+    /// Appends fraction digits stored padded on the right: `v` (> 0) as `width` digits, without
+    /// the trailing zeros.
+    static func appendFraction(_ v: Int64, width: Int, to out: inout [UInt8]) {
+        var t = v
+        let zeros = trailingZeros(v)
+        for _ in 0..<zeros { t /= 10 }
+        appendDigits(UInt64(t), width: width - zeros, to: &out)
     }
 }

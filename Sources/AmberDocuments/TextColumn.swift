@@ -150,16 +150,11 @@ public enum TextColumn {
 
     /// The canonical decimal text of `v`.
     static func decimal(_ v: Int64) -> [UInt8] {
-        var digits = [UInt8]()
-        digits.reserveCapacity(20)
-        var magnitude = v.magnitude
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        if v < 0 { digits.append(UInt8(ascii: "-")) }
-        digits.reverse()
-        return digits
+        var out = [UInt8]()
+        out.reserveCapacity(20)
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        appendDigits(v.magnitude, width: digitCount(v.magnitude), to: &out)
+        return out
     }
 
     static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
