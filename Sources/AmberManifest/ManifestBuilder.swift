@@ -95,17 +95,18 @@ public final class ManifestBuilder {
     func add(key: [UInt8], value: [UInt8]) throws(ManifestError) -> ManifestValue {
         try checkNext(key)
         let stored = value.count <= ManifestFormat.inlineLimit ? ManifestValue.inline(value) : try storeChunked(value)
-        try append(key: key, stored: stored, checked: true)
+        try appendLeafEntry(key: key, stored: stored)
         return stored
     }
 
     /// Appends an entry whose value is already stored (a run copying a value, or a tombstone).
     func append(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
-        try append(key: key, stored: stored, checked: false)
+        try checkNext(key)
+        try appendLeafEntry(key: key, stored: stored)
     }
 
-    private func append(key: [UInt8], stored: ManifestValue, checked: Bool) throws(ManifestError) {
-        if !checked { try checkNext(key) }
+    /// Appends a checked entry to the open leaf.
+    private func appendLeafEntry(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
         if columnarLeaves { leafEntries.append(ManifestEntry(key: key, value: stored)) }
         try append(level: 0, key: key, count: 1, valueBytes: stored.length) { stored.encode(into: &$0) }
     }
