@@ -55,8 +55,6 @@ public final class ManifestBuilder {
     private var finished = false
     /// What this builder has done so far.
     public private(set) var statistics = Statistics()
-    /// Called with the id of each leaf as it is written (``CollectionBuilder`` compares leaves).
-    var onLeaf: ((BlobID) throws(ManifestError) -> Void)?
 
     /// - Parameters:
     ///   - repository: supplies the keys (ids, split key, gear table).
@@ -65,9 +63,9 @@ public final class ManifestBuilder {
     ///     canonical root of a collection kept as runs, ``CollectionBuilder``); chunked values
     ///     are stored either way.
     ///   - targets: the leaf and internal boundary scales; the format's for canonical trees,
-    ///     larger ones for runs (``ManifestFormat/runLeafTarget``).
+    ///     larger ones for packed trees (``ManifestFormat/packedLeafTarget``).
     ///   - nodeLevel: the zstd level of the nodes stored, instead of the repository's
-    ///     (``ManifestFormat/runCompressionLevel`` for runs).
+    ///     (``ManifestFormat/packedCompressionLevel`` for packed trees).
     ///   - columnarLeaves: true to write each leaf whose entries are database rows in the columnar
     ///     form (§N.7) rather than version 1: for runs, whose nodes are never compared with a
     ///     canonical tree's. The boundaries are the same either way.
@@ -195,7 +193,6 @@ public final class ManifestBuilder {
         let isNew = storesNodes ? try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes, level: nodeLevel) } : false
         statistics.nodes += 1
         if isNew { statistics.newNodes += 1 }
-        if i == 0, let onLeaf { try onLeaf(id) }
         return ManifestChild(lastKey: level.lastKey, id: id, count: level.count, valueBytes: level.valueBytes)
     }
 

@@ -37,20 +37,19 @@ public enum ManifestFormat {
     /// The internal-level boundary scale `L` in bytes (about nine children of ~57 bytes).
     public static let internalTarget = 512
 
-    /// The leaf and internal boundary scales of runs (§Runs). A run is read whole or along one
-    /// path, never diffed subtree by subtree, and its boundaries need not realign across
-    /// backups, so its leaves are larger: its changed entries compress together (zstd on 256 KiB
-    /// of rows rather than 1.5 KiB, or the columns of as many rows, §N.7) and make fewer blobs
-    /// and index entries. With columnar leaves, 256 KiB stores about 7 % less than 64 KiB on
-    /// pgbench's changed rows.
-    public static let runLeafTarget = 256 << 10
-    public static let runInternalTarget = 8 << 10
+    /// The leaf and internal boundary scales of *packed* trees (§Packed trees): the bases and
+    /// runs that hold a collection's entries. A packed tree is read whole or along one path and
+    /// is never compared subtree by subtree with the canonical tree, so its leaves are large:
+    /// their entries compress together (zstd on 256 KiB of rows rather than 1.5 KiB, or the
+    /// columns of as many rows, §N.7) and make few blobs and index entries. With columnar
+    /// leaves, 256 KiB stores about 7 % less than 64 KiB on pgbench's changed rows.
+    public static let packedLeafTarget = 256 << 10
+    public static let packedInternalTarget = 8 << 10
 
-    /// The zstd level of run nodes: a run holds only what changed, so it is small and written
-    /// once, and level 9 makes pgbench's changed rows about 15 % smaller than the default 3
-    /// while still compressing some 40 MB/s (`zstd -b` on 64 KiB blocks of them). Readers do
-    /// not depend on it: every zstd frame decodes the same way.
-    public static let runCompressionLevel: Int32 = 9
+    /// The zstd level of packed-tree nodes: level 9 makes pgbench's changed rows about 15 %
+    /// smaller than the default 3 while still compressing some 40 MB/s (`zstd -b` on 64 KiB
+    /// blocks of them). Readers do not depend on it: every zstd frame decodes the same way.
+    public static let packedCompressionLevel: Int32 = 9
 
     /// FastCDC sizes for chunked values: 16 KiB / 64 KiB / 256 KiB, normalization 2, with the
     /// repository's secret gear table. Smaller than file chunks, so an edit inside a large

@@ -8,9 +8,12 @@ import AmberRepository
 /// points to.
 ///
 /// Encoding: `'C' (0x43) ‖ version u8 ‖ engine u8 ‖ schemaLength u32 ‖ schema ‖ count u32 ‖
-/// (nameLength u16 ‖ name ‖ manifest) × count`, collections sorted by name bytes. Version 1,
-/// written when every manifest is compact, encodes each manifest as its `ManifestRoot`;
-/// version 2 as a ``CollectionManifest`` (canonical root, run count, base and runs).
+/// (nameLength u16 ‖ name ‖ manifest) × count`, collections sorted by name bytes. Version 3,
+/// written whenever a manifest has a packed base (every manifest this version builds), encodes
+/// each manifest as canonical root, base, runs and their tiers. Versions 1 (every manifest
+/// compact: its `ManifestRoot`) and 2 (canonical root, run count, base and runs) are what
+/// repositories written before packed bases hold; they are still read, and written only for
+/// manifests that have no packed base.
 public struct CollectionSet: Sendable, Equatable {
     /// Where the collections came from; the raw values are format numbers.
     public enum Engine: UInt8, Sendable {
@@ -60,15 +63,20 @@ public struct CollectionSet: Sendable, Equatable {
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 64 + schema.count + collections.count * 80)
-        let compact = collections.allSatisfy(\.manifest.isCompact)
+        let version: UInt8 = collections.contains(where: \.manifest.hasPackedBase) ? 3
+            : collections.allSatisfy(\.manifest.isCompact) ? 1 : 2
         w.u8(Self.magic)
-        w.u8(compact ? 1 : 2)
+        w.u8(version)
         w.u8(engine.rawValue)
         w.string32(schema)
         w.u32(UInt32(collections.count))
         for c in collections {
             w.string16(c.name)
-            w.raw(compact ? c.manifest.canonical.encoded() : c.manifest.encoded())
+            switch version {
+            case 1: w.raw(c.manifest.canonical.encoded())
+            case 2: w.raw(c.manifest.encodedVersion2())
+            default: w.raw(c.manifest.encodedVersion3())
+            }
         }
         return w.bytes
     }
@@ -77,7 +85,7 @@ public struct CollectionSet: Sendable, Equatable {
         var r = ByteReader(bytes, context: "collection set")
         guard try r.u8() == Self.magic else { throw FormatError(context: "collection set", reason: "bad magic") }
         let version = try r.u8()
-        guard version == 1 || version == 2 else { throw FormatError(context: "collection set", reason: "unsupported version \(version)") }
+        guard (1...3).contains(version) else { throw FormatError(context: "collection set", reason: "unsupported version \(version)") }
         let rawEngine = try r.u8()
         guard let engine = Engine(rawValue: rawEngine) else { throw FormatError(context: "collection set", reason: "unknown engine \(rawEngine)") }
         self.engine = engine
@@ -87,7 +95,12 @@ public struct CollectionSet: Sendable, Equatable {
         var collections = [Collection]()
         for _ in 0..<count {
             let name = try r.string16()
-            let manifest = version == 1 ? CollectionManifest(compact: try ManifestRoot(from: &r)) : try CollectionManifest(from: &r)
+            let manifest: CollectionManifest
+            switch version {
+            case 1: manifest = CollectionManifest(compact: try ManifestRoot(from: &r))
+            case 2: manifest = try CollectionManifest(version2: &r)
+            default: manifest = try CollectionManifest(version3: &r)
+            }
             collections.append(Collection(name: name, manifest: manifest))
         }
         try r.expectEnd()

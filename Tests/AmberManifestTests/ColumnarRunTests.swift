@@ -36,9 +36,9 @@ struct ColumnarRunTests {
         return versions
     }
 
-    /// A chain of backups of rows with scattered updates, inserts and deletes: the runs' leaves
-    /// are columnar (version 2), the base's are not, and every snapshot and diff reads back
-    /// exactly as from row-by-row leaves.
+    /// A chain of backups of rows with scattered updates, inserts and deletes: the leaves of the
+    /// packed base and of the runs are columnar (version 2), and every snapshot and diff reads
+    /// back exactly as from row-by-row leaves.
     @Test func runsOfRowsAreColumnarAndReadBackExactly() throws {
         let repository = makeRepository()
         var map = Self.rows(3_000, version: 0)
@@ -48,7 +48,7 @@ struct ColumnarRunTests {
             let (manifest, _) = try buildCollection(repository, map, parent: previous?.manifest)
             #expect(try contents(repository, manifest) == map, "step \(step)")
             #expect(manifest.canonical == (try build(makeRepository(), entries(map))), "history independence at step \(step)")
-            #expect(try Self.leafVersions(repository, manifest.base).allSatisfy { $0 == ManifestFormat.version })
+            #expect(try Self.leafVersions(repository, manifest.base).allSatisfy { $0 == ManifestFormat.columnarVersion })
             for run in manifest.runs {
                 #expect(try Self.leafVersions(repository, run).allSatisfy { $0 == ManifestFormat.columnarVersion })
             }

@@ -5,7 +5,7 @@ import Testing
 
 /// Builds a collection's manifest on top of `parent` and finishes the writer.
 func buildCollection(_ repository: Repository, _ map: [[UInt8]: [UInt8]], parent: CollectionManifest?,
-                     policy: CollectionBuilder.Policy = .init()) throws -> (manifest: CollectionManifest, written: WriteStatistics) {
+                     policy: LayerPolicy = .init()) throws -> (manifest: CollectionManifest, written: WriteStatistics) {
     let writer = BlobWriter(repository: repository)
     let builder = try CollectionBuilder(repository: repository, writer: writer, parent: parent, policy: policy)
     for (key, value) in entries(map).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
@@ -48,11 +48,13 @@ struct RunTests {
         var rng = SeededRandom(seed: seed)
         var map = makeEntries(4_000, seed: seed)
         var previous: (manifest: CollectionManifest, map: [[UInt8]: [UInt8]])?
-        var sawRuns = false, sawCompaction = false
+        var sawRuns = false, sawMerge = false, sawRebase = false
         for step in 0..<14 {
-            let (manifest, _) = try buildCollection(repository, map, parent: previous?.manifest, policy: .init(maximumRuns: 5))
-            if !manifest.isCompact { sawRuns = true }
-            if step > 0 && manifest.isCompact { sawCompaction = true }
+            let (manifest, _) = try buildCollection(repository, map, parent: previous?.manifest, policy: .init(fanIn: 2, maximumRuns: 3))
+            #expect(manifest.hasPackedBase)
+            if !manifest.runs.isEmpty { sawRuns = true }
+            if manifest.tiers.contains(where: { $0 > 0 }) { sawMerge = true }
+            if step > 0 && manifest.runs.isEmpty { sawRebase = true }
             #expect(try contents(repository, manifest) == map, "step \(step)")
             #expect(manifest.canonical == (try build(makeRepository(), entries(map))), "history independence at step \(step)")
             let reader = ManifestReader(repository: repository, manifest: manifest)
@@ -70,18 +72,22 @@ struct RunTests {
             edit(&map, changes: 30, version: step + 1, rng: &rng)
         }
         #expect(sawRuns)
-        #expect(sawCompaction, "five runs make the sixth backup compact")
+        #expect(sawMerge, "two runs of one tier merge into one of the next")
+        #expect(sawRebase, "a parent with three runs makes the next backup rebase")
     }
 
-    /// Edits exactly at leaf boundaries (the last or first key of a base leaf removed, a key
-    /// inserted between two leaves): the leaves around them are rebuilt from the parent, and
-    /// the unchanged leaves after them are recognised as the base's without losing the edits.
+    /// Edits exactly at the canonical tree's leaf boundaries (the last or first key of a leaf
+    /// removed, a key inserted between two leaves) are all found and kept.
     @Test func editsAtLeafBoundariesAreKept() throws {
         let repository = makeRepository()
         var map = makeEntries(5_000, seed: 12)
         let (first, _) = try buildCollection(repository, map, parent: nil)
+        // The canonical tree is not stored: build it where it is, to find its leaves.
+        let stored = makeRepository()
+        let canonical = try build(stored, entries(map))
+        #expect(canonical == first.canonical)
         var lastKeys = [[UInt8]]()
-        try ManifestNodeLoader(repository: repository).forEachLeaf(of: first.base) { _, last in lastKeys.append(last!) }
+        try ManifestNodeLoader(repository: stored).forEachLeaf(of: canonical) { _, last in lastKeys.append(last!) }
         #expect(lastKeys.count > 100)
         var parent = first
         for (step, stride) in [(0, 7), (1, 5), (2, 3)] {
@@ -110,7 +116,7 @@ struct RunTests {
         var map = makeEntries(2_000, seed: 9)
         var history = [(manifest: CollectionManifest, map: [[UInt8]: [UInt8]])]()
         for step in 0..<9 {
-            let (manifest, _) = try buildCollection(repository, map, parent: history.last?.manifest, policy: .init(maximumRuns: 3))
+            let (manifest, _) = try buildCollection(repository, map, parent: history.last?.manifest, policy: .init(fanIn: 2, maximumRuns: 3))
             history.append((manifest, map))
             edit(&map, changes: 25, version: step + 1, rng: &rng)
         }
@@ -139,7 +145,7 @@ struct RunTests {
         let (second, written) = try buildCollection(repository, map, parent: first)
         #expect(second.runs.count == 1)
         #expect(second.runs[0].count == 10)
-        #expect(second.base == first.canonical)
+        #expect(second.base == first.base)
         #expect(written.blobs <= 4, "a run of a leaf or two and a root, got \(written.blobs)")
         #expect(written.storedBytes * 5 < compact.written.storedBytes,
                 "a run (\(written.storedBytes) B) against rewritten paths (\(compact.written.storedBytes) B)")
@@ -155,16 +161,17 @@ struct RunTests {
         let (third, written) = try buildCollection(repository, map, parent: second)
         #expect(third == second)
         #expect(written.blobs == 0)
-        // Reverting to the base's content makes the manifest compact again.
+        // Reverting to the base's content gives the base's canonical root.
         let (fourth, _) = try buildCollection(repository, makeEntries(3_000, seed: 6), parent: third)
-        #expect(fourth == first)
+        #expect(fourth.canonical == first.canonical)
+        #expect(fourth.base == first.base)
     }
 
     /// Removing every document leaves a run of tombstones; the collection reads as empty.
     @Test func tombstonesHideEveryRemovedKey() throws {
         let repository = makeRepository()
         let (first, _) = try buildCollection(repository, makeEntries(500, seed: 2), parent: nil)
-        let (empty, _) = try buildCollection(repository, [:], parent: first, policy: .init(runShareDivisor: 1))
+        let (empty, _) = try buildCollection(repository, [:], parent: first, policy: .init())
         #expect(empty.count == 0)
         #expect(try contents(repository, empty).isEmpty)
         #expect(try ManifestDiff.diff(repository, from: first, to: empty).allSatisfy { $0.kind == .removed })
@@ -198,13 +205,40 @@ struct RunTests {
         map[key(5)] = nil
         let (second, _) = try buildCollection(repository, map, parent: first)
         for manifest in [first, second] {
-            var reader = ByteReader(manifest.encoded(), context: "test")
-            #expect(try CollectionManifest(from: &reader) == manifest)
+            var reader = ByteReader(manifest.encodedVersion3(), context: "test")
+            #expect(try CollectionManifest(version3: &reader) == manifest)
             try reader.expectEnd()
         }
         var bad = second
         bad.base = bad.canonical
-        var reader = ByteReader(bad.encoded(), context: "test")
-        #expect(throws: FormatError.self) { _ = try CollectionManifest(from: &reader) }
+        var reader = ByteReader(bad.encodedVersion3(), context: "test")
+        #expect(throws: FormatError.self) { _ = try CollectionManifest(version3: &reader) }
+        // Version 2 (a canonical base and runs, from before packed bases) still reads.
+        let legacy = CollectionManifest(canonical: second.canonical, base: first.canonical, runs: second.runs, hasPackedBase: false)
+        var old = ByteReader(legacy.encodedVersion2(), context: "test")
+        #expect(try CollectionManifest(version2: &old) == legacy)
+    }
+
+    /// Size tiers: eight runs of one tier merge into one of the next, and the base is rewritten
+    /// only when a merge is due and the runs hold a quarter of the base's entries.
+    @Test func tiersCascadeAndRebaseAsPlanned() {
+        #expect(LayerPolicy.cascade([], fanIn: 8) == (0, 0))
+        #expect(LayerPolicy.cascade(Array(repeating: 0, count: 6), fanIn: 8) == (0, 0))
+        #expect(LayerPolicy.cascade(Array(repeating: 0, count: 7), fanIn: 8) == (7, 1))
+        #expect(LayerPolicy.cascade(Array(repeating: 1, count: 7) + Array(repeating: 0, count: 7), fanIn: 8) == (14, 2))
+        #expect(LayerPolicy.cascade([2, 1, 1, 0], fanIn: 2) == (2, 2))
+        #expect(LayerPolicy.cascade([2, 1, 0], fanIn: 2) == (3, 3))
+        let root = { (count: UInt64) in ManifestRoot(id: BlobID(bytes: [UInt8](repeating: UInt8(count % 251), count: 32))!, count: count, valueBytes: count, height: 1) }
+        let policy = LayerPolicy()
+        #expect(policy.plan(parent: nil) == .rebase)
+        let legacy = CollectionManifest(compact: root(1000))
+        #expect(policy.plan(parent: legacy) == .rebase, "a base from before packed bases is rewritten")
+        func parent(runs: Int, each: UInt64, base: UInt64) -> CollectionManifest {
+            CollectionManifest(canonical: root(base + 1), base: root(base), runs: Array(repeating: root(each), count: runs), hasPackedBase: true)
+        }
+        #expect(policy.plan(parent: parent(runs: 3, each: 100, base: 1000)) == .run(merging: 0, tier: 0))
+        #expect(policy.plan(parent: parent(runs: 7, each: 10, base: 1000)) == .run(merging: 7, tier: 1))
+        #expect(policy.plan(parent: parent(runs: 7, each: 40, base: 1000)) == .rebase, "280 entries in runs ≥ 1000 / 4")
+        #expect(policy.plan(parent: parent(runs: 6, each: 1000, base: 10)) == .run(merging: 0, tier: 0), "no merge due")
     }
 }
