@@ -38,7 +38,8 @@ let package = Package(
         // S3-compatible object storage: SigV4 in Swift, libcurl as transport.
         .target(name: "AmberStorageS3", dependencies: ["AmberCore", "AmberStorage", "AmberCrypto", "CCurl"],
                 swiftSettings: swiftSettings),
-        .target(name: "AmberLibraries", dependencies: ["CZstd", "COpenSSL", "CCurl", "CSQLite", "CLibPQ"],
+        // The versions of the C libraries linked in, for `amber version`.
+        .target(name: "AmberLibraryVersions", dependencies: ["CZstd", "COpenSSL", "CCurl", "CSQLite", "CLibPQ"],
                 swiftSettings: swiftSettings),
 
         // Repository: keys, config, packs, index, locks.
@@ -59,25 +60,35 @@ let package = Package(
         .target(name: "AmberManifest", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository", "AmberDocuments"],
                 swiftSettings: swiftSettings),
         // Sources and targets: directory trees.
-        .target(name: "AmberFilesystem", dependencies: ["AmberSnapshot"], swiftSettings: swiftSettings),
-        // Sources and targets: collections (NDJSON, JSON, SQLite) as manifests.
-        .target(name: "AmberDatabases",
-                dependencies: ["AmberCore", "AmberDocuments", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberSQLite",
+        .target(name: "AmberFilesystem",
+                dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository", "AmberSnapshot"],
+                swiftSettings: swiftSettings),
+        // Sources and targets: collections (NDJSON, JSON, SQLite, PostgreSQL) as manifests.
+        .target(name: "AmberCollections",
+                dependencies: ["AmberCore", "AmberDocuments", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberSQLite",
                                "AmberPostgres"],
+                swiftSettings: swiftSettings),
+        // Orchestration, both directions: source and target strings, the backup runner, restores.
+        .target(name: "AmberBackup",
+                dependencies: ["AmberCore", "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberCollections"],
                 swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",
                 dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
                                "AmberStorageS3", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem",
-                               "AmberDocuments", "AmberSQLite", "AmberPostgres", "AmberDatabases", "AmberLibraries"],
+                               "AmberDocuments", "AmberSQLite", "AmberPostgres", "AmberCollections", "AmberBackup",
+                               "AmberLibraryVersions"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
                           dependencies: ["AmberKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
-        // Manifest measurement (1M entries, 0.1% changed): swift run -c release AmberManifestBench
-        .executableTarget(name: "AmberManifestBench", dependencies: ["AmberManifest", "AmberStorage"],
-                          swiftSettings: swiftSettings),
+        // Manifest measurement (1M entries, 0.1% changed): swift run -c release AmberManifestBench.
+        // Benchmarks/ holds every benchmark; this one builds with the package, the others are
+        // their own package (Benchmarks/Package.swift) or scripts.
+        .executableTarget(name: "AmberManifestBench",
+                          dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberManifest", "AmberStorage"],
+                          path: "Benchmarks/manifest", swiftSettings: swiftSettings),
 
         .testTarget(name: "AmberCryptoTests", dependencies: ["AmberCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberCompressionTests", dependencies: ["AmberCompression"], swiftSettings: swiftSettings),
@@ -93,7 +104,8 @@ let package = Package(
         .testTarget(name: "AmberManifestTests", dependencies: ["AmberManifest", "AmberRepository", "AmberStorage", "AmberCrypto", "AmberCore", "AmberDocuments"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberDatabasesTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberCollectionsTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberBackupTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
         .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI"], swiftSettings: swiftSettings),
     ]
 )
