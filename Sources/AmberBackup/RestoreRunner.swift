@@ -65,3 +65,7 @@ public struct RestoreError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+extension RestoreError: AmberError {
+    public var category: ErrorCategory { .usage }
+}
