@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "AmberKit", targets: ["AmberKit"]),
+        // Test support: memory and faulty backends, the backend conformance suite, generators.
+        .library(name: "AmberTesting", targets: ["AmberTesting"]),
         .executable(name: "amber", targets: ["AmberCLI"]),
     ],
     dependencies: [
@@ -80,6 +82,9 @@ let package = Package(
                                "AmberLibraryVersions"],
                 swiftSettings: swiftSettings),
 
+        // Test support, shipped as a library for tests here and for other backends' tests.
+        .target(name: "AmberTesting", dependencies: ["AmberCore", "AmberStorage"], swiftSettings: swiftSettings),
+
         .executableTarget(name: "AmberCLI",
                           dependencies: ["AmberKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
@@ -87,25 +92,39 @@ let package = Package(
         // Benchmarks/ holds every benchmark; this one builds with the package, the others are
         // their own package (Benchmarks/Package.swift) or scripts.
         .executableTarget(name: "AmberManifestBench",
-                          dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberManifest", "AmberStorage"],
+                          dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberManifest", "AmberStorage", "AmberTesting"],
                           path: "Benchmarks/manifest", swiftSettings: swiftSettings),
 
-        .testTarget(name: "AmberCryptoTests", dependencies: ["AmberCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberCompressionTests", dependencies: ["AmberCompression"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberChunkingTests", dependencies: ["AmberChunking"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberStorageS3Tests", dependencies: ["AmberStorageS3", "AmberStorage", "AmberCrypto"],
+        // One test target per module; each declares what it imports.
+        .testTarget(name: "AmberCryptoTests", dependencies: ["AmberCore", "AmberCrypto"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberManifest", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberDocuments"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberSQLite", "AmberDocuments", "AmberCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberPostgresTests", dependencies: ["AmberPostgres", "AmberDocuments", "AmberCore"],
+        .testTarget(name: "AmberCompressionTests", dependencies: ["AmberCompression", "AmberTesting"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberManifestTests", dependencies: ["AmberManifest", "AmberRepository", "AmberStorage", "AmberCrypto", "AmberCore", "AmberDocuments"],
+        .testTarget(name: "AmberChunkingTests", dependencies: ["AmberChunking", "AmberTesting"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberCollectionsTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberBackupTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberStorageS3Tests", dependencies: ["AmberStorage", "AmberStorageS3", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberStorage", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberCore", "AmberDocuments", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberCore", "AmberDocuments", "AmberSQLite"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberPostgresTests", dependencies: ["AmberCore", "AmberDocuments", "AmberPostgres"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberManifestTests", dependencies: ["AmberCore", "AmberCrypto", "AmberDocuments", "AmberStorage", "AmberRepository", "AmberManifest", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberSnapshotTests", dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberSnapshot"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberCollectionsTests", dependencies: ["AmberKit", "AmberCollections"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberBackupTests", dependencies: ["AmberKit"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI", "AmberTesting"],
+                    swiftSettings: swiftSettings),
     ]
 )

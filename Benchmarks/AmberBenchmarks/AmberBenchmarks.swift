@@ -1,4 +1,5 @@
 import AmberKit
+import AmberTesting
 import Benchmark
 
 /// Deterministic bytes: `kind` 0 is random-looking (incompressible), 1 is text-like (compresses ~4x).

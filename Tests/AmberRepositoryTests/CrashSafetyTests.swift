@@ -4,6 +4,7 @@ import AmberSnapshot
 import AmberStorage
 import Synchronization
 import Testing
+import AmberTesting
 
 /// Lets `packs` pack saves through, then arms the FaultyBackend so every later save
 /// "crashes before rename" (writes nothing), like a process killed mid-backup.
