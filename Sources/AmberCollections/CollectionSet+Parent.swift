@@ -32,4 +32,18 @@ extension CollectionSet {
         }
         return try builder.finish()
     }
+
+    /// One collection per table of a database of `engine`, each built from the rows `rows` appends,
+    /// on top of the same table's manifest in `parent`.
+    static func buildCollections(_ tables: [String], engine: Engine, parent: CollectionSet?, _ repository: Repository, _ writer: BlobWriter,
+                                 notes: inout [String],
+                                 rows: (String, PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> [Collection] {
+        var collections = [Collection]()
+        for table in tables {
+            let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: engine, name: table),
+                                             name: table, notes: &notes) { builder in try rows(table, builder) }
+            collections.append(.init(name: Array(table.utf8), manifest: manifest))
+        }
+        return collections
+    }
 }

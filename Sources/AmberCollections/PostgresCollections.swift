@@ -26,15 +26,11 @@ public final class PostgresCollections: CollectionSource {
     public var entryName: [UInt8] { Array(name.utf8) }
 
     public func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
-        var collections = [CollectionSet.Collection]()
-        for table in schema.tables {
-            let manifest = try CollectionSet.buildManifest(repository, writer, parent: parent?.parentManifest(engine: .postgresql, name: table.qualifiedName),
-                                                           name: table.qualifiedName, notes: &notes) { builder in
-                try source.forEachEncodedRow(table: table.qualifiedName) { key, row in
-                    try builder.append(key: key.encoded, value: row)
-                }
+        let collections = try CollectionSet.buildCollections(schema.tables.map(\.qualifiedName), engine: .postgresql, parent: parent,
+                                                             repository, writer, notes: &notes) { table, builder in
+            try source.forEachEncodedRow(table: table) { key, row in
+                try builder.append(key: key.encoded, value: row)
             }
-            collections.append(.init(name: Array(table.qualifiedName.utf8), manifest: manifest))
         }
         source.close()
         return try save(CollectionSet(engine: .postgresql, schema: schema.canonicalJSON, collections: collections), repository, writer)

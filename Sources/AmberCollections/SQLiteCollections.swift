@@ -27,15 +27,11 @@ public final class SQLiteCollections: CollectionSource {
     public var entryName: [UInt8] { Array((path as NSString).lastPathComponent.utf8) }
 
     public func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
-        var collections = [CollectionSet.Collection]()
-        for table in schema.tables {
-            let manifest = try CollectionSet.buildManifest(repository, writer, parent: parent?.parentManifest(engine: .sqlite, name: table.name),
-                                                           name: table.name, notes: &notes) { builder in
-                try source.forEachRow(table: table.name) { key, row in
-                    try builder.append(key: key.encoded, value: row.encoded)
-                }
+        let collections = try CollectionSet.buildCollections(schema.tables.map(\.name), engine: .sqlite, parent: parent, repository, writer,
+                                                             notes: &notes) { table, builder in
+            try source.forEachRow(table: table) { key, row in
+                try builder.append(key: key.encoded, value: row.encoded)
             }
-            collections.append(.init(name: Array(table.name.utf8), manifest: manifest))
         }
         try source.close()
         return try save(CollectionSet(engine: .sqlite, schema: schema.canonicalJSON, collections: collections), repository, writer)
