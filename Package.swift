@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "AmberKit", targets: ["AmberKit"]),
+        // Test support: memory and faulty backends, the backend conformance suite, generators.
+        .library(name: "AmberTesting", targets: ["AmberTesting"]),
         .executable(name: "amber", targets: ["AmberCLI"]),
     ],
     dependencies: [
@@ -38,7 +40,8 @@ let package = Package(
         // S3-compatible object storage: SigV4 in Swift, libcurl as transport.
         .target(name: "AmberStorageS3", dependencies: ["AmberCore", "AmberStorage", "AmberCrypto", "CCurl"],
                 swiftSettings: swiftSettings),
-        .target(name: "AmberLibraries", dependencies: ["CZstd", "COpenSSL", "CCurl", "CSQLite", "CLibPQ"],
+        // The versions of the C libraries linked in, for `amber version`.
+        .target(name: "AmberLibraryVersions", dependencies: ["CZstd", "COpenSSL", "CCurl", "CSQLite", "CLibPQ"],
                 swiftSettings: swiftSettings),
 
         // Repository: keys, config, packs, index, locks.
@@ -59,41 +62,69 @@ let package = Package(
         .target(name: "AmberManifest", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository", "AmberDocuments"],
                 swiftSettings: swiftSettings),
         // Sources and targets: directory trees.
-        .target(name: "AmberFilesystem", dependencies: ["AmberSnapshot"], swiftSettings: swiftSettings),
-        // Sources and targets: collections (NDJSON, JSON, SQLite) as manifests.
-        .target(name: "AmberDatabases",
-                dependencies: ["AmberCore", "AmberDocuments", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberSQLite",
+        .target(name: "AmberFilesystem",
+                dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository", "AmberSnapshot"],
+                swiftSettings: swiftSettings),
+        // Sources and targets: collections (NDJSON, JSON, SQLite, PostgreSQL) as manifests.
+        .target(name: "AmberCollections",
+                dependencies: ["AmberCore", "AmberDocuments", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberSQLite",
                                "AmberPostgres"],
+                swiftSettings: swiftSettings),
+        // Orchestration, both directions: source and target strings, the backup runner, restores.
+        .target(name: "AmberBackup",
+                dependencies: ["AmberCore", "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberCollections"],
                 swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",
                 dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
                                "AmberStorageS3", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem",
-                               "AmberDocuments", "AmberSQLite", "AmberPostgres", "AmberDatabases", "AmberLibraries"],
+                               "AmberDocuments", "AmberSQLite", "AmberPostgres", "AmberCollections", "AmberBackup",
+                               "AmberLibraryVersions"],
                 swiftSettings: swiftSettings),
+
+        // Test support, shipped as a library for tests here and for other backends' tests.
+        .target(name: "AmberTesting", dependencies: ["AmberCore", "AmberStorage"], swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
                           dependencies: ["AmberKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
-        // Manifest measurement (1M entries, 0.1% changed): swift run -c release AmberManifestBench
-        .executableTarget(name: "AmberManifestBench", dependencies: ["AmberManifest", "AmberStorage"],
-                          swiftSettings: swiftSettings),
+        // Manifest measurement (1M entries, 0.1% changed): swift run -c release AmberManifestBench.
+        // Benchmarks/ holds every benchmark; this one builds with the package, the others are
+        // their own package (Benchmarks/Package.swift) or scripts.
+        .executableTarget(name: "AmberManifestBench",
+                          dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberManifest", "AmberStorage", "AmberTesting"],
+                          path: "Benchmarks/manifest", swiftSettings: swiftSettings),
 
-        .testTarget(name: "AmberCryptoTests", dependencies: ["AmberCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberCompressionTests", dependencies: ["AmberCompression"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberChunkingTests", dependencies: ["AmberChunking"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberStorageS3Tests", dependencies: ["AmberStorageS3", "AmberStorage", "AmberCrypto"],
+        // One test target per module; each declares what it imports.
+        .testTarget(name: "AmberCryptoTests", dependencies: ["AmberCore", "AmberCrypto"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberRepository", "AmberSnapshot", "AmberManifest", "AmberStorage", "AmberCrypto", "AmberCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberDocuments"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberSQLite", "AmberDocuments", "AmberCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberPostgresTests", dependencies: ["AmberPostgres", "AmberDocuments", "AmberCore"],
+        .testTarget(name: "AmberCompressionTests", dependencies: ["AmberCompression", "AmberTesting"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberManifestTests", dependencies: ["AmberManifest", "AmberRepository", "AmberStorage", "AmberCrypto", "AmberCore", "AmberDocuments"],
+        .testTarget(name: "AmberChunkingTests", dependencies: ["AmberChunking", "AmberTesting"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberDatabasesTests", dependencies: ["AmberKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "AmberStorageTests", dependencies: ["AmberStorage", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberStorageS3Tests", dependencies: ["AmberStorage", "AmberStorageS3", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberStorage", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberCore", "AmberDocuments", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberSQLiteTests", dependencies: ["AmberCore", "AmberDocuments", "AmberSQLite"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberPostgresTests", dependencies: ["AmberCore", "AmberDocuments", "AmberPostgres"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberManifestTests", dependencies: ["AmberCore", "AmberCrypto", "AmberDocuments", "AmberStorage", "AmberRepository", "AmberManifest", "AmberTesting"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberSnapshotTests", dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberSnapshot"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberCollectionsTests", dependencies: ["AmberKit", "AmberCollections"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberBackupTests", dependencies: ["AmberKit"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI", "AmberTesting"],
+                    swiftSettings: swiftSettings),
     ]
 )

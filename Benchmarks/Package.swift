@@ -14,6 +14,7 @@ let package = Package(
             name: "AmberBenchmarks",
             dependencies: [
                 .product(name: "AmberKit", package: "Amber"),
+                .product(name: "AmberTesting", package: "Amber"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "AmberBenchmarks",

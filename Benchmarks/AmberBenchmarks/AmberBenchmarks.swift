@@ -1,4 +1,5 @@
 import AmberKit
+import AmberTesting
 import Benchmark
 
 /// Deterministic bytes: `kind` 0 is random-looking (incompressible), 1 is text-like (compresses ~4x).
@@ -46,25 +47,26 @@ func sampleRows() -> [RowColumns.Entry] {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
-    let keys = MasterKeys(master: [UInt8](repeating: 7, count: 32))
+    // Keys come from a throwaway in-memory repository: its API hands out hashers, not key material.
+    let repository = try! Repository.initialize(backend: MemoryBackend(), password: Array("bench".utf8), scrypt: .testing)
     let random = sampleBytes(64 << 20, text: false)
     let text = sampleBytes(64 << 20, text: true)
 
     // FastCDC over 64 MiB (files parameters: 512 KiB / 1 MiB / 8 MiB).
     Benchmark("FastCDC 64 MiB random", configuration: .init(scalingFactor: .one)) { benchmark in
-        let chunker = FastCDC(parameters: .files, gear: GearTable(keys.gearValues())!)
+        let chunker = repository.makeChunker(parameters: .files)
         for _ in benchmark.scaledIterations { blackHole(chunker.chunkLengths(of: random)) }
     }
 
     // Keyed blob ids: HMAC-SHA256 over 1 MiB and 4 KiB blobs.
     Benchmark("HMAC-SHA256 id 1 MiB x 64") { benchmark in
-        let hasher = HMACSHA256(key: keys.idKey)
+        let hasher = repository.makeIDHasher(for: .data)
         for _ in benchmark.scaledIterations {
             for i in 0..<64 { random.withUnsafeBytes { blackHole(hasher.id(UnsafeRawBufferPointer(rebasing: $0[(i << 20)..<((i + 1) << 20)]))) } }
         }
     }
     Benchmark("HMAC-SHA256 id 4 KiB x 4096") { benchmark in
-        let hasher = HMACSHA256(key: keys.idKey)
+        let hasher = repository.makeIDHasher(for: .data)
         for _ in benchmark.scaledIterations {
             for i in 0..<4096 { random.withUnsafeBytes { blackHole(hasher.id(UnsafeRawBufferPointer(rebasing: $0[(i << 12)..<((i + 1) << 12)]))) } }
         }
@@ -88,15 +90,16 @@ let benchmarks: @Sendable () -> Void = {
     // Compress (zstd 3) + encrypt (AES-256-GCM, per-blob key, synthetic nonce): the Sealer's work per blob.
     for (name, data) in [("text", text), ("random", random)] {
         Benchmark("seal 1 MiB blobs x 16, \(name)") { benchmark in
-            let sealer = Sealer(keys: keys, compressionLevel: 3)
-            let hasher = HMACSHA256(key: keys.idKey)
-            for _ in benchmark.scaledIterations {
-                for i in 0..<16 {
-                    let chunk = Array(data[(i << 20)..<((i + 1) << 20)])
-                    let id = hasher.id(chunk)
-                    var aad: [UInt8] = [1]
-                    id.append(to: &aad)
-                    blackHole(try sealer.seal(chunk, key: sealer.blobKey(.data, id), aad: aad))
+            let hasher = repository.makeIDHasher(for: .data)
+            try repository.withSealer { sealer in  // the default config's level: zstd 3
+                for _ in benchmark.scaledIterations {
+                    for i in 0..<16 {
+                        let chunk = Array(data[(i << 20)..<((i + 1) << 20)])
+                        let id = hasher.id(chunk)
+                        var aad: [UInt8] = [1]
+                        id.append(to: &aad)
+                        blackHole(try sealer.seal(chunk, key: sealer.blobKey(.data, id), aad: aad))
+                    }
                 }
             }
         }

@@ -53,7 +53,8 @@ extension Amber {
                 let options = BackupOptions(
                     tags: tag, host: host ?? ProcessInfo.processInfo.hostName, time: when,
                     cacheDirectory: noCache || force ? nil : FilesCache.defaultDirectory(environment: global.environment),
-                    usesParent: !force)
+                    usesParent: !force,
+                    collections: CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables))
                 let progress = ProgressCounter()
                 if global.showsProgress {
                     let sources = paths
@@ -64,9 +65,7 @@ extension Amber {
                 }
                 let display = ProgressDisplay(progress: progress, verb: "processed", enabled: global.showsProgress)
                 let started = Date()
-                let archiver = Archiver(repository: repository, options: options, progress: progress,
-                                        collections: CollectionSources(collectionName: collection, idField: idField, schemas: schemas, tables: tables))
-                let result = try archiver.run(sources: paths, lock: lock)
+                let result = try BackupRunner(repository: repository, options: options, progress: progress).run(sources: paths, lock: lock)
                 display.finish()
                 report(result, seconds: Date().timeIntervalSince(started))
                 return result.warnings.isEmpty ? Exit.ok : Exit.partial

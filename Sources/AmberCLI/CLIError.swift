@@ -2,13 +2,13 @@ import AmberKit
 import ArgumentParser
 import Foundation
 
-/// A failure for the user, with the exit code it maps to.
-struct CLIError: Error, CustomStringConvertible {
+/// A command line that cannot be carried out as given.
+struct CLIError: AmberError {
     let message: String
-    let exitCode: Int32
 
-    static func usage(_ message: String) -> CLIError { CLIError(message: message, exitCode: 1) }
+    static func usage(_ message: String) -> CLIError { CLIError(message: message) }
 
+    var category: ErrorCategory { .usage }
     var description: String { message }
 }
 
@@ -41,23 +41,20 @@ enum Exit {
         if code != ok { throw ExitCode(code) }
     }
 
+    /// The message and exit code of an error: the code follows its ``ErrorCategory`` whatever
+    /// layer raised it; an error that is not an ``AmberError`` exits 1.
     static func describe(_ error: any Error) -> (String, Int32) {
-        switch error {
-        case let e as CLIError: return (e.message, e.exitCode)
-        case let e as RepositoryError:
-            switch e.code {
-            case .noRepository: return (e.message, noRepository)
-            case .wrongPassword: return (e.message, wrongPassword)
-            case .locked: return (e.message, locked)
-            default: return (e.message, Exit.error)
-            }
-        case let e as BackendError: return (e.description, Exit.error)
-        case let e as FilesystemError: return (e.description, Exit.error)
-        case let e as SourceError: return (e.description, Exit.error)
-        case let e as ManifestError: return (e.message, Exit.error)
-        case let e as PGError: return (e.description, Exit.error)
-        case let e as SQLiteError: return (e.description, Exit.error)
-        default: return ("\(error)", Exit.error)
+        guard let error = error as? any AmberError else { return ("\(error)", Exit.error) }
+        return (error.description, code(for: error.category))
+    }
+
+    /// The documented exit code of a category of failure.
+    static func code(for category: ErrorCategory) -> Int32 {
+        switch category {
+        case .noRepository: return noRepository
+        case .locked: return locked
+        case .wrongPassword: return wrongPassword
+        case .usage, .notFound, .damaged, .io, .remote: return Exit.error
         }
     }
 }

@@ -54,8 +54,9 @@ extension Amber {
                 try repository.loadIndex()
                 let record = try repository.findSnapshot(snapshot)
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
-                if target.hasPrefix("ndjson:") || target.hasPrefix("sqlite:") || target.hasPrefix("postgresql://") || target.hasPrefix("postgres://") {
-                    return try restoreCollections(repository, record: record, root: root)
+                let location = Location(target)
+                if location.holdsCollections {
+                    return try restoreCollections(repository, record: record, root: root, target: location)
                 }
                 guard from == nil else { throw CLIError.usage("--from applies to ndjson:, sqlite: and postgresql: targets") }
                 let progress = ProgressCounter()
@@ -64,7 +65,7 @@ extension Amber {
                 }
                 let display = ProgressDisplay(progress: progress, verb: "restored", enabled: global.showsProgress)
                 let started = Date()
-                let result = try Restorer(repository: repository, include: IncludeFilter(include), progress: progress).restore(root, to: target)
+                let result = try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter(include), progress: progress)
                 display.finish()
                 for warning in result.warnings { Output.error("warning: \(warning)") }
                 let seconds = Date().timeIntervalSince(started)
@@ -78,39 +79,19 @@ extension Amber {
             }
         }
     
-        /// Restores into an NDJSON directory or a SQLite database, in full or from another snapshot.
-        private func restoreCollections(_ repository: Repository, record: SnapshotRecord, root: BlobID) throws -> Int32 {
-            let restorer = CollectionRestorer(repository: repository)
-            let isSQLite = target.hasPrefix("sqlite:")
-            let isPostgres = target.hasPrefix("postgresql://") || target.hasPrefix("postgres://")
-            let path = isPostgres ? target : String(target.dropFirst(7))
+        /// Restores into NDJSON files, a SQLite or a PostgreSQL database, in full or from another snapshot.
+        private func restoreCollections(_ repository: Repository, record: SnapshotRecord, root: BlobID, target location: Location) throws -> Int32 {
             var base: BlobID?
             if let from {
                 let old = try repository.findSnapshot(from)
                 guard let tree = old.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(old.id.shortHex) has no root tree") }
                 base = tree
             }
-            var report: CollectionRestoreReport
-            if isPostgres {
-                report = try base.map { try restorer.restorePostgresIncrementally(root, from: $0, at: path, force: force) }
-                    ?? restorer.restorePostgres(root, to: path, force: force, skipUnmappable: skipUnmappable)
-                if verify {
-                    report.mismatches = try restorer.verifyPostgres(root, at: path)
-                    for m in report.mismatches.prefix(100) { Output.error("mismatch: \(m)") }
-                }
-                return finishCollections(report, record: record, incremental: base != nil, shownTarget: "the PostgreSQL database")
-            }
-            switch (isSQLite, base) {
-            case (true, nil): report = try restorer.restoreSQLite(root, to: path, force: force, skipUnmappable: skipUnmappable)
-            case (true, let a?): report = try restorer.restoreSQLiteIncrementally(root, from: a, at: path, force: force)
-            case (false, nil): report = try restorer.restoreNDJSON(root, to: path, force: force)
-            case (false, let a?): report = try restorer.restoreNDJSONIncrementally(root, from: a, at: path, force: force)
-            }
-            if verify {
-                report.mismatches = isSQLite ? try restorer.verifySQLite(root, at: path) : try restorer.verifyNDJSON(root, at: path)
-                for m in report.mismatches.prefix(100) { Output.error("mismatch: \(m)") }
-            }
-            return finishCollections(report, record: record, incremental: base != nil, shownTarget: target)
+            let options = RestoreOptions(force: force, verify: verify, skipUnmappable: skipUnmappable)
+            let report = try RestoreRunner(repository: repository).restoreCollections(root, to: location, from: base, options: options)
+            for m in report.mismatches.prefix(100) { Output.error("mismatch: \(m)") }
+            let shownTarget = if case .postgres = location { "the PostgreSQL database" } else { target }
+            return finishCollections(report, record: record, incremental: base != nil, shownTarget: shownTarget)
         }
 
         /// Prints the outcome of a collection restore; non-zero when --verify found differences.

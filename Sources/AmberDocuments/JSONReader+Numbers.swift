@@ -49,31 +49,12 @@ extension JSONReader {
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             isIntegerLiteral = false
             index += 1
-            var exponentNegative = false
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                exponentNegative = bytes[index] == UInt8(ascii: "-")
-                index += 1
-            }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error(.invalidNumber, "expected a digit in the exponent") }
-            while index < bytes.count, isDigit(bytes[index]) {
-                if explicitExponent < 100_000 { explicitExponent = explicitExponent * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
-                index += 1
-            }
-            if exponentNegative { explicitExponent = -explicitExponent }
+            explicitExponent = try parseExponent()
         }
 
         let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
-        let value: Double
-        let exponent = decimalExponent + explicitExponent
-        if significantDigits <= 15 && exponent >= -22 && exponent <= 22 {
-            // Clinger's fast path: both operands exact, one correctly rounded operation.
-            let m = Double(mantissa)
-            value = exponent >= 0 ? m * Self.powersOfTen[exponent] : m / Self.powersOfTen[-exponent]
-        } else if let parsed = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[integerStart..<index]), as: UTF8.self)) {
-            value = parsed
-        } else {
-            throw error(.invalidNumber, "not a number", at: start)
-        }
+        let value = try doubleValue(mantissa, significantDigits: significantDigits, exponent: decimalExponent + explicitExponent,
+                                    digits: integerStart..<index, start: start)
         guard value.isFinite else {
             throw error(.numberOutOfRange, "number beyond the double range", at: start)
         }
@@ -82,6 +63,39 @@ extension JSONReader {
             return JSONNumber(integerLiteral: Array(text), double: signed)
         }
         return JSONNumber(signed)!
+    }
+
+    /// The exponent's sign and digits, after `e` or `E` (capped in magnitude at 100,000).
+    @inline(__always)
+    private mutating func parseExponent() throws(JSONError) -> Int {
+        var exponent = 0
+        var exponentNegative = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            exponentNegative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw error(.invalidNumber, "expected a digit in the exponent") }
+        while index < bytes.count, isDigit(bytes[index]) {
+            if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
+            index += 1
+        }
+        return exponentNegative ? -exponent : exponent
+    }
+
+    /// `mantissa × 10^exponent`, by Clinger's fast path when both operands are exact, else by
+    /// parsing the digits (`digits`: the number without its sign) correctly rounded.
+    @inline(__always)
+    private func doubleValue(_ mantissa: UInt64, significantDigits: Int, exponent: Int, digits: Range<Int>,
+                             start: Int) throws(JSONError) -> Double {
+        if significantDigits <= 15 && exponent >= -22 && exponent <= 22 {
+            // Clinger's fast path: both operands exact, one correctly rounded operation.
+            let m = Double(mantissa)
+            return exponent >= 0 ? m * Self.powersOfTen[exponent] : m / Self.powersOfTen[-exponent]
+        } else if let parsed = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[digits]), as: UTF8.self)) {
+            return parsed
+        } else {
+            throw error(.invalidNumber, "not a number", at: start)
+        }
     }
 
     @inline(__always)

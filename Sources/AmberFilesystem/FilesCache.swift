@@ -37,7 +37,7 @@ public final class FilesCache: @unchecked Sendable {
 
     /// Opens the cache of `repository` in `directory` (nil: no cache, every file is read).
     public init(repository: Repository, directory: String?, backupStart: Int64) {
-        hasher = HMACSHA256(key: repository.keys.idKey)
+        hasher = repository.makeIDHasher(for: .data)
         racyAfterNanos = backupStart - 1_000_000_000
         guard let directory else {
             path = nil

@@ -5,7 +5,8 @@
 /// (with `AmberStorageS3` for S3-compatible object storage)
 /// → `AmberRepository` (keys, config, packs, index) → `AmberManifest` (collection manifests)
 /// → `AmberSnapshot` (trees, snapshots, check) → `AmberFilesystem` (directory sources and targets)
-/// and `AmberDatabases` (collection sources and targets); `AmberDocuments` (JSON, database values,
+/// and `AmberCollections` (collection sources and targets) → `AmberBackup` (what a backup and a
+/// restore run: source and target strings, the steps, options and results); `AmberDocuments` (JSON, database values,
 /// document keys) sits beside the building blocks on `AmberCore`, and `AmberSQLite` (SQLite
 /// databases as schema plus keyed rows) and `AmberPostgres` (PostgreSQL databases through libpq) on it. Importing `AmberKit` imports them all.
 @_exported import AmberCore
@@ -21,5 +22,6 @@
 @_exported import AmberDocuments
 @_exported import AmberSQLite
 @_exported import AmberPostgres
-@_exported import AmberDatabases
-@_exported import AmberLibraries
+@_exported import AmberCollections
+@_exported import AmberBackup
+@_exported import AmberLibraryVersions

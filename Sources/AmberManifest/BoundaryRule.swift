@@ -41,7 +41,13 @@ struct BoundaryRule {
 
     /// - Parameter splitKey: `HKDF-SHA256(master, info: "amber v1 manifest split")`.
     init(splitKey: [UInt8]) {
-        mac = HMACSHA256(key: splitKey)
+        self.init(mac: HMACSHA256(key: splitKey))
+    }
+
+    /// - Parameter mac: keyed with the split key (``Repository/makeDerivedHasher(info:)``
+    ///   with ``ManifestFormat/splitKeyInfo``).
+    init(mac: HMACSHA256) {
+        self.mac = mac
     }
 
     /// The split key of a master secret.

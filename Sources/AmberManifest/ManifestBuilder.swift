@@ -80,8 +80,8 @@ public final class ManifestBuilder {
         internalTarget = targets.internal
         treeIDs = repository.makeIDHasher(for: .tree)
         dataIDs = repository.makeIDHasher(for: .data)
-        chunker = FastCDC(parameters: ManifestFormat.valueChunking, gear: GearTable(repository.keys.gearValues())!)
-        rule = BoundaryRule(splitKey: BoundaryRule.splitKey(master: repository.keys.master))
+        chunker = repository.makeChunker(parameters: ManifestFormat.valueChunking)
+        rule = BoundaryRule(mac: repository.makeDerivedHasher(info: ManifestFormat.splitKeyInfo))
     }
 
     /// Appends an entry. Keys must be strictly increasing in unsigned-byte lexicographic order.

@@ -83,27 +83,38 @@ extension COPYText {
                 index += count
             case DatabaseRow.keyReference:
                 index += 1
-                do {
-                    if keyValues == nil { keyValues = try DatabaseRow.referencedValues(key) }
-                } catch {
-                    throw PGError(code: .copyFormat, message: "an encoded row is damaged: \(error.reason)")
-                }
-                guard let keyValues, position < keyValues.count else {
-                    throw PGError(code: .copyFormat, message: "an encoded row refers to a key value its key does not have")
-                }
-                append(CollectionOfOne(keyValues[position]), to: &out)
+                try appendKeyValue(position, of: key, decoded: &keyValues, to: &out)
             default:
-                var reader = ByteReader(Array(row[index...]), context: "database row")
-                let value: DatabaseValue
-                do {
-                    value = try DatabaseValue(from: &reader)
-                } catch {
-                    throw PGError(code: .copyFormat, message: "an encoded row is damaged: \(error.reason)")
-                }
-                index += reader.offset
-                append(CollectionOfOne(value), to: &out)
+                try appendValue(row, at: &index, to: &out)
             }
         }
         guard index == row.count else { throw PGError(code: .copyFormat, message: "an encoded row has trailing bytes") }
+    }
+
+    /// Appends the value at `position` of the row's key (decoded into `keyValues` on first use).
+    private static func appendKeyValue(_ position: Int, of key: [UInt8], decoded keyValues: inout [DatabaseValue]?,
+                                       to out: inout [UInt8]) throws(PGError) {
+        do {
+            if keyValues == nil { keyValues = try DatabaseRow.referencedValues(key) }
+        } catch {
+            throw PGError(code: .copyFormat, message: "an encoded row is damaged: \(error.reason)")
+        }
+        guard let keyValues, position < keyValues.count else {
+            throw PGError(code: .copyFormat, message: "an encoded row refers to a key value its key does not have")
+        }
+        append(CollectionOfOne(keyValues[position]), to: &out)
+    }
+
+    /// Appends a value of another type (a row from another engine), decoded at `index`, and moves past it.
+    private static func appendValue(_ row: [UInt8], at index: inout Int, to out: inout [UInt8]) throws(PGError) {
+        var reader = ByteReader(Array(row[index...]), context: "database row")
+        let value: DatabaseValue
+        do {
+            value = try DatabaseValue(from: &reader)
+        } catch {
+            throw PGError(code: .copyFormat, message: "an encoded row is damaged: \(error.reason)")
+        }
+        index += reader.offset
+        append(CollectionOfOne(value), to: &out)
     }
 }

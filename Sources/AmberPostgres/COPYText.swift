@@ -72,27 +72,39 @@ public enum COPYText {
             case UInt8(ascii: "t"): field.append(0x09)
             case UInt8(ascii: "v"): field.append(0x0B)
             case UInt8(ascii: "0")...UInt8(ascii: "7"):
-                var value = Int(escaped - UInt8(ascii: "0"))
-                var digits = 1
-                while digits < 3, index < count, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(line[index]) {
-                    value = value * 8 + Int(line[index] - UInt8(ascii: "0"))
-                    index += 1
-                    digits += 1
-                }
-                field.append(UInt8(truncatingIfNeeded: value))
+                field.append(octalEscape(escaped, line, &index))
             case UInt8(ascii: "x") where index < count && hexValue(line[index]) != nil:
-                var value = Int(hexValue(line[index])!)
-                index += 1
-                if index < count, let low = hexValue(line[index]) {
-                    value = value * 16 + Int(low)
-                    index += 1
-                }
-                field.append(UInt8(value))
+                field.append(hexEscape(line, &index))
             default:
                 field.append(escaped)
             }
         }
         endField()
+    }
+
+    /// The byte of `\OOO` (one to three octal digits, `first` already read), moving past its digits.
+    @inline(__always)
+    private static func octalEscape(_ first: UInt8, _ line: UnsafeRawBufferPointer, _ index: inout Int) -> UInt8 {
+        var value = Int(first - UInt8(ascii: "0"))
+        var digits = 1
+        while digits < 3, index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(line[index]) {
+            value = value * 8 + Int(line[index] - UInt8(ascii: "0"))
+            index += 1
+            digits += 1
+        }
+        return UInt8(truncatingIfNeeded: value)
+    }
+
+    /// The byte of `\xH` or `\xHH` (`index` at the first hex digit), moving past its digits.
+    @inline(__always)
+    private static func hexEscape(_ line: UnsafeRawBufferPointer, _ index: inout Int) -> UInt8 {
+        var value = Int(hexValue(line[index])!)
+        index += 1
+        if index < line.count, let low = hexValue(line[index]) {
+            value = value * 16 + Int(low)
+            index += 1
+        }
+        return UInt8(value)
     }
 
     /// The end (a tab, or the line's end) of the field starting at `start`, if it holds no backslash.

@@ -23,7 +23,7 @@ public struct KeyFile: Codable, Sendable {
     static let aad = Array("amber key v1".utf8)
 
     /// Wraps `keys.master` under `password`.
-    public static func wrap(_ keys: MasterKeys, password: [UInt8], parameters: ScryptParameters, created: Date = Date()) throws(RepositoryError) -> KeyFile {
+    package static func wrap(_ keys: MasterKeys, password: [UInt8], parameters: ScryptParameters, created: Date = Date()) throws(RepositoryError) -> KeyFile {
         let salt = SecureRandom.bytes(32)
         let nonce = SecureRandom.bytes(AES256GCM.nonceCount)
         var sealed = [UInt8]()
@@ -39,7 +39,7 @@ public struct KeyFile: Codable, Sendable {
     }
 
     /// Unwraps the master secret; `nil` when the password does not open this key file.
-    public func unwrap(password: [UInt8], what: String) throws(RepositoryError) -> MasterKeys? {
+    package func unwrap(password: [UInt8], what: String) throws(RepositoryError) -> MasterKeys? {
         guard version == 1, kdf == "scrypt",
               let salt = Data(base64Encoded: salt), let nonce = Data(base64Encoded: nonce),
               let sealed = Data(base64Encoded: data), nonce.count == AES256GCM.nonceCount,

@@ -3,20 +3,23 @@ import AmberCrypto
 
 /// The repository's secrets: a random 32-byte master secret, and the subkeys HKDF-SHA256
 /// derives from it with distinct labels (`docs/format.md` §Keys).
-public struct MasterKeys: Sendable {
+///
+/// Package-visible only: code outside AmberRepository asks ``Repository`` for what the keys make
+/// (a chunker, an id hasher, a derived hasher), never for key material.
+package struct MasterKeys: Sendable {
     /// The random master secret, wrapped in every key file.
-    public let master: [UInt8]
+    package let master: [UInt8]
     /// Keys data blob ids: `id = HMAC-SHA256(idKey, plaintext)`.
-    public let idKey: [UInt8]
+    package let idKey: [UInt8]
     /// Keys tree blob ids: `id = HMAC-SHA256(treeIDKey, plaintext)`. A separate key puts data and
     /// tree blobs in separate id spaces, so a file whose bytes equal a tree's never shares its id.
-    public let treeIDKey: [UInt8]
+    package let treeIDKey: [UInt8]
     /// Derives per-object encryption keys.
-    public let encryptionKey: [UInt8]
+    package let encryptionKey: [UInt8]
     /// Derives the chunker's gear table.
-    public let gearKey: [UInt8]
+    package let gearKey: [UInt8]
 
-    public init(master: [UInt8]) {
+    package init(master: [UInt8]) {
         self.master = master
         idKey = Self.subkey(master, "amber v1 id")
         treeIDKey = Self.subkey(master, "amber v1 tree id")
@@ -25,13 +28,13 @@ public struct MasterKeys: Sendable {
     }
 
     /// A fresh random master secret.
-    public static func generate() -> MasterKeys { MasterKeys(master: SecureRandom.bytes(32)) }
+    package static func generate() -> MasterKeys { MasterKeys(master: SecureRandom.bytes(32)) }
 
     /// The key of blob ids of a type.
-    public func idKey(for type: BlobType) -> [UInt8] { type == .data ? idKey : treeIDKey }
+    package func idKey(for type: BlobType) -> [UInt8] { type == .data ? idKey : treeIDKey }
 
     /// The 256 gear values: `G[i]` = the first 8 bytes, little-endian, of `HMAC-SHA256(gearKey, "gear" ‖ i)`.
-    public func gearValues() -> [UInt64] {
+    package func gearValues() -> [UInt64] {
         let mac = HMACSHA256(key: gearKey)
         return (0..<256).map { i -> UInt64 in
             let digest = mac.mac(Array("gear".utf8) + [UInt8(i)])

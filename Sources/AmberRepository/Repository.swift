@@ -14,7 +14,9 @@ import Synchronization
 public final class Repository: Sendable {
     public let backend: any Backend
     public let config: RepositoryConfig
-    public let keys: MasterKeys
+    /// The repository's secrets: visible in this package only (tests compare them); others use
+    /// ``makeChunker()``, ``makeIDHasher(for:)`` and ``makeDerivedHasher(info:)``.
+    package let keys: MasterKeys
     /// The union of every index file loaded so far.
     public let index = MasterIndex()
     /// The name of the key file that opened this repository (the one ``initialize`` wrote), or nil
@@ -114,8 +116,17 @@ public final class Repository: Sendable {
     }
 
     /// A chunker with this repository's parameters and secret gear table.
-    public func makeChunker() -> FastCDC {
-        FastCDC(parameters: config.chunkerParameters, gear: GearTable(keys.gearValues())!)
+    public func makeChunker() -> FastCDC { makeChunker(parameters: config.chunkerParameters) }
+
+    /// A chunker with other parameters (a manifest's large values) and this repository's secret gear table.
+    public func makeChunker(parameters: ChunkerParameters) -> FastCDC {
+        FastCDC(parameters: parameters, gear: GearTable(keys.gearValues())!)
+    }
+
+    /// An HMAC-SHA256 keyed with `HKDF-SHA256(master, info)`: a keyed hash for another layer's
+    /// purpose (a manifest's split key) that never hands out the master secret.
+    public func makeDerivedHasher(info: String) -> HMACSHA256 {
+        HMACSHA256(key: HKDF.sha256(key: keys.master, salt: [], info: Array(info.utf8), count: 32))
     }
 
     /// A hasher computing the ids of blobs of a type (`HMAC-SHA256(idKey or treeIDKey, ·)`). One per thread.

@@ -58,53 +58,14 @@ public struct RepositorySync: Sendable {
     @discardableResult
     public func run(progress: @escaping @Sendable (Int) -> Void = { _ in }) throws(RepositoryError) -> SyncReport {
         let start = Date()
-        let config: [UInt8]
-        do {
-            config = try source.load(.config)
-        } catch where error.code == .notFound {
-            throw RepositoryError(.noRepository, "there is no repository at \(source.location)")
-        } catch {
-            throw RepositoryError.storage(error)
-        }
+        let config = try loadSourceConfig()
         try storage { () throws(BackendError) in try destination.create() }
         let configPresent = try destinationConfig(matching: config)
-
-        // Snapshots first: a snapshot is saved after its index files, an index file after its packs.
-        var sourceFiles = [FileKind: [(name: String, size: Int)]]()
-        for kind in [FileKind.snapshots, .plans, .index, .data, .keys] { sourceFiles[kind] = try list(source, kind) }
-        var destinationFiles = [FileKind: [String: Int]]()
-        for kind in Self.deletionOrder {
-            destinationFiles[kind] = Dictionary(try list(destination, kind).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
-        }
-
-        let report = Mutex(SyncReport())
+        let files = try listFiles()
+        let report = SharedSyncReport()
         report.withLock { $0.verifiedContents = options.verifyContents }
         for phase in Self.phases {
-            var jobs = [(handle: AmberStorage.FileHandle, size: Int)]()
-            for kind in phase {
-                let files = sourceFiles[kind] ?? []
-                let present = destinationFiles[kind] ?? [:]
-                let missing = files.filter { present[$0.name] != $0.size }
-                report.withLock {
-                    $0[kind].sourceFiles += files.count
-                    $0[kind].presentFiles += files.count - missing.count
-                }
-                jobs += missing.map { (AmberStorage.FileHandle(kind, $0.name), $0.size) }
-            }
-            let copier = self, queued = jobs
-            try SyncWorkers.run(count: queued.count, threads: options.parallelism) { i throws(RepositoryError) in
-                let job = queued[i]
-                let copied = try copier.copy(job.handle, expected: nil)
-                report.withLock {
-                    if let copied {
-                        $0[job.handle.kind].copiedFiles += 1
-                        $0[job.handle.kind].copiedBytes += Int64(copied)
-                    } else {
-                        $0[job.handle.kind].vanishedFiles += 1
-                    }
-                }
-                if let copied { progress(copied) }
-            }
+            try copy(phase, files, report, progress)
         }
         report.withLock { $0[.config].sourceFiles = 1 }
         if configPresent {
@@ -114,21 +75,7 @@ public struct RepositorySync: Sendable {
             report.withLock { $0[.config].copiedFiles = 1; $0[.config].copiedBytes = Int64(config.count) }
             progress(config.count)
         }
-
-        if options.delete {
-            for kind in Self.deletionOrder {
-                let keep = Set((sourceFiles[kind] ?? []).map(\.name))
-                let extra = (destinationFiles[kind] ?? [:]).filter { !keep.contains($0.key) }.sorted { $0.key < $1.key }
-                let target = destination
-                try SyncWorkers.run(count: extra.count, threads: options.parallelism) { i throws(RepositoryError) in
-                    try storage { () throws(BackendError) in try target.remove(AmberStorage.FileHandle(kind, extra[i].key)) }
-                    report.withLock {
-                        $0[kind].deletedFiles += 1
-                        $0[kind].deletedBytes += Int64(extra[i].value)
-                    }
-                }
-            }
-        }
+        if options.delete { try deleteExtraFiles(files, report) }
         var result = report.withLock { $0 }
         result.seconds = Date().timeIntervalSince(start)
         return result
@@ -152,7 +99,7 @@ public struct RepositorySync: Sendable {
     }
 
     /// Lists a kind; a backend without that directory (plans in an older repository) has none.
-    private func list(_ backend: any Backend, _ kind: FileKind) throws(RepositoryError) -> [(name: String, size: Int)] {
+    func list(_ backend: any Backend, _ kind: FileKind) throws(RepositoryError) -> [(name: String, size: Int)] {
         do {
             return try backend.list(kind)
         } catch where error.code == .notFound {

@@ -28,7 +28,7 @@ public final class Sealer: @unchecked Sendable {
     private let decompressor = ZstdDecompressor()
     private let compressionLevel: Int32
 
-    public init(keys: MasterKeys, compressionLevel: Int32) {
+    package init(keys: MasterKeys, compressionLevel: Int32) {
         keyDeriver = HMACSHA256(key: keys.encryptionKey)
         idHasher = HMACSHA256(key: keys.idKey)
         treeIDHasher = HMACSHA256(key: keys.treeIDKey)

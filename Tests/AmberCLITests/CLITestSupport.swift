@@ -3,6 +3,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import AmberTesting
 #endif
 
 /// The result of running the `amber` binary.
@@ -92,20 +93,10 @@ func setTime(_ path: String, _ sec: Int, _ nsec: Int) {
     _ = utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW)
 }
 
-/// Deterministic pseudo-random bytes (SplitMix64).
+/// Deterministic pseudo-random bytes (``AmberTesting/SplitMix64``).
 func pseudoRandomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-    var state = seed
-    var out = [UInt8]()
-    out.reserveCapacity(count + 8)
-    while out.count < count {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        withUnsafeBytes(of: z.littleEndian) { out.append(contentsOf: $0) }
-    }
-    return Array(out.prefix(count))
+    var generator = SplitMix64(seed: seed)
+    return generator.bytes(count)
 }
 
 /// Text-like bytes that compress well.

@@ -1,4 +1,5 @@
 import AmberChunking
+import AmberTesting
 
 /// Shared fixtures for the chunking tests.
 enum Fixtures {

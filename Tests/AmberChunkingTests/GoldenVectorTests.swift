@@ -1,5 +1,6 @@
 import Testing
 @testable import AmberChunking
+import AmberTesting
 
 /// Frozen cut points. These decide every chunk id in every repository: if one of these tests fails,
 /// the chunker's output changed, which breaks deduplication against existing backups.

@@ -1,20 +1,11 @@
 import AmberCompression
 import Testing
+import AmberTesting
 
-/// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
+/// Deterministic pseudo-random bytes (``AmberTesting/SplitMix64``), so failures reproduce.
 private func noise(_ count: Int, seed: UInt64) -> [UInt8] {
-    var state = seed
-    var out = [UInt8]()
-    out.reserveCapacity(count)
-    while out.count < count {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        z ^= z >> 31
-        withUnsafeBytes(of: z) { out.append(contentsOf: $0.prefix(count - out.count)) }
-    }
-    return out
+    var generator = SplitMix64(seed: seed)
+    return generator.bytes(count)
 }
 
 struct ZstdTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import AmberDocuments
+import AmberTesting
 
 @Suite("RFC 8785 canonical JSON")
 struct CanonicalJSONTests {

@@ -1,6 +1,7 @@
 import AmberCore
 import Testing
 @testable import AmberDocuments
+import AmberTesting
 
 @Suite("Database values")
 struct DatabaseValueTests {

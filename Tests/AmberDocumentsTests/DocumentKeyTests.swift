@@ -1,6 +1,7 @@
 import AmberCore
 import Testing
 @testable import AmberDocuments
+import AmberTesting
 
 private func number(_ text: String) -> DocumentKey { .number(JSONNumber(text: text)!) }
 

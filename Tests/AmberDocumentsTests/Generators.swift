@@ -1,4 +1,5 @@
 @testable import AmberDocuments
+import AmberTesting
 
 /// Random values for property tests, from a deterministic generator.
 extension SplitMix64 {

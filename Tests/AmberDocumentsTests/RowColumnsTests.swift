@@ -1,6 +1,7 @@
 import AmberCore
 @testable import AmberDocuments
 import Testing
+import AmberTesting
 
 @Suite("Leaves of database rows, column by column")
 struct RowColumnsTests {

@@ -1,6 +1,7 @@
 import AmberCore
 @testable import AmberDocuments
 import Testing
+import AmberTesting
 
 @Suite("Text columns coded by shape")
 struct TextColumnTests {

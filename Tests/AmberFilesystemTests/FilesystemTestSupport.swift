@@ -49,7 +49,7 @@ func write(_ path: String, _ content: [UInt8]) {
 @discardableResult
 func backup(_ repository: Repository, _ source: String, time: Date = Date()) throws -> BlobID {
     let options = BackupOptions(host: "test", time: time, cacheDirectory: nil)
-    return try Archiver(repository: repository, options: options).run(sources: [source]).id
+    return try BackupRunner(repository: repository, options: options).run(sources: [source]).id
 }
 
 /// Restores a snapshot and returns the restored file contents by name.

@@ -3,6 +3,7 @@ import AmberCore
 @testable import AmberRepository
 import AmberStorage
 import Testing
+import AmberTesting
 
 /// `ManifestReader.scan` reads manifests of more than one node ahead on another thread: it must
 /// yield exactly the cursor's entries, stop when asked, start where asked, and report damage.

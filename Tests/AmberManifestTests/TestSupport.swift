@@ -4,6 +4,7 @@ import AmberCrypto
 @testable import AmberRepository
 import AmberStorage
 import Testing
+import AmberTesting
 
 /// A deterministic SplitMix64 generator: every test run sees the same data.
 struct SeededRandom: RandomNumberGenerator {

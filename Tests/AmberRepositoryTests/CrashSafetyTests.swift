@@ -4,6 +4,7 @@ import AmberSnapshot
 import AmberStorage
 import Synchronization
 import Testing
+import AmberTesting
 
 /// Lets `packs` pack saves through, then arms the FaultyBackend so every later save
 /// "crashes before rename" (writes nothing), like a process killed mid-backup.
@@ -39,13 +40,9 @@ final class CrashAfterPacks: Backend {
 
 @Suite("Crash safety")
 struct CrashSafetyTests {
-    @Test(arguments: BackendKind.allCases, [0, 1, 2])
-    func interruptedBackupLeavesEarlierSnapshotIntact(kind: BackendKind, packsBeforeCrash: Int) throws {
-        let store = try TestStore(kind)
-        let backend = CrashAfterPacks(base: store.backend)
-        let repository = try initRepository(backend, config: .smallPacks())
-
-        // First backup: completes.
+    /// A backup of six 300 KiB blobs under one tree, completed: its blobs, their ids, the tree
+    /// and the snapshot.
+    private func completeBackup(_ repository: Repository) throws -> ([[UInt8]], [BlobID], BlobID, BlobID) {
         let first = (0..<6).map { _ in randomBytes(300 << 10) }
         let writer = BlobWriter(repository: repository)
         var ids = [BlobID]()
@@ -58,7 +55,17 @@ struct CrashSafetyTests {
         let treeID = blobID(repository, tree, .tree)
         try writer.add(.tree, id: treeID, plaintext: tree)
         _ = try writer.finish()
-        let snapshot = try repository.saveSnapshot(makeSnapshot(tree: treeID))
+        return (first, ids, treeID, try repository.saveSnapshot(makeSnapshot(tree: treeID)))
+    }
+
+    @Test(arguments: BackendKind.allCases, [0, 1, 2])
+    func interruptedBackupLeavesEarlierSnapshotIntact(kind: BackendKind, packsBeforeCrash: Int) throws {
+        let store = try TestStore(kind)
+        let backend = CrashAfterPacks(base: store.backend)
+        let repository = try initRepository(backend, config: .smallPacks())
+
+        // First backup: completes.
+        let (first, ids, treeID, snapshot) = try completeBackup(repository)
         let packsAfterFirst = try store.backend.list(.data).count
         let indexAfterFirst = try store.backend.list(.index).count
 

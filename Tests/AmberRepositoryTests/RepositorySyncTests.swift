@@ -5,6 +5,7 @@ import AmberStorage
 import Foundation
 import Synchronization
 import Testing
+import AmberTesting
 
 /// A backend that stores the first `limit` saves and fails every later one, like a sync killed midway.
 final class SaveLimitBackend: Backend {

@@ -3,6 +3,7 @@ import AmberRepository
 import AmberSnapshot
 import AmberStorage
 import Testing
+import AmberTesting
 
 @Suite("Tamper detection and check")
 struct TamperTests {

@@ -5,6 +5,7 @@ import AmberSnapshot
 import AmberStorage
 import Foundation
 import Testing
+import AmberTesting
 
 /// The two backends every repository test runs on.
 enum BackendKind: String, CaseIterable, Sendable, CustomTestStringConvertible {

@@ -1,6 +1,7 @@
 import AmberStorage
 import Testing
 @testable import AmberStorageS3
+import AmberTesting
 
 /// ``S3Backend`` against a real moto server with signature checking on (`scripts/moto-server`).
 /// Each test uses a fresh bucket.
@@ -36,7 +37,7 @@ struct S3BackendTests {
             #expect(error.code == .permanent)
             #expect(error.message.contains("100000-byte file"))
         }
-        #expect(code { try backend.load(pack, offset: 100_001, length: nil) } == .permanent)
+        #expect(backendErrorCode { try backend.load(pack, offset: 100_001, length: nil) } == .permanent)
     }
 
     /// `max-keys` 7 forces continuation tokens: 25 keys and 30 data files take several pages each.
@@ -84,7 +85,7 @@ struct S3BackendTests {
         let bytes = Self.mebibytes(12, seed: 41)
         // Requests: CreateMultipartUpload, UploadPart 1, UploadPart 2 (fails), AbortMultipartUpload.
         proxy.fail(requestAfterNext: 3, with: 503)
-        #expect(code { try backend.save(pack, bytes) } == .transient)
+        #expect(backendErrorCode { try backend.save(pack, bytes) } == .transient)
         #expect(try backend.exists(pack) == false)
         try backend.save(pack, bytes)
         #expect(try backend.load(pack) == bytes)
@@ -99,7 +100,7 @@ struct S3BackendTests {
         let bytes = TestNames.bytes(5000, seed: 9)
 
         proxy.fail([503])
-        #expect(code { try s3.save(handle, bytes) } == .transient)
+        #expect(backendErrorCode { try s3.save(handle, bytes) } == .transient)
 
         let backend = RetryingBackend(base: s3, attempts: 5, initialDelay: 0.01)
         let failedBefore = proxy.counts.failed
@@ -114,7 +115,7 @@ struct S3BackendTests {
         #expect(proxy.counts.failed - failedBefore == 8)
 
         proxy.fail([500, 500, 500, 500, 500])
-        #expect(code { try backend.size(handle) } == .transient, "gives up after 5 attempts")
+        #expect(backendErrorCode { try backend.size(handle) } == .transient, "gives up after 5 attempts")
     }
 
     /// A wrong secret: 403 SignatureDoesNotMatch is permanent, and the message names the operation

@@ -2,6 +2,7 @@ import AmberStorage
 import Foundation
 import Testing
 @testable import AmberStorageS3
+import AmberTesting
 
 /// Upload throughput with 1 and 4 threads, printed, not asserted. Opt-in, as it moves
 /// `AMBER_TEST_S3_THROUGHPUT` × 16 MiB per run:

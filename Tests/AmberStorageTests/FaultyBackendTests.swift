@@ -1,5 +1,6 @@
 import Testing
 import AmberStorage
+import AmberTesting
 
 @Suite("FaultyBackend")
 struct FaultyBackendTests {
@@ -8,8 +9,8 @@ struct FaultyBackendTests {
 
     @Test func failuresCountDownAndWriteNothing() throws {
         faulty.failNextSaves(2, with: .transient)
-        #expect(code { try faulty.save(handle, [1]) } == .transient)
-        #expect(code { try faulty.save(handle, [1]) } == .transient)
+        #expect(backendErrorCode { try faulty.save(handle, [1]) } == .transient)
+        #expect(backendErrorCode { try faulty.save(handle, [1]) } == .transient)
         #expect(try faulty.base.exists(handle) == false)
         try faulty.save(handle, [1])
         #expect(try faulty.load(handle) == [1])
@@ -26,7 +27,7 @@ struct FaultyBackendTests {
 
     @Test func failureAfterWritingStoresTheFile() throws {
         faulty.failNextSavesAfterWriting(1, with: .transient)
-        #expect(code { try faulty.save(handle, [7]) } == .transient)
+        #expect(backendErrorCode { try faulty.save(handle, [7]) } == .transient)
         #expect(try faulty.load(handle) == [7])
     }
 
@@ -46,14 +47,14 @@ struct FaultyBackendTests {
         faulty.failNext(.size, count: 1, with: .notFound)
         faulty.failNext(.remove, count: 1, with: .transient)
         faulty.failNext(.create, count: 1, with: .permanent)
-        #expect(code { try faulty.list(.keys) } == .permanent)
-        #expect(code { try faulty.size(handle) } == .notFound)
-        #expect(code { try faulty.remove(handle) } == .transient)
-        #expect(code { try faulty.create() } == .permanent)
+        #expect(backendErrorCode { try faulty.list(.keys) } == .permanent)
+        #expect(backendErrorCode { try faulty.size(handle) } == .notFound)
+        #expect(backendErrorCode { try faulty.remove(handle) } == .transient)
+        #expect(backendErrorCode { try faulty.create() } == .permanent)
         faulty.failNextLoads(5, with: .transient)
         faulty.reset()
         #expect(faulty.calls(.list) == 0)
-        #expect(code { try faulty.load(handle) } == .notFound)
+        #expect(backendErrorCode { try faulty.load(handle) } == .notFound)
     }
 
     @Test func passesConformance() throws {

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Testing
 @testable import AmberStorage
+import AmberTesting
 
 @Suite("LocalBackend")
 struct LocalBackendTests {
@@ -59,11 +60,11 @@ struct LocalBackendTests {
                 #expect(bytes == Array(TestNames.bytes(1000 + i, seed: i)[(10 * round)..<(10 * round + 100)]))
             }
         }
-        #expect(code { try backend.load(FileHandle(.data, TestNames.data(0)), offset: 990, length: 20) } == .permanent)
+        #expect(backendErrorCode { try backend.load(FileHandle(.data, TestNames.data(0)), offset: 990, length: 20) } == .permanent)
         let last = FileHandle(.data, TestNames.data(count - 1))
         try backend.remove(last)
         #expect(try backend.load(last, offset: 0, length: nil) == TestNames.bytes(1000 + count - 1, seed: count - 1))
-        #expect(code { try LocalBackend(path: directory.path).load(last, offset: 0, length: nil) } == .notFound)
+        #expect(backendErrorCode { try LocalBackend(path: directory.path).load(last, offset: 0, length: nil) } == .notFound)
         try backend.save(.config, [1])
         #expect(try backend.load(.config, offset: 0, length: nil) == [1])
         try backend.save(.config, [2, 3])
@@ -78,7 +79,7 @@ struct LocalBackendTests {
         for i in 0..<50 { try backend.save(FileHandle(.data, TestNames.data(i)), TestNames.bytes(i * 100)) }
         try backend.save(.config, [1])
         try backend.save(.config, [2])
-        #expect(code { try backend.load(FileHandle(.data, TestNames.data(1)), offset: 0, length: 200) } == .permanent)
+        #expect(backendErrorCode { try backend.load(FileHandle(.data, TestNames.data(1)), offset: 0, length: 200) } == .permanent)
         #expect(TemporaryDirectory.hiddenNames(under: directory.path).isEmpty)
     }
 
@@ -103,8 +104,8 @@ struct LocalBackendTests {
         let saved = #expect(throws: BackendError.self) { try backend.save(FileHandle(.keys, "k"), [1]) }
         #expect(saved?.code == .permanent)
         #expect(saved?.message.contains("was the repository created?") == true)
-        #expect(code { try backend.list(.keys) } == .notFound)
-        #expect(code { try backend.list(.data) } == .notFound)
+        #expect(backendErrorCode { try backend.list(.keys) } == .notFound)
+        #expect(backendErrorCode { try backend.list(.data) } == .notFound)
         #expect(try backend.list(.config).isEmpty)
     }
 

@@ -1,5 +1,6 @@
 import Testing
 import AmberStorage
+import AmberTesting
 
 @Suite("MemoryBackend")
 struct MemoryBackendTests {

@@ -1,5 +1,6 @@
 import Testing
 import AmberStorage
+import AmberTesting
 
 @Suite("RetryingBackend")
 struct RetryingBackendTests {
@@ -33,14 +34,14 @@ struct RetryingBackendTests {
     @Test func givesUpAfterAttempts() {
         faulty.failNextSaves(10, with: .transient)
         let backend = RetryingBackend(base: faulty, attempts: 5, initialDelay: 0.001)
-        #expect(code { try backend.save(handle, [1]) } == .transient)
+        #expect(backendErrorCode { try backend.save(handle, [1]) } == .transient)
         #expect(faulty.calls(.save) == 5)
     }
 
     @Test func doesNotRetryNotFound() {
         let backend = RetryingBackend(base: faulty, initialDelay: 0.001)
-        #expect(code { try backend.load(handle) } == .notFound)
-        #expect(code { try backend.size(handle) } == .notFound)
+        #expect(backendErrorCode { try backend.load(handle) } == .notFound)
+        #expect(backendErrorCode { try backend.size(handle) } == .notFound)
         #expect(faulty.calls(.load) == 1)
         #expect(faulty.calls(.size) == 1)
     }
@@ -48,7 +49,7 @@ struct RetryingBackendTests {
     @Test func doesNotRetryPermanent() {
         faulty.failNextSaves(3, with: .permanent)
         let backend = RetryingBackend(base: faulty, initialDelay: 0.001)
-        #expect(code { try backend.save(handle, [1]) } == .permanent)
+        #expect(backendErrorCode { try backend.save(handle, [1]) } == .permanent)
         #expect(faulty.calls(.save) == 1)
     }
 
@@ -57,7 +58,7 @@ struct RetryingBackendTests {
         #expect(backend.attempts == 1)
         #expect(backend.initialDelay == 0)
         faulty.failNextSaves(1, with: .transient)
-        #expect(code { try backend.save(handle, [1]) } == .transient)
+        #expect(backendErrorCode { try backend.save(handle, [1]) } == .transient)
     }
 
     @Test func passesConformance() throws {

@@ -123,23 +123,8 @@ public enum PostgresToSQLite {
             mapped.append(TableMapping.Column(name: column.name, conversion: conversion))
         }
         if !table.primaryKey.isEmpty { definitions.append("PRIMARY KEY (\(CrossSQL.list(table.primaryKey)))") }
-        for constraint in table.constraints where constraint.kind != "p" {
-            if constraint.kind == "u", let names = uniqueColumns(constraint.definition) {
-                definitions.append("UNIQUE (\(CrossSQL.list(names)))")
-                continue
-            }
-            let what = ["u": "unique constraint", "c": "check constraint", "f": "foreign key", "x": "exclusion constraint"][constraint.kind] ?? "constraint"
-            result.issues.append(CrossEngineIssue(.structure, table: source, "\(what) \(constraint.name): \(constraint.definition)"))
-        }
-        var indexes = [SQLiteSchema.Index]()
-        for index in table.indexes {
-            if let parsed = self.index(index.definition, name: index.name, table: name) {
-                indexes.append(parsed)
-            } else {
-                result.issues.append(CrossEngineIssue(.structure, table: source, "index \(index.name): only btree indexes of plain "
-                    + "columns map to SQLite (\(index.definition))"))
-            }
-        }
+        definitions += uniqueConstraints(table, into: &result)
+        let indexes = self.indexes(table, named: name, into: &result)
         let sql = "CREATE TABLE \(CrossSQL.quote(name)) (\((definitions + checks).joined(separator: ", "))) STRICT"
         if table.primaryKey.isEmpty {
             result.notes.append("table \(source) has no primary key: in SQLite its rows get new rowids (verify compares them by content)")
@@ -147,6 +132,36 @@ public enum PostgresToSQLite {
         let offsets = table.primaryKey.compactMap { key in mapped.firstIndex { $0.name == key } }
         return (SQLiteSchema.Table(name: name, sql: sql, withoutRowID: false, strict: true, columns: columns),
                 TableMapping(source: source, target: name, columns: mapped, keyOffsets: offsets), indexes)
+    }
+
+    /// The table's UNIQUE constraints on plain columns, as SQLite table constraints; any other
+    /// constraint (but the primary key) is an issue.
+    private static func uniqueConstraints(_ table: PostgresSchema.Table, into result: inout EngineMapping<SQLiteSchema>) -> [String] {
+        var definitions = [String]()
+        for constraint in table.constraints where constraint.kind != "p" {
+            if constraint.kind == "u", let names = uniqueColumns(constraint.definition) {
+                definitions.append("UNIQUE (\(CrossSQL.list(names)))")
+                continue
+            }
+            let what = ["u": "unique constraint", "c": "check constraint", "f": "foreign key", "x": "exclusion constraint"][constraint.kind] ?? "constraint"
+            result.issues.append(CrossEngineIssue(.structure, table: table.qualifiedName, "\(what) \(constraint.name): \(constraint.definition)"))
+        }
+        return definitions
+    }
+
+    /// The table's btree indexes of plain columns; any other index is an issue.
+    private static func indexes(_ table: PostgresSchema.Table, named name: String,
+                                into result: inout EngineMapping<SQLiteSchema>) -> [SQLiteSchema.Index] {
+        var indexes = [SQLiteSchema.Index]()
+        for index in table.indexes {
+            if let parsed = self.index(index.definition, name: index.name, table: name) {
+                indexes.append(parsed)
+            } else {
+                result.issues.append(CrossEngineIssue(.structure, table: table.qualifiedName, "index \(index.name): only btree indexes of plain "
+                    + "columns map to SQLite (\(index.definition))"))
+            }
+        }
+        return indexes
     }
 
     /// The ways `format_type` may print an enum's name.

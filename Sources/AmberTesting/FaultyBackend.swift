@@ -1,3 +1,4 @@
+import AmberStorage
 import Synchronization
 
 /// Fault injection for tests: wraps a backend and makes chosen calls fail, lose their

@@ -1,3 +1,4 @@
+import AmberStorage
 import Synchronization
 
 /// A thread-safe in-memory backend for tests: atomic, read-after-write, and as strict as

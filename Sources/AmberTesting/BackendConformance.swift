@@ -7,7 +7,7 @@ import AmberStorage
 ///
 /// `plantStrayFile`, if given, leaves a stray temporary file (`.tmp-…`) next to where the handle
 /// would be stored, as a crash between write and rename would; listings must not show it.
-func checkBackendConformance(
+public func checkBackendConformance(
     _ backend: any Backend, plantStrayFile: ((FileHandle) throws -> Void)? = nil
 ) throws {
     try backend.create()
@@ -65,16 +65,16 @@ private func checkRangeLoads(_ backend: any Backend) throws {
     #expect(try backend.load(pack, offset: 17, length: 0) == [])
     #expect(try backend.load(pack, offset: 4096, length: nil) == [])
     for (offset, length) in [(4090, 7), (4097, nil), (-1, 4), (0, -1), (Int.max, 1), (1, Int.max)] as [(Int, Int?)] {
-        #expect(code { try backend.load(pack, offset: offset, length: length) } == .permanent,
+        #expect(backendErrorCode { try backend.load(pack, offset: offset, length: length) } == .permanent,
                 "range \(offset)+\(String(describing: length)) of 4096 bytes")
     }
 }
 
 private func checkNotFound(_ backend: any Backend) throws {
     for missing in [FileHandle(.data, TestNames.data(999)), FileHandle(.index, "ab12"), FileHandle.config] {
-        #expect(code { try backend.load(missing) } == .notFound)
-        #expect(code { try backend.load(missing, offset: 0, length: 1) } == .notFound)
-        #expect(code { try backend.size(missing) } == .notFound)
+        #expect(backendErrorCode { try backend.load(missing) } == .notFound)
+        #expect(backendErrorCode { try backend.load(missing, offset: 0, length: 1) } == .notFound)
+        #expect(backendErrorCode { try backend.size(missing) } == .notFound)
         #expect(try backend.exists(missing) == false)
         try backend.remove(missing)  // removing a missing file is fine
     }
@@ -97,7 +97,7 @@ private func checkRemove(_ backend: any Backend) throws {
     #expect(try backend.list(.locks).count == 1)
     try backend.remove(lock)
     #expect(try backend.list(.locks).isEmpty)
-    #expect(code { try backend.load(lock) } == .notFound)
+    #expect(backendErrorCode { try backend.load(lock) } == .notFound)
     try backend.remove(lock)
 }
 
@@ -108,10 +108,10 @@ private func checkInvalidNames(_ backend: any Backend) throws {
         FileHandle(.keys, String(repeating: "a", count: 256)), FileHandle(.keys, "nul\u{0}byte"),
     ]
     for handle in invalid {
-        #expect(code { try backend.save(handle, [1]) } == .permanent, "save \(handle.name.debugDescription)")
-        #expect(code { try backend.load(handle) } == .permanent, "load \(handle.name.debugDescription)")
-        #expect(code { try backend.size(handle) } == .permanent, "size \(handle.name.debugDescription)")
-        #expect(code { try backend.remove(handle) } == .permanent, "remove \(handle.name.debugDescription)")
+        #expect(backendErrorCode { try backend.save(handle, [1]) } == .permanent, "save \(handle.name.debugDescription)")
+        #expect(backendErrorCode { try backend.load(handle) } == .permanent, "load \(handle.name.debugDescription)")
+        #expect(backendErrorCode { try backend.size(handle) } == .permanent, "size \(handle.name.debugDescription)")
+        #expect(backendErrorCode { try backend.remove(handle) } == .permanent, "remove \(handle.name.debugDescription)")
     }
 }
 
@@ -145,7 +145,7 @@ private func checkConcurrentSaves(_ backend: any Backend) throws {
 }
 
 /// The code of the ``BackendError`` `body` throws; nil if it succeeds or throws anything else.
-func code<T>(_ body: () throws -> T) -> BackendError.Code? {
+public func backendErrorCode<T>(_ body: () throws -> T) -> BackendError.Code? {
     do {
         _ = try body()
         return nil

@@ -1,17 +1,10 @@
-/// A deterministic SplitMix64 generator, so every run measures the same collection.
-struct BenchRandom {
-    private var state: UInt64
+import AmberTesting
 
-    init(seed: UInt64) { state = seed }
+/// The deterministic generator every run measures the same collection with.
+typealias BenchRandom = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
+    /// A value in `0..<n`.
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 

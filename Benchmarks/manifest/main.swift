@@ -9,6 +9,7 @@ import AmberRepository
 import AmberStorage
 import Dispatch
 import Glibc
+import AmberTesting
 
 let arguments = CommandLine.arguments
 let n = arguments.count > 1 ? Int(arguments[1])! : 1_000_000

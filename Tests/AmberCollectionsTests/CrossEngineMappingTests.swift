@@ -1,4 +1,4 @@
-@testable import AmberDatabases
+@testable import AmberCollections
 import AmberKit
 import Testing
 

@@ -1,4 +1,4 @@
-@testable import AmberDatabases
+@testable import AmberCollections
 import Foundation
 import Testing
 

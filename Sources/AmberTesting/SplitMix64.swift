@@ -1,13 +1,13 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny deterministic generator for test inputs and tables.
 /// Deterministic across platforms and runs, unlike `SystemRandomNumberGenerator` or `Hasher`.
-struct SplitMix64: RandomNumberGenerator {
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9e37_79b9_7f4a_7c15
         var z = state
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
@@ -16,7 +16,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     /// `count` bytes: successive outputs written as little-endian words (the last one truncated).
-    mutating func bytes(_ count: Int) -> [UInt8] {
+    public mutating func bytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var i = 0
         while i < count {

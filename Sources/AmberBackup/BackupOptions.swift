@@ -1,0 +1,25 @@
+import Foundation
+
+/// What a backup records besides the files, and how it reads its sources.
+public struct BackupOptions: Sendable {
+    public var tags: [String] = []
+    public var host: String
+    public var time: Date
+    /// Where the files cache lives (nil: no cache).
+    public var cacheDirectory: String?
+    /// Whether collection sources are stored as runs on their previous backup (false: every
+    /// collection is stored compact, as its whole tree, deduplicated against what is stored).
+    public var usesParent = true
+    /// How collection sources are read.
+    public var collections = CollectionOptions()
+
+    public init(tags: [String] = [], host: String, time: Date, cacheDirectory: String?, usesParent: Bool = true,
+                collections: CollectionOptions = CollectionOptions()) {
+        self.tags = tags
+        self.host = host
+        self.time = time
+        self.cacheDirectory = cacheDirectory
+        self.usesParent = usesParent
+        self.collections = collections
+    }
+}

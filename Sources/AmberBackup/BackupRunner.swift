@@ -1,0 +1,56 @@
+import AmberCore
+import AmberFilesystem
+import AmberRepository
+import AmberSnapshot
+
+/// Runs a backup of any sources (directory trees and collection sources) into a new snapshot.
+///
+/// The steps, in order: open and check every source (``BackupSources``); take a shared lock;
+/// list earlier snapshots (the parents of collection sources); load the index; store the trees
+/// and collections (``BackupSession``); write the root tree, the packs and index, then the
+/// snapshot. A failure before the snapshot is written leaves no snapshot.
+public final class BackupRunner {
+    private let repository: Repository
+    private let options: BackupOptions
+    private let progress: ProgressCounter?
+
+    /// - Parameter progress: counts the files, documents and bytes processed.
+    public init(repository: Repository, options: BackupOptions, progress: ProgressCounter? = nil) {
+        self.repository = repository
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Backs up `sources` and saves a snapshot. Throws before writing a snapshot if a source is
+    /// missing; unreadable files inside are skipped and reported in ``BackupResult/warnings``.
+    ///
+    /// - Parameter lock: a shared lock the caller already holds; without one, the runner takes its own.
+    public func run(sources: [String], lock: RepositoryLock? = nil) throws -> BackupResult {
+        // Collection sources read and validate all their input here, before anything is written.
+        let opened = try BackupSources.open(sources, options: options.collections)
+        // Lock first, then read the index: what the index says is present stays present while locked.
+        let ownLock = lock == nil ? try RepositoryLock.acquire(repository, exclusive: false) : nil
+        defer { ownLock?.release() }
+        var notices = [String]()
+        // Snapshots listed before the index is loaded: their blobs are all in it (parents).
+        let earlier = opened.collections.isEmpty ? [] : earlierSnapshots(notices: &notices)
+        try repository.loadIndex()
+        let session = BackupSession(repository: repository, options: options, progress: progress, earlier: earlier)
+        session.notices = notices
+        try session.archive(opened.trees)
+        try session.archive(opened.collections)
+        return try session.finish(sources: sources)
+    }
+
+    /// The snapshots that may hold a collection source's previous backup; none when parents are
+    /// not used or cannot be listed (with a notice: collections are then stored whole).
+    private func earlierSnapshots(notices: inout [String]) -> [SnapshotRecord] {
+        guard options.usesParent else { return [] }
+        do {
+            return try repository.listSnapshots()
+        } catch {
+            notices.append("earlier snapshots could not be listed (\(error.message)); collections are stored whole")
+            return []
+        }
+    }
+}

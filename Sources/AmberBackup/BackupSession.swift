@@ -1,0 +1,100 @@
+import AmberCollections
+import AmberCore
+import AmberFilesystem
+import AmberRepository
+import AmberSnapshot
+import Foundation
+
+/// One backup in progress, once the sources are open and the index is loaded: the blob writer,
+/// the files cache, and the root tree's entries as the sources are stored.
+final class BackupSession {
+    private let repository: Repository
+    private let options: BackupOptions
+    private let progress: ProgressCounter?
+    private let earlier: [SnapshotRecord]
+    private let writer: BlobWriter
+    private let cache: FilesCache
+    private let trees: TreeArchiver
+    private var nodes = [Node]()
+    private var collectionStatistics = Snapshot.Statistics()
+    private var collectionSummaries = [Snapshot.CollectionSummary]()
+    /// The first collection source's previous snapshot: the new snapshot's parent.
+    private var parent: BlobID?
+    /// What the user should know without the backup being partial.
+    var notices = [String]()
+
+    /// - Parameter earlier: the snapshots in which collection sources look for their previous backup.
+    init(repository: Repository, options: BackupOptions, progress: ProgressCounter?, earlier: [SnapshotRecord]) {
+        self.repository = repository
+        self.options = options
+        self.progress = progress
+        self.earlier = earlier
+        writer = BlobWriter(repository: repository)
+        let start = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+        cache = FilesCache(repository: repository, directory: options.cacheDirectory, backupStart: start)
+        trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress)
+    }
+
+    /// Stores directory trees; each becomes an entry of the root tree (unless it was skipped).
+    func archive(_ roots: [TreeRoot]) throws {
+        for root in roots {
+            if let node = try trees.archive(root) { nodes.append(node) }
+        }
+    }
+
+    /// Stores collection sources, each as runs on its previous backup where there is one.
+    func archive(_ sources: [BackupSources.Collection]) throws {
+        for source in sources {
+            try archive(source)
+        }
+    }
+
+    private func archive(_ opened: BackupSources.Collection) throws {
+        let collection = opened.collection
+        let previous = previousBackup(of: opened)
+        parent = parent ?? previous?.snapshot
+        let (set, summaries) = try collection.archive(repository: repository, writer: writer, parent: previous?.set)
+        notices += collection.notes.map { "\(opened.source): \($0)" }
+        let documents = summaries.reduce(0) { $0 + $1.documents }, bytes = summaries.reduce(0) { $0 + $1.bytes }
+        collectionSummaries += summaries
+        var node = Node(name: collection.entryName, kind: .database, mode: 0, uid: 0, gid: 0,
+                        mtimeSeconds: Int64(options.time.timeIntervalSince1970), mtimeNanoseconds: 0, size: bytes)
+        node.subtree = set
+        nodes.append(node)
+        collectionStatistics.documents += documents
+        collectionStatistics.bytes += bytes
+        progress?.add(items: documents, bytes: bytes)
+    }
+
+    /// The latest backup of the same source from the same host, if it can be read.
+    private func previousBackup(of opened: BackupSources.Collection) -> (snapshot: BlobID, set: CollectionSet)? {
+        do {
+            return try repository.parentCollectionSet(among: earlier, entry: opened.collection.entryName, host: options.host,
+                                                      source: SourceRedaction.redacted(opened.source))
+        } catch {
+            notices.append("\(opened.source): the previous backup could not be read (\(error.message)); its collections are stored whole")
+            return nil
+        }
+    }
+
+    /// Writes the root tree, flushes packs and index, then saves the snapshot and the files cache.
+    func finish(sources: [String]) throws -> BackupResult {
+        let rootID = try writer.addTree(Tree(nodes: nodes).encoded(), hasher: repository.makeIDHasher(for: .tree))
+        let written = try writer.finish()
+        var stats = trees.statistics
+        stats.documents += collectionStatistics.documents
+        stats.bytes += collectionStatistics.bytes
+        stats.addedBytes = written.storedBytes
+        stats.blobsAdded = UInt64(written.blobs)
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ""
+        var snapshot = Snapshot(time: RFC3339.format(options.time), host: options.host, username: user, tags: options.tags,
+                                sources: sources.map(SourceRedaction.redacted), tree: rootID, parent: parent,
+                                program: "amber \(AmberVersion.string)", stats: stats)
+        if !collectionSummaries.isEmpty { snapshot.collections = collectionSummaries }
+        let id = try repository.saveSnapshot(snapshot)
+        cache.save()
+        var result = BackupResult(id: id, snapshot: snapshot, warnings: trees.warnings, filesRead: trees.filesRead)
+        result.notices = notices
+        return result
+    }
+}

@@ -1,0 +1,18 @@
+/// How collection sources are read: the `--collection`, `--id-field`, `--schema` and `--table`
+/// options of `amber backup`.
+public struct CollectionOptions: Sendable {
+    /// The collection name for JSON sources (default: the file's stem).
+    public var collectionName: String?
+    /// The id field for JSON sources (default `_id`, else `id`).
+    public var idField: String?
+    /// What to capture of a PostgreSQL database (default: everything).
+    public var schemas: [String]
+    public var tables: [String]
+
+    public init(collectionName: String? = nil, idField: String? = nil, schemas: [String] = [], tables: [String] = []) {
+        self.collectionName = collectionName
+        self.idField = idField
+        self.schemas = schemas
+        self.tables = tables
+    }
+}

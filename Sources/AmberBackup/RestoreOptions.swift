@@ -1,0 +1,15 @@
+/// How `amber restore` writes a target.
+public struct RestoreOptions: Sendable {
+    /// Replace an existing target, or apply an incremental restore without checking the target.
+    public var force: Bool
+    /// Read the target back afterwards and compare every document with the snapshot.
+    public var verify: Bool
+    /// Across engines: leave out structure with no equivalent in the target (with a warning each).
+    public var skipUnmappable: Bool
+
+    public init(force: Bool = false, verify: Bool = false, skipUnmappable: Bool = false) {
+        self.force = force
+        self.verify = verify
+        self.skipUnmappable = skipUnmappable
+    }
+}

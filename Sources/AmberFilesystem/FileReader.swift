@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a regular file into a buffer that the chunker consumes from the front: the bytes not
+/// yet consumed move to the start, then the buffer is filled again, so that at least one
+/// maximum-size chunk is always in view until the end of the file.
+struct FileReader: ~Copyable {
+    private let descriptor: Int32
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var filled = 0
+    private var atEnd = false
+
+    /// Opens `path` without following a final symlink, and without updating its access time
+    /// where the file system allows it. Nil (errno set) when it cannot be opened.
+    init?(_ path: PathBytes, buffer: UnsafeMutableRawBufferPointer) {
+        let noAccessTime: Int32 = 0o1000000  // O_NOATIME
+        var fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | noAccessTime) }
+        if fd < 0 { fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) } }
+        guard fd >= 0 else { return nil }
+        descriptor = fd
+        self.buffer = buffer
+    }
+
+    deinit { close(descriptor) }
+
+    /// The unconsumed bytes, at least `minimum` of them unless the file ends sooner; empty at the
+    /// end of the file. Throws the errno text when a read fails.
+    mutating func window(minimum: Int) throws(FileReadError) -> UnsafeRawBufferPointer {
+        if !atEnd && filled - start < minimum { try refill() }
+        return UnsafeRawBufferPointer(rebasing: buffer[start..<filled])
+    }
+
+    /// Marks the first `count` bytes of the window as consumed.
+    mutating func consume(_ count: Int) { start += count }
+
+    private mutating func refill() throws(FileReadError) {
+        if start > 0 {
+            if filled > start { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled - start) }
+            filled -= start
+            start = 0
+        }
+        while filled < buffer.count {
+            let n = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileReadError(message: errnoText())
+            }
+            if n == 0 { atEnd = true; return }
+            filled += n
+        }
+    }
+}
+
+/// A failed `read`, with the errno text.
+struct FileReadError: Error {
+    let message: String
+}

@@ -1,0 +1,5 @@
+import AmberCore
+
+extension FilesystemError: AmberError {
+    public var category: ErrorCategory { .io }
+}

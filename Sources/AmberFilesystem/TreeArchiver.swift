@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AmberChunking
+import AmberCore
+import AmberCrypto
+import AmberRepository
+import AmberSnapshot
+
+/// Stores directory trees: a file is a document whose content is CDC-chunked into data blobs;
+/// each directory becomes a tree blob, so an unchanged subtree has the same id in the next
+/// snapshot and costs nothing.
+///
+/// Reading, chunking and hashing run on the calling thread; the ``BlobWriter`` compresses and
+/// encrypts on the other cores. Unreadable files and directories are skipped with a warning.
+public final class TreeArchiver {
+    private let writer: BlobWriter
+    private let cache: FilesCache
+    private let progress: ProgressCounter?
+    private let chunker: FastCDC
+    private let hasher: HMACSHA256
+    private let treeHasher: HMACSHA256
+    private let maximumChunk: Int
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// Paths that could not be read, with why: each makes the backup partial.
+    public private(set) var warnings: [String] = []
+    /// Files whose content was read (the others were unchanged according to the files cache).
+    public private(set) var filesRead = 0
+    /// Files, their bytes and directories stored so far.
+    public private(set) var statistics = Snapshot.Statistics()
+
+    /// - Parameters:
+    ///   - cache: says which files are unchanged since the previous backup, and records this one's.
+    ///   - progress: counts the files and bytes processed.
+    public init(repository: Repository, writer: BlobWriter, cache: FilesCache, progress: ProgressCounter?) {
+        self.writer = writer
+        self.cache = cache
+        self.progress = progress
+        chunker = repository.makeChunker()
+        hasher = repository.makeIDHasher(for: .data)
+        treeHasher = repository.makeIDHasher(for: .tree)
+        maximumChunk = repository.config.chunkerParameters.maximum
+        buffer = .allocate(byteCount: 2 * maximumChunk, alignment: 64)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// The root-tree node of `root` (its subtree stored), or nil when it was skipped.
+    public func archive(_ root: TreeRoot) throws(RepositoryError) -> Node? {
+        try archive(root.path, name: root.name, status: root.status)
+    }
+
+    /// The node for one path, or nil when it was skipped.
+    private func archive(_ path: PathBytes, name: [UInt8], status: FileStatus) throws(RepositoryError) -> Node? {
+        var node = status.node(named: name)
+        switch node.kind {
+        case .file:
+            guard let content = try readFile(path, status) else { return nil }
+            node.content = content.ids
+            node.size = content.size
+            statistics.documents += 1
+            statistics.bytes += content.size
+        case .directory:
+            guard let subtree = try archiveDirectory(path) else { return nil }
+            node.subtree = subtree
+            statistics.directories += 1
+        case .symlink:
+            guard let target = readLink(path) else { return nil }
+            node.linkTarget = target
+        case .fifo, .characterDevice, .blockDevice, .socket, .database:
+            break
+        }
+        progress?.add(items: 1)
+        return node
+    }
+
+    private func readLink(_ path: PathBytes) -> [UInt8]? {
+        var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = path.withCString { p in
+            target.withUnsafeMutableBufferPointer { readlink(p, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) }
+        }
+        guard n >= 0 else {
+            warn(path, "cannot read link: \(errnoText())")
+            return nil
+        }
+        return Array(target[0..<n])
+    }
+
+    private func archiveDirectory(_ path: PathBytes) throws(RepositoryError) -> BlobID? {
+        guard let names = directoryNames(path) else {
+            warn(path, "cannot list directory: \(errnoText())")
+            return nil
+        }
+        var nodes = [Node]()
+        nodes.reserveCapacity(names.count)
+        for name in names {
+            let child = path.appending(name)
+            switch FileStatus.lstat(child) {
+            case .success(let status):
+                if let node = try archive(child, name: name, status: status) { nodes.append(node) }
+            case .failure(let e):
+                warn(child, e.message)
+            }
+        }
+        return try writer.addTree(Tree(nodes: nodes).encoded(), hasher: treeHasher)
+    }
+
+    /// Reads, chunks and stores a file; nil (with a warning) if it cannot be read.
+    private func readFile(_ path: PathBytes, _ status: FileStatus) throws(RepositoryError) -> (ids: [BlobID], size: UInt64)? {
+        if let cached = cache.lookup(path, status), cached.allSatisfy(writer.has) {
+            progress?.add(bytes: status.size)
+            return (cached, status.size)
+        }
+        guard var reader = FileReader(path, buffer: buffer) else {
+            warn(path, "cannot read: \(errnoText())")
+            return nil
+        }
+        filesRead += 1
+        var ids = [BlobID]()
+        var total: UInt64 = 0
+        while true {
+            let window: UnsafeRawBufferPointer
+            do {
+                window = try reader.window(minimum: maximumChunk)
+            } catch {
+                warn(path, "read failed: \(error.message)")
+                return nil
+            }
+            if window.isEmpty { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: window[0..<chunker.cutPoint(in: window)])
+            ids.append(try store(chunk))
+            total += UInt64(chunk.count)
+            progress?.add(bytes: UInt64(chunk.count))
+            reader.consume(chunk.count)
+        }
+        cache.record(path, status, content: ids)
+        return (ids, total)
+    }
+
+    /// Stores one chunk as a data blob unless present; returns its id.
+    private func store(_ chunk: UnsafeRawBufferPointer) throws(RepositoryError) -> BlobID {
+        let id = hasher.id(chunk)
+        if !writer.has(id) { try writer.add(.data, id: id, plaintext: Array(chunk)) }
+        return id
+    }
+
+    private func warn(_ path: PathBytes, _ message: String) {
+        warnings.append("\(path.string): \(message)")
+    }
+}

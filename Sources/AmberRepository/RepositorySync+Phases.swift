@@ -1,0 +1,88 @@
+import AmberStorage
+import Synchronization
+
+/// The files on both sides, listed once before anything is copied.
+struct SyncListing {
+    /// The source's files by kind, snapshots listed first: a snapshot is saved after its index
+    /// files, an index file after its packs.
+    var source = [FileKind: [(name: String, size: Int)]]()
+    /// The destination's files by kind: name to size.
+    var destination = [FileKind: [String: Int]]()
+}
+
+/// A ``SyncReport`` the copying threads update.
+final class SharedSyncReport: Sendable {
+    private let report = Mutex(SyncReport())
+
+    func withLock<T>(_ body: (inout SyncReport) -> T) -> T {
+        report.withLock { body(&$0) }
+    }
+}
+
+extension RepositorySync {
+    /// The source's config; `.noRepository` when it has none.
+    func loadSourceConfig() throws(RepositoryError) -> [UInt8] {
+        do {
+            return try source.load(.config)
+        } catch where error.code == .notFound {
+            throw RepositoryError(.noRepository, "there is no repository at \(source.location)")
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+    }
+
+    func listFiles() throws(RepositoryError) -> SyncListing {
+        var listing = SyncListing()
+        for kind in [FileKind.snapshots, .plans, .index, .data, .keys] { listing.source[kind] = try list(source, kind) }
+        for kind in Self.deletionOrder {
+            listing.destination[kind] = Dictionary(try list(destination, kind).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
+        }
+        return listing
+    }
+
+    /// Copies the files of one phase's kinds that the destination lacks (or has at another size).
+    func copy(_ phase: [FileKind], _ files: SyncListing, _ report: SharedSyncReport,
+              _ progress: @escaping @Sendable (Int) -> Void) throws(RepositoryError) {
+        var jobs = [(handle: AmberStorage.FileHandle, size: Int)]()
+        for kind in phase {
+            let listed = files.source[kind] ?? []
+            let present = files.destination[kind] ?? [:]
+            let missing = listed.filter { present[$0.name] != $0.size }
+            report.withLock {
+                $0[kind].sourceFiles += listed.count
+                $0[kind].presentFiles += listed.count - missing.count
+            }
+            jobs += missing.map { (AmberStorage.FileHandle(kind, $0.name), $0.size) }
+        }
+        let copier = self, queued = jobs
+        try SyncWorkers.run(count: queued.count, threads: options.parallelism) { i throws(RepositoryError) in
+            let job = queued[i]
+            let copied = try copier.copy(job.handle, expected: nil)
+            report.withLock {
+                if let copied {
+                    $0[job.handle.kind].copiedFiles += 1
+                    $0[job.handle.kind].copiedBytes += Int64(copied)
+                } else {
+                    $0[job.handle.kind].vanishedFiles += 1
+                }
+            }
+            if let copied { progress(copied) }
+        }
+    }
+
+    /// Removes the destination's files the source does not have, in ``deletionOrder``.
+    func deleteExtraFiles(_ files: SyncListing, _ report: SharedSyncReport) throws(RepositoryError) {
+        for kind in Self.deletionOrder {
+            let keep = Set((files.source[kind] ?? []).map(\.name))
+            let extra = (files.destination[kind] ?? [:]).filter { !keep.contains($0.key) }.sorted { $0.key < $1.key }
+            let target = destination
+            try SyncWorkers.run(count: extra.count, threads: options.parallelism) { i throws(RepositoryError) in
+                try storage { () throws(BackendError) in try target.remove(AmberStorage.FileHandle(kind, extra[i].key)) }
+                report.withLock {
+                    $0[kind].deletedFiles += 1
+                    $0[kind].deletedBytes += Int64(extra[i].value)
+                }
+            }
+        }
+    }
+}

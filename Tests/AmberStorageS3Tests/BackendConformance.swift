@@ -1,1 +1,0 @@
-../AmberStorageTests/BackendConformance.swift

@@ -1,1 +1,0 @@
-../AmberStorageTests/TestNames.swift
