@@ -37,6 +37,8 @@ struct AmberRunner {
     var extraEnvironment: [String: String] = [:]
     /// Run as this uid/gid via setpriv (only possible as root).
     var runAsNobody = false
+    /// The working directory (default: the test's), for sources given as relative paths.
+    var currentDirectory: String?
 
     static var executable: String {
         let dir = Bundle.main.bundleURL.path
@@ -57,6 +59,7 @@ struct AmberRunner {
             process.executableURL = URL(fileURLWithPath: Self.executable)
         }
         process.arguments = args
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         var env = ["PATH": "/usr/bin:/bin", "AMBER_REPOSITORY": repository, "AMBER_PASSWORD": password ?? self.password,
                    "AMBER_SCRYPT_TESTING": "1", "AMBER_CACHE_DIR": cacheDirectory, "HOME": "/nonexistent"]
         for (k, v) in extraEnvironment { env[k] = v }
