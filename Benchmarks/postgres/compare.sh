@@ -35,6 +35,7 @@ SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 AMBER="$ROOT/.build/release/amber"
 CMDLINE="$(printf '%q ' "$0" "$@")"
+. "$SCRIPT_DIR/../lib.sh"
 
 scale=10
 transactions=5000
@@ -110,17 +111,8 @@ timed() {
         "$([ "$path" = - ] && echo "" || echo $((after - before)))" >> "$STEPS"
 }
 
-# fingerprint DB FILE: schema and every table's rows, hashed.
-fingerprint() {
-    local db="$1" out="$2" table columns
-    {
-        pg_dump --schema-only --no-owner --no-privileges --no-comments "$(uri "$db")" | grep -v '^--' | grep -v '^$' | grep -v '^.\(un\)\{0,1\}restrict ' | tee "$out.schema" | md5sum
-        for table in $(psql -X -At "$(uri "$db")" -c "SELECT schemaname||'.'||tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog','information_schema') ORDER BY 1"); do
-            columns=$(psql -X -At "$(uri "$db")" -c "SELECT string_agg(quote_ident(attname), ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '$table'::regclass AND attnum > 0 AND NOT attisdropped")
-            printf '%s %s\n' "$table" "$(psql -X -q "$(uri "$db")" -c "COPY (SELECT * FROM $table ORDER BY $columns) TO STDOUT" | md5sum | cut -d' ' -f1)"
-        done
-    } > "$out"
-}
+# fingerprint DB FILE: schema and every table's rows, hashed (Benchmarks/lib.sh).
+fingerprint() { pg_fingerprint "$(uri "$1")" "$2"; }
 same() {  # same LABEL A B
     if cmp -s "$2" "$3"; then note "check $1: OK (schema and every row equal)"; else FAILED=1; note "check $1: FAILED"; diff "$2" "$3" >&2 || true; fi
 }
