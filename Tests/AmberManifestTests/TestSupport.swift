@@ -105,3 +105,26 @@ func allNodes(_ repository: Repository, _ root: ManifestRoot) throws -> [(node: 
     }
     return out
 }
+
+extension ManifestNodeLoader {
+    /// Calls `body` with each leaf of a tree in key order: its id and last key (`nil` for an
+    /// empty tree's leaf). Loads the internal nodes only. Tests find a canonical tree's leaf
+    /// boundaries with it (backups no longer compare leaves).
+    func forEachLeaf(of root: ManifestRoot, _ body: (BlobID, [UInt8]?) throws(ManifestError) -> Void) throws(ManifestError) {
+        guard root.height > 1 else {
+            var cursor = try TreeCursor(loader: self, root: root, start: nil)
+            var last: [UInt8]?
+            while let entry = try cursor.next() { last = entry.key }
+            return try body(root.id, last)
+        }
+        var pending = [(root.id, root.level)]
+        while let (id, level) = pending.popLast() {
+            guard case .internal(let children) = try node(id, level: level).body else { continue }
+            if level == 1 {
+                for child in children { try body(child.id, child.lastKey) }
+            } else {
+                for child in children.reversed() { pending.append((child.id, level - 1)) }
+            }
+        }
+    }
+}
