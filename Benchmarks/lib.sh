@@ -16,3 +16,17 @@ pg_fingerprint() {
         done
     } > "$out"
 }
+
+# pg_start_cluster ROOT: starts a throwaway cluster (ROOT/scripts/postgres-server) and sets
+# PG_DATA_DIR, PG_BIN, AMBER_TEST_PG_URI and PGPORT, and exports PGPASSWORD (from the URI), so
+# that `pg_uri DB` names a database without the password ever being on a command line. The
+# caller stops the cluster with `ROOT/scripts/postgres-server stop "$PG_DATA_DIR"`.
+pg_start_cluster() {
+    eval "$("$1/scripts/postgres-server")"
+    PGPASSWORD="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).password)' "$AMBER_TEST_PG_URI")"
+    PGPORT="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).port)' "$AMBER_TEST_PG_URI")"
+    export PGPASSWORD
+}
+
+# pg_uri DB: the URI of database DB in the cluster pg_start_cluster started (no password).
+pg_uri() { echo "postgresql://amber@127.0.0.1:$PGPORT/$1"; }

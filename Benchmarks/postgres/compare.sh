@@ -71,13 +71,9 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$WORK/logs" "$WORK/dumps" "$WORK/fingerprints"
-eval "$("$ROOT/scripts/postgres-server")"
-# The password goes through PGPASSWORD (and borgmatic's configuration), never a command line.
-PGPW="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).password)' "$AMBER_TEST_PG_URI")"
-PGPORT="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).port)' "$AMBER_TEST_PG_URI")"
-export PGPASSWORD="$PGPW"
-uri() { echo "postgresql://amber@127.0.0.1:$PGPORT/$1"; }
-psql_admin() { psql -X -q -v ON_ERROR_STOP=1 "$(uri postgres)" "$@"; }
+# pg_start_cluster (Benchmarks/lib.sh): the password goes through PGPASSWORD (and borgmatic's configuration), never a command line.
+pg_start_cluster "$ROOT"
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 "$(pg_uri postgres)" "$@"; }
 
 export AMBER_REPOSITORY="$WORK/amber-repo" AMBER_PASSWORD="amber-pgbench-$$"
 export XDG_CACHE_HOME="$WORK/cache" BORG_BASE_DIR="$WORK/borg-home"
@@ -112,7 +108,7 @@ timed() {
 }
 
 # fingerprint DB FILE: schema and every table's rows, hashed (Benchmarks/lib.sh).
-fingerprint() { pg_fingerprint "$(uri "$1")" "$2"; }
+fingerprint() { pg_fingerprint "$(pg_uri "$1")" "$2"; }
 same() {  # same LABEL A B
     if cmp -s "$2" "$3"; then note "check $1: OK (schema and every row equal)"; else FAILED=1; note "check $1: FAILED"; diff "$2" "$3" >&2 || true; fi
 }
@@ -134,7 +130,7 @@ hooks:
           hostname: 127.0.0.1
           port: $PGPORT
           username: amber
-          password: "$PGPW"
+          password: "$PGPASSWORD"
           format: $1
 EOF
 }
@@ -143,8 +139,8 @@ EOF
 LOAD0="$(cut -d' ' -f1-3 /proc/loadavg)"; START=$(date +%s)
 psql_admin -c "CREATE DATABASE bench"
 log "pgbench -i -s $scale"
-pgbench -i -q -s "$scale" "$(uri bench)" >"$WORK/logs/pgbench-init.log" 2>&1
-DBSIZE=$(psql -X -At "$(uri bench)" -c "SELECT pg_database_size('bench')")
+pgbench -i -q -s "$scale" "$(pg_uri bench)" >"$WORK/logs/pgbench-init.log" 2>&1
+DBSIZE=$(psql -X -At "$(pg_uri bench)" -c "SELECT pg_database_size('bench')")
 fingerprint bench "$WORK/fingerprints/source-1"
 
 "$AMBER" init >/dev/null
@@ -154,8 +150,8 @@ for format in custom plain; do
 done
 
 backup_round() {  # backup_round N
-    timed "amber backup $1" "$AMBER_REPOSITORY" "$AMBER" backup --json "$(uri bench)"
-    timed "pg_dump -Fc $1" "$WORK/dumps/$1.pgc" pg_dump -Fc -f "$WORK/dumps/$1.pgc" "$(uri bench)"
+    timed "amber backup $1" "$AMBER_REPOSITORY" "$AMBER" backup --json "$(pg_uri bench)"
+    timed "pg_dump -Fc $1" "$WORK/dumps/$1.pgc" pg_dump -Fc -f "$WORK/dumps/$1.pgc" "$(pg_uri bench)"
     for format in custom plain; do
         timed "borgmatic ($format) $1" "$WORK/borg-$format" borgmatic -c "$WORK/borgmatic-$format.yaml" create --stats
     done
@@ -164,20 +160,20 @@ backup_round 1
 SNAP1=$("$AMBER" snapshots --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
 
 log "pgbench -t $transactions"
-pgbench -n -t "$transactions" "$(uri bench)" >"$WORK/logs/pgbench-run.log" 2>&1
+pgbench -n -t "$transactions" "$(pg_uri bench)" >"$WORK/logs/pgbench-run.log" 2>&1
 fingerprint bench "$WORK/fingerprints/source-2"
 backup_round 2
 SNAP2=$("$AMBER" snapshots --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
 
 for db in pgr1 pgr2 amber1 amber2; do psql_admin -c "CREATE DATABASE $db"; done
-timed "pg_restore 1" - pg_restore --no-owner -d "$(uri pgr1)" "$WORK/dumps/1.pgc"
-timed "amber restore 1" - "$AMBER" restore "$SNAP1" --target "$(uri amber1)"
+timed "pg_restore 1" - pg_restore --no-owner -d "$(pg_uri pgr1)" "$WORK/dumps/1.pgc"
+timed "amber restore 1" - "$AMBER" restore "$SNAP1" --target "$(pg_uri amber1)"
 fingerprint pgr1 "$WORK/fingerprints/pgr1"; same "pg_restore of dump 1 = source at backup 1" "$WORK/fingerprints/source-1" "$WORK/fingerprints/pgr1"
 fingerprint amber1 "$WORK/fingerprints/amber1"; same "amber restore of snapshot 1 = source at backup 1" "$WORK/fingerprints/source-1" "$WORK/fingerprints/amber1"
-timed "amber restore 2 --from 1 (incremental)" - "$AMBER" restore "$SNAP2" --from "$SNAP1" --target "$(uri amber1)"
+timed "amber restore 2 --from 1 (incremental)" - "$AMBER" restore "$SNAP2" --from "$SNAP1" --target "$(pg_uri amber1)"
 fingerprint amber1 "$WORK/fingerprints/amber1-inc"; same "incremental restore 1→2 = source at backup 2" "$WORK/fingerprints/source-2" "$WORK/fingerprints/amber1-inc"
-timed "pg_restore 2" - pg_restore --no-owner -d "$(uri pgr2)" "$WORK/dumps/2.pgc"
-timed "amber restore 2" - "$AMBER" restore "$SNAP2" --target "$(uri amber2)"
+timed "pg_restore 2" - pg_restore --no-owner -d "$(pg_uri pgr2)" "$WORK/dumps/2.pgc"
+timed "amber restore 2" - "$AMBER" restore "$SNAP2" --target "$(pg_uri amber2)"
 fingerprint amber2 "$WORK/fingerprints/amber2"; same "amber restore of snapshot 2 = source at backup 2" "$WORK/fingerprints/source-2" "$WORK/fingerprints/amber2"
 ELAPSED=$(( $(date +%s) - START )); LOAD1="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -218,8 +214,8 @@ EOF
     echo
     echo "Command: \`$CMDLINE\`"
     echo
-    echo "- database: \`pgbench -i -s $scale\` ($(psql -X -At "$(uri bench)" -c 'SELECT count(*) FROM pgbench_accounts') accounts rows; pg_database_size $DBSIZE bytes after init), then \`pgbench -n -t $transactions\` (one client) between the backups"
-    echo "- server: PostgreSQL $(psql -X -At "$(uri postgres)" -c 'SHOW server_version') from scripts/postgres-server (loopback TCP, fsync=off, synchronous_commit=off: the same for every tool)"
+    echo "- database: \`pgbench -i -s $scale\` ($(psql -X -At "$(pg_uri bench)" -c 'SELECT count(*) FROM pgbench_accounts') accounts rows; pg_database_size $DBSIZE bytes after init), then \`pgbench -n -t $transactions\` (one client) between the backups"
+    echo "- server: PostgreSQL $(psql -X -At "$(pg_uri postgres)" -c 'SHOW server_version') from scripts/postgres-server (loopback TCP, fsync=off, synchronous_commit=off: the same for every tool)"
     echo "- amber $("$AMBER" version 2>/dev/null | head -1) (git $(git -C "$ROOT" rev-parse --short HEAD)); $(pg_dump --version); $(borgmatic --version | sed 's/^/borgmatic /'); $(borg --version)"
     echo "- page cache dropped before each timed step: $([ "$drop" = 1 ] && echo yes || echo no); 2-core machine; load average at start $LOAD0, at end $LOAD1; timed part and checks ${ELAPSED}s"
     echo

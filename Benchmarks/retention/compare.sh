@@ -127,14 +127,10 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$WORK/logs" "$WORK/repos" "$WORK/fingerprints"
-eval "$("$ROOT/scripts/postgres-server")"
-# The password goes through PGPASSWORD, never a command line.
-PGPW="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).password)' "$AMBER_TEST_PG_URI")"
-PGPORT="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).port)' "$AMBER_TEST_PG_URI")"
-export PGPASSWORD="$PGPW"
-uri() { echo "postgresql://amber@127.0.0.1:$PGPORT/$1"; }
-psql_db() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 "$(uri "$db")" "$@"; }
-fingerprint() { pg_fingerprint "$(uri "$1")" "$2"; }
+# pg_start_cluster (Benchmarks/lib.sh): the password goes through PGPASSWORD, never a command line.
+pg_start_cluster "$ROOT"
+psql_db() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 "$(pg_uri "$db")" "$@"; }
+fingerprint() { pg_fingerprint "$(pg_uri "$1")" "$2"; }
 
 # Each tool's repository, password and cache; nothing from the caller's environment leaks in.
 unset AMBER_SCRYPT_TESTING AMBER_PASSWORD_FILE AMBER_PASSWORD_COMMAND RESTIC_PASSWORD_FILE \
@@ -208,7 +204,7 @@ PY
 LOAD0="$(cut -d' ' -f1-3 /proc/loadavg)"; START=$(date +%s)
 psql_db postgres -c "CREATE DATABASE bench"
 log "pgbench -i -s $scale"
-pgbench -i -q -s "$scale" "$(uri bench)" >"$WORK/logs/pgbench-init.log" 2>&1 || die "pgbench -i failed: $(tail -5 "$WORK/logs/pgbench-init.log")"
+pgbench -i -q -s "$scale" "$(pg_uri bench)" >"$WORK/logs/pgbench-init.log" 2>&1 || die "pgbench -i failed: $(tail -5 "$WORK/logs/pgbench-init.log")"
 DOCS_DESC=""
 if [ "$json" = 1 ]; then
     log "documents: $documents (seed $seed)"
@@ -216,9 +212,9 @@ if [ "$json" = 1 ]; then
     python3 "$SCRIPT_DIR/make-documents.py" rows --count "$documents" --seed "$seed" 2>"$WORK/logs/documents.log" \
         | psql_db bench -c "COPY documents (id, doc) FROM STDIN (FORMAT csv)" || die "loading the documents failed: $(cat "$WORK/logs/documents.log")"
     psql_db bench -c "VACUUM ANALYZE documents"
-    DOCS_DESC="$(sed 's/^make-documents: //' "$WORK/logs/documents.log"); in PostgreSQL: $(psql -X -At "$(uri bench)" -c "SELECT count(*) || ' rows, mean jsonb text ' || round(avg(length(doc::text))) || ' B, mean stored ' || round(avg(pg_column_size(doc))) || ' B, table with indexes and TOAST ' || pg_total_relation_size('documents') || ' bytes' FROM documents")"
+    DOCS_DESC="$(sed 's/^make-documents: //' "$WORK/logs/documents.log"); in PostgreSQL: $(psql -X -At "$(pg_uri bench)" -c "SELECT count(*) || ' rows, mean jsonb text ' || round(avg(length(doc::text))) || ' B, mean stored ' || round(avg(pg_column_size(doc))) || ' B, table with indexes and TOAST ' || pg_total_relation_size('documents') || ' bytes' FROM documents")"
 fi
-DBSIZE1=$(psql -X -At "$(uri bench)" -c "SELECT pg_database_size('bench')")
+DBSIZE1=$(psql -X -At "$(pg_uri bench)" -c "SELECT pg_database_size('bench')")
 
 has_tool amber && timed "amber init" amber 0 "$AMBER" init
 has_tool restic && timed "restic init" restic 0 restic init --repository-version 2
@@ -231,7 +227,7 @@ declare -A SNAP=()
 for day in $(seq 1 "$days"); do
     if [ "$day" -gt 1 ]; then
         log "day $day: pgbench -n -t $transactions -c $clients"
-        pgbench -n -t "$transactions" -c "$clients" --random-seed=$((seed * 1000 + day)) "$(uri bench)" \
+        pgbench -n -t "$transactions" -c "$clients" --random-seed=$((seed * 1000 + day)) "$(pg_uri bench)" \
             >"$WORK/logs/pgbench-day$day.log" 2>&1 || die "pgbench failed: $(tail -5 "$WORK/logs/pgbench-day$day.log")"
         if [ "$json" = 1 ]; then
             python3 "$SCRIPT_DIR/make-documents.py" update --day "$day" --count "$documents" --seed "$seed" --fraction "$churn" \
@@ -239,36 +235,36 @@ for day in $(seq 1 "$days"); do
         fi
     fi
     fingerprint bench "$WORK/fingerprints/source-$day"
-    dbsize=$(psql -X -At "$(uri bench)" -c "SELECT pg_database_size('bench')")
+    dbsize=$(psql -X -At "$(pg_uri bench)" -c "SELECT pg_database_size('bench')")
     snap=""; added=""
     if has_tool amber; then
-        timed "amber backup $day" amber "$day" "$AMBER" backup --json "$(uri bench)"
+        timed "amber backup $day" amber "$day" "$AMBER" backup --json "$(pg_uri bench)"
         if [ "$RC" = 0 ]; then
             snap=$(json_last "$WORK/logs/amber backup $day.out" snapshot_id)
             added=$(json_last "$WORK/logs/amber backup $day.out" added_bytes)
             SNAP[$day]="$snap"
         fi
     fi
-    has_tool restic && timed "restic backup $day" restic "$day" bash -c 'set -o pipefail; pg_dump "$1" | restic backup --stdin --stdin-filename bench.sql --compression auto --json' _ "$(uri bench)"
-    has_tool borg && timed "borg backup $day" borg "$day" bash -c 'set -o pipefail; pg_dump "$1" | borg create --json --compression zstd,3 --stdin-name bench.sql "::day-$2" -' _ "$(uri bench)" "$day"
-    has_tool pgdump && timed "pgdump backup $day" pgdump "$day" pg_dump -Fc -f "$(repo_of pgdump)/day-$day.pgc" "$(uri bench)"
+    has_tool restic && timed "restic backup $day" restic "$day" bash -c 'set -o pipefail; pg_dump "$1" | restic backup --stdin --stdin-filename bench.sql --compression auto --json' _ "$(pg_uri bench)"
+    has_tool borg && timed "borg backup $day" borg "$day" bash -c 'set -o pipefail; pg_dump "$1" | borg create --json --compression zstd,3 --stdin-name bench.sql "::day-$2" -' _ "$(pg_uri bench)" "$day"
+    has_tool pgdump && timed "pgdump backup $day" pgdump "$day" pg_dump -Fc -f "$(repo_of pgdump)/day-$day.pgc" "$(pg_uri bench)"
     printf '%s\t%s\t%s\t%s\n' "$day" "$dbsize" "$snap" "$added" >> "$DAYS"
 done
-DBSIZED=$(psql -X -At "$(uri bench)" -c "SELECT pg_database_size('bench')")
+DBSIZED=$(psql -X -At "$(pg_uri bench)" -c "SELECT pg_database_size('bench')")
 
 # Restores of day D and day 1, each into a new database, checked against that day's source.
 RESTORE_DAYS=("$days"); [ "$days" -gt 1 ] && RESTORE_DAYS+=(1)
 for day in "${RESTORE_DAYS[@]}"; do
     if has_tool pgdump && [ -z "${DEAD[pgdump]:-}" ]; then
         psql_db postgres -c "CREATE DATABASE pgrestore_$day"
-        timed "pgdump restore $day" - "$day" pg_restore --no-owner -d "$(uri "pgrestore_$day")" "$(repo_of pgdump)/day-$day.pgc"
+        timed "pgdump restore $day" - "$day" pg_restore --no-owner -d "$(pg_uri "pgrestore_$day")" "$(repo_of pgdump)/day-$day.pgc"
         fingerprint "pgrestore_$day" "$WORK/fingerprints/pgrestore-$day"
         same "pg_restore of day $day = source on day $day" "$WORK/fingerprints/source-$day" "$WORK/fingerprints/pgrestore-$day"
     fi
     if has_tool amber; then
         if [ -n "${SNAP[$day]:-}" ]; then
             psql_db postgres -c "CREATE DATABASE amberrestore_$day"
-            timed "amber restore $day" - "$day" "$AMBER" restore "${SNAP[$day]}" --target "$(uri "amberrestore_$day")"
+            timed "amber restore $day" - "$day" "$AMBER" restore "${SNAP[$day]}" --target "$(pg_uri "amberrestore_$day")"
             fingerprint "amberrestore_$day" "$WORK/fingerprints/amberrestore-$day"
             same "amber restore of day $day (snapshot ${SNAP[$day]:0:8}) = source on day $day" "$WORK/fingerprints/source-$day" "$WORK/fingerprints/amberrestore-$day"
         else
@@ -450,8 +446,8 @@ PY
     echo
     echo "Command: \`$CMDLINE\`"
     echo
-    echo "- database: \`pgbench -i -s $scale\` ($(psql -X -At "$(uri bench)" -c 'SELECT count(*) FROM pgbench_accounts') pgbench_accounts rows; pg_database_size $DBSIZE1 bytes on day 1, $DBSIZED on day $days), and before each day after the first \`pgbench -n -t $transactions -c $clients --random-seed=$((seed * 1000))+day\` (pgbench_history grows by $((transactions * clients)) rows a day)$([ "$json" = 1 ] && echo "; plus table \`documents (id bigint primary key, doc jsonb)\`: $DOCS_DESC; each day after the first, \`make-documents.py update\` changes $(python3 -c "print(max(1, round($documents * $churn)))") of them (fraction $churn, seed $seed)")"
-    echo "- server: PostgreSQL $(psql -X -At "$(uri postgres)" -c 'SHOW server_version') from scripts/postgres-server (loopback TCP, fsync=off, synchronous_commit=off: the same for every tool)"
+    echo "- database: \`pgbench -i -s $scale\` ($(psql -X -At "$(pg_uri bench)" -c 'SELECT count(*) FROM pgbench_accounts') pgbench_accounts rows; pg_database_size $DBSIZE1 bytes on day 1, $DBSIZED on day $days), and before each day after the first \`pgbench -n -t $transactions -c $clients --random-seed=$((seed * 1000))+day\` (pgbench_history grows by $((transactions * clients)) rows a day)$([ "$json" = 1 ] && echo "; plus table \`documents (id bigint primary key, doc jsonb)\`: $DOCS_DESC; each day after the first, \`make-documents.py update\` changes $(python3 -c "print(max(1, round($documents * $churn)))") of them (fraction $churn, seed $seed)")"
+    echo "- server: PostgreSQL $(psql -X -At "$(pg_uri postgres)" -c 'SHOW server_version') from scripts/postgres-server (loopback TCP, fsync=off, synchronous_commit=off: the same for every tool)"
     echo "- tools: $tools. amber $(has_tool amber && amber_desc || echo 'not run'), defaults, real KDF ($KDF); restic: $(restic version 2>/dev/null | head -1), repository v2, \`--compression auto\`, GOMAXPROCS=$NCPU0; borg: $(borg --version 2>/dev/null), \`--encryption repokey\`, \`--compression zstd,3\`; $(pg_dump --version)"
     echo "- commands per day: \`amber backup --json postgresql://…/bench\`; \`pg_dump bench | restic backup --stdin --stdin-filename bench.sql --compression auto --json\`; \`pg_dump bench | borg create --json --compression zstd,3 --stdin-name bench.sql ::day-N -\`; \`pg_dump -Fc -f day-N.pgc bench\`. Restores: \`amber restore SNAPSHOT --target postgresql://…/NEWDB\`, \`pg_restore --no-owner -d NEWDB day-N.pgc\`"
     echo "- machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1); nproc $NCPU0 at start, $NCPU1 at end; $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; shared with other engineers' builds, so times vary with load (sizes do not). Load average (1/5/15 min) at start $LOAD0, at end $LOAD1; page cache dropped before each timed step: $([ "$drop" = 1 ] && echo "yes ($DROPS times)" || echo no); whole run ${ELAPSED} s"
