@@ -5,13 +5,14 @@
 /// newest ``fanIn`` runs have the same tier `t`, they are merged into one run of tier `t + 1`,
 /// so a manifest `n` backups after its base has at most `(fanIn − 1) · log_fanIn(n)` runs and an
 /// entry is rewritten once per tier it climbs. The base is rewritten (*rebased*) only when such a
-/// merge is due and the runs would then hold at least a ``rebaseDivisor``-th as many entries as
-/// the base: a table that changes scattered rows keeps its base for months, and one that only
-/// grows is rebased at geometrically spaced backups.
+/// merge is due and the runs *shadow* (replace or delete) at least a ``rebaseDivisor``-th of the
+/// base's entries: a table that changes scattered rows keeps its base for months, and one that
+/// only grows keeps its base for ever, its new rows climbing the tiers like any change.
 public struct LayerPolicy: Sendable, Equatable {
     /// How many runs of one tier are merged into one run of the next.
     public var fanIn: Int
-    /// Rebase when a merge is due and the runs hold at least `base.count / rebaseDivisor` entries.
+    /// Rebase when a merge is due and the runs shadow at least `base.count / rebaseDivisor` of the
+    /// base's entries (``shadowedEntries(_:)``).
     public var rebaseDivisor: UInt64
     /// Rebase whenever the parent already has this many runs (a bound for manifests whose tiers
     /// another writer chose).
@@ -36,8 +37,18 @@ public struct LayerPolicy: Sendable, Equatable {
     public func plan(parent: CollectionManifest?) -> Plan {
         guard let parent, parent.hasPackedBase, parent.runs.count < maximumRuns else { return .rebase }
         let (merging, tier) = Self.cascade(parent.tiers, fanIn: fanIn)
-        if merging > 0 && parent.runEntries * rebaseDivisor >= parent.base.count { return .rebase }
+        if merging > 0 && Self.shadowedEntries(parent) * rebaseDivisor >= max(parent.base.count, 1) { return .rebase }
         return .run(merging: merging, tier: tier)
+    }
+
+    /// An upper bound of the base entries that `manifest`'s runs replace or delete: the run
+    /// entries that are not net growth (`canonical.count − base.count`). Exact when every key
+    /// appears in one run at most; a key changed in several runs counts once for each, which
+    /// only brings a rebase forward.
+    static func shadowedEntries(_ manifest: CollectionManifest) -> UInt64 {
+        let growth = manifest.canonical.count > manifest.base.count ? manifest.canonical.count - manifest.base.count : 0
+        let entries = manifest.runEntries
+        return entries > growth ? entries - growth : 0
     }
 
     /// Appends a run of tier 0 to runs of `tiers` and merges while the newest `fanIn` runs share a

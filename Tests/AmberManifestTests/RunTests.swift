@@ -220,7 +220,7 @@ struct RunTests {
     }
 
     /// Size tiers: eight runs of one tier merge into one of the next, and the base is rewritten
-    /// only when a merge is due and the runs hold a quarter of the base's entries.
+    /// only when a merge is due and the runs shadow a quarter of the base's entries.
     @Test func tiersCascadeAndRebaseAsPlanned() {
         #expect(LayerPolicy.cascade([], fanIn: 8) == (0, 0))
         #expect(LayerPolicy.cascade(Array(repeating: 0, count: 6), fanIn: 8) == (0, 0))
@@ -233,12 +233,18 @@ struct RunTests {
         #expect(policy.plan(parent: nil) == .rebase)
         let legacy = CollectionManifest(compact: root(1000))
         #expect(policy.plan(parent: legacy) == .rebase, "a base from before packed bases is rewritten")
-        func parent(runs: Int, each: UInt64, base: UInt64) -> CollectionManifest {
-            CollectionManifest(canonical: root(base + 1), base: root(base), runs: Array(repeating: root(each), count: runs), hasPackedBase: true)
+        func parent(runs: Int, each: UInt64, base: UInt64, growth: UInt64 = 0) -> CollectionManifest {
+            CollectionManifest(canonical: root(base + growth), base: root(base), runs: Array(repeating: root(each), count: runs), hasPackedBase: true)
         }
         #expect(policy.plan(parent: parent(runs: 3, each: 100, base: 1000)) == .run(merging: 0, tier: 0))
         #expect(policy.plan(parent: parent(runs: 7, each: 10, base: 1000)) == .run(merging: 7, tier: 1))
         #expect(policy.plan(parent: parent(runs: 7, each: 40, base: 1000)) == .rebase, "280 entries in runs ≥ 1000 / 4")
         #expect(policy.plan(parent: parent(runs: 6, each: 1000, base: 10)) == .run(merging: 0, tier: 0), "no merge due")
+        #expect(policy.plan(parent: parent(runs: 7, each: 400, base: 1000, growth: 2800)) == .run(merging: 7, tier: 1),
+                "runs of new rows only (an append-only table) shadow nothing: they climb the tiers")
+        #expect(policy.plan(parent: parent(runs: 7, each: 400, base: 0, growth: 2800)) == .run(merging: 7, tier: 1),
+                "nor is a base that started empty rewritten")
+        #expect(policy.plan(parent: parent(runs: 7, each: 400, base: 1000, growth: 2000)) == .rebase,
+                "800 of the 2,800 run entries replace base entries: ≥ 1000 / 4")
     }
 }
