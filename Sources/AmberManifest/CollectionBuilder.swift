@@ -18,46 +18,40 @@ extension ManifestBuilder: EntrySink {}
 /// ``LayerPolicy`` plans, it either stores every entry as a new packed base (*rebase*: no
 /// parent, a parent from before packed bases, or runs grown past the policy), or merges the
 /// entries in key order with the parent's and stores the differences as a run on top of the
-/// parent's layers, merged with the parent's newest runs when their tier is full.
+/// parent's layers, merged with the parent's newest runs when their tier is full. The layers are
+/// written on a thread of their own (``LayerThread``), beside the canonical tree's.
 public final class CollectionBuilder: EntrySink {
-    /// Where the entries go besides the canonical tree.
-    private enum Layers {
-        /// Every entry, into a new packed base.
-        case rebase(ManifestBuilder)
-        /// What differs from the parent, into a run.
-        case run(RunBuilder)
-    }
-
     private let canonical: ManifestBuilder
-    private let layers: Layers
+    private let layers: LayerThread
 
     /// - Parameter parent: the manifest of the collection's previous backup, if any.
     public init(repository: Repository, writer: BlobWriter, parent: CollectionManifest?,
                 policy: LayerPolicy = LayerPolicy()) throws(ManifestError) {
         canonical = ManifestBuilder(repository: repository, writer: writer, storesNodes: false)
         if let parent, case .run(let merging, let tier) = policy.plan(parent: parent) {
-            layers = .run(try RunBuilder(repository: repository, writer: writer, parent: parent, merging: merging, tier: tier))
+            let run = try RunBuilder(repository: repository, writer: writer, parent: parent, merging: merging, tier: tier)
+            layers = LayerThread(.run(run))
         } else {
-            layers = .rebase(.packed(repository: repository, writer: writer))
+            layers = LayerThread(.rebase(.packed(repository: repository, writer: writer)))
         }
     }
 
     /// Appends an entry. Keys must be strictly increasing in unsigned-byte lexicographic order.
     public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
         let stored = try canonical.add(key: key, value: value)
-        switch layers {
-        case .rebase(let base): try base.append(key: key, stored: stored)
-        case .run(let run): try run.append(key: key, stored: stored)
-        }
+        try layers.append(key: key, stored: stored)
     }
 
     /// Ends the build and returns the collection's manifest.
     public func finish() throws(ManifestError) -> CollectionManifest {
-        let root = try canonical.finish()
-        switch layers {
-        case .rebase(let base): return CollectionManifest(canonical: root, base: try base.finish(), runs: [], hasPackedBase: true)
-        case .run(let run): return try run.finish(canonical: root)
+        let root: ManifestRoot
+        do {
+            root = try canonical.finish()
+        } catch {
+            layers.cancel()
+            throw error
         }
+        return try layers.finish(canonical: root)
     }
 }
 

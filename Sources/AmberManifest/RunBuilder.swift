@@ -21,7 +21,7 @@ final class RunBuilder {
         self.parent = parent
         self.merging = merging
         self.tier = tier
-        let loader = ManifestNodeLoader(repository: repository, cachedNodes: 256)
+        let loader = ManifestNodeLoader(repository: repository, cachedNodes: 16)
         self.writer = try RunWriter(builder: .packed(repository: repository, writer: writer), loader: loader,
                                     absorbing: Array(parent.runs.suffix(merging)))
         cursor = try ManifestCursor(loader: loader, manifest: parent, start: nil)
