@@ -72,7 +72,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Orchestration, both directions: source and target strings, the backup runner, restores.
         .target(name: "AmberBackup",
-                dependencies: ["AmberCore", "AmberRepository", "AmberSnapshot", "AmberFilesystem", "AmberCollections"],
+                dependencies: ["AmberCore", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberCollections"],
                 swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",

@@ -92,9 +92,7 @@ extension Amber {
                 let doomed = report.removedIDs
                 if !dryRun {
                     for id in doomed {
-                        try RepositoryError.catching { () throws(BackendError) in
-                            try repository.backend.remove(FileHandle(.snapshots, id.hex))
-                        }
+                        try repository.removeSnapshot(id)
                         if !global.json && !global.quiet { Output.line("removed snapshot \(id.shortHex)") }
                     }
                 }

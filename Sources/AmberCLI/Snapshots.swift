@@ -51,6 +51,8 @@ struct SnapshotSummary: Encodable {
     let tags: [String]
     let sources: [String]
     let tree: String
+    /// The snapshot this one replaced (`amber compact`), if any.
+    let original: String?
     let program: String
     let stats: Snapshot.Statistics
     let collections: [Snapshot.CollectionSummary]?
@@ -64,12 +66,13 @@ struct SnapshotSummary: Encodable {
         tags = record.snapshot.tags
         sources = record.snapshot.sources
         tree = record.snapshot.tree
+        original = record.snapshot.original
         program = record.snapshot.program
         stats = record.snapshot.stats
         collections = record.snapshot.collections
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, shortID = "short_id", time, host, username, tags, sources, tree, program, stats, collections
+        case id, shortID = "short_id", time, host, username, tags, sources, tree, original, program, stats, collections
     }
 }

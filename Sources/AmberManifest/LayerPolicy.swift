@@ -1,21 +1,24 @@
-/// When a backup of a collection writes a new base, and which runs it merges
-/// (`docs/manifest-format.md` §Tiers): a writer's policy, not part of the format.
+/// When a collection's layers are merged or its base rewritten (`docs/manifest-format.md`
+/// §Tiers): a writer's policy, not part of the format.
 ///
-/// Runs are *size-tiered*, as in an LSM tree: a backup writes a run of tier 0; whenever the
-/// newest ``fanIn`` runs have the same tier `t`, they are merged into one run of tier `t + 1`,
-/// so a manifest `n` backups after its base has at most `(fanIn − 1) · log_fanIn(n)` runs and an
-/// entry is rewritten once per tier it climbs. The base is rewritten (*rebased*) only when such a
-/// merge is due and the runs *shadow* (replace or delete) at least a ``rebaseDivisor``-th of the
-/// base's entries: a table that changes scattered rows keeps its base for months, and one that
-/// only grows keeps its base for ever, its new rows climbing the tiers like any change.
+/// A backup only ever adds a run of tier 0 on top of its parent's layers, so its time and size
+/// follow what changed. Merging is *compaction*, done apart from backups (`amber compact`):
+/// runs are *size-tiered*, as in an LSM tree, so whenever the newest runs number at least
+/// ``fanIn`` of one tier `t`, they are merged into one run of tier `t + 1`, and a manifest
+/// compacted after every backup has at most `(fanIn − 1) · log_fanIn(n)` runs `n` backups after
+/// its base; an entry is rewritten once per tier it climbs. The base is rewritten (*rebased*)
+/// only when such a merge is due and the runs *shadow* (replace or delete) at least a
+/// ``rebaseDivisor``-th of the base's entries: a table that changes scattered rows keeps its base
+/// for months, and one that only grows keeps its base for ever, its new rows climbing the tiers.
+/// A backup rebases on its own only when its parent has no packed base or already ``maximumRuns``
+/// runs (a repository never compacted).
 public struct LayerPolicy: Sendable, Equatable {
     /// How many runs of one tier are merged into one run of the next.
     public var fanIn: Int
     /// Rebase when a merge is due and the runs shadow at least `base.count / rebaseDivisor` of the
     /// base's entries (``shadowedEntries(_:)``).
     public var rebaseDivisor: UInt64
-    /// Rebase whenever the parent already has this many runs (a bound for manifests whose tiers
-    /// another writer chose).
+    /// A backup rebases when the parent already has this many runs.
     public var maximumRuns: Int
 
     public init(fanIn: Int = 8, rebaseDivisor: UInt64 = 4, maximumRuns: Int = 64) {
@@ -24,20 +27,41 @@ public struct LayerPolicy: Sendable, Equatable {
         self.maximumRuns = min(max(maximumRuns, 1), CollectionManifest.maximumRuns - 1)
     }
 
-    /// What a backup whose parent is `parent` writes.
+    /// What a backup or a compaction writes.
     public enum Plan: Sendable, Equatable {
         /// A new packed base holding every entry, and no runs.
         case rebase
         /// A run of what changed, merged with the parent's newest `merging` runs into one run of
-        /// tier `tier` (`merging` 0 and `tier` 0: a run of its own).
+        /// tier `tier` (`merging` 0 and `tier` 0: a run of its own). A compaction writes no
+        /// changes: it merges the newest `merging` runs.
         case run(merging: Int, tier: UInt8)
     }
 
-    /// The plan for a backup whose parent is `parent` (`nil`: none).
+    /// The plan for a backup whose parent is `parent` (`nil`: none): a run of tier 0, or a rebase
+    /// when there is no packed base to add it to or the parent has ``maximumRuns`` runs.
     public func plan(parent: CollectionManifest?) -> Plan {
         guard let parent, parent.hasPackedBase, parent.runs.count < maximumRuns else { return .rebase }
-        let (merging, tier) = Self.cascade(parent.tiers, fanIn: fanIn)
-        if merging > 0 && Self.shadowedEntries(parent) * rebaseDivisor >= max(parent.base.count, 1) { return .rebase }
+        return .run(merging: 0, tier: 0)
+    }
+
+    /// What compacting `manifest` writes, or nil when no merge is due: while the newest runs
+    /// include at least ``fanIn`` of the newest run's tier, they merge into one run of the next
+    /// tier (and again, if that completes a group of the tier above); a rebase instead when the
+    /// runs shadow a ``rebaseDivisor``-th of the base. A manifest from before packed bases is
+    /// left as it is (its next backup rebases it).
+    public func compaction(of manifest: CollectionManifest) -> Plan? {
+        guard manifest.hasPackedBase else { return nil }
+        var tiers = manifest.tiers
+        var merging = 0  // runs of the manifest the merged run takes in
+        while let last = tiers.last, last < UInt8.max {
+            let group = tiers.reversed().prefix { $0 == last }.count
+            guard group >= fanIn else { break }
+            tiers.removeLast(group)
+            tiers.append(last + 1)
+            merging += group - (merging > 0 ? 1 : 0)
+        }
+        guard merging > 0, let tier = tiers.last else { return nil }
+        if Self.shadowedEntries(manifest) * rebaseDivisor >= max(manifest.base.count, 1) { return .rebase }
         return .run(merging: merging, tier: tier)
     }
 
@@ -49,19 +73,5 @@ public struct LayerPolicy: Sendable, Equatable {
         let growth = manifest.canonical.count > manifest.base.count ? manifest.canonical.count - manifest.base.count : 0
         let entries = manifest.runEntries
         return entries > growth ? entries - growth : 0
-    }
-
-    /// Appends a run of tier 0 to runs of `tiers` and merges while the newest `fanIn` runs share a
-    /// tier: returns how many of the existing runs end up merged with the new one, and its tier.
-    static func cascade(_ tiers: [UInt8], fanIn: Int) -> (merging: Int, tier: UInt8) {
-        var tiers = tiers + [0]
-        var merged = 1  // runs that make up the newest one, counting the new run
-        while tiers.count >= fanIn, let last = tiers.last, last < UInt8.max,
-              tiers.suffix(fanIn).allSatisfy({ $0 == last }) {
-            tiers.removeLast(fanIn)
-            tiers.append(last + 1)
-            merged += fanIn - 1
-        }
-        return (merged - 1, tiers.last ?? 0)
     }
 }

@@ -19,6 +19,11 @@ extension Repository {
         return BlobID(hex: name)!
     }
 
+    /// Removes a snapshot's file (the blobs it references stay until `prune`).
+    public func removeSnapshot(_ id: BlobID) throws(RepositoryError) {
+        try RepositoryError.catching { () throws(BackendError) in try backend.remove(FileHandle(.snapshots, id.hex)) }
+    }
+
     /// Loads one snapshot by id.
     public func loadSnapshot(_ id: BlobID) throws(RepositoryError) -> Snapshot {
         let payload = try loadFile(.snapshot, FileHandle(.snapshots, id.hex))

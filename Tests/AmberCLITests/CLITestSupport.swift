@@ -114,3 +114,34 @@ func textBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     }
     return Array(out.prefix(count))
 }
+
+/// Runs an outside tool (`sqlite3`, `gzip`: the oracles of several tests) through `env` with
+/// `PATH=/usr/bin:/bin` and `LC_ALL=C`, feeding it `stdin`; returns its standard output and
+/// fails the test unless it exits 0.
+@discardableResult
+func runTool(_ arguments: [String], stdin: Data? = nil) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"]
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    final class Box: @unchecked Sendable { var data = Data() }
+    let errors = Box()
+    let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let writer = Thread {
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try? input.fileHandleForWriting.close()
+    }
+    writer.start()
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished || !writer.isFinished { usleep(1000) }
+    try #require(process.terminationStatus == 0,
+                 "\(arguments.joined(separator: " ")): exit \(process.terminationStatus): \(String(decoding: errors.data, as: UTF8.self))")
+    return String(decoding: output, as: UTF8.self)
+}

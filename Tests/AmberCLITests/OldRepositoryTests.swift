@@ -149,8 +149,8 @@ struct OldRepositoryTests {
         writeFile(src + "/users.ndjson", Array(users.utf8))
 
         // The database: s5's, loaded from its dump, changed.
-        _ = try tool(["sqlite3", src + "/app.db"], stdin: data(Self.expected + "/app-1.sql"))
-        _ = try tool(["sqlite3", src + "/app.db", """
+        _ = try runTool(["sqlite3", src + "/app.db"], stdin: data(Self.expected + "/app-1.sql"))
+        _ = try runTool(["sqlite3", src + "/app.db", """
             UPDATE items SET qty = 999 WHERE id = 42;
             DELETE FROM pairs WHERE region = 'eu' AND code = 'c001';
             INSERT INTO notes(rowid, body, n) VALUES (200, 'after', 1);
@@ -279,56 +279,27 @@ struct OldRepositoryTests {
 
     /// The comparison the fixture's SQL files were made with (make-repository-v1.sh `dump`).
     private func sqliteDump(_ path: String) throws -> String {
-        try tool(["sqlite3", path, ".dump --preserve-rowids"])
-            + "PRAGMA user_version=" + tool(["sqlite3", path, "PRAGMA user_version"]).trimmingCharacters(in: .whitespacesAndNewlines) + ";\n"
+        try runTool(["sqlite3", path, ".dump --preserve-rowids"])
+            + "PRAGMA user_version=" + runTool(["sqlite3", path, "PRAGMA user_version"]).trimmingCharacters(in: .whitespacesAndNewlines) + ";\n"
     }
 
     /// An expected dump as this machine's sqlite3 prints it: loaded into a new database and dumped
     /// again (the generator checked that this gives the file back with the sqlite3 it used).
     private func expectedDump(_ file: String) throws -> String {
         let db = temp.sub("expected-\(UUID().uuidString).db")
-        _ = try tool(["sqlite3", db], stdin: data(file))
+        _ = try runTool(["sqlite3", db], stdin: data(file))
         return try sqliteDump(db)
     }
 
     private func listing(_ directory: String) throws -> String {
-        try tool(["/bin/sh", Self.fixture + "/tree-listing.sh", directory])
+        try runTool(["/bin/sh", Self.fixture + "/tree-listing.sh", directory])
     }
 
-    private func gunzip(_ file: String) throws -> String { try tool(["gzip", "-dc", file]) }
+    private func gunzip(_ file: String) throws -> String { try runTool(["gzip", "-dc", file]) }
 
     private func data(_ file: String) throws -> Data {
         try #require(FileManager.default.contents(atPath: file), "cannot read \(file)")
     }
 
     private func text(_ file: String) throws -> String { String(decoding: try data(file), as: UTF8.self) }
-
-    /// Runs a command found on PATH; its standard output, after requiring exit status 0.
-    @discardableResult
-    private func tool(_ arguments: [String], stdin: Data? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"]
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errors = Box()
-        let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let writer = Thread {
-            if let stdin { input.fileHandleForWriting.write(stdin) }
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished || !writer.isFinished { usleep(1000) }
-        try #require(process.terminationStatus == 0,
-                     "\(arguments.joined(separator: " ")): exit \(process.terminationStatus): \(String(decoding: errors.data, as: UTF8.self))")
-        return String(decoding: output, as: UTF8.self)
-    }
 }

@@ -40,8 +40,9 @@ func edit(_ map: inout [[UInt8]: [UInt8]], changes: Int, version: Int, rng: inou
 
 @Suite("Collection manifests kept as a base and runs")
 struct RunTests {
-    /// A chain of backups with scattered edits: each snapshot reads back exactly, its canonical
-    /// root equals a from-scratch build of the same entries, and each diff matches the maps.
+    /// A chain of backups with scattered edits, compacted after every third: each snapshot reads
+    /// back exactly, its canonical root equals a from-scratch build of the same entries, and
+    /// each diff matches the maps.
     @Test(arguments: [1, 2, 3] as [UInt64])
     func chainsReadBackExactlyAndKeepTheCanonicalRoot(seed: UInt64) throws {
         let repository = makeRepository()
@@ -49,8 +50,20 @@ struct RunTests {
         var map = makeEntries(4_000, seed: seed)
         var previous: (manifest: CollectionManifest, map: [[UInt8]: [UInt8]])?
         var sawRuns = false, sawMerge = false, sawRebase = false
+        let policy = LayerPolicy(fanIn: 2, maximumRuns: 3)
         for step in 0..<14 {
-            let (manifest, _) = try buildCollection(repository, map, parent: previous?.manifest, policy: .init(fanIn: 2, maximumRuns: 3))
+            var (manifest, _) = try buildCollection(repository, map, parent: previous?.manifest, policy: policy)
+            #expect(manifest.runs.isEmpty || (manifest.tiers.last == 0 && Array(manifest.tiers.dropLast()) == previous?.manifest.tiers),
+                    "a backup adds a run of tier 0 to its parent's and merges nothing")
+            if step % 3 == 2 {
+                let writer = BlobWriter(repository: repository)
+                let compactor = CollectionCompactor(repository: repository, writer: writer, policy: policy)
+                let compacted = try compactor.compact(manifest)
+                _ = try writer.finish()
+                try compactor.verify(compacted, against: manifest)
+                #expect(compacted.canonical == manifest.canonical)
+                manifest = compacted
+            }
             #expect(manifest.hasPackedBase)
             if !manifest.runs.isEmpty { sawRuns = true }
             if manifest.tiers.contains(where: { $0 > 0 }) { sawMerge = true }
@@ -72,7 +85,7 @@ struct RunTests {
             edit(&map, changes: 30, version: step + 1, rng: &rng)
         }
         #expect(sawRuns)
-        #expect(sawMerge, "two runs of one tier merge into one of the next")
+        #expect(sawMerge, "compaction merges two runs of one tier into one of the next")
         #expect(sawRebase, "a parent with three runs makes the next backup rebase")
     }
 
@@ -219,32 +232,37 @@ struct RunTests {
         #expect(try CollectionManifest(version2: &old) == legacy)
     }
 
-    /// Size tiers: eight runs of one tier merge into one of the next, and the base is rewritten
-    /// only when a merge is due and the runs shadow a quarter of the base's entries.
-    @Test func tiersCascadeAndRebaseAsPlanned() {
-        #expect(LayerPolicy.cascade([], fanIn: 8) == (0, 0))
-        #expect(LayerPolicy.cascade(Array(repeating: 0, count: 6), fanIn: 8) == (0, 0))
-        #expect(LayerPolicy.cascade(Array(repeating: 0, count: 7), fanIn: 8) == (7, 1))
-        #expect(LayerPolicy.cascade(Array(repeating: 1, count: 7) + Array(repeating: 0, count: 7), fanIn: 8) == (14, 2))
-        #expect(LayerPolicy.cascade([2, 1, 1, 0], fanIn: 2) == (2, 2))
-        #expect(LayerPolicy.cascade([2, 1, 0], fanIn: 2) == (3, 3))
+    /// Backups add a run of tier 0 and never merge; compaction merges the newest group of one
+    /// tier once it has eight runs (and again when that completes a group above), and rewrites
+    /// the base instead only when the runs shadow a quarter of its entries.
+    @Test func backupsAddRunsAndCompactionMergesTiersAsPlanned() {
         let root = { (count: UInt64) in ManifestRoot(id: BlobID(bytes: [UInt8](repeating: UInt8(count % 251), count: 32))!, count: count, valueBytes: count, height: 1) }
         let policy = LayerPolicy()
-        #expect(policy.plan(parent: nil) == .rebase)
-        let legacy = CollectionManifest(compact: root(1000))
-        #expect(policy.plan(parent: legacy) == .rebase, "a base from before packed bases is rewritten")
-        func parent(runs: Int, each: UInt64, base: UInt64, growth: UInt64 = 0) -> CollectionManifest {
-            CollectionManifest(canonical: root(base + growth), base: root(base), runs: Array(repeating: root(each), count: runs), hasPackedBase: true)
+        func manifest(_ tiers: [UInt8], each: UInt64 = 10, base: UInt64 = 1000, growth: UInt64 = 0) -> CollectionManifest {
+            CollectionManifest(canonical: root(base + growth), base: root(base), runs: tiers.map { _ in root(each) }, tiers: tiers, hasPackedBase: true)
         }
-        #expect(policy.plan(parent: parent(runs: 3, each: 100, base: 1000)) == .run(merging: 0, tier: 0))
-        #expect(policy.plan(parent: parent(runs: 7, each: 10, base: 1000)) == .run(merging: 7, tier: 1))
-        #expect(policy.plan(parent: parent(runs: 7, each: 40, base: 1000)) == .rebase, "280 entries in runs ≥ 1000 / 4")
-        #expect(policy.plan(parent: parent(runs: 6, each: 1000, base: 10)) == .run(merging: 0, tier: 0), "no merge due")
-        #expect(policy.plan(parent: parent(runs: 7, each: 400, base: 1000, growth: 2800)) == .run(merging: 7, tier: 1),
+        #expect(policy.plan(parent: nil) == .rebase)
+        #expect(policy.plan(parent: CollectionManifest(compact: root(1000))) == .rebase, "a base from before packed bases is rewritten")
+        #expect(policy.plan(parent: manifest(Array(repeating: 0, count: 7))) == .run(merging: 0, tier: 0), "a backup never merges")
+        #expect(policy.plan(parent: manifest(Array(repeating: 0, count: 64))) == .rebase, "unless the runs reach the maximum")
+
+        #expect(policy.compaction(of: manifest([])) == nil)
+        #expect(policy.compaction(of: manifest(Array(repeating: 0, count: 7))) == nil)
+        #expect(policy.compaction(of: manifest(Array(repeating: 0, count: 8))) == .run(merging: 8, tier: 1))
+        #expect(policy.compaction(of: manifest(Array(repeating: 0, count: 30), each: 2)) == .run(merging: 30, tier: 1), "a backlog merges at once")
+        #expect(policy.compaction(of: manifest([1, 0, 0, 0, 0, 0, 0, 0, 0])) == .run(merging: 8, tier: 1))
+        #expect(policy.compaction(of: manifest(Array(repeating: 1, count: 7) + Array(repeating: 0, count: 8))) == .run(merging: 15, tier: 2),
+                "the new tier-1 run completes the tier-1 group")
+        #expect(policy.compaction(of: manifest([2] + Array(repeating: 1, count: 3) + Array(repeating: 0, count: 8))) == .run(merging: 8, tier: 1))
+        #expect(LayerPolicy(fanIn: 2).compaction(of: manifest([2, 1, 0, 0])) == .run(merging: 4, tier: 3))
+        #expect(policy.compaction(of: CollectionManifest(compact: root(1000))) == nil, "a base from before packed bases waits for a backup")
+
+        #expect(policy.compaction(of: manifest(Array(repeating: 0, count: 8), each: 40)) == .rebase, "320 run entries replace base entries: ≥ 1000 / 4")
+        #expect(policy.compaction(of: manifest(Array(repeating: 0, count: 8), each: 400, growth: 3200)) == .run(merging: 8, tier: 1),
                 "runs of new rows only (an append-only table) shadow nothing: they climb the tiers")
-        #expect(policy.plan(parent: parent(runs: 7, each: 400, base: 0, growth: 2800)) == .run(merging: 7, tier: 1),
+        #expect(policy.compaction(of: manifest(Array(repeating: 0, count: 8), each: 400, base: 0, growth: 3200)) == .run(merging: 8, tier: 1),
                 "nor is a base that started empty rewritten")
-        #expect(policy.plan(parent: parent(runs: 7, each: 400, base: 1000, growth: 2000)) == .rebase,
-                "800 of the 2,800 run entries replace base entries: ≥ 1000 / 4")
+        #expect(policy.compaction(of: manifest(Array(repeating: 0, count: 8), each: 400, growth: 2400)) == .rebase,
+                "800 of the 3,200 run entries replace base entries: ≥ 1000 / 4")
     }
 }
