@@ -16,6 +16,8 @@
 #   --seed S           seed of the documents, their updates and pgbench --random-seed (default 1)
 #   --tools LIST       comma-separated subset of amber,restic,borg,pgdump (default: all four)
 #   --amber PATH       amber binary (default .build/release/amber)
+#   --no-compact       do not run `amber compact` after each amber backup (backups then add one
+#                      run a day; the 64th would rebase)
 #   --no-drop          do not drop the page cache before the timed steps
 #   --output FILE      results file (default Benchmarks/retention/results-<date>[-json].md)
 #   --keep             keep the work dir (repositories, dumps, fingerprints, logs)
@@ -31,7 +33,8 @@
 #   day 1..D: [day > 1: pgbench -n -t T -c C --random-seed S*1000+day bench;
 #              with --json-table: make-documents.py update --day day | psql bench];
 #             fingerprint of bench (not timed); then, on that same state, one backup by each tool:
-#     amber   amber backup --json postgresql://…/bench   (its own repository; defaults, real KDF)
+#     amber   amber backup --json postgresql://…/bench   (its own repository; defaults, real KDF),
+#             then amber compact --json (merges the runs when due, replacing the day's snapshot)
 #     restic  pg_dump bench | restic backup --stdin --stdin-filename bench.sql --compression auto
 #             (repository version 2, GOMAXPROCS = nproc)
 #     borg    pg_dump bench | borg create --compression zstd,3 --stdin-name bench.sql ::day-N -
@@ -44,7 +47,8 @@
 # source's on its day (Benchmarks/lib.sh pg_fingerprint: schema, and every table's rows in order
 # of every column), and amber's per-snapshot added_bytes in `amber snapshots --json` equal those
 # of `amber backup --json`.
-# Measured: repository size with du -sb after every backup (day-1 size, daily growth, total);
+# Measured: repository size with du -sb after every backup (for amber, after its compact: the
+# day's growth counts both) (day-1 size, daily growth, total);
 # each step's wall and CPU time and peak RSS with GNU time (for restic and borg, of the whole
 # pipeline: pg_dump included, peak RSS is its largest process); amber's added_bytes; load
 # average before each step, and load average and nproc at start and end. The machine may be
@@ -71,6 +75,7 @@ tools="amber,restic,borg,pgdump"
 AMBER="$ROOT/.build/release/amber"
 drop=1
 keep=0
+compact=1
 output=""
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 die() { echo "compare.sh: ERROR: $*" >&2; exit 1; }
@@ -88,6 +93,7 @@ while [ $# -gt 0 ]; do
         --tools) tools="${2:?}"; shift 2 ;;
         --amber) AMBER="${2:?}"; shift 2 ;;
         --no-drop) drop=0; shift ;;
+        --no-compact) compact=0; shift ;;
         --output|-o) output="${2:?}"; shift 2 ;;
         --keep) keep=1; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -221,7 +227,7 @@ has_tool restic && timed "restic init" restic 0 restic init --repository-version
 has_tool borg && timed "borg init" borg 0 borg init --encryption repokey
 has_tool pgdump && mkdir -p "$(repo_of pgdump)" && printf 'pgdump init\tpgdump\t0\t0\t0\t0\t0\t%s\t\t0\n' "$(size_of "$(repo_of pgdump)")" >> "$STEPS"
 
-DAYS="$WORK/days.tsv"   # day db_bytes amber_snapshot amber_added_bytes
+DAYS="$WORK/days.tsv"   # day db_bytes amber_snapshot amber_added_bytes amber_compact_added_bytes
 : > "$DAYS"
 declare -A SNAP=()
 for day in $(seq 1 "$days"); do
@@ -236,7 +242,7 @@ for day in $(seq 1 "$days"); do
     fi
     fingerprint bench "$WORK/fingerprints/source-$day"
     dbsize=$(psql -X -At "$(pg_uri bench)" -c "SELECT pg_database_size('bench')")
-    snap=""; added=""
+    snap=""; added=""; compacted=""
     if has_tool amber; then
         timed "amber backup $day" amber "$day" "$AMBER" backup --json "$(pg_uri bench)"
         if [ "$RC" = 0 ]; then
@@ -244,11 +250,25 @@ for day in $(seq 1 "$days"); do
             added=$(json_last "$WORK/logs/amber backup $day.out" added_bytes)
             SNAP[$day]="$snap"
         fi
+        if [ "$compact" = 1 ] && [ -n "$snap" ]; then
+            timed "amber compact $day" amber "$day" "$AMBER" compact --json
+            if [ "$RC" = 0 ]; then
+                # The day's snapshot is replaced when a merge was due: follow it.
+                read -r compacted replacement < <(python3 - "$WORK/logs/amber compact $day.out" "$snap" <<'PY'
+import json, sys
+report = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+new = next((r["replacement"] for r in report.get("replaced", []) if r["original"] == sys.argv[2]), "")
+print(report.get("added_bytes", 0), new or "-")
+PY
+)
+                if [ "$replacement" != "-" ]; then snap="$replacement"; SNAP[$day]="$snap"; fi
+            fi
+        fi
     fi
     has_tool restic && timed "restic backup $day" restic "$day" bash -c 'set -o pipefail; pg_dump "$1" | restic backup --stdin --stdin-filename bench.sql --compression auto --json' _ "$(pg_uri bench)"
     has_tool borg && timed "borg backup $day" borg "$day" bash -c 'set -o pipefail; pg_dump "$1" | borg create --json --compression zstd,3 --stdin-name bench.sql "::day-$2" -' _ "$(pg_uri bench)" "$day"
     has_tool pgdump && timed "pgdump backup $day" pgdump "$day" pg_dump -Fc -f "$(repo_of pgdump)/day-$day.pgc" "$(pg_uri bench)"
-    printf '%s\t%s\t%s\t%s\n' "$day" "$dbsize" "$snap" "$added" >> "$DAYS"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$day" "$dbsize" "$snap" "$added" "$compacted" >> "$DAYS"
 done
 DBSIZED=$(psql -X -At "$(pg_uri bench)" -c "SELECT pg_database_size('bench')")
 
@@ -280,7 +300,7 @@ snaps = {s["id"]: s for s in json.load(open(sys.argv[1]))}
 bad = []
 n = 0
 for line in open(sys.argv[2]):
-    day, _, snap, added = line.rstrip("\n").split("\t")
+    day, _, snap, added, _ = line.rstrip("\n").split("\t")
     if not snap: continue
     n += 1
     s = next((v for k, v in snaps.items() if k.startswith(snap) or snap.startswith(k)), None)
@@ -324,13 +344,16 @@ names = {"amber": "amber (`postgresql://` source)", "restic": "restic, plain `pg
          "borg": "borg, plain `pg_dump` on stdin", "pgdump": "a `pg_dump -Fc` file a day"}
 order = [t for t in ("amber", "restic", "borg", "pgdump") if t in tools]
 added = {int(r[0]): int(r[3]) for r in days_rows if r[3]}
+compacted = {int(r[0]): int(r[4]) for r in days_rows if r[4]}
 dbsize = {int(r[0]): int(r[1]) for r in days_rows}
 
 def step(label): 
     s = steps.get(label)
     return s if s and s["rc"] == "0" else None
 def size(t, d, key="size"):
+    # The size at the end of the day: after amber's compact when it ran.
     s = step(f"{t} init" if d == 0 else f"{t} backup {d}")
+    if d > 0 and step(f"{t} compact {d}"): s = step(f"{t} compact {d}")
     return s[key] if s else None
 def growth(t, d, key="size"):
     a, b = size(t, d, key), size(t, d - 1, key)
@@ -395,7 +418,11 @@ if A and R: rows.append(("amber mean growth a day / restic's", f"{MB(A['mean'])}
 if A: rows.append(("amber largest single-day growth / amber day-1 size", f"{MB(A['max'])} / {MB(A['day1'])} = {fmt(ratio(A['max'], A['day1']))}", "≤ 1×", ratio(A['max'], A['day1']), 1.0))
 if A and added:
     ma = max(v for d, v in added.items() if d > 1) if D > 1 else None
-    rows.append(("amber largest single-day added_bytes / day-1 added_bytes", f"{MB(ma)} / {MB(added.get(1))} = {fmt(ratio(ma, added.get(1)))}", "≤ 1×", ratio(ma, added.get(1)), 1.0))
+    rows.append(("amber largest single-day added_bytes of a backup / day-1 added_bytes", f"{MB(ma)} / {MB(added.get(1))} = {fmt(ratio(ma, added.get(1)))}", "≤ 1×", ratio(ma, added.get(1)), 1.0))
+    if compacted:
+        mc = max(compacted.values())
+        dc = max(compacted, key=lambda d: compacted[d])
+        rows.append((f"amber largest `compact` added_bytes (day {dc}) / day-1 added_bytes", f"{MB(mc)} / {MB(added.get(1))} = {fmt(ratio(mc, added.get(1)))}", "", None, None))
 if A and P: rows.append(("amber day-1 repository / day-1 `pg_dump -Fc` file", f"{MB(A['day1'])} / {MB(P['day1'])} = {fmt(ratio(A['day1'], P['day1']))}", "≤ 1.0×", ratio(A['day1'], P['day1']), 1.0))
 if A and P: rows.append(("the same, counting file bytes only", f"{MB(A['fday1'])} / {MB(P['fday1'])} = {fmt(ratio(A['fday1'], P['fday1']))}", "≤ 1.0×", ratio(A['fday1'], P['fday1']), 1.0))
 if A and P: rows.append(("amber first backup wall / `pg_dump -Fc` first backup wall", f"{sec(A['wall1'])} / {sec(P['wall1'])} = {fmt(ratio(A['wall1'], P['wall1']))}", "≤ 2×", ratio(A['wall1'], P['wall1']), 2.0))
@@ -411,12 +438,12 @@ if rows:
         print(f"| {m} | {v} | {aim} | {met} |")
 
 print("\n## Per day\n")
-print("Repository size after the day's backup and its growth that day, in kB (10³ bytes); "
+print("Repository size after the day's backup (amber: and compact) and its growth that day, in kB (10³ bytes); "
       "amber's `added_bytes` from `amber backup --json`; database size is `pg_database_size` before the backups.\n")
 head = ["day", "database kB"]
 for t in order:
     head += [f"{t} size", f"{t} growth"]
-    if t == "amber": head += ["amber added_bytes", "amber wall s"]
+    if t == "amber": head += ["amber added_bytes", "amber wall s"] + (["compact added_bytes", "compact wall s"] if compacted else [])
 print("| " + " | ".join(head) + " |")
 print("|" + "---:|" * len(head))
 for d in range(1, D + 1):
@@ -426,6 +453,9 @@ for d in range(1, D + 1):
         if t == "amber":
             s = step(f"amber backup {d}")
             row += [KB(added.get(d)), "" if s is None else f"{s['wall']:.2f}"]
+            if compacted:
+                c = step(f"amber compact {d}")
+                row += [KB(compacted.get(d)), "" if c is None else f"{c['wall']:.2f}"]
     print("| " + " | ".join(row) + " |")
 
 print("\n## Every step\n")
@@ -449,7 +479,7 @@ PY
     echo "- database: \`pgbench -i -s $scale\` ($(psql -X -At "$(pg_uri bench)" -c 'SELECT count(*) FROM pgbench_accounts') pgbench_accounts rows; pg_database_size $DBSIZE1 bytes on day 1, $DBSIZED on day $days), and before each day after the first \`pgbench -n -t $transactions -c $clients --random-seed=$((seed * 1000))+day\` (pgbench_history grows by $((transactions * clients)) rows a day)$([ "$json" = 1 ] && echo "; plus table \`documents (id bigint primary key, doc jsonb)\`: $DOCS_DESC; each day after the first, \`make-documents.py update\` changes $(python3 -c "print(max(1, round($documents * $churn)))") of them (fraction $churn, seed $seed)")"
     echo "- server: PostgreSQL $(psql -X -At "$(pg_uri postgres)" -c 'SHOW server_version') from scripts/postgres-server (loopback TCP, fsync=off, synchronous_commit=off: the same for every tool)"
     echo "- tools: $tools. amber $(has_tool amber && amber_desc || echo 'not run'), defaults, real KDF ($KDF); restic: $(restic version 2>/dev/null | head -1), repository v2, \`--compression auto\`, GOMAXPROCS=$NCPU0; borg: $(borg --version 2>/dev/null), \`--encryption repokey\`, \`--compression zstd,3\`; $(pg_dump --version)"
-    echo "- commands per day: \`amber backup --json postgresql://…/bench\`; \`pg_dump bench | restic backup --stdin --stdin-filename bench.sql --compression auto --json\`; \`pg_dump bench | borg create --json --compression zstd,3 --stdin-name bench.sql ::day-N -\`; \`pg_dump -Fc -f day-N.pgc bench\`. Restores: \`amber restore SNAPSHOT --target postgresql://…/NEWDB\`, \`pg_restore --no-owner -d NEWDB day-N.pgc\`"
+    echo "- commands per day: \`amber backup --json postgresql://…/bench\`$([ "$compact" = 1 ] && echo ' then `amber compact --json`'); \`pg_dump bench | restic backup --stdin --stdin-filename bench.sql --compression auto --json\`; \`pg_dump bench | borg create --json --compression zstd,3 --stdin-name bench.sql ::day-N -\`; \`pg_dump -Fc -f day-N.pgc bench\`. Restores: \`amber restore SNAPSHOT --target postgresql://…/NEWDB\`, \`pg_restore --no-owner -d NEWDB day-N.pgc\`"
     echo "- machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1); nproc $NCPU0 at start, $NCPU1 at end; $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; shared with other engineers' builds, so times vary with load (sizes do not). Load average (1/5/15 min) at start $LOAD0, at end $LOAD1; page cache dropped before each timed step: $([ "$drop" = 1 ] && echo "yes ($DROPS times)" || echo no); whole run ${ELAPSED} s"
     echo
     echo "## Checks"
