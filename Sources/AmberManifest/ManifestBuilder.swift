@@ -68,7 +68,8 @@ public final class ManifestBuilder {
     ///     (``ManifestFormat/packedCompressionLevel`` for packed trees).
     ///   - columnarLeaves: true to write each leaf whose entries are database rows in the columnar
     ///     form (§N.7) rather than version 1: for runs, whose nodes are never compared with a
-    ///     canonical tree's. The boundaries are the same either way.
+    ///     canonical tree's. The boundaries are the same either way. The other leaves of such a
+    ///     (packed) tree are compressed at ``ManifestFormat/packedDocumentLevel``.
     public init(repository: Repository, writer: BlobWriter, storesNodes: Bool = true,
                 targets: (leaf: Int, internal: Int) = (ManifestFormat.leafTarget, ManifestFormat.internalTarget),
                 nodeLevel: Int32? = nil, columnarLeaves: Bool = false) {
@@ -182,15 +183,17 @@ public final class ManifestBuilder {
     private func write(level i: Int) throws(ManifestError) -> ManifestChild {
         let level = levels[i]
         var bytes: [UInt8]
+        var compression = nodeLevel
         if i == 0, columnarLeaves, leafEntries.count == level.entries, let columnar = ManifestNode.columnarLeaf(leafEntries) {
             bytes = columnar
         } else {
             bytes = ManifestNode.header(level: UInt8(i), count: level.entries)
             bytes.append(contentsOf: level.body)
+            if i == 0 && columnarLeaves { compression = ManifestFormat.packedDocumentLevel }
         }
         if i == 0 { leafEntries.removeAll(keepingCapacity: true) }
         let id = treeIDs.id(bytes)
-        let isNew = storesNodes ? try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes, level: nodeLevel) } : false
+        let isNew = storesNodes ? try viaRepository { () throws(RepositoryError) in try writer.add(.tree, id: id, plaintext: bytes, level: compression) } : false
         statistics.nodes += 1
         if isNew { statistics.newNodes += 1 }
         return ManifestChild(lastKey: level.lastKey, id: id, count: level.count, valueBytes: level.valueBytes)
