@@ -34,26 +34,28 @@ public enum RowColumns {
     /// composite or of another arity, a value that is not a row, rows with other columns. (The
     /// manifest node that holds it checks that it decodes back to the entries before storing it.)
     public static func encode(_ entries: [Entry]) -> [UInt8]? {
-        guard let first = entries.first, case .composite(let firstKey)? = try? DocumentKey(encoded: first.key) else { return nil }
-        var keyColumns = [[DatabaseValue?]](repeating: [], count: firstKey.count)
+        guard let first = entries.first else { return nil }
+        var arity = 0
+        guard (try? DocumentKey.forEachCompositeValue(encoded: first.key, { _ in arity += 1 })) == true else { return nil }
+        var keyColumns = [[DatabaseValue?]](repeating: [], count: arity)
+        for j in keyColumns.indices { keyColumns[j].reserveCapacity(entries.count) }
         var names: [[UInt8]]? = nil
         var valueColumns = [[DatabaseValue?]]()
         var kinds = [UInt8]()
         kinds.reserveCapacity(entries.count)
         for entry in entries {
-            guard case .composite(let values)? = try? DocumentKey(encoded: entry.key), values.count == keyColumns.count else { return nil }
-            for (j, value) in values.enumerated() { keyColumns[j].append(value) }
+            guard appendKey(entry.key, to: &keyColumns) else { return nil }
             guard let bytes = entry.row else {
                 kinds.append(0)
                 continue
             }
-            guard let row = try? parseRow(bytes, namesLike: names) else { return nil }
             if names == nil {
-                names = row.names
-                valueColumns = Array(repeating: [], count: row.names.count)
+                guard let rowNames = try? columnNames(bytes) else { return nil }
+                names = rowNames
+                valueColumns = Array(repeating: [], count: rowNames.count)
+                for i in valueColumns.indices { valueColumns[i].reserveCapacity(entries.count) }
             }
-            guard row.names == names else { return nil }
-            for (i, value) in row.values.enumerated() { valueColumns[i].append(value) }
+            guard let names, (try? appendRow(bytes, names: names, to: &valueColumns)) == true else { return nil }
             kinds.append(1)
         }
         var out = [UInt8]()
@@ -69,9 +71,56 @@ public enum RowColumns {
         return out
     }
 
+    /// Appends the values of `key` to the key columns, one each: false when it is not a
+    /// composite key with one value a column.
+    private static func appendKey(_ key: [UInt8], to columns: inout [[DatabaseValue?]]) -> Bool {
+        var j = 0
+        let composite = try? DocumentKey.forEachCompositeValue(encoded: key) { value in
+            if j < columns.count { columns[j].append(value) }
+            j += 1
+        }
+        return composite == true && j == columns.count
+    }
+
+    /// The column names of an encoded row.
+    private static func columnNames(_ bytes: [UInt8]) throws(FormatError) -> [[UInt8]] {
+        var reader = try DatabaseRow.EncodedColumns(bytes)
+        var names = [[UInt8]]()
+        names.reserveCapacity(reader.count)
+        for _ in 0..<reader.count { names.append(try reader.next(nameLike: nil).name) }
+        return names
+    }
+
+    /// Appends the values of a row to the value columns, one each (a key reference as nil):
+    /// false when its columns are not `names`, in that order. (A name equal to the one expected
+    /// shares its storage: no allocation for each row's names.)
+    private static func appendRow(_ bytes: [UInt8], names: [[UInt8]], to columns: inout [[DatabaseValue?]]) throws(FormatError) -> Bool {
+        var reader = try DatabaseRow.EncodedColumns(bytes)
+        guard reader.count == names.count else { return false }
+        for i in 0..<reader.count {
+            let (name, value) = try reader.next(nameLike: names[i])
+            guard name == names[i] else { return false }
+            columns[i].append(value)
+        }
+        try reader.finish()
+        return true
+    }
+
     /// Reads `count` entries, refusing to build more than `budget` allows (``ExpansionBudget``:
     /// every stream, key and row it makes).
     public static func decode(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [Entry] {
+        var entries = [Entry]()
+        entries.reserveCapacity(count)
+        try decode(count, from: &reader, budget: &budget) { key, row in entries.append(Entry(key: key, row: row)) }
+        return entries
+    }
+
+    /// Reads `count` entries as ``decode(_:from:budget:)`` does, with the same checks and
+    /// budget, handing each to `body` in order instead of building them all: its key, and its row
+    /// or nil for a tombstone, are buffers that the next entry reuses (no arrays for each entry
+    /// unless `body` keeps them).
+    public static func decode(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget,
+                              each body: (_ key: [UInt8], _ row: [UInt8]?) throws(FormatError) -> Void) throws(FormatError) {
         let keyArity = try smallCount(&reader, "key arity")
         let columnCount = try smallCount(&reader, "column count")
         var names = [[UInt8]]()
@@ -83,17 +132,19 @@ public enum RowColumns {
         for _ in 0..<keyArity { keyColumns.append(try readColumn(count, references: false, from: &reader, budget: &budget)) }
         var valueColumns = [[DatabaseValue?]]()
         for _ in 0..<columnCount { valueColumns.append(try readColumn(rowCount, references: true, from: &reader, budget: &budget)) }
-        var entries = [Entry]()
-        entries.reserveCapacity(count)
+        var key = [UInt8](), row = [UInt8]()
         var r = 0
         for i in 0..<count {
-            let key = DocumentKey.composite(keyColumns.map { $0[i]! }).encoded
+            key.removeAll(keepingCapacity: true)
+            key.append(0x03)
+            for column in keyColumns { DocumentKey.appendCompositeValue(column[i]!, to: &key) }
+            key.append(0x00)
             try budget.spend(key.count + 32, reader)
             guard kinds[i] == 1 else {
-                entries.append(Entry(key: key, row: nil))
+                try body(key, nil)
                 continue
             }
-            var row = [UInt8]()
+            row.removeAll(keepingCapacity: true)
             LEB128.append(UInt64(columnCount), to: &row)
             for (c, name) in names.enumerated() {
                 let start = row.count
@@ -104,25 +155,8 @@ public enum RowColumns {
             }
             try budget.spend(32, reader)
             r += 1
-            entries.append(Entry(key: key, row: row))
+            try body(key, row)
         }
-        return entries
-    }
-
-    /// A row's column names and values, a key reference as nil. A name equal to the one at its
-    /// position in `namesLike` shares its storage (no allocation for each row's names).
-    private static func parseRow(_ bytes: [UInt8], namesLike: [[UInt8]]?) throws(FormatError) -> (names: [[UInt8]], values: [DatabaseValue?]) {
-        var reader = try DatabaseRow.EncodedColumns(bytes)
-        var names = [[UInt8]](), values = [DatabaseValue?]()
-        names.reserveCapacity(reader.count)
-        values.reserveCapacity(reader.count)
-        for i in 0..<reader.count {
-            let (name, value) = try reader.next(nameLike: namesLike.flatMap { i < $0.count ? $0[i] : nil })
-            names.append(name)
-            values.append(value)
-        }
-        try reader.finish()
-        return (names, values)
     }
 
     /// A LEB128 count or length that cannot exceed the bytes left.

@@ -66,21 +66,32 @@ extension TextColumn {
         /// Splits `value` into maximal runs of ASCII digits and of other bytes, as it is
         /// iterated (no array of runs is made); with `decimals`, a digit run, `.` and a digit
         /// run are one run.
-        private static func runs(_ value: [UInt8], decimals: Bool) -> some Sequence<ArraySlice<UInt8>> {
-            var start = 0
-            return AnySequence {
-                AnyIterator {
-                    guard start < value.count else { return nil }
-                    let digits = TextColumn.isDigit(value[start])
-                    var end = start + 1
-                    while end < value.count && TextColumn.isDigit(value[end]) == digits { end += 1 }
-                    if digits, decimals, end + 1 < value.count, value[end] == UInt8(ascii: "."), TextColumn.isDigit(value[end + 1]) {
-                        end += 2
-                        while end < value.count && TextColumn.isDigit(value[end]) { end += 1 }
-                    }
-                    defer { start = end }
-                    return value[start..<end]
+        private static func runs(_ value: [UInt8], decimals: Bool) -> Runs {
+            Runs(value: value, decimals: decimals)
+        }
+
+        /// The runs of a value (``runs(_:decimals:)``).
+        struct Runs: Sequence, IteratorProtocol {
+            let value: [UInt8]
+            let decimals: Bool
+            private var start = 0
+
+            init(value: [UInt8], decimals: Bool) {
+                self.value = value
+                self.decimals = decimals
+            }
+
+            mutating func next() -> ArraySlice<UInt8>? {
+                guard start < value.count else { return nil }
+                let digits = TextColumn.isDigit(value[start])
+                var end = start + 1
+                while end < value.count && TextColumn.isDigit(value[end]) == digits { end += 1 }
+                if digits, decimals, end + 1 < value.count, value[end] == UInt8(ascii: "."), TextColumn.isDigit(value[end + 1]) {
+                    end += 2
+                    while end < value.count && TextColumn.isDigit(value[end]) { end += 1 }
                 }
+                defer { start = end }
+                return value[start..<end]
             }
         }
 
