@@ -37,10 +37,9 @@ public enum RowColumns {
         guard let first = entries.first else { return nil }
         var arity = 0
         guard (try? DocumentKey.forEachCompositeValue(encoded: first.key, { _ in arity += 1 })) == true else { return nil }
-        var keyColumns = [[DatabaseValue?]](repeating: [], count: arity)
-        for j in keyColumns.indices { keyColumns[j].reserveCapacity(entries.count) }
+        var keyColumns = [ColumnStreams](repeating: ColumnStreams(capacity: entries.count), count: arity)
         var names: [[UInt8]]? = nil
-        var valueColumns = [[DatabaseValue?]]()
+        var valueColumns = [ColumnStreams]()
         var kinds = [UInt8]()
         kinds.reserveCapacity(entries.count)
         for entry in entries {
@@ -52,8 +51,7 @@ public enum RowColumns {
             if names == nil {
                 guard let rowNames = try? columnNames(bytes) else { return nil }
                 names = rowNames
-                valueColumns = Array(repeating: [], count: rowNames.count)
-                for i in valueColumns.indices { valueColumns[i].reserveCapacity(entries.count) }
+                valueColumns = Array(repeating: ColumnStreams(capacity: entries.count), count: rowNames.count)
             }
             guard let names, (try? appendRow(bytes, names: names, to: &valueColumns)) == true else { return nil }
             kinds.append(1)
@@ -66,14 +64,14 @@ public enum RowColumns {
             out.append(contentsOf: name)
         }
         out.append(contentsOf: kinds)
-        for column in keyColumns { appendColumn(column, to: &out) }
-        for column in valueColumns { appendColumn(column, to: &out) }
+        for column in keyColumns { column.write(to: &out) }
+        for column in valueColumns { column.write(to: &out) }
         return out
     }
 
     /// Appends the values of `key` to the key columns, one each: false when it is not a
     /// composite key with one value a column.
-    private static func appendKey(_ key: [UInt8], to columns: inout [[DatabaseValue?]]) -> Bool {
+    private static func appendKey(_ key: [UInt8], to columns: inout [ColumnStreams]) -> Bool {
         var j = 0
         let composite = try? DocumentKey.forEachCompositeValue(encoded: key) { value in
             if j < columns.count { columns[j].append(value) }
@@ -91,16 +89,14 @@ public enum RowColumns {
         return names
     }
 
-    /// Appends the values of a row to the value columns, one each (a key reference as nil):
-    /// false when its columns are not `names`, in that order. (A name equal to the one expected
-    /// shares its storage: no allocation for each row's names.)
-    private static func appendRow(_ bytes: [UInt8], names: [[UInt8]], to columns: inout [[DatabaseValue?]]) throws(FormatError) -> Bool {
+    /// Appends the values of a row to the value columns, one each: false when its columns are
+    /// not `names`, in that order.
+    private static func appendRow(_ bytes: [UInt8], names: [[UInt8]], to columns: inout [ColumnStreams]) throws(FormatError) -> Bool {
         var reader = try DatabaseRow.EncodedColumns(bytes)
         guard reader.count == names.count else { return false }
         for i in 0..<reader.count {
-            let (name, value) = try reader.next(nameLike: names[i])
-            guard name == names[i] else { return false }
-            columns[i].append(value)
+            guard try reader.nextName(is: names[i]) else { return false }
+            try reader.nextValue(into: &columns[i])
         }
         try reader.finish()
         return true
@@ -164,28 +160,6 @@ public enum RowColumns {
         let n = try LEB128.read(&reader)
         guard n <= UInt64(reader.remaining) else { throw PackedIntegers.failure("\(what) \(n) beyond the end", reader) }
         return Int(n)
-    }
-
-    private static func appendColumn(_ values: [DatabaseValue?], to out: inout [UInt8]) {
-        var integers = [Int64](), reals = [UInt8](), texts = [[UInt8]](), blobs = [[UInt8]]()
-        for value in values {
-            guard let value else {
-                out.append(DatabaseRow.keyReference)
-                continue
-            }
-            out.append(UInt8(value.storageClass))
-            switch value {
-            case .null: break
-            case .integer(let v): integers.append(v)
-            case .real(let v): withUnsafeBytes(of: v.bitPattern.littleEndian) { reals.append(contentsOf: $0) }
-            case .text(let bytes): texts.append(bytes)
-            case .blob(let bytes): blobs.append(bytes)
-            }
-        }
-        PackedIntegers.append(integers, to: &out)
-        out.append(contentsOf: reals)
-        TextColumn.append(texts, to: &out)
-        TextColumn.append(blobs, to: &out)
     }
 
     private static func readColumn(_ count: Int, references: Bool, from reader: inout ByteReader,

@@ -19,7 +19,7 @@ extension TextColumn {
         var fractions: [[ArraySlice<UInt8>?]]
 
         /// The shape of `values`, or nil when they do not share one.
-        init?(_ values: [[UInt8]], decimals: Bool = false) {
+        init?(_ values: [ArraySlice<UInt8>], decimals: Bool = false) {
             guard let first = values.first else { return nil }
             var tokens = [Token]()
             for run in Self.runs(first, decimals: decimals) {
@@ -66,29 +66,31 @@ extension TextColumn {
         /// Splits `value` into maximal runs of ASCII digits and of other bytes, as it is
         /// iterated (no array of runs is made); with `decimals`, a digit run, `.` and a digit
         /// run are one run.
-        private static func runs(_ value: [UInt8], decimals: Bool) -> Runs {
+        private static func runs(_ value: ArraySlice<UInt8>, decimals: Bool) -> Runs {
             Runs(value: value, decimals: decimals)
         }
 
         /// The runs of a value (``runs(_:decimals:)``).
         struct Runs: Sequence, IteratorProtocol {
-            let value: [UInt8]
+            let value: ArraySlice<UInt8>
             let decimals: Bool
-            private var start = 0
+            private var start: Int
 
-            init(value: [UInt8], decimals: Bool) {
+            init(value: ArraySlice<UInt8>, decimals: Bool) {
                 self.value = value
                 self.decimals = decimals
+                start = value.startIndex
             }
 
             mutating func next() -> ArraySlice<UInt8>? {
-                guard start < value.count else { return nil }
+                let limit = value.endIndex
+                guard start < limit else { return nil }
                 let digits = TextColumn.isDigit(value[start])
                 var end = start + 1
-                while end < value.count && TextColumn.isDigit(value[end]) == digits { end += 1 }
-                if digits, decimals, end + 1 < value.count, value[end] == UInt8(ascii: "."), TextColumn.isDigit(value[end + 1]) {
+                while end < limit && TextColumn.isDigit(value[end]) == digits { end += 1 }
+                if digits, decimals, end + 1 < limit, value[end] == UInt8(ascii: "."), TextColumn.isDigit(value[end + 1]) {
                     end += 2
-                    while end < value.count && TextColumn.isDigit(value[end]) { end += 1 }
+                    while end < limit && TextColumn.isDigit(value[end]) { end += 1 }
                 }
                 defer { start = end }
                 return value[start..<end]

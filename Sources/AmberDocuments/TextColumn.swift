@@ -45,6 +45,11 @@ public enum TextColumn {
     static let maximumSlotDigits = 18
 
     public static func append(_ values: [[UInt8]], to out: inout [UInt8]) {
+        append(values.map { $0[...] }, to: &out)
+    }
+
+    /// Appends the column of `values`, slices of the arrays that hold them (no copies).
+    static func append(_ values: [ArraySlice<UInt8>], to out: inout [UInt8]) {
         guard !values.isEmpty else { return }
         if let integers = decimalIntegers(values) {
             out.append(1)
@@ -104,22 +109,22 @@ public enum TextColumn {
     /// The signs (1 for a value that starts with `-` and a digit) and the shape of the values
     /// without them, when some value has a sign, they share a shape and it starts with a slot:
     /// decimals of both signs.
-    private static func signedShape(_ values: [[UInt8]], decimals: Bool = false) -> (signs: [Int64], shape: Shape)? {
+    private static func signedShape(_ values: [ArraySlice<UInt8>], decimals: Bool = false) -> (signs: [Int64], shape: Shape)? {
         var signs = [Int64]()
-        var unsigned = [[UInt8]]()
+        var unsigned = [ArraySlice<UInt8>]()
         signs.reserveCapacity(values.count)
         unsigned.reserveCapacity(values.count)
         for value in values {
-            let signed = value.count >= 2 && value[0] == UInt8(ascii: "-") && isDigit(value[1])
+            let signed = value.count >= 2 && value.first == UInt8(ascii: "-") && isDigit(value[value.startIndex + 1])
             signs.append(signed ? 1 : 0)
-            unsigned.append(signed ? Array(value.dropFirst()) : value)
+            unsigned.append(signed ? value.dropFirst() : value)
         }
         guard signs.contains(1), let shape = Shape(unsigned, decimals: decimals), shape.tokens.first == .slot else { return nil }
         return (signs, shape)
     }
 
     /// The values as integers when every one is the canonical decimal text of an `Int64`.
-    private static func decimalIntegers(_ values: [[UInt8]]) -> [Int64]? {
+    private static func decimalIntegers(_ values: [ArraySlice<UInt8>]) -> [Int64]? {
         var integers = [Int64]()
         integers.reserveCapacity(values.count)
         for value in values {
@@ -130,9 +135,9 @@ public enum TextColumn {
     }
 
     /// The integer `value` is the canonical decimal text of (`0|-?[1-9][0-9]*`, in range), or nil.
-    static func canonicalInteger(_ value: [UInt8]) -> Int64? {
+    static func canonicalInteger(_ value: some Collection<UInt8>) -> Int64? {
         let negative = value.first == UInt8(ascii: "-")
-        let digits = value[(negative ? 1 : 0)...]
+        let digits = value.dropFirst(negative ? 1 : 0)
         guard let first = digits.first, isDigit(first), digits.count <= 19,
               first != UInt8(ascii: "0") || (digits.count == 1 && !negative) else { return nil }
         var magnitude: UInt64 = 0
