@@ -75,7 +75,7 @@ struct ManifestNode: Sendable {
     /// header, the columnar entries with their checks and expansion budget, every byte used)
     /// gives exactly `entries` back. Each entry is compared as it is rebuilt, stopping at the
     /// first difference, rather than building the leaf and then comparing.
-    private static func readsBack(columnarLeaf bytes: [UInt8], as entries: [ManifestEntry]) -> Bool {
+    static func readsBack(columnarLeaf bytes: [UInt8], as entries: [ManifestEntry]) -> Bool {
         let what = "columnar leaf"
         do throws(FormatError) {
             var r = ByteReader(bytes, context: what)
