@@ -50,13 +50,16 @@ extension DocumentKey {
             out.append(0x03)
             let bits = v.bitPattern
             appendBigEndian(bits >> 63 == 1 ? ~bits : bits ^ (1 << 63), to: &out)
-        case .text(let bytes):
-            out.append(0x04)
-            appendEscaped(bytes, to: &out)
-        case .blob(let bytes):
-            out.append(0x05)
-            appendEscaped(bytes, to: &out)
+        case .text(let bytes): appendCompositeBytes(bytes[...], blob: false, to: &out)
+        case .blob(let bytes): appendCompositeBytes(bytes[...], blob: true, to: &out)
         }
+    }
+
+    /// Appends a text or blob value of a composite key's encoding (``appendCompositeValue(_:to:)``)
+    /// from a slice of the array that holds it.
+    public static func appendCompositeBytes(_ bytes: ArraySlice<UInt8>, blob: Bool, to out: inout [UInt8]) {
+        out.append(blob ? 0x05 : 0x04)
+        appendEscaped(bytes, to: &out)
     }
 
     /// Decodes an encoding; throws on anything ``encoded`` would not have produced.
@@ -119,7 +122,7 @@ extension DocumentKey {
         return v
     }
 
-    private static func appendEscaped(_ bytes: [UInt8], to out: inout [UInt8]) {
+    private static func appendEscaped(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         for b in bytes {
             out.append(b)
             if b == 0 { out.append(0xFF) }

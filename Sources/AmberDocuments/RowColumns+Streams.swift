@@ -64,3 +64,71 @@ extension RowColumns {
         }
     }
 }
+
+extension RowColumns {
+    /// One column read back (``RowColumns`` `Column(n)`): its types, its streams, and where each
+    /// value is in its stream, so that keys and rows are rebuilt from it without a value or an
+    /// array for each entry.
+    struct DecodedColumn {
+        private let types: [UInt8]
+        /// The position of each value in the stream of its type.
+        private let positions: [Int]
+        private let integers: [Int64]
+        private let reals: [UInt64]
+        private let texts: TextColumn.Values
+        private let blobs: TextColumn.Values
+
+        /// Reads a column of `count` values; `references` allows key references (row columns).
+        init(_ count: Int, references: Bool, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) {
+            let types = try reader.raw(count)
+            try budget.spend(count * 16, reader)
+            var tally = [Int](repeating: 0, count: 6)
+            var positions = [Int]()
+            positions.reserveCapacity(count)
+            for type in types {
+                guard type < 5 || (type == DatabaseRow.keyReference && references) else {
+                    throw PackedIntegers.failure("bad value type 0x\(Hex.encode([type]))", reader)
+                }
+                positions.append(tally[Int(type)])
+                tally[Int(type)] += 1
+            }
+            self.types = types
+            self.positions = positions
+            integers = try PackedIntegers.read(tally[1], from: &reader, budget: &budget)
+            var reals = [UInt64]()
+            for _ in 0..<tally[2] { reals.append(try reader.u64()) }
+            self.reals = reals
+            texts = try TextColumn.readValues(tally[3], from: &reader, budget: &budget)
+            blobs = try TextColumn.readValues(tally[4], from: &reader, budget: &budget)
+        }
+
+        /// Value `i`, unless it is a text or a blob (or a key reference: nil).
+        private func scalar(_ i: Int) -> DatabaseValue? {
+            switch types[i] {
+            case 0: .null
+            case 1: .integer(integers[positions[i]])
+            case 2: .real(Double(bitPattern: reals[positions[i]]))
+            default: nil
+            }
+        }
+
+        /// Appends value `i` as a value of a composite key's encoding.
+        func appendKeyValue(_ i: Int, to key: inout [UInt8]) {
+            switch types[i] {
+            case 3: DocumentKey.appendCompositeBytes(texts[positions[i]], blob: false, to: &key)
+            case 4: DocumentKey.appendCompositeBytes(blobs[positions[i]], blob: true, to: &key)
+            default: if let value = scalar(i) { DocumentKey.appendCompositeValue(value, to: &key) }
+            }
+        }
+
+        /// Appends value `i` as a row's value (``DatabaseValue`` binary encoding, or a key reference).
+        func appendRowValue(_ i: Int, to row: inout [UInt8]) {
+            switch types[i] {
+            case 3: DatabaseValue.encodeBytes(texts[positions[i]], type: 3, to: &row)
+            case 4: DatabaseValue.encodeBytes(blobs[positions[i]], type: 4, to: &row)
+            case DatabaseRow.keyReference: row.append(DatabaseRow.keyReference)
+            default: scalar(i)?.encode(to: &row)
+            }
+        }
+    }
+}

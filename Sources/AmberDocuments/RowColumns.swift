@@ -124,16 +124,16 @@ public enum RowColumns {
         let kinds = try reader.raw(count)
         guard kinds.allSatisfy({ $0 <= 1 }) else { throw PackedIntegers.failure("bad entry kind", reader) }
         let rowCount = kinds.count(where: { $0 == 1 })
-        var keyColumns = [[DatabaseValue?]]()
-        for _ in 0..<keyArity { keyColumns.append(try readColumn(count, references: false, from: &reader, budget: &budget)) }
-        var valueColumns = [[DatabaseValue?]]()
-        for _ in 0..<columnCount { valueColumns.append(try readColumn(rowCount, references: true, from: &reader, budget: &budget)) }
+        var keyColumns = [DecodedColumn]()
+        for _ in 0..<keyArity { keyColumns.append(try DecodedColumn(count, references: false, from: &reader, budget: &budget)) }
+        var valueColumns = [DecodedColumn]()
+        for _ in 0..<columnCount { valueColumns.append(try DecodedColumn(rowCount, references: true, from: &reader, budget: &budget)) }
         var key = [UInt8](), row = [UInt8]()
         var r = 0
         for i in 0..<count {
             key.removeAll(keepingCapacity: true)
             key.append(0x03)
-            for column in keyColumns { DocumentKey.appendCompositeValue(column[i]!, to: &key) }
+            for column in keyColumns { column.appendKeyValue(i, to: &key) }
             key.append(0x00)
             try budget.spend(key.count + 32, reader)
             guard kinds[i] == 1 else {
@@ -146,7 +146,7 @@ public enum RowColumns {
                 let start = row.count
                 LEB128.append(UInt64(name.count), to: &row)
                 row.append(contentsOf: name)
-                if let value = valueColumns[c][r] { value.encode(to: &row) } else { row.append(DatabaseRow.keyReference) }
+                valueColumns[c].appendRowValue(r, to: &row)
                 try budget.spend(row.count - start, reader)
             }
             try budget.spend(32, reader)
@@ -160,39 +160,5 @@ public enum RowColumns {
         let n = try LEB128.read(&reader)
         guard n <= UInt64(reader.remaining) else { throw PackedIntegers.failure("\(what) \(n) beyond the end", reader) }
         return Int(n)
-    }
-
-    private static func readColumn(_ count: Int, references: Bool, from reader: inout ByteReader,
-                                   budget: inout ExpansionBudget) throws(FormatError) -> [DatabaseValue?] {
-        let types = try reader.raw(count)
-        try budget.spend(count * 16, reader)
-        var tally = [Int](repeating: 0, count: 6)
-        for type in types {
-            guard type < 5 || (type == DatabaseRow.keyReference && references) else {
-                throw PackedIntegers.failure("bad value type 0x\(Hex.encode([type]))", reader)
-            }
-            tally[Int(type)] += 1
-        }
-        let integers = try PackedIntegers.read(tally[1], from: &reader, budget: &budget)
-        var reals = [Double]()
-        for _ in 0..<tally[2] { reals.append(Double(bitPattern: try reader.u64())) }
-        let texts = try TextColumn.read(tally[3], from: &reader, budget: &budget)
-        let blobs = try TextColumn.read(tally[4], from: &reader, budget: &budget)
-        var next = [Int](repeating: 0, count: 6)
-        var values = [DatabaseValue?]()
-        values.reserveCapacity(count)
-        for type in types {
-            let k = next[Int(type)]
-            next[Int(type)] += 1
-            switch type {
-            case 0: values.append(.null)
-            case 1: values.append(.integer(integers[k]))
-            case 2: values.append(.real(reals[k]))
-            case 3: values.append(.text(texts[k]))
-            case 4: values.append(.blob(blobs[k]))
-            default: values.append(nil)
-            }
-        }
-        return values
     }
 }

@@ -149,7 +149,8 @@ extension TextColumn {
         /// Reads a shape and rebuilds the `count` values; `startsWithSlot` requires a first token
         /// that is a slot (a signed shape, whose values' `-` comes before a digit).
         static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget,
-                         startsWithSlot: Bool = false, decimals: Bool = false) throws(FormatError) -> [[UInt8]] {
+                         startsWithSlot: Bool = false, decimals: Bool = false,
+                         signs: [Int64]? = nil) throws(FormatError) -> Values {
             let tokenCount = try LEB128.read(&reader)
             guard tokenCount <= UInt64(reader.remaining) else { throw PackedIntegers.failure("token count \(tokenCount) beyond the end", reader) }
             var tokens = [Token]()
@@ -184,19 +185,20 @@ extension TextColumn {
             // The values: every literal once each, and the slots' digits (spent as they were read).
             let (total, overflow) = count.multipliedReportingOverflow(by: literalBytes + 32)
             try budget.spend(overflow ? Int.max : total, reader)
-            var values = [[UInt8]](repeating: [], count: count)
+            var values = Values(capacity: count, bytes: count * (literalBytes + 4 * slots.count))
             for i in 0..<count {
-                values[i].reserveCapacity(slots.reduce(literalBytes) { $0 + $1.length(i) } + fractions.reduce(0) { $0 + $1.length(i) })
+                if signs?[i] == 1 { values.bytes.append(UInt8(ascii: "-")) }
                 var k = 0
                 for token in tokens {
                     switch token {
-                    case .literal(let bytes): values[i].append(contentsOf: bytes)
+                    case .literal(let bytes): values.bytes.append(contentsOf: bytes)
                     case .slot:
-                        slots[k].append(i, to: &values[i])
-                        if decimals { fractions[k].append(i, to: &values[i]) }
+                        slots[k].append(i, to: &values.bytes)
+                        if decimals { fractions[k].append(i, to: &values.bytes) }
                         k += 1
                     }
                 }
+                values.endValue()
             }
             return values
         }

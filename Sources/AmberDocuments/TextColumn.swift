@@ -77,30 +77,61 @@ public enum TextColumn {
 
     /// Reads `count` values, spending what it builds from `budget` (``ExpansionBudget``).
     public static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [[UInt8]] {
-        guard count > 0 else { return [] }
+        let values = try readValues(count, from: &reader, budget: &budget)
+        return (0..<values.count).map { Array(values[$0]) }
+    }
+
+    /// The values of a column, read: their bytes one after another in one array (no array for
+    /// each value).
+    struct Values {
+        var bytes = [UInt8]()
+        /// Where each value ends in ``bytes``.
+        private(set) var ends = [Int]()
+
+        init(capacity: Int, bytes byteCapacity: Int) {
+            ends.reserveCapacity(capacity)
+            bytes.reserveCapacity(byteCapacity)
+        }
+
+        var count: Int { ends.count }
+
+        /// Value `i`.
+        subscript(i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
+
+        /// Ends the value being appended to ``bytes``.
+        mutating func endValue() { ends.append(bytes.count) }
+    }
+
+    /// Reads `count` values as ``read(_:from:budget:)`` does, with the same checks and budget.
+    static func readValues(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> Values {
+        guard count > 0 else { return Values(capacity: 0, bytes: 0) }
         let mode = try reader.u8()
         switch mode {
         case 0:
-            var values = [[UInt8]]()
-            values.reserveCapacity(count)
-            for length in try PackedIntegers.read(count, from: &reader, budget: &budget) {
+            let lengths = try PackedIntegers.read(count, from: &reader, budget: &budget)
+            var values = Values(capacity: count, bytes: 0)
+            for length in lengths {
                 guard length >= 0, length <= reader.remaining else { throw PackedIntegers.failure("text length \(length) beyond the end", reader) }
                 try budget.spend(Int(length) + 32, reader)
-                values.append(try reader.raw(Int(length)))
+                try reader.raw(Int(length), appendingTo: &values.bytes)
+                values.endValue()
             }
             return values
         case 1:
             let integers = try PackedIntegers.read(count, from: &reader, budget: &budget)
             try budget.spend(count * 52, reader)
-            return integers.map(decimal)
+            var values = Values(capacity: count, bytes: count * 8)
+            for v in integers {
+                appendDecimal(v, to: &values.bytes)
+                values.endValue()
+            }
+            return values
         case 2, 4:
             return try Shape.read(count, from: &reader, budget: &budget, decimals: mode == 4)
         case 3, 5:
             let signs = try PackedIntegers.read(count, from: &reader, budget: &budget)
             guard signs.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw PackedIntegers.failure("bad sign", reader) }
-            var values = try Shape.read(count, from: &reader, budget: &budget, startsWithSlot: true, decimals: mode == 5)
-            for i in values.indices where signs[i] == 1 { values[i].insert(UInt8(ascii: "-"), at: 0) }
-            return values
+            return try Shape.read(count, from: &reader, budget: &budget, startsWithSlot: true, decimals: mode == 5, signs: signs)
         default:
             throw PackedIntegers.failure("bad text column mode \(mode)", reader)
         }
@@ -157,9 +188,14 @@ public enum TextColumn {
     static func decimal(_ v: Int64) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(20)
+        appendDecimal(v, to: &out)
+        return out
+    }
+
+    /// Appends the canonical decimal text of `v`.
+    static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
         if v < 0 { out.append(UInt8(ascii: "-")) }
         appendDigits(v.magnitude, width: digitCount(v.magnitude), to: &out)
-        return out
     }
 
     static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
