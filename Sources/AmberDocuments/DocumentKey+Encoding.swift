@@ -113,7 +113,7 @@ extension DocumentKey {
     }
 
     private static func appendBigEndian(_ v: UInt64, to out: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
     }
 
     private static func readBigEndian(_ reader: inout ByteReader) throws(FormatError) -> UInt64 {

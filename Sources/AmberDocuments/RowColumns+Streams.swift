@@ -68,8 +68,9 @@ extension RowColumns {
 extension RowColumns {
     /// One column read back (``RowColumns`` `Column(n)`): its types, its streams, and where each
     /// value is in its stream, so that keys and rows are rebuilt from it without a value or an
-    /// array for each entry.
-    struct DecodedColumn {
+    /// array for each entry. (A class: a column is used for every entry, and a struct of six
+    /// arrays would be copied, six retains and releases, each time.)
+    final class DecodedColumn {
         private let types: [UInt8]
         /// The position of each value in the stream of its type.
         private let positions: [Int]
