@@ -40,6 +40,13 @@ public struct ByteReader: Sendable {
         return try raw(count)
     }
 
+    /// The next `count` bytes as a slice of ``bytes`` (no copy).
+    public mutating func slice(_ count: Int) throws(FormatError) -> ArraySlice<UInt8> {
+        guard count >= 0, count <= remaining else { throw truncated() }
+        defer { offset += count }
+        return bytes[offset..<offset + count]
+    }
+
     /// Appends the next `count` bytes to `buffer` (no intermediate array).
     public mutating func raw(_ count: Int, appendingTo buffer: inout [UInt8]) throws(FormatError) {
         guard count >= 0, count <= remaining else { throw truncated() }

@@ -140,6 +140,18 @@ public struct DatabaseRow: Sendable, Hashable {
             return (name, try DatabaseValue(from: &reader))
         }
 
+        /// Reads the next column's name: whether it is `name` (no allocation either way).
+        mutating func nextName(is name: [UInt8]) throws(FormatError) -> Bool {
+            let length = try LEB128.read(&reader)
+            guard length <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "name length \(length) too large") }
+            return try reader.slice(Int(length)).elementsEqual(name)
+        }
+
+        /// Reads the value of the column whose name ``nextName(is:)`` read into `streams`.
+        mutating func nextValue(into streams: inout RowColumns.ColumnStreams) throws(FormatError) {
+            try streams.appendEncoded(from: &reader)
+        }
+
         func finish() throws(FormatError) { try reader.expectEnd() }
     }
 

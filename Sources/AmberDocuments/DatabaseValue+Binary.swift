@@ -38,11 +38,16 @@ extension DatabaseValue {
             out.append(0x02)
             var bits = v.bitPattern.littleEndian
             withUnsafeBytes(of: &bits) { out.append(contentsOf: $0) }
-        case .text(let bytes), .blob(let bytes):
-            out.append(storageClass == 3 ? 0x03 : 0x04)
-            LEB128.append(UInt64(bytes.count), to: &out)
-            out.append(contentsOf: bytes)
+        case .text(let bytes), .blob(let bytes): Self.encodeBytes(bytes[...], type: UInt8(storageClass), to: &out)
         }
+    }
+
+    /// Appends the encoding of a text (`type` 3) or blob (`type` 4) value from a slice of the
+    /// array that holds it.
+    static func encodeBytes(_ bytes: ArraySlice<UInt8>, type: UInt8, to out: inout [UInt8]) {
+        out.append(type)
+        LEB128.append(UInt64(bytes.count), to: &out)
+        out.append(contentsOf: bytes)
     }
 
     /// Decodes exactly one value from `bytes`.

@@ -32,27 +32,34 @@ extension DocumentKey {
             Self.appendEscaped(bytes, to: &out)
         case .composite(let values):
             out.append(0x03)
-            for value in values {
-                switch value {
-                case .null: out.append(0x01)
-                case .integer(let v):
-                    out.append(0x02)
-                    Self.appendBigEndian(UInt64(bitPattern: v) ^ (1 << 63), to: &out)
-                case .real(let v):
-                    out.append(0x03)
-                    let bits = v.bitPattern
-                    Self.appendBigEndian(bits >> 63 == 1 ? ~bits : bits ^ (1 << 63), to: &out)
-                case .text(let bytes):
-                    out.append(0x04)
-                    Self.appendEscaped(bytes, to: &out)
-                case .blob(let bytes):
-                    out.append(0x05)
-                    Self.appendEscaped(bytes, to: &out)
-                }
-            }
+            for value in values { Self.appendCompositeValue(value, to: &out) }
             out.append(0x00)
         }
         return out
+    }
+
+    /// Appends one value of a composite key's encoding, its type byte and payload: a composite
+    /// key is `0x03`, its values, `0x00` (for building keys into a buffer of one's own).
+    public static func appendCompositeValue(_ value: DatabaseValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(0x01)
+        case .integer(let v):
+            out.append(0x02)
+            appendBigEndian(UInt64(bitPattern: v) ^ (1 << 63), to: &out)
+        case .real(let v):
+            out.append(0x03)
+            let bits = v.bitPattern
+            appendBigEndian(bits >> 63 == 1 ? ~bits : bits ^ (1 << 63), to: &out)
+        case .text(let bytes): appendCompositeBytes(bytes[...], blob: false, to: &out)
+        case .blob(let bytes): appendCompositeBytes(bytes[...], blob: true, to: &out)
+        }
+    }
+
+    /// Appends a text or blob value of a composite key's encoding (``appendCompositeValue(_:to:)``)
+    /// from a slice of the array that holds it.
+    public static func appendCompositeBytes(_ bytes: ArraySlice<UInt8>, blob: Bool, to out: inout [UInt8]) {
+        out.append(blob ? 0x05 : 0x04)
+        appendEscaped(bytes, to: &out)
     }
 
     /// Decodes an encoding; throws on anything ``encoded`` would not have produced.
@@ -63,19 +70,7 @@ extension DocumentKey {
         case 0x02: self = .string(try Self.readEscaped(&reader))
         case 0x03:
             var values = [DatabaseValue]()
-            loop: while true {
-                switch try reader.u8() {
-                case 0x00: break loop
-                case 0x01: values.append(.null)
-                case 0x02: values.append(.integer(Int64(bitPattern: try Self.readBigEndian(&reader) ^ (1 << 63))))
-                case 0x03:
-                    let stored = try Self.readBigEndian(&reader)
-                    values.append(.real(Double(bitPattern: stored >> 63 == 1 ? stored ^ (1 << 63) : ~stored)))
-                case 0x04: values.append(.text(try Self.readEscaped(&reader)))
-                case 0x05: values.append(.blob(try Self.readEscaped(&reader)))
-                case let type: throw Self.failure("unknown value type 0x\(Hex.encode([type]))", reader)
-                }
-            }
+            try Self.readCompositeValues(&reader) { values.append($0) }
             self = .composite(values)
         case let kind:
             throw Self.failure("unknown key kind 0x\(Hex.encode([kind]))", reader)
@@ -84,12 +79,41 @@ extension DocumentKey {
         guard encoded == bytes else { throw Self.failure("not the canonical encoding of \(display)", reader) }
     }
 
+    /// Reads the encoding of a composite key, handing each value to `body` in order, without
+    /// building the key: `false` when `bytes` is not a composite key's encoding, throws when
+    /// ``init(encoded:)`` would. It does not encode the key again to compare, as that does: a
+    /// composite encoding read to its end is canonical (each value's encoding is one-to-one).
+    public static func forEachCompositeValue(encoded bytes: [UInt8], _ body: (DatabaseValue) -> Void) throws(FormatError) -> Bool {
+        var reader = ByteReader(bytes, context: "document key")
+        guard try reader.u8() == 0x03 else { return false }
+        try readCompositeValues(&reader, body)
+        try reader.expectEnd()
+        return true
+    }
+
+    /// Reads a composite key's values, after its kind byte, up to and including its `0x00`.
+    private static func readCompositeValues(_ reader: inout ByteReader, _ body: (DatabaseValue) -> Void) throws(FormatError) {
+        while true {
+            switch try reader.u8() {
+            case 0x00: return
+            case 0x01: body(.null)
+            case 0x02: body(.integer(Int64(bitPattern: try readBigEndian(&reader) ^ (1 << 63))))
+            case 0x03:
+                let stored = try readBigEndian(&reader)
+                body(.real(Double(bitPattern: stored >> 63 == 1 ? stored ^ (1 << 63) : ~stored)))
+            case 0x04: body(.text(try readEscaped(&reader)))
+            case 0x05: body(.blob(try readEscaped(&reader)))
+            case let type: throw failure("unknown value type 0x\(Hex.encode([type]))", reader)
+            }
+        }
+    }
+
     private static func failure(_ reason: String, _ reader: ByteReader) -> FormatError {
         FormatError(context: "document key", reason: "\(reason) (offset \(reader.offset))")
     }
 
     private static func appendBigEndian(_ v: UInt64, to out: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
     }
 
     private static func readBigEndian(_ reader: inout ByteReader) throws(FormatError) -> UInt64 {
@@ -98,7 +122,7 @@ extension DocumentKey {
         return v
     }
 
-    private static func appendEscaped(_ bytes: [UInt8], to out: inout [UInt8]) {
+    private static func appendEscaped(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         for b in bytes {
             out.append(b)
             if b == 0 { out.append(0xFF) }

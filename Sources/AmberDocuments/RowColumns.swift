@@ -34,26 +34,26 @@ public enum RowColumns {
     /// composite or of another arity, a value that is not a row, rows with other columns. (The
     /// manifest node that holds it checks that it decodes back to the entries before storing it.)
     public static func encode(_ entries: [Entry]) -> [UInt8]? {
-        guard let first = entries.first, case .composite(let firstKey)? = try? DocumentKey(encoded: first.key) else { return nil }
-        var keyColumns = [[DatabaseValue?]](repeating: [], count: firstKey.count)
+        guard let first = entries.first else { return nil }
+        var arity = 0
+        guard (try? DocumentKey.forEachCompositeValue(encoded: first.key, { _ in arity += 1 })) == true else { return nil }
+        var keyColumns = [ColumnStreams](repeating: ColumnStreams(capacity: entries.count), count: arity)
         var names: [[UInt8]]? = nil
-        var valueColumns = [[DatabaseValue?]]()
+        var valueColumns = [ColumnStreams]()
         var kinds = [UInt8]()
         kinds.reserveCapacity(entries.count)
         for entry in entries {
-            guard case .composite(let values)? = try? DocumentKey(encoded: entry.key), values.count == keyColumns.count else { return nil }
-            for (j, value) in values.enumerated() { keyColumns[j].append(value) }
+            guard appendKey(entry.key, to: &keyColumns) else { return nil }
             guard let bytes = entry.row else {
                 kinds.append(0)
                 continue
             }
-            guard let row = try? parseRow(bytes, namesLike: names) else { return nil }
             if names == nil {
-                names = row.names
-                valueColumns = Array(repeating: [], count: row.names.count)
+                guard let rowNames = try? columnNames(bytes) else { return nil }
+                names = rowNames
+                valueColumns = Array(repeating: ColumnStreams(capacity: entries.count), count: rowNames.count)
             }
-            guard row.names == names else { return nil }
-            for (i, value) in row.values.enumerated() { valueColumns[i].append(value) }
+            guard let names, (try? appendRow(bytes, names: names, to: &valueColumns)) == true else { return nil }
             kinds.append(1)
         }
         var out = [UInt8]()
@@ -64,14 +64,59 @@ public enum RowColumns {
             out.append(contentsOf: name)
         }
         out.append(contentsOf: kinds)
-        for column in keyColumns { appendColumn(column, to: &out) }
-        for column in valueColumns { appendColumn(column, to: &out) }
+        for column in keyColumns { column.write(to: &out) }
+        for column in valueColumns { column.write(to: &out) }
         return out
+    }
+
+    /// Appends the values of `key` to the key columns, one each: false when it is not a
+    /// composite key with one value a column.
+    private static func appendKey(_ key: [UInt8], to columns: inout [ColumnStreams]) -> Bool {
+        var j = 0
+        let composite = try? DocumentKey.forEachCompositeValue(encoded: key) { value in
+            if j < columns.count { columns[j].append(value) }
+            j += 1
+        }
+        return composite == true && j == columns.count
+    }
+
+    /// The column names of an encoded row.
+    private static func columnNames(_ bytes: [UInt8]) throws(FormatError) -> [[UInt8]] {
+        var reader = try DatabaseRow.EncodedColumns(bytes)
+        var names = [[UInt8]]()
+        names.reserveCapacity(reader.count)
+        for _ in 0..<reader.count { names.append(try reader.next(nameLike: nil).name) }
+        return names
+    }
+
+    /// Appends the values of a row to the value columns, one each: false when its columns are
+    /// not `names`, in that order.
+    private static func appendRow(_ bytes: [UInt8], names: [[UInt8]], to columns: inout [ColumnStreams]) throws(FormatError) -> Bool {
+        var reader = try DatabaseRow.EncodedColumns(bytes)
+        guard reader.count == names.count else { return false }
+        for i in 0..<reader.count {
+            guard try reader.nextName(is: names[i]) else { return false }
+            try reader.nextValue(into: &columns[i])
+        }
+        try reader.finish()
+        return true
     }
 
     /// Reads `count` entries, refusing to build more than `budget` allows (``ExpansionBudget``:
     /// every stream, key and row it makes).
     public static func decode(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [Entry] {
+        var entries = [Entry]()
+        entries.reserveCapacity(count)
+        try decode(count, from: &reader, budget: &budget) { key, row in entries.append(Entry(key: key, row: row)) }
+        return entries
+    }
+
+    /// Reads `count` entries as ``decode(_:from:budget:)`` does, with the same checks and
+    /// budget, handing each to `body` in order instead of building them all: its key, and its row
+    /// or nil for a tombstone, are buffers that the next entry reuses (no arrays for each entry
+    /// unless `body` keeps them).
+    public static func decode(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget,
+                              each body: (_ key: [UInt8], _ row: [UInt8]?) throws(FormatError) -> Void) throws(FormatError) {
         let keyArity = try smallCount(&reader, "key arity")
         let columnCount = try smallCount(&reader, "column count")
         var names = [[UInt8]]()
@@ -79,50 +124,35 @@ public enum RowColumns {
         let kinds = try reader.raw(count)
         guard kinds.allSatisfy({ $0 <= 1 }) else { throw PackedIntegers.failure("bad entry kind", reader) }
         let rowCount = kinds.count(where: { $0 == 1 })
-        var keyColumns = [[DatabaseValue?]]()
-        for _ in 0..<keyArity { keyColumns.append(try readColumn(count, references: false, from: &reader, budget: &budget)) }
-        var valueColumns = [[DatabaseValue?]]()
-        for _ in 0..<columnCount { valueColumns.append(try readColumn(rowCount, references: true, from: &reader, budget: &budget)) }
-        var entries = [Entry]()
-        entries.reserveCapacity(count)
+        var keyColumns = [DecodedColumn]()
+        for _ in 0..<keyArity { keyColumns.append(try DecodedColumn(count, references: false, from: &reader, budget: &budget)) }
+        var valueColumns = [DecodedColumn]()
+        for _ in 0..<columnCount { valueColumns.append(try DecodedColumn(rowCount, references: true, from: &reader, budget: &budget)) }
+        var key = [UInt8](), row = [UInt8]()
         var r = 0
         for i in 0..<count {
-            let key = DocumentKey.composite(keyColumns.map { $0[i]! }).encoded
+            key.removeAll(keepingCapacity: true)
+            key.append(0x03)
+            for column in keyColumns { column.appendKeyValue(i, to: &key) }
+            key.append(0x00)
             try budget.spend(key.count + 32, reader)
             guard kinds[i] == 1 else {
-                entries.append(Entry(key: key, row: nil))
+                try body(key, nil)
                 continue
             }
-            var row = [UInt8]()
+            row.removeAll(keepingCapacity: true)
             LEB128.append(UInt64(columnCount), to: &row)
             for (c, name) in names.enumerated() {
                 let start = row.count
                 LEB128.append(UInt64(name.count), to: &row)
                 row.append(contentsOf: name)
-                if let value = valueColumns[c][r] { value.encode(to: &row) } else { row.append(DatabaseRow.keyReference) }
+                valueColumns[c].appendRowValue(r, to: &row)
                 try budget.spend(row.count - start, reader)
             }
             try budget.spend(32, reader)
             r += 1
-            entries.append(Entry(key: key, row: row))
+            try body(key, row)
         }
-        return entries
-    }
-
-    /// A row's column names and values, a key reference as nil. A name equal to the one at its
-    /// position in `namesLike` shares its storage (no allocation for each row's names).
-    private static func parseRow(_ bytes: [UInt8], namesLike: [[UInt8]]?) throws(FormatError) -> (names: [[UInt8]], values: [DatabaseValue?]) {
-        var reader = try DatabaseRow.EncodedColumns(bytes)
-        var names = [[UInt8]](), values = [DatabaseValue?]()
-        names.reserveCapacity(reader.count)
-        values.reserveCapacity(reader.count)
-        for i in 0..<reader.count {
-            let (name, value) = try reader.next(nameLike: namesLike.flatMap { i < $0.count ? $0[i] : nil })
-            names.append(name)
-            values.append(value)
-        }
-        try reader.finish()
-        return (names, values)
     }
 
     /// A LEB128 count or length that cannot exceed the bytes left.
@@ -130,61 +160,5 @@ public enum RowColumns {
         let n = try LEB128.read(&reader)
         guard n <= UInt64(reader.remaining) else { throw PackedIntegers.failure("\(what) \(n) beyond the end", reader) }
         return Int(n)
-    }
-
-    private static func appendColumn(_ values: [DatabaseValue?], to out: inout [UInt8]) {
-        var integers = [Int64](), reals = [UInt8](), texts = [[UInt8]](), blobs = [[UInt8]]()
-        for value in values {
-            guard let value else {
-                out.append(DatabaseRow.keyReference)
-                continue
-            }
-            out.append(UInt8(value.storageClass))
-            switch value {
-            case .null: break
-            case .integer(let v): integers.append(v)
-            case .real(let v): withUnsafeBytes(of: v.bitPattern.littleEndian) { reals.append(contentsOf: $0) }
-            case .text(let bytes): texts.append(bytes)
-            case .blob(let bytes): blobs.append(bytes)
-            }
-        }
-        PackedIntegers.append(integers, to: &out)
-        out.append(contentsOf: reals)
-        TextColumn.append(texts, to: &out)
-        TextColumn.append(blobs, to: &out)
-    }
-
-    private static func readColumn(_ count: Int, references: Bool, from reader: inout ByteReader,
-                                   budget: inout ExpansionBudget) throws(FormatError) -> [DatabaseValue?] {
-        let types = try reader.raw(count)
-        try budget.spend(count * 16, reader)
-        var tally = [Int](repeating: 0, count: 6)
-        for type in types {
-            guard type < 5 || (type == DatabaseRow.keyReference && references) else {
-                throw PackedIntegers.failure("bad value type 0x\(Hex.encode([type]))", reader)
-            }
-            tally[Int(type)] += 1
-        }
-        let integers = try PackedIntegers.read(tally[1], from: &reader, budget: &budget)
-        var reals = [Double]()
-        for _ in 0..<tally[2] { reals.append(Double(bitPattern: try reader.u64())) }
-        let texts = try TextColumn.read(tally[3], from: &reader, budget: &budget)
-        let blobs = try TextColumn.read(tally[4], from: &reader, budget: &budget)
-        var next = [Int](repeating: 0, count: 6)
-        var values = [DatabaseValue?]()
-        values.reserveCapacity(count)
-        for type in types {
-            let k = next[Int(type)]
-            next[Int(type)] += 1
-            switch type {
-            case 0: values.append(.null)
-            case 1: values.append(.integer(integers[k]))
-            case 2: values.append(.real(reals[k]))
-            case 3: values.append(.text(texts[k]))
-            case 4: values.append(.blob(blobs[k]))
-            default: values.append(nil)
-            }
-        }
-        return values
     }
 }

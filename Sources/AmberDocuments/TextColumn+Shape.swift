@@ -19,7 +19,7 @@ extension TextColumn {
         var fractions: [[ArraySlice<UInt8>?]]
 
         /// The shape of `values`, or nil when they do not share one.
-        init?(_ values: [[UInt8]], decimals: Bool = false) {
+        init?(_ values: [ArraySlice<UInt8>], decimals: Bool = false) {
             guard let first = values.first else { return nil }
             var tokens = [Token]()
             for run in Self.runs(first, decimals: decimals) {
@@ -66,21 +66,34 @@ extension TextColumn {
         /// Splits `value` into maximal runs of ASCII digits and of other bytes, as it is
         /// iterated (no array of runs is made); with `decimals`, a digit run, `.` and a digit
         /// run are one run.
-        private static func runs(_ value: [UInt8], decimals: Bool) -> some Sequence<ArraySlice<UInt8>> {
-            var start = 0
-            return AnySequence {
-                AnyIterator {
-                    guard start < value.count else { return nil }
-                    let digits = TextColumn.isDigit(value[start])
-                    var end = start + 1
-                    while end < value.count && TextColumn.isDigit(value[end]) == digits { end += 1 }
-                    if digits, decimals, end + 1 < value.count, value[end] == UInt8(ascii: "."), TextColumn.isDigit(value[end + 1]) {
-                        end += 2
-                        while end < value.count && TextColumn.isDigit(value[end]) { end += 1 }
-                    }
-                    defer { start = end }
-                    return value[start..<end]
+        private static func runs(_ value: ArraySlice<UInt8>, decimals: Bool) -> Runs {
+            Runs(value: value, decimals: decimals)
+        }
+
+        /// The runs of a value (``runs(_:decimals:)``).
+        struct Runs: Sequence, IteratorProtocol {
+            let value: ArraySlice<UInt8>
+            let decimals: Bool
+            private var start: Int
+
+            init(value: ArraySlice<UInt8>, decimals: Bool) {
+                self.value = value
+                self.decimals = decimals
+                start = value.startIndex
+            }
+
+            mutating func next() -> ArraySlice<UInt8>? {
+                let limit = value.endIndex
+                guard start < limit else { return nil }
+                let digits = TextColumn.isDigit(value[start])
+                var end = start + 1
+                while end < limit && TextColumn.isDigit(value[end]) == digits { end += 1 }
+                if digits, decimals, end + 1 < limit, value[end] == UInt8(ascii: "."), TextColumn.isDigit(value[end + 1]) {
+                    end += 2
+                    while end < limit && TextColumn.isDigit(value[end]) { end += 1 }
                 }
+                defer { start = end }
+                return value[start..<end]
             }
         }
 
@@ -136,7 +149,8 @@ extension TextColumn {
         /// Reads a shape and rebuilds the `count` values; `startsWithSlot` requires a first token
         /// that is a slot (a signed shape, whose values' `-` comes before a digit).
         static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget,
-                         startsWithSlot: Bool = false, decimals: Bool = false) throws(FormatError) -> [[UInt8]] {
+                         startsWithSlot: Bool = false, decimals: Bool = false,
+                         signs: [Int64]? = nil) throws(FormatError) -> Values {
             let tokenCount = try LEB128.read(&reader)
             guard tokenCount <= UInt64(reader.remaining) else { throw PackedIntegers.failure("token count \(tokenCount) beyond the end", reader) }
             var tokens = [Token]()
@@ -171,19 +185,20 @@ extension TextColumn {
             // The values: every literal once each, and the slots' digits (spent as they were read).
             let (total, overflow) = count.multipliedReportingOverflow(by: literalBytes + 32)
             try budget.spend(overflow ? Int.max : total, reader)
-            var values = [[UInt8]](repeating: [], count: count)
+            var values = Values(capacity: count, bytes: count * (literalBytes + 4 * slots.count))
             for i in 0..<count {
-                values[i].reserveCapacity(slots.reduce(literalBytes) { $0 + $1.length(i) } + fractions.reduce(0) { $0 + $1.length(i) })
+                if signs?[i] == 1 { values.bytes.append(UInt8(ascii: "-")) }
                 var k = 0
                 for token in tokens {
                     switch token {
-                    case .literal(let bytes): values[i].append(contentsOf: bytes)
+                    case .literal(let bytes): values.bytes.append(contentsOf: bytes)
                     case .slot:
-                        slots[k].append(i, to: &values[i])
-                        if decimals { fractions[k].append(i, to: &values[i]) }
+                        slots[k].append(i, to: &values.bytes)
+                        if decimals { fractions[k].append(i, to: &values.bytes) }
                         k += 1
                     }
                 }
+                values.endValue()
             }
             return values
         }

@@ -45,6 +45,11 @@ public enum TextColumn {
     static let maximumSlotDigits = 18
 
     public static func append(_ values: [[UInt8]], to out: inout [UInt8]) {
+        append(values.map { $0[...] }, to: &out)
+    }
+
+    /// Appends the column of `values`, slices of the arrays that hold them (no copies).
+    static func append(_ values: [ArraySlice<UInt8>], to out: inout [UInt8]) {
         guard !values.isEmpty else { return }
         if let integers = decimalIntegers(values) {
             out.append(1)
@@ -72,30 +77,61 @@ public enum TextColumn {
 
     /// Reads `count` values, spending what it builds from `budget` (``ExpansionBudget``).
     public static func read(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> [[UInt8]] {
-        guard count > 0 else { return [] }
+        let values = try readValues(count, from: &reader, budget: &budget)
+        return (0..<values.count).map { Array(values[$0]) }
+    }
+
+    /// The values of a column, read: their bytes one after another in one array (no array for
+    /// each value).
+    struct Values {
+        var bytes = [UInt8]()
+        /// Where each value ends in ``bytes``.
+        private(set) var ends = [Int]()
+
+        init(capacity: Int, bytes byteCapacity: Int) {
+            ends.reserveCapacity(capacity)
+            bytes.reserveCapacity(byteCapacity)
+        }
+
+        var count: Int { ends.count }
+
+        /// Value `i`.
+        subscript(i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
+
+        /// Ends the value being appended to ``bytes``.
+        mutating func endValue() { ends.append(bytes.count) }
+    }
+
+    /// Reads `count` values as ``read(_:from:budget:)`` does, with the same checks and budget.
+    static func readValues(_ count: Int, from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> Values {
+        guard count > 0 else { return Values(capacity: 0, bytes: 0) }
         let mode = try reader.u8()
         switch mode {
         case 0:
-            var values = [[UInt8]]()
-            values.reserveCapacity(count)
-            for length in try PackedIntegers.read(count, from: &reader, budget: &budget) {
+            let lengths = try PackedIntegers.read(count, from: &reader, budget: &budget)
+            var values = Values(capacity: count, bytes: 0)
+            for length in lengths {
                 guard length >= 0, length <= reader.remaining else { throw PackedIntegers.failure("text length \(length) beyond the end", reader) }
                 try budget.spend(Int(length) + 32, reader)
-                values.append(try reader.raw(Int(length)))
+                try reader.raw(Int(length), appendingTo: &values.bytes)
+                values.endValue()
             }
             return values
         case 1:
             let integers = try PackedIntegers.read(count, from: &reader, budget: &budget)
             try budget.spend(count * 52, reader)
-            return integers.map(decimal)
+            var values = Values(capacity: count, bytes: count * 8)
+            for v in integers {
+                appendDecimal(v, to: &values.bytes)
+                values.endValue()
+            }
+            return values
         case 2, 4:
             return try Shape.read(count, from: &reader, budget: &budget, decimals: mode == 4)
         case 3, 5:
             let signs = try PackedIntegers.read(count, from: &reader, budget: &budget)
             guard signs.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw PackedIntegers.failure("bad sign", reader) }
-            var values = try Shape.read(count, from: &reader, budget: &budget, startsWithSlot: true, decimals: mode == 5)
-            for i in values.indices where signs[i] == 1 { values[i].insert(UInt8(ascii: "-"), at: 0) }
-            return values
+            return try Shape.read(count, from: &reader, budget: &budget, startsWithSlot: true, decimals: mode == 5, signs: signs)
         default:
             throw PackedIntegers.failure("bad text column mode \(mode)", reader)
         }
@@ -104,22 +140,22 @@ public enum TextColumn {
     /// The signs (1 for a value that starts with `-` and a digit) and the shape of the values
     /// without them, when some value has a sign, they share a shape and it starts with a slot:
     /// decimals of both signs.
-    private static func signedShape(_ values: [[UInt8]], decimals: Bool = false) -> (signs: [Int64], shape: Shape)? {
+    private static func signedShape(_ values: [ArraySlice<UInt8>], decimals: Bool = false) -> (signs: [Int64], shape: Shape)? {
         var signs = [Int64]()
-        var unsigned = [[UInt8]]()
+        var unsigned = [ArraySlice<UInt8>]()
         signs.reserveCapacity(values.count)
         unsigned.reserveCapacity(values.count)
         for value in values {
-            let signed = value.count >= 2 && value[0] == UInt8(ascii: "-") && isDigit(value[1])
+            let signed = value.count >= 2 && value.first == UInt8(ascii: "-") && isDigit(value[value.startIndex + 1])
             signs.append(signed ? 1 : 0)
-            unsigned.append(signed ? Array(value.dropFirst()) : value)
+            unsigned.append(signed ? value.dropFirst() : value)
         }
         guard signs.contains(1), let shape = Shape(unsigned, decimals: decimals), shape.tokens.first == .slot else { return nil }
         return (signs, shape)
     }
 
     /// The values as integers when every one is the canonical decimal text of an `Int64`.
-    private static func decimalIntegers(_ values: [[UInt8]]) -> [Int64]? {
+    private static func decimalIntegers(_ values: [ArraySlice<UInt8>]) -> [Int64]? {
         var integers = [Int64]()
         integers.reserveCapacity(values.count)
         for value in values {
@@ -130,9 +166,9 @@ public enum TextColumn {
     }
 
     /// The integer `value` is the canonical decimal text of (`0|-?[1-9][0-9]*`, in range), or nil.
-    static func canonicalInteger(_ value: [UInt8]) -> Int64? {
+    static func canonicalInteger(_ value: some Collection<UInt8>) -> Int64? {
         let negative = value.first == UInt8(ascii: "-")
-        let digits = value[(negative ? 1 : 0)...]
+        let digits = value.dropFirst(negative ? 1 : 0)
         guard let first = digits.first, isDigit(first), digits.count <= 19,
               first != UInt8(ascii: "0") || (digits.count == 1 && !negative) else { return nil }
         var magnitude: UInt64 = 0
@@ -152,9 +188,14 @@ public enum TextColumn {
     static func decimal(_ v: Int64) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(20)
+        appendDecimal(v, to: &out)
+        return out
+    }
+
+    /// Appends the canonical decimal text of `v`.
+    static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
         if v < 0 { out.append(UInt8(ascii: "-")) }
         appendDigits(v.magnitude, width: digitCount(v.magnitude), to: &out)
-        return out
     }
 
     static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

@@ -67,9 +67,41 @@ struct ManifestNode: Sendable {
         }
         guard let payload = RowColumns.encode(rows) else { return nil }
         let bytes = header(level: 0, count: entries.count, version: ManifestFormat.columnarVersion) + payload
-        guard let node = try? ManifestNode(decoding: bytes, expectedLevel: 0, what: "columnar leaf"),
-              case .leaf(let decoded) = node.body, decoded == entries else { return nil }
+        guard readsBack(columnarLeaf: bytes, as: entries) else { return nil }
         return bytes
+    }
+
+    /// Whether reading `bytes` as every reader does (``init(decoding:expectedLevel:what:)``: the
+    /// header, the columnar entries with their checks and expansion budget, every byte used)
+    /// gives exactly `entries` back. Each entry is compared as it is rebuilt, stopping at the
+    /// first difference, rather than building the leaf and then comparing.
+    static func readsBack(columnarLeaf bytes: [UInt8], as entries: [ManifestEntry]) -> Bool {
+        let what = "columnar leaf"
+        do throws(FormatError) {
+            var r = ByteReader(bytes, context: what)
+            let (version, _, count) = try readHeader(&r, expectedLevel: 0, what: what)
+            guard version == ManifestFormat.columnarVersion, count == entries.count else { return false }
+            var i = 0
+            try forEachColumnarEntry(&r, count: count) { key, row throws(FormatError) in
+                guard i < entries.count, key == entries[i].key, Self.value(entries[i].value, is: row) else {
+                    throw FormatError(context: what, reason: "entry \(i) reads back differently")
+                }
+                i += 1
+            }
+            try r.expectEnd()
+            return i == entries.count
+        } catch {
+            return false
+        }
+    }
+
+    /// Whether `value` is the inline value `row`, or a tombstone and `row` nil.
+    private static func value(_ value: ManifestValue, is row: [UInt8]?) -> Bool {
+        switch value {
+        case .inline(let bytes): row.map { $0 == bytes } ?? false
+        case .tombstone: row == nil
+        case .chunked: false
+        }
     }
 
     /// Appends a key as `shared varint ‖ suffixLength varint ‖ suffix`, where `shared` is the length
@@ -89,22 +121,10 @@ struct ManifestNode: Sendable {
     /// that every byte is used. `what` names the node in errors.
     init(decoding bytes: [UInt8], expectedLevel: UInt8?, what: String) throws(FormatError) {
         var r = ByteReader(bytes, context: what)
-        let magic = try r.u8(), version = try r.u8()
-        guard magic == ManifestFormat.magic else { throw FormatError(context: what, reason: "not a manifest node (first byte \(magic))") }
-        guard version == ManifestFormat.version || version == ManifestFormat.columnarVersion else {
-            throw FormatError(context: what, reason: "unsupported version \(version)")
-        }
-        level = try r.u8()
-        guard level <= ManifestFormat.maximumLevel else { throw FormatError(context: what, reason: "level \(level) too high") }
-        if let expectedLevel, level != expectedLevel {
-            throw FormatError(context: what, reason: "level \(level), expected \(expectedLevel)")
-        }
-        // A version 1 entry takes at least 3 bytes; a columnar one at least 2 (its kind and its
-        // key's first type byte: a run of deleted consecutive keys is just that).
-        let count = try r.length(limit: r.remaining / (version == ManifestFormat.version ? 3 : 2), what: "entry count")
+        let (version, level, count) = try Self.readHeader(&r, expectedLevel: expectedLevel, what: what)
+        self.level = level
         var previous: [UInt8]? = nil
         if version == ManifestFormat.columnarVersion {
-            guard level == 0, count >= 1 else { throw FormatError(context: what, reason: "a columnar node must be a leaf with entries") }
             body = .leaf(try Self.columnarEntries(&r, count: count))
         } else if level == 0 {
             var entries = [ManifestEntry]()
@@ -130,28 +150,62 @@ struct ManifestNode: Sendable {
         try r.expectEnd()
     }
 
-    /// The entries of a columnar leaf, checked as a version 1 leaf's are: keys strictly
-    /// increasing and at most ``ManifestFormat/maximumKeyLength`` bytes, rows at most
-    /// ``ManifestFormat/inlineLimit`` bytes.
+    /// Reads a node's header (`magic u8 ‖ version u8 ‖ level u8 ‖ count varint`), checking the
+    /// magic, the version, the level (and that it is `expectedLevel`, if given) and the count: a
+    /// columnar node must be a leaf with entries.
+    private static func readHeader(_ r: inout ByteReader, expectedLevel: UInt8?,
+                                   what: String) throws(FormatError) -> (version: UInt8, level: UInt8, count: Int) {
+        let magic = try r.u8(), version = try r.u8()
+        guard magic == ManifestFormat.magic else { throw FormatError(context: what, reason: "not a manifest node (first byte \(magic))") }
+        guard version == ManifestFormat.version || version == ManifestFormat.columnarVersion else {
+            throw FormatError(context: what, reason: "unsupported version \(version)")
+        }
+        let level = try r.u8()
+        guard level <= ManifestFormat.maximumLevel else { throw FormatError(context: what, reason: "level \(level) too high") }
+        if let expectedLevel, level != expectedLevel {
+            throw FormatError(context: what, reason: "level \(level), expected \(expectedLevel)")
+        }
+        // A version 1 entry takes at least 3 bytes; a columnar one at least 2 (its kind and its
+        // key's first type byte: a run of deleted consecutive keys is just that).
+        let count = try r.length(limit: r.remaining / (version == ManifestFormat.version ? 3 : 2), what: "entry count")
+        if version == ManifestFormat.columnarVersion, level != 0 || count < 1 {
+            throw FormatError(context: what, reason: "a columnar node must be a leaf with entries")
+        }
+        return (version, level, count)
+    }
+
+    /// The entries of a columnar leaf (``forEachColumnarEntry(_:count:_:)``).
     private static func columnarEntries(_ r: inout ByteReader, count: Int) throws(FormatError) -> [ManifestEntry] {
         var entries = [ManifestEntry]()
         entries.reserveCapacity(count)
-        var budget = ExpansionBudget(bytes: ManifestFormat.columnarExpansionLimit)
-        for entry in try RowColumns.decode(count, from: &r, budget: &budget) {
-            guard entry.key.count <= ManifestFormat.maximumKeyLength,
-                  entries.last.map({ $0.key.lexicographicallyPrecedes(entry.key) }) ?? true else {
-                throw FormatError(context: r.context, reason: "columnar leaf keys too long or not strictly increasing")
-            }
-            guard let row = entry.row else {
-                entries.append(ManifestEntry(key: entry.key, value: .tombstone))
-                continue
-            }
-            guard row.count <= ManifestFormat.inlineLimit else {
-                throw FormatError(context: r.context, reason: "a columnar row of \(row.count) bytes exceeds the inline limit")
-            }
-            entries.append(ManifestEntry(key: entry.key, value: .inline(row)))
+        try forEachColumnarEntry(&r, count: count) { key, row in
+            entries.append(ManifestEntry(key: key, value: row.map { .inline($0) } ?? .tombstone))
         }
         return entries
+    }
+
+    /// Reads the entries of a columnar leaf within ``ManifestFormat/columnarExpansionLimit``,
+    /// checked as a version 1 leaf's are: keys strictly increasing and at most
+    /// ``ManifestFormat/maximumKeyLength`` bytes, rows at most ``ManifestFormat/inlineLimit``
+    /// bytes. Each entry's key and row (nil for a tombstone) go to `body` in buffers that the
+    /// next entry reuses (``RowColumns/decode(_:from:budget:each:)``).
+    private static func forEachColumnarEntry(_ r: inout ByteReader, count: Int,
+                                             _ body: (_ key: [UInt8], _ row: [UInt8]?) throws(FormatError) -> Void) throws(FormatError) {
+        var budget = ExpansionBudget(bytes: ManifestFormat.columnarExpansionLimit)
+        let context = r.context
+        var previous = [UInt8](), first = true
+        try RowColumns.decode(count, from: &r, budget: &budget) { key, row throws(FormatError) in
+            guard key.count <= ManifestFormat.maximumKeyLength, first || previous.lexicographicallyPrecedes(key) else {
+                throw FormatError(context: context, reason: "columnar leaf keys too long or not strictly increasing")
+            }
+            if let row, row.count > ManifestFormat.inlineLimit {
+                throw FormatError(context: context, reason: "a columnar row of \(row.count) bytes exceeds the inline limit")
+            }
+            try body(key, row)
+            previous.removeAll(keepingCapacity: true)
+            previous.append(contentsOf: key)
+            first = false
+        }
     }
 
     private static func decodeKey(_ r: inout ByteReader, previous: [UInt8]?) throws(FormatError) -> [UInt8] {

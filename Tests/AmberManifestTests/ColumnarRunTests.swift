@@ -103,4 +103,43 @@ struct ColumnarRunTests {
         #expect(try Self.leafVersions(repository, second.runs[0]).allSatisfy { $0 == ManifestFormat.version })
         #expect(try contents(repository, second) == map)
     }
+
+    /// The check before a columnar leaf is stored reads it back entry by entry, as the node
+    /// reader does: a leaf that would give back anything else — another key or row, a row for a
+    /// tombstone, fewer or more entries, a missing byte — is refused.
+    @Test func theReadBackCheckComparesEveryEntry() throws {
+        var entries = Self.rows(200, version: 1).map { ManifestEntry(key: $0.key, value: .inline($0.value)) }
+        entries.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        entries[7].value = .tombstone
+        let bytes = try #require(ManifestNode.columnarLeaf(entries))
+        #expect(ManifestNode.readsBack(columnarLeaf: bytes, as: entries))
+        guard case .leaf(let decoded) = try ManifestNode(decoding: bytes, expectedLevel: 0, what: "test").body else {
+            Issue.record("a columnar leaf is a leaf")
+            return
+        }
+        #expect(decoded == entries)
+        var changes = [[ManifestEntry]]()
+        for i in [0, 7, 100, 199] {
+            var changed = entries
+            changed[i].key[changed[i].key.count - 3] ^= 1
+            changes.append(changed)
+            changed = entries
+            changed[i].value = if case .inline(var row) = entries[i].value {
+                { row[row.count - 1] ^= 1; return .inline(row) }()
+            } else {
+                .inline(DatabaseRow([.init("aid", .text([]))]).encoded)
+            }
+            changes.append(changed)
+            changed = entries
+            changed[i].value = i == 7 ? .inline([0]) : .tombstone
+            changes.append(changed)
+        }
+        changes.append(Array(entries.dropLast()))
+        changes.append(entries + [ManifestEntry(key: entries[199].key + [0], value: .tombstone)])
+        for (n, changed) in changes.enumerated() {
+            #expect(!ManifestNode.readsBack(columnarLeaf: bytes, as: changed), "change \(n)")
+        }
+        #expect(!ManifestNode.readsBack(columnarLeaf: Array(bytes.dropLast()), as: entries))
+        #expect(!ManifestNode.readsBack(columnarLeaf: bytes + [0], as: entries))
+    }
 }
