@@ -17,8 +17,8 @@ extension ManifestBuilder: EntrySink {}
 /// Every build hashes the canonical tree of the entries without storing it. Then, as the
 /// ``LayerPolicy`` plans, it either stores every entry as a new packed base (*rebase*: no
 /// parent, a parent from before packed bases, or runs grown past the policy), or merges the
-/// entries in key order with the parent's and stores the differences as a run on top of the
-/// parent's layers, merged with the parent's newest runs when their tier is full. The layers are
+/// entries in key order with the parent's and stores the differences as a run of tier 0 on top
+/// of the parent's layers (``CollectionCompactor`` merges runs later). The layers are
 /// written on a thread of their own (``LayerThread``), beside the canonical tree's.
 public final class CollectionBuilder: EntrySink {
     private let canonical: ManifestBuilder
@@ -28,8 +28,8 @@ public final class CollectionBuilder: EntrySink {
     public init(repository: Repository, writer: BlobWriter, parent: CollectionManifest?,
                 policy: LayerPolicy = LayerPolicy()) throws(ManifestError) {
         canonical = ManifestBuilder(repository: repository, writer: writer, storesNodes: false)
-        if let parent, case .run(let merging, let tier) = policy.plan(parent: parent) {
-            let run = try RunBuilder(repository: repository, writer: writer, parent: parent, merging: merging, tier: tier)
+        if let parent, case .run = policy.plan(parent: parent) {
+            let run = try RunBuilder(repository: repository, writer: writer, parent: parent)
             layers = LayerThread(.run(run))
         } else {
             layers = LayerThread(.rebase(.packed(repository: repository, writer: writer)))

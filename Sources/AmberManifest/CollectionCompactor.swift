@@ -51,10 +51,7 @@ public struct CollectionCompactor {
     /// its merged layers and compares the root with `original`'s canonical root. Reads the
     /// repository, so call it after the writer's ``BlobWriter/finish()``.
     public func verify(_ compacted: CollectionManifest, against original: CollectionManifest) throws(ManifestError) {
-        let canonical = ManifestBuilder(repository: repository, writer: writer, storesNodes: false)
-        var cursor = try ManifestCursor(loader: loader(), manifest: compacted, start: nil)
-        while let entry = try cursor.next() { try canonical.append(key: entry.key, stored: entry.value) }
-        let root = try canonical.finish()
+        let root = try loader().canonicalRoot(of: compacted)
         guard root.id == original.canonical.id, root.count == original.canonical.count else {
             throw ManifestError(.damaged, "the compacted layers do not hold the collection's entries (canonical root \(root.id.shortHex), expected \(original.canonical.id.shortHex)); the snapshot is left as it was")
         }
