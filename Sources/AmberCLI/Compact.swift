@@ -17,6 +17,9 @@ extension Amber {
                 Examples:
                   amber compact --dry-run     # what is due
                   amber compact && amber prune
+
+                prune (and forget --prune) compact first unless given --no-compact, so a schedule that \
+                prunes needs no compact of its own.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -31,13 +34,13 @@ extension Amber {
                 if global.json {
                     Output.json(report)
                 } else if !global.quiet {
-                    printText(report)
+                    Self.printText(report, dryRun: dryRun)
                 }
                 return Exit.ok
             }
         }
 
-        private func printText(_ report: CompactionReport) {
+        static func printText(_ report: CompactionReport, dryRun: Bool) {
             for replacement in report.replaced {
                 let target = replacement.replacement.map { " -> \(String($0.prefix(8)))" } ?? ""
                 Output.line("snapshot \(replacement.original.prefix(8))\(target)")

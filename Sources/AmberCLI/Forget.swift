@@ -65,6 +65,9 @@ extension Amber {
         @Flag(name: .long, help: "Prune the repository after forgetting (see amber prune).")
         var prune = false
 
+        @Flag(name: .customLong("no-compact"), help: "With --prune: do not compact collections first (see amber compact).")
+        var noCompact = false
+
         func run() throws {
             try Exit.run {
                 let policy = try makePolicy()
@@ -100,7 +103,7 @@ extension Amber {
                     Output.line(dryRun ? "\(doomed.count) snapshots would be removed (dry run)" : "\(doomed.count) snapshots removed")
                 }
                 if prune && !doomed.isEmpty {
-                    try PruneStep.run(repository, lock: lock, dryRun: dryRun, global: global)
+                    try PruneStep.run(repository, lock: lock, dryRun: dryRun, compact: !noCompact, global: global)
                 }
                 return Exit.ok
             }

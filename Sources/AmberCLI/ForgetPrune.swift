@@ -3,9 +3,9 @@ import AmberKit
 /// The hand-over from `forget --prune` to prune: forget releases its exclusive lock first,
 /// because prune takes a maintenance lock of its own (which lets backups run meanwhile).
 enum PruneStep {
-    static func run(_ repository: Repository, lock: RepositoryLock, dryRun: Bool, global: GlobalOptions) throws {
+    static func run(_ repository: Repository, lock: RepositoryLock, dryRun: Bool, compact: Bool, global: GlobalOptions) throws {
         lock.release()
-        let report = try Amber.Prune.prune(repository, maxUnused: "5%", dryRun: dryRun)
+        let report = try Amber.Prune.prune(repository, maxUnused: "5%", dryRun: dryRun, compact: compact)
         if !global.json { Amber.Prune.print(report, global: global, dryRun: dryRun) }
     }
 }

@@ -10,6 +10,10 @@ extension Amber {
                 Runs in two phases (see docs/format.md, Prune): it first copies live blobs out of mostly unused packs \
                 and records the packs to delete in a plan, then deletes them once no lock older than the plan \
                 remains. Backups may run meanwhile; if one is, the deletion waits for a later prune.
+
+                Before that, prune compacts the collections the next backups build on (see amber compact), \
+                unless --no-compact is given or another process holds a lock (compaction then waits for a \
+                later prune).
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -20,30 +24,39 @@ extension Amber {
         @Flag(name: .customLong("dry-run"), help: "Only report what would be done.")
         var dryRun = false
 
+        @Flag(name: .customLong("no-compact"), help: "Do not compact collections first (see amber compact).")
+        var noCompact = false
+
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                let report = try Prune.prune(repository, maxUnused: maxUnused, dryRun: dryRun)
+                let report = try Prune.prune(repository, maxUnused: maxUnused, dryRun: dryRun, compact: !noCompact)
                 Prune.print(report, global: global, dryRun: dryRun)
                 return Exit.ok
             }
         }
 
         /// Shared with `forget --prune`.
-        static func prune(_ repository: Repository, maxUnused: String, dryRun: Bool) throws -> PruneReport {
+        static func prune(_ repository: Repository, maxUnused: String, dryRun: Bool, compact: Bool) throws -> MaintenanceReport {
             let text = maxUnused.hasSuffix("%") ? String(maxUnused.dropLast()) : maxUnused
             guard let percent = Double(text), percent >= 0, percent <= 100 else {
                 throw CLIError.usage("--max-unused \"\(maxUnused)\": expected a percentage such as 5%")
             }
-            return try Pruner(repository: repository, options: PruneOptions(maxUnusedPercent: percent, dryRun: dryRun)).run()
+            let options = PruneOptions(maxUnusedPercent: percent, dryRun: dryRun)
+            return try Maintenance(repository: repository, prune: options, compact: compact).run()
         }
 
-        static func print(_ report: PruneReport, global: GlobalOptions, dryRun: Bool) {
+        static func print(_ maintenance: MaintenanceReport, global: GlobalOptions, dryRun: Bool) {
             if global.json {
-                Output.json(report)
+                Output.json(maintenance)
                 return
             }
             guard !global.quiet else { return }
+            if let compaction = maintenance.compaction, !compaction.replaced.isEmpty {
+                Compact.printText(compaction, dryRun: dryRun)
+            }
+            if let deferred = maintenance.compactionDeferred { Output.line(deferred + "; run prune again later") }
+            let report = maintenance.prune
             Output.line("\(report.snapshots) snapshots use \(report.usedBlobs) blobs; \(report.unusedBlobs) blobs (\(Output.bytes(report.bytesUnused))) are unused")
             Output.line("packs: \(report.packsTotal) in all, \(report.packsKept) kept, \(report.packsRepacked) to repack, \(report.packsUnused) unused, \(report.packsUnindexed) in no index")
             if dryRun {

@@ -1,3 +1,4 @@
+import AmberKit
 import Foundation
 import Testing
 
@@ -76,6 +77,48 @@ struct CompactTests {
         #expect(amber.run(["prune"]).code == 0)
         #expect(try restoredDump("latest", "eleventh.db") == (try dump(db)))
         #expect(try restoredDump(before[8], "ninth.db") == dumps[8])
+        #expect(amber.run(["check", "--read-data"]).code == 0)
+    }
+
+    @Test func pruneCompactsFirstUnlessToldNotToOrLockedOut() throws {
+        let db = temp.sub("prune.db")
+        try sqlite(db, """
+            CREATE TABLE items(id INTEGER PRIMARY KEY, n INTEGER);
+            WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 500)
+            INSERT INTO items SELECT i, i FROM s;
+            """)
+        #expect(amber.run(["init"]).code == 0)
+        var dumps = [String]()
+        for day in 1...9 {
+            if day > 1 { try sqlite(db, "UPDATE items SET n = n + 1 WHERE id % 40 = \(day);") }
+            #expect(amber.run(["backup", "sqlite:" + db]).code == 0)
+            dumps.append(try dump(db))
+        }
+        let before = try snapshots().compactMap { $0["id"] as? String }
+        func prune(_ arguments: [String]) throws -> [String: Any] {
+            let r = amber.run(["prune", "--json"] + arguments)
+            try #require(r.code == 0, "\(r.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        }
+
+        // A backup's (shared) lock lets prune run but not compaction: it is named, not failed.
+        let repository = try Repository.open(backend: LocalBackend(path: temp.sub("repo")), password: Array(amber.password.utf8))
+        let lock = try RepositoryLock.acquire(repository, exclusive: false)
+        let locked = try prune([])
+        lock.release()
+        #expect(locked["compaction"] == nil && (locked["compaction_deferred"] as? String)?.contains("lock") == true, "\(locked)")
+        #expect(locked["packs_total"] as? Int != nil, "the prune's own members stay")
+        let skipped = try prune(["--no-compact"])
+        #expect(skipped["compaction"] == nil && skipped["compaction_deferred"] == nil)
+        #expect(try snapshots().compactMap { $0["id"] as? String } == before)
+
+        let done = try prune([])
+        let compaction = try #require(done["compaction"] as? [String: Any], "\(done)")
+        let replaced = try #require((compaction["replaced"] as? [[String: Any]])?.first)
+        #expect(replaced["original"] as? String == before[8])
+        #expect((replaced["collections"] as? [[String: Any]])?.first?["action"] as? String == "merge")
+        #expect(try restoredDump("latest", "pruned-latest.db") == dumps[8])
+        #expect(try restoredDump(before[0], "pruned-first.db") == dumps[0])
         #expect(amber.run(["check", "--read-data"]).code == 0)
     }
 }
