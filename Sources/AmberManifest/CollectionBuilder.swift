@@ -58,9 +58,10 @@ public final class CollectionBuilder: EntrySink {
 extension ManifestBuilder {
     /// A builder of a *packed* tree (§Packed trees): a base or a run, cut at large sizes, its
     /// leaves of database rows columnar, its nodes compressed harder than the repository's level.
-    static func packed(repository: Repository, writer: BlobWriter) -> ManifestBuilder {
+    /// `leafWorkers`: see ``init(repository:writer:storesNodes:targets:nodeLevel:columnarLeaves:leafWorkers:)``.
+    static func packed(repository: Repository, writer: BlobWriter, leafWorkers: Bool = true) -> ManifestBuilder {
         ManifestBuilder(repository: repository, writer: writer,
                         targets: (ManifestFormat.packedLeafTarget, ManifestFormat.packedInternalTarget),
-                        nodeLevel: ManifestFormat.packedCompressionLevel, columnarLeaves: true)
+                        nodeLevel: ManifestFormat.packedCompressionLevel, columnarLeaves: true, leafWorkers: leafWorkers)
     }
 }

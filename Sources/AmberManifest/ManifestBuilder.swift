@@ -26,6 +26,10 @@ public final class ManifestBuilder {
         /// Nodes of this level written so far, and the last of them.
         var written = 0
         var lastChild: ManifestChild?
+        /// The ticket of ``lastChild`` while a worker stores it (``LeafWorkers``).
+        var lastTicket: Int?
+        /// Where the body holds a placeholder for the id of a leaf a worker stores, and its ticket.
+        var pendingIDs: [(offset: Int, ticket: Int)] = []
     }
 
     /// Counts of what a build did.
@@ -44,6 +48,8 @@ public final class ManifestBuilder {
     private let columnarLeaves: Bool
     /// The entries of the open leaf, kept only for ``columnarLeaves``.
     private var leafEntries: [ManifestEntry] = []
+    /// The threads that encode and store the leaves of a packed tree, when ``columnarLeaves``.
+    private let leaves: LeafWorkers?
     private let leafTarget: Int
     private let internalTarget: Int
     private let treeIDs: HMACSHA256
@@ -70,9 +76,11 @@ public final class ManifestBuilder {
     ///     form (§N.7) rather than version 1: for runs, whose nodes are never compared with a
     ///     canonical tree's. The boundaries are the same either way. The other leaves of such a
     ///     (packed) tree are compressed at ``ManifestFormat/packedDocumentLevel``.
+    ///   - leafWorkers: with `columnarLeaves`, true to encode and store leaves on worker threads
+    ///     (``LeafWorkers``); the tree is the same either way.
     public init(repository: Repository, writer: BlobWriter, storesNodes: Bool = true,
                 targets: (leaf: Int, internal: Int) = (ManifestFormat.leafTarget, ManifestFormat.internalTarget),
-                nodeLevel: Int32? = nil, columnarLeaves: Bool = false) {
+                nodeLevel: Int32? = nil, columnarLeaves: Bool = false, leafWorkers: Bool = true) {
         self.writer = writer
         self.storesNodes = storesNodes
         self.nodeLevel = nodeLevel
@@ -83,6 +91,7 @@ public final class ManifestBuilder {
         dataIDs = repository.makeIDHasher(for: .data)
         chunker = repository.makeChunker(parameters: ManifestFormat.valueChunking)
         rule = BoundaryRule(mac: repository.makeDerivedHasher(info: ManifestFormat.splitKeyInfo))
+        leaves = columnarLeaves && storesNodes && leafWorkers ? LeafWorkers(writer: writer, hasher: treeIDs, nodeLevel: nodeLevel) : nil
     }
 
     /// Appends an entry. Keys must be strictly increasing in unsigned-byte lexicographic order.
@@ -127,6 +136,13 @@ public final class ManifestBuilder {
     public func finish() throws(ManifestError) -> ManifestRoot {
         guard !finished else { throw ManifestError(.invalidArgument, "the manifest builder has finished") }
         finished = true
+        let root = try finishLevels()
+        if let leaves { statistics.newNodes += try leaves.finish() }
+        return root
+    }
+
+    /// Writes the open nodes up to a single root.
+    private func finishLevels() throws(ManifestError) -> ManifestRoot {
         var i = 0
         while true {
             if levels[i].written == 0 {
@@ -135,9 +151,10 @@ public final class ManifestBuilder {
                 return ManifestRoot(id: root.id, count: root.count, valueBytes: root.valueBytes, height: i + 1)
             }
             if levels[i].entries > 0 { try close(level: i) }
-            if levels[i].written == 1, let root = levels[i].lastChild {
+            if levels[i].written == 1, var root = levels[i].lastChild {
                 // This level is one node: the root. Its lone entry one level up is dropped, so a
                 // root never has a single child.
+                if let ticket = levels[i].lastTicket, let leaves { root.id = try leaves.id(of: ticket) }
                 return ManifestRoot(id: root.id, count: root.count, valueBytes: root.valueBytes, height: i + 1)
             }
             i += 1
@@ -147,7 +164,10 @@ public final class ManifestBuilder {
     // MARK: Levels
 
     /// Encodes an entry into the open node of `level` and ends the node if the boundary rule says so.
-    private func append(level i: Int, key: [UInt8], count: UInt64, valueBytes: UInt64,
+    ///
+    /// `pendingID` is the ticket of a leaf whose id is not known yet: `encodeRest` then begins
+    /// with a placeholder id, replaced before the node is written.
+    private func append(level i: Int, key: [UInt8], count: UInt64, valueBytes: UInt64, pendingID: Int? = nil,
                         encodeRest: (inout [UInt8]) -> Void) throws(ManifestError) {
         if i == levels.count {
             guard i <= Int(ManifestFormat.maximumLevel) else { throw ManifestError(.invalidArgument, "manifest too deep") }
@@ -155,6 +175,7 @@ public final class ManifestBuilder {
         }
         let start = levels[i].body.count
         ManifestNode.encodeKey(key, previous: levels[i].entries > 0 ? levels[i].lastKey : nil, into: &levels[i].body)
+        if let pendingID { levels[i].pendingIDs.append((levels[i].body.count, pendingID)) }
         encodeRest(&levels[i].body)
         levels[i].entries += 1
         levels[i].lastKey = key
@@ -169,10 +190,21 @@ public final class ManifestBuilder {
     }
 
     /// Writes the open node of `level` and appends its summary to the level above.
+    /// A leaf of a packed tree goes to a worker (``LeafWorkers``) instead, its id to follow.
     private func close(level i: Int) throws(ManifestError) {
-        let child = try write(level: i)
-        levels[i] = Level(written: levels[i].written + 1, lastChild: child)
-        try append(level: i + 1, key: child.lastKey, count: child.count, valueBytes: child.valueBytes) { body in
+        var child: ManifestChild
+        var ticket: Int? = nil
+        if i == 0, let leaves {
+            let level = levels[0]
+            ticket = leaves.submit(entries: leafEntries, body: level.body)
+            leafEntries = []
+            child = ManifestChild(lastKey: level.lastKey, id: Self.placeholderID, count: level.count, valueBytes: level.valueBytes)
+            statistics.nodes += 1
+        } else {
+            child = try write(level: i)
+        }
+        levels[i] = Level(written: levels[i].written + 1, lastChild: child, lastTicket: ticket)
+        try append(level: i + 1, key: child.lastKey, count: child.count, valueBytes: child.valueBytes, pendingID: ticket) { body in
             child.id.append(to: &body)
             Varint.append(child.count, to: &body)
             Varint.append(child.valueBytes, to: &body)
@@ -181,7 +213,13 @@ public final class ManifestBuilder {
 
     /// Encodes and stores the open node of `level`; returns its summary.
     private func write(level i: Int) throws(ManifestError) -> ManifestChild {
-        let level = levels[i]
+        var level = levels[i]
+        if let leaves {
+            for (offset, ticket) in level.pendingIDs {
+                let id = try leaves.id(of: ticket)
+                level.body.replaceSubrange(offset..<offset + BlobID.byteCount, with: id.bytes)
+            }
+        }
         var bytes: [UInt8]
         var compression = nodeLevel
         if i == 0, columnarLeaves, leafEntries.count == level.entries, let columnar = ManifestNode.columnarLeaf(leafEntries) {
@@ -198,6 +236,9 @@ public final class ManifestBuilder {
         if isNew { statistics.newNodes += 1 }
         return ManifestChild(lastKey: level.lastKey, id: id, count: level.count, valueBytes: level.valueBytes)
     }
+
+    /// The id a node holds for a leaf until its worker has stored it.
+    private static let placeholderID = BlobID(bytes: [UInt8](repeating: 0, count: BlobID.byteCount))!
 
     /// Chunks a long value into data blobs and returns its reference.
     private func storeChunked(_ value: [UInt8]) throws(ManifestError) -> ManifestValue {

@@ -69,6 +69,32 @@ struct ColumnarRunTests {
         }
     }
 
+    /// A packed tree whose leaves worker threads encode and store (``LeafWorkers``) is the tree
+    /// one thread builds, node for node: the same root, the same blobs, the same counts, with
+    /// leaves of rows, of other documents (their version 1 fallback), and a lone leaf.
+    @Test(arguments: [30_000, 500])
+    func leafWorkersBuildTheSameTree(rows: Int) throws {
+        var map = Self.rows(rows, version: 0)
+        map.merge(makeEntries(rows / 10)) { a, _ in a }
+        let sorted = map.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        var results = [(root: ManifestRoot, nodes: Int, newNodes: Int, blobs: Set<BlobID>)]()
+        for workers in [false, true] {
+            let repository = makeRepository()
+            let writer = BlobWriter(repository: repository)
+            let builder = ManifestBuilder.packed(repository: repository, writer: writer, leafWorkers: workers)
+            for (key, value) in sorted { try builder.append(key: key, value: value) }
+            let root = try builder.finish()
+            _ = try writer.finish()
+            let reader = ManifestReader(repository: repository, root: root)
+            #expect(try readAll(reader).map(\.key) == sorted.map(\.key))
+            results.append((root, builder.statistics.nodes, builder.statistics.newNodes, Set(repository.index.allBlobs.keys)))
+        }
+        #expect(results[0].root == results[1].root)
+        #expect(results[0].nodes == results[1].nodes && results[0].newNodes == results[1].newNodes)
+        #expect(results[0].blobs == results[1].blobs)
+        if rows > 1_000 { #expect(results[1].root.height >= 2, "several leaves") }
+    }
+
     /// A leaf of tombstones for consecutive keys (rows deleted in a range) is 2 bytes an entry
     /// before compression, fewer than any version 1 entry: readers take it.
     @Test func aLeafOfDeletedConsecutiveKeysReadsBack() throws {
