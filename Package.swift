@@ -92,7 +92,7 @@ let package = Package(
         // Benchmarks/ holds every benchmark; this one builds with the package, the others are
         // their own package (Benchmarks/Package.swift) or scripts.
         .executableTarget(name: "AmberManifestBench",
-                          dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberManifest", "AmberStorage", "AmberTesting"],
+                          dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberManifest", "AmberStorage", "AmberTesting", "AmberDocuments"],
                           path: "Benchmarks/manifest", swiftSettings: swiftSettings),
 
         // One test target per module; each declares what it imports.

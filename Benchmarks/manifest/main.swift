@@ -2,6 +2,7 @@
 // JSON-like values) built in full, then 0.1% of the values changed at random and built again, then
 // diffed; then the same change stored as a run on the first tree (a backup with a parent) and
 // the two collection manifests diffed. Run: swift run -c release AmberManifestBench [N] [changed fraction]
+// (`AmberManifestBench merge …`: the cost of reading a base and runs, MergeBench.swift).
 import AmberCore
 import AmberCrypto
 import AmberManifest
@@ -12,6 +13,10 @@ import Glibc
 import AmberTesting
 
 let arguments = CommandLine.arguments
+if arguments.count > 1 && arguments[1] == "merge" {
+    try MergeBench.run(Array(arguments.dropFirst(2)))
+    exit(0)
+}
 let n = arguments.count > 1 ? Int(arguments[1])! : 1_000_000
 let fraction = arguments.count > 2 ? Double(arguments[2])! : 0.001
 

@@ -9,7 +9,6 @@ import AmberCore
 /// comparison however many runs there are.
 public struct ManifestCursor: Sendable {
     private var base: TreeCursor
-    private var baseHead: ManifestEntry?
     private var runs: [TreeCursor]
     private var runHeads: [ManifestEntry?]
     /// The run whose head has the smallest key, the newest on a tie; `nil` when every run is done.
@@ -25,7 +24,6 @@ public struct ManifestCursor: Sendable {
     init(loader: ManifestNodeLoader, base: ManifestRoot, runs: [ManifestRoot], start: [UInt8]?,
          keepsTombstones: Bool) throws(ManifestError) {
         self.base = try TreeCursor(loader: loader, root: base, start: start)
-        baseHead = try self.base.next()
         var cursors = [TreeCursor](), heads = [ManifestEntry?]()
         for run in runs {
             var cursor = try TreeCursor(loader: loader, root: run, start: start)
@@ -39,21 +37,26 @@ public struct ManifestCursor: Sendable {
     }
 
     /// The next entry, or `nil` past the last one.
+    ///
+    /// The base's next entry is compared with the smallest run head where it lies in its leaf,
+    /// and copied out only when it is taken.
     public mutating func next() throws(ManifestError) -> ManifestEntry? {
         while true {
             guard let run = smallestRun, let winner = runHeads[run] else {
-                guard let head = baseHead else { return nil }
-                baseHead = try base.next()
+                guard let head = try base.next() else { return nil }
                 if case .tombstone = head.value, !keepsTombstones { continue }
                 return head
             }
-            if let head = baseHead, head.key.lexicographicallyPrecedes(winner.key) {
-                baseHead = try base.next()
+            let order = try base.peekKey { Self.compare($0, winner.key) }
+            if let order, order < 0 {
+                guard let head = try base.next() else { return nil }
                 if case .tombstone = head.value, !keepsTombstones { continue }
                 return head
             }
-            if baseHead?.key == winner.key { baseHead = try base.next() }
-            for i in runHeads.indices where runHeads[i]?.key == winner.key { runHeads[i] = try runs[i].next() }
+            if order == 0 { _ = try base.next() }  // shadowed by the run
+            for i in runHeads.indices where runHeads[i].map({ Self.compare($0.key, winner.key) == 0 }) == true {
+                runHeads[i] = try runs[i].next()
+            }
             smallestRun = Self.smallest(runHeads)
             if case .tombstone = winner.value, !keepsTombstones { continue }
             return winner
@@ -65,9 +68,25 @@ public struct ManifestCursor: Sendable {
         var best: Int?
         for i in heads.indices {
             guard let head = heads[i] else { continue }
-            if let b = best, let current = heads[b], current.key.lexicographicallyPrecedes(head.key) { continue }
+            if let b = best, let current = heads[b], compare(current.key, head.key) < 0 { continue }
             best = i
         }
         return best
+    }
+
+    /// The unsigned-byte lexicographic order of two keys: negative, zero or positive.
+    @inline(__always)
+    static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let n = min(pa.count, pb.count)
+                var i = 0
+                while i < n {
+                    if pa[i] != pb[i] { return pa[i] < pb[i] ? -1 : 1 }
+                    i += 1
+                }
+                return pa.count == pb.count ? 0 : (pa.count < pb.count ? -1 : 1)
+            }
+        }
     }
 }
