@@ -22,6 +22,19 @@ enum MergeBench {
         return (DocumentKey.composite([.integer(Int64(aid))]).encoded, row.encoded)
     }
 
+    /// A backup of the rows `1..<balances.count` (index 0 unused) on top of `parent`.
+    static func backup(_ repository: Repository, parent: CollectionManifest?, balances: ArraySlice<Int>) throws -> CollectionManifest {
+        let writer = BlobWriter(repository: repository)
+        let builder = try CollectionBuilder(repository: repository, writer: writer, parent: parent)
+        for aid in 1..<balances.endIndex {
+            let (key, value) = row(aid, balance: balances[aid])
+            try builder.append(key: key, value: value)
+        }
+        let built = try builder.finish()
+        _ = try writer.finish()
+        return built
+    }
+
     static func run(_ arguments: [String]) throws {
         let rows = arguments.count > 0 ? Int(arguments[0])! : 1_000_000
         let days = arguments.count > 1 ? Int(arguments[1])! : 30
@@ -37,28 +50,14 @@ enum MergeBench {
                 balances += [Int](repeating: 7, count: changes)
                 count += changes
             }
-            let writer = BlobWriter(repository: repository)
-            let builder = try CollectionBuilder(repository: repository, writer: writer, parent: manifest)
-            for aid in 1...count {
-                let (key, value) = row(aid, balance: balances[aid])
-                try builder.append(key: key, value: value)
-            }
-            var built = try builder.finish()
-            _ = try writer.finish()
+            var built = try backup(repository, parent: manifest, balances: balances[...count])
             let compactWriter = BlobWriter(repository: repository)
             built = try CollectionCompactor(repository: repository, writer: compactWriter).compact(built)
             _ = try compactWriter.finish()
             manifest = built
         }
         let layered = manifest!
-        let writer = BlobWriter(repository: repository)
-        let fresh = try CollectionBuilder(repository: repository, writer: writer, parent: nil)
-        for aid in 1...count {
-            let (key, value) = row(aid, balance: balances[aid])
-            try fresh.append(key: key, value: value)
-        }
-        let single = try fresh.finish()
-        _ = try writer.finish()
+        let single = try backup(repository, parent: nil, balances: balances[...count])
         print("rows \(count) after \(days) days; layered: \(layered.runs.count) runs (tiers \(layered.tiers)), "
               + "\(layered.runEntries) run entries; canonical roots \(layered.canonical == single.canonical ? "equal" : "DIFFER")")
         for round in 1...3 {
