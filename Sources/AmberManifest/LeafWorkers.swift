@@ -39,9 +39,8 @@ final class LeafWorkers: @unchecked Sendable {
     }
 
     /// Hands a leaf over, waiting while `depth` leaves are in flight, and returns its ticket.
-    /// `body` is its version 1 encoding without the header, stored when the columnar form does
-    /// not fit its entries.
-    func submit(entries: [ManifestEntry], body: [UInt8]) -> Int {
+    /// When the columnar form does not fit its entries, the leaf is stored in version 1.
+    func submit(entries: [ManifestEntry]) -> Int {
         let ticket = submitted
         submitted += 1
         let hasher = hasher.copy()
@@ -54,7 +53,7 @@ final class LeafWorkers: @unchecked Sendable {
                     bytes = columnar
                 } else {
                     bytes = ManifestNode.header(level: 0, count: entries.count)
-                    bytes.append(contentsOf: body)
+                    bytes.append(contentsOf: ManifestNode.leafBody(entries))
                     compression = ManifestFormat.packedDocumentLevel
                 }
                 let id = hasher.id(bytes)

@@ -19,6 +19,9 @@ import AmberRepository
 public final class ManifestBuilder {
     private struct Level {
         var body: [UInt8] = []
+        /// The length of the node's encoded entries: `body.count`, or, for the leaves that
+        /// ``LeafWorkers`` encode, what `body.count` would be (their body is not built here).
+        var size = 0
         var entries = 0
         var lastKey: [UInt8] = []
         var count: UInt64 = 0
@@ -116,7 +119,14 @@ public final class ManifestBuilder {
     /// Appends a checked entry to the open leaf.
     private func appendLeafEntry(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
         if columnarLeaves { leafEntries.append(ManifestEntry(key: key, value: stored)) }
-        try append(level: 0, key: key, count: 1, valueBytes: stored.length) { stored.encode(into: &$0) }
+        if leaves != nil {
+            // The workers build the leaf from leafEntries: only its size is needed here.
+            let previous = levels[0].entries > 0 ? levels[0].lastKey : nil
+            let length = ManifestNode.encodedKeyLength(key, previous: previous) + stored.encodedLength
+            try append(level: 0, key: key, count: 1, valueBytes: stored.length, sizeOnly: length) { _ in }
+        } else {
+            try append(level: 0, key: key, count: 1, valueBytes: stored.length) { stored.encode(into: &$0) }
+        }
     }
 
     private func checkNext(_ key: [UInt8]) throws(ManifestError) {
@@ -167,22 +177,30 @@ public final class ManifestBuilder {
     ///
     /// `pendingID` is the ticket of a leaf whose id is not known yet: `encodeRest` then begins
     /// with a placeholder id, replaced before the node is written.
+    ///
+    /// `sizeOnly` is the entry's encoded length when the node's body is not built (a leaf that
+    /// ``LeafWorkers`` encode): nothing is encoded then.
     private func append(level i: Int, key: [UInt8], count: UInt64, valueBytes: UInt64, pendingID: Int? = nil,
-                        encodeRest: (inout [UInt8]) -> Void) throws(ManifestError) {
+                        sizeOnly: Int? = nil, encodeRest: (inout [UInt8]) -> Void) throws(ManifestError) {
         if i == levels.count {
             guard i <= Int(ManifestFormat.maximumLevel) else { throw ManifestError(.invalidArgument, "manifest too deep") }
             levels.append(Level())
         }
-        let start = levels[i].body.count
-        ManifestNode.encodeKey(key, previous: levels[i].entries > 0 ? levels[i].lastKey : nil, into: &levels[i].body)
-        if let pendingID { levels[i].pendingIDs.append((levels[i].body.count, pendingID)) }
-        encodeRest(&levels[i].body)
+        let start = levels[i].size
+        if let sizeOnly {
+            levels[i].size += sizeOnly
+        } else {
+            ManifestNode.encodeKey(key, previous: levels[i].entries > 0 ? levels[i].lastKey : nil, into: &levels[i].body)
+            if let pendingID { levels[i].pendingIDs.append((levels[i].body.count, pendingID)) }
+            encodeRest(&levels[i].body)
+            levels[i].size = levels[i].body.count
+        }
         levels[i].entries += 1
         levels[i].lastKey = key
         levels[i].count += count
         levels[i].valueBytes += valueBytes
         let isLeaf = i == 0
-        if rule.isBoundary(level: UInt8(i), key: key, start: start, end: levels[i].body.count, entries: levels[i].entries,
+        if rule.isBoundary(level: UInt8(i), key: key, start: start, end: levels[i].size, entries: levels[i].entries,
                            minimumEntries: isLeaf ? 1 : 2,
                            target: isLeaf ? leafTarget : internalTarget) {
             try close(level: i)
@@ -196,7 +214,7 @@ public final class ManifestBuilder {
         var ticket: Int? = nil
         if i == 0, let leaves {
             let level = levels[0]
-            ticket = leaves.submit(entries: leafEntries, body: level.body)
+            ticket = leaves.submit(entries: leafEntries)
             leafEntries = []
             child = ManifestChild(lastKey: level.lastKey, id: Self.placeholderID, count: level.count, valueBytes: level.valueBytes)
             statistics.nodes += 1
@@ -226,7 +244,8 @@ public final class ManifestBuilder {
             bytes = columnar
         } else {
             bytes = ManifestNode.header(level: UInt8(i), count: level.entries)
-            bytes.append(contentsOf: level.body)
+            // A leaf LeafWorkers would have encoded has only its size here (the lone leaf of a tree).
+            bytes.append(contentsOf: i == 0 && leaves != nil ? ManifestNode.leafBody(leafEntries) : level.body)
             if i == 0 && columnarLeaves { compression = ManifestFormat.packedDocumentLevel }
         }
         if i == 0 { leafEntries.removeAll(keepingCapacity: true) }

@@ -117,6 +117,33 @@ struct ManifestNode: Sendable {
         buffer.append(contentsOf: key[shared...])
     }
 
+    /// The length ``encodeKey(_:previous:into:)`` appends.
+    static func encodedKeyLength(_ key: [UInt8], previous: [UInt8]?) -> Int {
+        let shared = previous.map { previous in
+            key.withUnsafeBufferPointer { k in
+                previous.withUnsafeBufferPointer { p in
+                    let limit = min(p.count, k.count)
+                    var n = 0
+                    while n < limit && p[n] == k[n] { n += 1 }
+                    return n
+                }
+            }
+        } ?? 0
+        return Varint.count(UInt64(shared)) + Varint.count(UInt64(key.count - shared)) + key.count - shared
+    }
+
+    /// The body of a version 1 leaf of `entries` (the node without its header).
+    static func leafBody(_ entries: [ManifestEntry]) -> [UInt8] {
+        var body = [UInt8]()
+        var previous: [UInt8]? = nil
+        for entry in entries {
+            encodeKey(entry.key, previous: previous, into: &body)
+            entry.value.encode(into: &body)
+            previous = entry.key
+        }
+        return body
+    }
+
     /// Parses a node, checking magic, version, the expected level, strictly increasing keys and
     /// that every byte is used. `what` names the node in errors.
     init(decoding bytes: [UInt8], expectedLevel: UInt8?, what: String) throws(FormatError) {

@@ -43,6 +43,15 @@ public enum ManifestValue: Sendable, Hashable {
         }
     }
 
+    /// The length of ``encode(into:)``'s output.
+    var encodedLength: Int {
+        switch self {
+        case .inline(let bytes): 1 + Varint.count(UInt64(bytes.count)) + bytes.count
+        case .chunked(let length, let chunks): 1 + Varint.count(length) + Varint.count(UInt64(chunks.count)) + chunks.count * BlobID.byteCount
+        case .tombstone: 1
+        }
+    }
+
     /// Reads a value, enforcing the canonical choice between inline and chunked.
     init(from reader: inout ByteReader) throws(FormatError) {
         let tag = try reader.u8()
