@@ -210,7 +210,7 @@ public final class ManifestBuilder {
     /// Writes the open node of `level` and appends its summary to the level above.
     /// A leaf of a packed tree goes to a worker (``LeafWorkers``) instead, its id to follow.
     private func close(level i: Int) throws(ManifestError) {
-        var child: ManifestChild
+        let child: ManifestChild
         var ticket: Int? = nil
         if i == 0, let leaves {
             let level = levels[0]

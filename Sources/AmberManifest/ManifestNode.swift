@@ -107,28 +107,24 @@ struct ManifestNode: Sendable {
     /// Appends a key as `shared varint ‖ suffixLength varint ‖ suffix`, where `shared` is the length
     /// of the longest common prefix with the previous key of the node (0 for the first).
     static func encodeKey(_ key: [UInt8], previous: [UInt8]?, into buffer: inout [UInt8]) {
-        var shared = 0
-        if let previous {
-            let limit = min(previous.count, key.count)
-            while shared < limit && previous[shared] == key[shared] { shared += 1 }
-        }
+        let shared = sharedPrefix(key, previous)
         Varint.append(UInt64(shared), to: &buffer)
         Varint.append(UInt64(key.count - shared), to: &buffer)
         buffer.append(contentsOf: key[shared...])
     }
 
+    /// The length of the longest common prefix of `key` and `previous` (0 without one).
+    static func sharedPrefix(_ key: [UInt8], _ previous: [UInt8]?) -> Int {
+        guard let previous else { return 0 }
+        let limit = min(previous.count, key.count)
+        var shared = 0
+        while shared < limit && previous[shared] == key[shared] { shared += 1 }
+        return shared
+    }
+
     /// The length ``encodeKey(_:previous:into:)`` appends.
     static func encodedKeyLength(_ key: [UInt8], previous: [UInt8]?) -> Int {
-        let shared = previous.map { previous in
-            key.withUnsafeBufferPointer { k in
-                previous.withUnsafeBufferPointer { p in
-                    let limit = min(p.count, k.count)
-                    var n = 0
-                    while n < limit && p[n] == k[n] { n += 1 }
-                    return n
-                }
-            }
-        } ?? 0
+        let shared = sharedPrefix(key, previous)
         return Varint.count(UInt64(shared)) + Varint.count(UInt64(key.count - shared)) + key.count - shared
     }
 
