@@ -128,7 +128,7 @@ public struct JSONCollectionSource: Sendable {
         } catch {
             throw SourceError(file: path, line: number, message: "malformed JSON at column \(error.column): \(error.reason)")
         }
-        return try document(value, line: number, field: &field)
+        return try document(value, line: number, field: &field, sourceLength: line.count)
     }
 
     /// ``parseLine(_:number:field:)`` for every line, on all cores, results in line order (so the
@@ -149,7 +149,7 @@ public struct JSONCollectionSource: Sendable {
 
     /// Validates one document and extracts its key. For `json:` sources `line` is the element's
     /// 1-based position in the array.
-    private func document(_ value: JSONValue, line: Int, field: inout String?) throws(SourceError) -> CollectionDocument {
+    private func document(_ value: JSONValue, line: Int, field: inout String?, sourceLength: Int = 256) throws(SourceError) -> CollectionDocument {
         let place = format == .ndjson ? line : nil
         guard case .object = value else {
             throw SourceError(file: path, line: place, message: format == .ndjson ? "not a JSON object" : "element \(line) is not a JSON object")
@@ -161,7 +161,7 @@ public struct JSONCollectionSource: Sendable {
         guard let key = DocumentKey(json: idValue) else {
             throw SourceError(file: path, line: place, message: "the \"\(field!)\" field must be a string or a number, not \(idValue.canonicalText.prefix(40))")
         }
-        return CollectionDocument(key: key, value: value.canonicalBytes, line: line)
+        return CollectionDocument(key: key, value: CanonicalJSON.serialize(value, capacity: sourceLength), line: line)
     }
 }
 

@@ -12,10 +12,11 @@
 /// Input strings are written as they are: those from ``JSONParser`` are valid UTF-8; a value built
 /// by hand with invalid UTF-8 gives output that is not JSON.
 public enum CanonicalJSON {
-    /// The canonical bytes of `value`.
-    public static func serialize(_ value: JSONValue) -> [UInt8] {
+    /// The canonical bytes of `value`. `capacity` is a hint: about how many bytes to expect (for
+    /// a parsed document, its source's length), so the output is not regrown while it is written.
+    public static func serialize(_ value: JSONValue, capacity: Int = 256) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(256)
+        out.reserveCapacity(capacity)
         append(value, to: &out)
         return out
     }
@@ -38,15 +39,22 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let sorted = isSortedByUTF16(members) ? members : members.sorted { UTF16Order.precedes($0.key, $1.key) }
-            for (i, member) in sorted.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                appendString(member.key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                append(member.value, to: &out)
+            if isSortedByUTF16(members) {
+                for i in members.indices { appendMember(members[i], first: i == 0, to: &out) }
+            } else {
+                // Sorting positions, not members, moves no reference-counted key or value.
+                let order = members.indices.sorted { UTF16Order.precedes(members[$0].key, members[$1].key) }
+                for (n, i) in order.enumerated() { appendMember(members[i], first: n == 0, to: &out) }
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func appendMember(_ member: JSONValue.Member, first: Bool, to out: inout [UInt8]) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        appendString(member.key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        append(member.value, to: &out)
     }
 
     /// The ECMAScript `Number::toString` text of a finite double; `-0` gives `0`.
