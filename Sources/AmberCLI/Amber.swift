@@ -13,5 +13,5 @@ struct Amber: ParsableCommand {
             12 wrong password, 130 interrupted.
             """,
         version: "amber 0.1.0",
-        subcommands: [Init.self, Backup.self, Snapshots.self, Ls.self, Diff.self, Dump.self, Restore.self, Forget.self, Prune.self, Compact.self, Check.self, Sync.self, Key.self, Version.self])
+        subcommands: [Init.self, Backup.self, Snapshots.self, Ls.self, Diff.self, Dump.self, Restore.self, Forget.self, Prune.self, Compact.self, Check.self, Sync.self, Key.self, Unlock.self, Version.self])
 }

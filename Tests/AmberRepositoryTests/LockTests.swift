@@ -89,4 +89,36 @@ struct LockTests {
         let raw = try store.backend.load(FileHandle(.locks, name))
         #expect(!contains(raw, Array("exclusive".utf8)))
     }
+
+    /// The PID of a process that has exited (so no process has it, barring reuse within the test).
+    static func deadPID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func unlockRemovesStaleLocksAndRemoveAllEveryLock(kind: BackendKind) throws {
+        let store = try TestStore(kind)
+        let repository = try initRepository(store.backend)
+        let (old, _) = try repository.saveFile(.lock, kind: .locks, payload: Self.payload(exclusive: true, age: RepositoryLock.staleAfter + 60))
+        var dead = try JSONSerialization.jsonObject(with: Data(Self.payload(exclusive: false, age: 60))) as! [String: Any]
+        dead["pid"] = Int(try Self.deadPID())
+        let (killed, _) = try repository.saveFile(.lock, kind: .locks, payload: Array(try JSONSerialization.data(withJSONObject: dead)))
+        try store.backend.save(FileHandle(.locks, String(repeating: "ab", count: 32)), Array("not a lock".utf8))
+        let held = try RepositoryLock.acquire(repository, exclusive: false)
+        defer { held.release() }
+        #expect(try store.backend.list(.locks).count == 4)
+
+        let removed = try RepositoryLock.removeStale(repository, all: false)
+        #expect(removed == [old, killed].sorted(), "the old lock and the dead process's lock, nothing else")
+        let left = Set(try store.backend.list(.locks).map(\.name))
+        #expect(left == [try #require(held.fileName), String(repeating: "ab", count: 32)])
+        #expect(try RepositoryLock.removeStale(repository, all: false).isEmpty)
+
+        #expect(try RepositoryLock.removeStale(repository, all: true).count == 2)
+        #expect(try store.backend.list(.locks).isEmpty)
+    }
 }
