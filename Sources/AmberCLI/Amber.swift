@@ -14,4 +14,9 @@ struct Amber: ParsableCommand {
             """,
         version: "amber 0.1.0",
         subcommands: [Init.self, Backup.self, Snapshots.self, Ls.self, Diff.self, Dump.self, Restore.self, Forget.self, Prune.self, Compact.self, Check.self, Sync.self, Key.self, Unlock.self, Version.self])
+
+    /// Parses the command line with global options also accepted before the subcommand.
+    static func main() {
+        main(GlobalArguments.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+    }
 }
