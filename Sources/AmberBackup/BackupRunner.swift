@@ -1,3 +1,4 @@
+import AmberCollections
 import AmberCore
 import AmberFilesystem
 import AmberRepository
@@ -26,6 +27,8 @@ public final class BackupRunner {
     ///
     /// - Parameter lock: a shared lock the caller already holds; without one, the runner takes its own.
     public func run(sources: [String], lock: RepositoryLock? = nil) throws -> BackupResult {
+        // Sort runs left in $TMPDIR by a killed backup hold plaintext documents: remove them first.
+        ScratchDirectories.sweepAbandoned()
         // Collection sources read and validate all their input here, before anything is written.
         let opened = try BackupSources.open(sources, options: options.collections)
         // Lock first, then read the index: what the index says is present stays present while locked.

@@ -1,8 +1,10 @@
+import AmberKit
 import Dispatch
 import Foundation
 import Synchronization
 
-/// SIGINT/SIGTERM handling: run the registered cleanups (release locks), then exit 130.
+/// SIGINT/SIGTERM handling: run the registered cleanups (release locks), remove the sort
+/// directories (``ScratchDirectories``), then exit 130.
 enum Interrupts {
     private static let cleanups = Mutex<[@Sendable () -> Void]>([])
     private static let sources = Mutex<[any DispatchSourceSignal]>([])
@@ -15,6 +17,8 @@ enum Interrupts {
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
                 source.setEventHandler {
                     for cleanup in cleanups.withLock({ $0 }) { cleanup() }
+                    // Sort runs hold source documents in plaintext: never leave them behind.
+                    ScratchDirectories.removeAll()
                     FileHandle.standardError.write(Data("\namber: interrupted\n".utf8))
                     exit(Exit.interrupted)
                 }

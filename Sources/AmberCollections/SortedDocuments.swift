@@ -36,7 +36,7 @@ public final class SortedDocuments {
     }
 
     deinit {
-        if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        if let directory { ScratchDirectories.remove(directory) }
     }
 
     /// Adds a document (in any order).
@@ -86,11 +86,9 @@ public final class SortedDocuments {
     }
 
     private func makeDirectory() throws(SourceError) -> String {
-        var template = Array((NSTemporaryDirectory() + "/amber-sort-XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let path = ScratchDirectories.make() else {
             throw SourceError(file: file, message: "cannot create a temporary directory for sorting in \(NSTemporaryDirectory())")
         }
-        let path = String(cString: made)
         directory = path
         return path
     }

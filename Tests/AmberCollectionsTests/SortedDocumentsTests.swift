@@ -107,6 +107,48 @@ struct SortedDocumentsTests {
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("amber-sort-") })
         #expect(after.subtracting(before).isEmpty)
     }
+
+    /// The PID of a process that has exited.
+    static func deadPID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    @Test func sortRunsLiveInADirectoryNamedByThePIDAndAreRemovedWhenDone() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeAllItems(directory) }
+        let path = try Self.writeCollection(directory, count: 2_000)
+        func sortDirectories() throws -> Set<String> {
+            Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+                .filter { $0.hasPrefix("\(ScratchDirectories.prefix)\(getpid())-") })
+        }
+        let before = try sortDirectories()
+        var sorted: SortedDocuments? = try JSONCollectionSource(path: path, format: .ndjson).readSorted(memoryBudget: 4_000).documents
+        #expect(sorted!.spilledRuns > 1)
+        let made = try sortDirectories().subtracting(before)
+        #expect(made.count == 1, "one amber-sort-PID-… directory while the runs are in use")
+        _ = try Self.collect(sorted!)
+        sorted = nil
+        #expect(try sortDirectories().isDisjoint(with: made), "removed when the documents are released")
+    }
+
+    @Test func abandonedSortDirectoriesOfDeadProcessesAreSwept() throws {
+        let parent = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeAllItems(parent) }
+        let dead = try Self.deadPID()
+        let names = ["amber-sort-\(dead)-abc123", "amber-sort-\(getpid())-def456", "amber-sort-XyZ789", "amber-sorted-\(dead)-x", "other"]
+        for name in names {
+            try FileManager.default.createDirectory(atPath: parent + "/" + name, withIntermediateDirectories: false)
+            try Data("{\"_id\":1}\n".utf8).write(to: URL(fileURLWithPath: parent + "/" + name + "/run-0"))
+        }
+        let removed = ScratchDirectories.sweepAbandoned(in: parent)
+        #expect(removed == [parent + "/amber-sort-\(dead)-abc123"])
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: parent)) == Set(names.dropFirst()),
+                "a live process's directory, one without a PID and other names stay")
+    }
 }
 
 extension FileManager {
