@@ -64,6 +64,9 @@ extension Amber {
                 return
             }
             Output.line("copied \(report.blobsCopied) blobs, rescued \(report.blobsRescued); deleted \(Output.bytes(report.bytesDeleted)) of \(Output.bytes(report.bytesBefore))")
+            if report.temporaryFilesRemoved > 0 {
+                Output.line("removed \(report.temporaryFilesRemoved) temporary files left by interrupted saves")
+            }
             for reason in report.deferred { Output.line("deferred: \(reason); run prune again later") }
         }
     }

@@ -7,6 +7,9 @@ public struct PruneOptions: Sendable {
     /// Locks taken up to this long after a plan was written still block its deletion phase
     /// (allowance for clocks that disagree between hosts).
     public var clockSkewAllowance: Double = 60
+    /// Temporary files of saves (`.tmp-*`, left by a process killed while saving) last modified
+    /// longer ago than this are removed: one hour, far longer than any save takes.
+    public var abandonedTemporaryAge: Double = 3600
 
     public init(maxUnusedPercent: Double = 5, dryRun: Bool = false) {
         self.maxUnusedPercent = maxUnusedPercent
@@ -34,6 +37,8 @@ public struct PruneReport: Sendable, Codable {
     public var bytesDeleted: UInt64 = 0
     public var plansWritten = 0
     public var plansCompleted = 0
+    /// Temporary files left by interrupted saves, removed (their bytes count in ``bytesDeleted``).
+    public var temporaryFilesRemoved = 0
     /// Why a plan's deletion phase waits for a later prune (a lock older than the plan).
     public var deferred: [String] = []
 
@@ -45,6 +50,6 @@ public struct PruneReport: Sendable, Codable {
         case packsRepacked = "packs_repacked", packsUnused = "packs_unused", packsUnindexed = "packs_unindexed"
         case blobsCopied = "blobs_copied", blobsRescued = "blobs_rescued", bytesBefore = "bytes_before"
         case bytesUnused = "bytes_unused", bytesDeleted = "bytes_deleted", plansWritten = "plans_written"
-        case plansCompleted = "plans_completed"
+        case plansCompleted = "plans_completed", temporaryFilesRemoved = "temporary_files_removed"
     }
 }

@@ -32,6 +32,7 @@ public final class Pruner {
     public func run() throws(RepositoryError) -> PruneReport {
         let lock = try RepositoryLock.acquire(repository, mode: .maintenance)
         defer { lock.release() }
+        if !options.dryRun { try removeAbandonedTemporaries() }
         // Finish earlier plans first; a plan still waiting blocks a new one.
         var waiting = false
         for (name, plan) in try repository.loadPrunePlans() where !options.dryRun {
@@ -42,5 +43,14 @@ public final class Pruner {
             _ = try sweep(name: name, plan: plan, lock: lock)
         }
         return report
+    }
+
+    /// Removes what saves killed midway left (``PruneOptions/abandonedTemporaryAge``).
+    private func removeAbandonedTemporaries() throws(RepositoryError) {
+        let removed = try RepositoryError.catching { () throws(BackendError) in
+            try repository.backend.removeAbandonedTemporaries(olderThan: options.abandonedTemporaryAge)
+        }
+        report.temporaryFilesRemoved += removed.files
+        report.bytesDeleted += UInt64(removed.bytes)
     }
 }

@@ -67,6 +67,14 @@ public protocol Backend: Sendable {
 
     /// Removes a file; removing a missing file is not an error.
     func remove(_ handle: FileHandle) throws(BackendError)
+
+    /// Removes the temporary files a save leaves when its process dies between writing and
+    /// renaming (`.tmp-*` in a local repository), if last modified more than `age` seconds ago,
+    /// so that a save still under way is never touched. Backends whose saves leave nothing
+    /// (S3's PUT is atomic; memory) remove nothing. Wrappers forward the call.
+    ///
+    /// - Returns: how many files were removed and their bytes.
+    func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int)
 }
 
 extension Backend {

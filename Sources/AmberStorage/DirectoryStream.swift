@@ -22,6 +22,34 @@ struct DirectoryStream: ~Copyable {
         closedir(stream)
     }
 
+    /// The regular files named `prefix…` last modified before `cutoff` (seconds since the epoch),
+    /// with their sizes.
+    consuming func files(named prefix: String, modifiedBefore cutoff: Int) throws(BackendError) -> [(name: String, size: Int)] {
+        let dir = stream
+        let fd = dirfd(dir)
+        var files: [(name: String, size: Int)] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(dir) else {
+                let number = Errno.current
+                if number.rawValue == 0 { break }
+                if number == .interrupted { continue }
+                throw BackendError(number, operation: "readdir", path: path)
+            }
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) {
+                    String(cString: $0)
+                }
+            }
+            guard name.hasPrefix(prefix) else { continue }
+            var info = stat()
+            guard case .success = valueOrErrno({ fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) }),
+                  info.st_mode & S_IFMT == S_IFREG, Int(info.st_mtim.tv_sec) < cutoff else { continue }
+            files.append((name, Int(info.st_size)))
+        }
+        return files
+    }
+
     /// The regular files in the directory with their sizes, skipping names that start with `.`
     /// (`.`, `..` and temporary files) and entries that vanish while being listed.
     consuming func regularFiles() throws(BackendError) -> [(name: String, size: Int)] {

@@ -92,6 +92,26 @@ public struct LocalBackend: Backend {
         }
     }
 
+    public func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
+        let cutoff = Int(time(nil)) - Int(age)
+        var directories = [path] + ["keys", "index", "snapshots", "locks", "plans"].map { join(path, $0) }
+        directories += (0..<256).map { join(join(path, "data"), Self.fanOut($0)) }
+        var removed = (files: 0, bytes: 0)
+        for directory in directories {
+            let stale: [(name: String, size: Int)]
+            do {
+                stale = try DirectoryStream(opening: directory).files(named: ".tmp-", modifiedBefore: cutoff)
+            } catch where error.code == .notFound {
+                continue
+            }
+            for file in stale where unlink(join(directory, file.name)) == 0 {
+                removed.files += 1
+                removed.bytes += file.size
+            }
+        }
+        return removed
+    }
+
     public func load(_ handle: FileHandle, offset: Int, length: Int?) throws(BackendError) -> [UInt8] {
         try StorageChecks.validate(handle)
         let file = handle.kind == .data ? try openPacks.file(handle.path, fullPath: fullPath(handle))

@@ -52,6 +52,10 @@ public struct RetryingBackend: Backend {
         try retrying { () throws(BackendError) in try base.remove(handle) }
     }
 
+    public func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
+        try retrying { () throws(BackendError) in try base.removeAbandonedTemporaries(olderThan: age) }
+    }
+
     /// Calls `operation` until it succeeds, fails other than transiently, or `attempts` are used up;
     /// then rethrows the last failure.
     private func retrying<T>(_ operation: () throws(BackendError) -> T) throws(BackendError) -> T {

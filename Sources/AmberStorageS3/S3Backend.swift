@@ -92,4 +92,8 @@ public final class S3Backend: Backend {
         _ = try send(S3Request("DELETE", key: object.key), operation: "remove (DELETE)", path: object.path,
                      accepting: [200, 204, 404])
     }
+
+    /// A PUT is atomic: a save that dies leaves no object. (Multipart uploads a dead process
+    /// started are not listed here; a bucket lifecycle rule aborts them.)
+    public func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) { (0, 0) }
 }

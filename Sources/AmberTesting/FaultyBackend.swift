@@ -142,6 +142,10 @@ public final class FaultyBackend: Backend {
         try base.remove(handle)
     }
 
+    public func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
+        try base.removeAbandonedTemporaries(olderThan: age)
+    }
+
     /// Counts a call and throws the injected failure, if one is due.
     private func enter(_ operation: Operation, path: String) throws(BackendError) {
         let due: Fault? = state.withLock { state in

@@ -43,6 +43,9 @@ public final class MemoryBackend: Backend {
         _ = files.withLock { $0.removeValue(forKey: Self.key(handle)) }
     }
 
+    /// Saves are atomic in memory: nothing is ever left behind.
+    public func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) { (0, 0) }
+
     /// The config file has one name whatever the handle says, as in the on-disk layout.
     private static func key(_ handle: FileHandle) -> FileHandle {
         handle.kind == .config ? .config : handle

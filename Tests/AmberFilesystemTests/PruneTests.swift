@@ -42,6 +42,33 @@ struct PruneTests {
         #expect(again.unusedBlobs == 0)
     }
 
+    @Test func pruneRemovesTemporaryFilesOfKilledSavesButNotOnesStillBeingWritten() throws {
+        let scratch = Scratch()
+        let repository = try makeRepository(scratch)
+        let source = scratch.sub("src")
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        write(source + "/a.bin", bytes(100_000, seed: 7))
+        _ = try backup(repository, source)
+        let repo = scratch.sub("repo")
+        let old = Date().addingTimeInterval(-2 * 3600)
+        let planted = [(repo + "/data/00/.tmp-0011223344556677", old), (repo + "/index/.tmp-8899aabbccddeeff", old),
+                       (repo + "/data/01/.tmp-fedcba9876543210", Date())]
+        for (path, date) in planted {
+            write(path, bytes(5_000, seed: 1))
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path)
+        }
+        let dry = try Pruner(repository: try openAgain(scratch), options: PruneOptions(dryRun: true)).run()
+        #expect(dry.temporaryFilesRemoved == 0)
+        #expect(planted.allSatisfy { FileManager.default.fileExists(atPath: $0.0) }, "a dry run removes nothing")
+
+        let report = try Pruner(repository: try openAgain(scratch)).run()
+        #expect(report.temporaryFilesRemoved == 2)
+        #expect(report.bytesDeleted >= 10_000)
+        #expect(!FileManager.default.fileExists(atPath: planted[0].0) && !FileManager.default.fileExists(atPath: planted[1].0))
+        #expect(FileManager.default.fileExists(atPath: planted[2].0), "a temporary file written in the last hour may be a save under way")
+        #expect(try Checker(repository: try openAgain(scratch)).run(readData: .all).isClean)
+    }
+
     @Test func deletionWaitsForAnOlderBackupAndRescuesWhatItUsed() throws {
         let scratch = Scratch()
         let repository = try makeRepository(scratch)

@@ -36,6 +36,9 @@ final class CrashAfterPacks: Backend {
     func size(_ handle: FileHandle) throws(BackendError) -> Int { try faulty.size(handle) }
     func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)] { try faulty.list(kind) }
     func remove(_ handle: FileHandle) throws(BackendError) { try faulty.remove(handle) }
+    func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
+        try faulty.removeAbandonedTemporaries(olderThan: age)
+    }
 }
 
 @Suite("Crash safety")

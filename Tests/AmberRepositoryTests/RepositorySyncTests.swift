@@ -30,6 +30,9 @@ final class SaveLimitBackend: Backend {
     func size(_ handle: AmberStorage.FileHandle) throws(BackendError) -> Int { try base.size(handle) }
     func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)] { try base.list(kind) }
     func remove(_ handle: AmberStorage.FileHandle) throws(BackendError) { try base.remove(handle) }
+    func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
+        try base.removeAbandonedTemporaries(olderThan: age)
+    }
 }
 
 /// A backend that silently stores packs with one byte flipped: same size, wrong contents.
@@ -49,6 +52,9 @@ final class CorruptingBackend: Backend {
     func size(_ handle: AmberStorage.FileHandle) throws(BackendError) -> Int { try base.size(handle) }
     func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)] { try base.list(kind) }
     func remove(_ handle: AmberStorage.FileHandle) throws(BackendError) { try base.remove(handle) }
+    func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
+        try base.removeAbandonedTemporaries(olderThan: age)
+    }
 }
 
 @Suite struct RepositorySyncTests {
