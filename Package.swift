@@ -120,7 +120,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberCollectionsTests", dependencies: ["AmberKit", "AmberCollections"],
+        .testTarget(name: "AmberCollectionsTests", dependencies: ["AmberKit", "AmberCollections", "AmberTesting"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberBackupTests", dependencies: ["AmberKit"],
                     swiftSettings: swiftSettings),

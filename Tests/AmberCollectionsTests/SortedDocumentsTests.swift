@@ -1,5 +1,6 @@
 @testable import AmberCollections
 import AmberKit
+import AmberTesting
 import Foundation
 import Testing
 
@@ -108,14 +109,6 @@ struct SortedDocumentsTests {
         #expect(after.subtracting(before).isEmpty)
     }
 
-    /// The PID of a process that has exited.
-    static func deadPID() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
-    }
 
     @Test func sortRunsLiveInADirectoryNamedByThePIDAndAreRemovedWhenDone() throws {
         let directory = try Self.temporaryDirectory()
@@ -138,7 +131,7 @@ struct SortedDocumentsTests {
     @Test func abandonedSortDirectoriesOfDeadProcessesAreSwept() throws {
         let parent = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeAllItems(parent) }
-        let dead = try Self.deadPID()
+        let dead = try DeadProcess.pid()
         let names = ["amber-sort-\(dead)-abc123", "amber-sort-\(getpid())-def456", "amber-sort-XyZ789", "amber-sorted-\(dead)-x", "other"]
         for name in names {
             try FileManager.default.createDirectory(atPath: parent + "/" + name, withIntermediateDirectories: false)

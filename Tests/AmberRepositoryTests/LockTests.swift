@@ -1,6 +1,7 @@
 import AmberCore
 import AmberRepository
 import AmberStorage
+import AmberTesting
 import Foundation
 import Testing
 
@@ -90,14 +91,6 @@ struct LockTests {
         #expect(!contains(raw, Array("exclusive".utf8)))
     }
 
-    /// The PID of a process that has exited (so no process has it, barring reuse within the test).
-    static func deadPID() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
-    }
 
     @Test(arguments: BackendKind.allCases)
     func unlockRemovesStaleLocksAndRemoveAllEveryLock(kind: BackendKind) throws {
@@ -105,7 +98,7 @@ struct LockTests {
         let repository = try initRepository(store.backend)
         let (old, _) = try repository.saveFile(.lock, kind: .locks, payload: Self.payload(exclusive: true, age: RepositoryLock.staleAfter + 60))
         var dead = try JSONSerialization.jsonObject(with: Data(Self.payload(exclusive: false, age: 60))) as! [String: Any]
-        dead["pid"] = Int(try Self.deadPID())
+        dead["pid"] = Int(try DeadProcess.pid())
         let (killed, _) = try repository.saveFile(.lock, kind: .locks, payload: Array(try JSONSerialization.data(withJSONObject: dead)))
         try store.backend.save(FileHandle(.locks, String(repeating: "ab", count: 32)), Array("not a lock".utf8))
         let held = try RepositoryLock.acquire(repository, exclusive: false)
