@@ -45,16 +45,21 @@ public struct LocalBackend: Backend {
     /// Creates the repository directory (and its parents), the kind directories and `data/00`…`data/ff`;
     /// existing directories are fine. Then flushes the repository and data directories.
     public func create() throws(BackendError) {
-        try Self.makeDirectory(path, parents: true)
-        for kind in FileKind.allCases where kind != .config {
-            try Self.makeDirectory(join(path, kind.rawValue))
+        let directories = layoutDirectories
+        try Self.makeDirectory(directories[0], parents: true)
+        for directory in directories.dropFirst() {
+            try Self.makeDirectory(directory)
         }
-        let data = join(path, FileKind.data.rawValue)
-        for prefix in 0..<256 {
-            try Self.makeDirectory(join(data, Self.fanOut(prefix)))
-        }
-        try Self.syncDirectory(data)
+        try Self.syncDirectory(join(path, FileKind.data.rawValue))
         try Self.syncDirectory(path)
+    }
+
+    /// Every directory of the layout, parents first: the repository, one per kind but config, and
+    /// the 256 fan-out directories of `data`.
+    private var layoutDirectories: [String] {
+        let data = join(path, FileKind.data.rawValue)
+        return [path] + FileKind.allCases.filter { $0 != .config }.map { join(path, $0.rawValue) }
+            + (0..<256).map { join(data, Self.fanOut($0)) }
     }
 
     public func save(_ handle: FileHandle, _ bytes: [UInt8]) throws(BackendError) {
@@ -94,10 +99,8 @@ public struct LocalBackend: Backend {
 
     public func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
         let cutoff = Int(time(nil)) - Int(age)
-        var directories = [path] + ["keys", "index", "snapshots", "locks", "plans"].map { join(path, $0) }
-        directories += (0..<256).map { join(join(path, "data"), Self.fanOut($0)) }
         var removed = (files: 0, bytes: 0)
-        for directory in directories {
+        for directory in layoutDirectories {
             let stale: [(name: String, size: Int)]
             do {
                 stale = try DirectoryStream(opening: directory).files(named: ".tmp-", modifiedBefore: cutoff)
