@@ -116,10 +116,15 @@ struct ManifestNode: Sendable {
     /// The length of the longest common prefix of `key` and `previous` (0 without one).
     static func sharedPrefix(_ key: [UInt8], _ previous: [UInt8]?) -> Int {
         guard let previous else { return 0 }
-        let limit = min(previous.count, key.count)
-        var shared = 0
-        while shared < limit && previous[shared] == key[shared] { shared += 1 }
-        return shared
+        // Through buffer pointers: this runs for every key a builder sizes or encodes.
+        return key.withUnsafeBufferPointer { k in
+            previous.withUnsafeBufferPointer { p in
+                let limit = min(p.count, k.count)
+                var shared = 0
+                while shared < limit && p[shared] == k[shared] { shared += 1 }
+                return shared
+            }
+        }
     }
 
     /// The length ``encodeKey(_:previous:into:)`` appends.
