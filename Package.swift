@@ -72,7 +72,8 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Orchestration, both directions: source and target strings, the backup runner, restores.
         .target(name: "AmberBackup",
-                dependencies: ["AmberCore", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberCollections"],
+                dependencies: ["AmberCore", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberCollections",
+                               "AmberPostgres"],
                 swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",

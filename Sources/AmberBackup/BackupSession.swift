@@ -54,7 +54,7 @@ final class BackupSession {
         let previous = previousBackup(of: opened)
         parent = parent ?? previous?.snapshot
         let (set, summaries) = try collection.archive(repository: repository, writer: writer, parent: previous?.set)
-        notices += collection.notes.map { "\(opened.source): \($0)" }
+        notices += collection.notes.map { "\(SourceRedaction.redacted(opened.source)): \($0)" }
         let documents = summaries.reduce(0) { $0 + $1.documents }, bytes = summaries.reduce(0) { $0 + $1.bytes }
         collectionSummaries += summaries
         var node = Node(name: collection.entryName, kind: .database, mode: 0, uid: 0, gid: 0,
@@ -72,7 +72,7 @@ final class BackupSession {
             return try repository.parentCollectionSet(among: earlier, entry: opened.collection.entryName, host: options.host,
                                                       source: SourceRedaction.redacted(opened.source))
         } catch {
-            notices.append("\(opened.source): the previous backup could not be read (\(error.message)); its collections are stored whole")
+            notices.append("\(SourceRedaction.redacted(opened.source)): the previous backup could not be read (\(error.message)); its collections are stored whole")
             return nil
         }
     }

@@ -6,10 +6,17 @@ public struct RestoreOptions: Sendable {
     public var verify: Bool
     /// Across engines: leave out structure with no equivalent in the target (with a warning each).
     public var skipUnmappable: Bool
+    /// Into PostgreSQL: objects belong to the restoring user (`pg_restore --no-owner`).
+    public var noOwner: Bool
+    /// Into PostgreSQL: no `GRANT`/`REVOKE` (`pg_restore --no-acl`).
+    public var noACL: Bool
 
-    public init(force: Bool = false, verify: Bool = false, skipUnmappable: Bool = false) {
+    public init(force: Bool = false, verify: Bool = false, skipUnmappable: Bool = false, noOwner: Bool = false,
+                noACL: Bool = false) {
         self.force = force
         self.verify = verify
         self.skipUnmappable = skipUnmappable
+        self.noOwner = noOwner
+        self.noACL = noACL
     }
 }

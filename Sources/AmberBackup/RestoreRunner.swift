@@ -1,6 +1,7 @@
 import AmberCollections
 import AmberCore
 import AmberFilesystem
+import AmberPostgres
 import AmberRepository
 
 /// Restores a snapshot's root tree into a target: its files and directories into a directory,
@@ -39,7 +40,8 @@ public struct RestoreRunner {
         case (.sqlite(let path), let base?):
             report = try restorer.restoreSQLiteIncrementally(root, from: base, at: path, force: options.force)
         case (.postgres(let uri), nil):
-            report = try restorer.restorePostgres(root, to: uri, force: options.force, skipUnmappable: options.skipUnmappable)
+            report = try restorer.restorePostgres(root, to: uri, force: options.force, skipUnmappable: options.skipUnmappable,
+                                                  dumpOptions: SchemaDump.Options(noOwner: options.noOwner, noACL: options.noACL))
         case (.postgres(let uri), let base?):
             report = try restorer.restorePostgresIncrementally(root, from: base, at: uri, force: options.force)
         case (.path, _), (.json, _), (.s3, _):

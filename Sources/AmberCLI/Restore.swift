@@ -14,7 +14,9 @@ extension Amber {
                 holds A; amber knows it does by reading the target back and comparing every document with A \
                 (and, for SQLite, the schema), and refuses otherwise unless --force.
 
-                --target postgresql://… restores into an empty PostgreSQL database. A SQLite snapshot restores into \
+                --target postgresql://… restores into an empty PostgreSQL database: the structure pg_dump captured at \
+                backup time (pre-data, then the rows, then post-data, with Debian's pg_restore for the server's \
+                version), owners and privileges included unless --no-owner / --no-acl. A SQLite snapshot restores into \
                 PostgreSQL and a PostgreSQL snapshot into sqlite:PATH through the type mapping of docs/cross-engine.md: \
                 what cannot be mapped (a value that does not fit its column, a view, a trigger, an index on an \
                 expression, …) is listed and nothing is written. --skip-unmappable restores the tables and rows \
@@ -41,6 +43,13 @@ extension Amber {
 
         @Flag(name: .long, help: "Restoring into another engine: leave out views, triggers, indexes, constraints and defaults that have no equivalent there (warning for each) instead of refusing.")
         var skipUnmappable = false
+
+        @Flag(name: [.customShort("O"), .long], help: "Into PostgreSQL: objects belong to the user who restores, as pg_restore --no-owner.")
+        var noOwner = false
+
+        @Flag(name: [.customShort("x"), .customLong("no-acl"), .customLong("no-privileges")],
+              help: "Into PostgreSQL: leave out GRANT and REVOKE, as pg_restore --no-acl.")
+        var noACL = false
 
         @Option(name: [.short, .long], help: "Restore only paths matching this pattern, and what is below them (repeatable).")
         var include: [String] = []
@@ -87,7 +96,7 @@ extension Amber {
                 guard let tree = old.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(old.id.shortHex) has no root tree") }
                 base = tree
             }
-            let options = RestoreOptions(force: force, verify: verify, skipUnmappable: skipUnmappable)
+            let options = RestoreOptions(force: force, verify: verify, skipUnmappable: skipUnmappable, noOwner: noOwner, noACL: noACL)
             let report = try RestoreRunner(repository: repository).restoreCollections(root, to: location, from: base, options: options)
             for m in report.mismatches.prefix(100) { Output.error("mismatch: \(m)") }
             let shownTarget = if case .postgres = location { "the PostgreSQL database" } else { target }

@@ -13,15 +13,18 @@ extension CollectionRestorer {
     }
 
     /// Restores into an empty database: types and tables, rows with COPY, then constraints,
-    /// indexes, foreign keys, sequences, views and comments, in one transaction. A SQLite
+    /// indexes, foreign keys, sequences, views and comments, in one transaction (from the
+    /// schema's ``SchemaDump`` when the backup had `pg_dump`: its pre-data section, the rows,
+    /// its post-data section, made SQL with `dumpOptions`). A SQLite
     /// snapshot is restored through ``SQLiteToPostgres`` (`skipUnmappable`: leave out the
     /// structure that has no PostgreSQL equivalent instead of refusing).
-    public func restorePostgres(_ tree: BlobID, to uri: String, force: Bool, skipUnmappable: Bool = false) throws -> CollectionRestoreReport {
+    public func restorePostgres(_ tree: BlobID, to uri: String, force: Bool, skipUnmappable: Bool = false,
+                                dumpOptions: SchemaDump.Options = .init()) throws -> CollectionRestoreReport {
         if try databaseEngine(tree) == .sqlite {
             return try restoreSQLiteSnapshot(tree, toPostgres: uri, force: force, skipUnmappable: skipUnmappable)
         }
         let (set, schema) = try postgresSet(tree)
-        let target = try PostgresTarget(uri: uri, force: force)
+        let target = try PostgresTarget(uri: uri, force: force, dumpOptions: dumpOptions)
         var report = CollectionRestoreReport()
         // Rows go from their stored encoding straight into COPY lines: no key or row decoded.
         try fill(target, begin: { try $0.begin(schema: schema) }, from: set, report: &report) { collection in

@@ -6,16 +6,18 @@ import AmberSnapshot
 /// A PostgreSQL database: one collection per table (`schema.table`), read in one
 /// `REPEATABLE READ, READ ONLY` transaction opened before the backup writes anything.
 public final class PostgresCollections: CollectionSource {
-    public private(set) var notes: [String] = []
+    private var ownNotes: [String] = []
     let source: PostgresSource
     let schema: PostgresSchema
     let name: String
-    /// Warnings of the source (tables without a primary key, keyed by content).
+    /// Warnings of the source (tables without a primary key, keyed by content; no `pg_dump`).
     public var warnings: [String] { source.warnings }
+    /// The source's warnings, then what the archive noted.
+    public var notes: [String] { source.warnings + ownNotes }
 
     /// Connects to `uri` and reads the schema of the `schemas` and `tables` given (default: all).
     public init(uri: String, schemas: [String], tables: [String]) throws {
-        source = try PostgresSource(uri: uri, schemas: schemas, tables: tables)
+        source = try PostgresSource(uri: uri, schemas: schemas, tables: tables, dumpsSchema: true)
         schema = source.readSchema()
         // The entry is the database name as libpq reads it, never the credentials.
         name = try PGConnectionInfo(uri).database ?? "postgresql"
@@ -27,11 +29,12 @@ public final class PostgresCollections: CollectionSource {
 
     public func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         let collections = try CollectionSet.buildCollections(schema.tables.map(\.qualifiedName), engine: .postgresql, parent: parent,
-                                                             repository, writer, notes: &notes) { table, builder in
+                                                             repository, writer, notes: &ownNotes) { table, builder in
             try source.forEachEncodedRow(table: table) { key, row in
                 try builder.append(key: key.encoded, value: row)
             }
         }
+        let schema = try source.finishSchema()
         source.close()
         return try save(CollectionSet(engine: .postgresql, schema: schema.canonicalJSON, collections: collections), repository, writer)
     }

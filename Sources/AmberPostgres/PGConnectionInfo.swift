@@ -15,7 +15,11 @@ public struct PGConnectionInfo: Sendable, CustomStringConvertible {
     public let port: String?
     /// The database name, if given.
     public let database: String?
-    private let password: String?
+    /// The password, if the string gives one: only for ``PGClientProgram`` to hand to a child
+    /// in its environment (`PGPASSWORD`), never on a command line or in a message.
+    let password: String?
+    /// Every option the string gives except the password, in libpq's keyword order.
+    private let options: [(keyword: String, value: String)]
 
     /// Parses `connectionString`. The corresponding C function is `PQconninfoParse`.
     ///
@@ -29,11 +33,17 @@ public struct PGConnectionInfo: Sendable, CustomStringConvertible {
         }
         defer { PQconninfoFree(options) }
         var values: [String: String] = [:]
+        var given = [(keyword: String, value: String)]()
         var option = options
         while let keyword = option.pointee.keyword {
-            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            if let value = option.pointee.val {
+                let name = String(cString: keyword)
+                values[name] = String(cString: value)
+                if name != "password" { given.append((name, String(cString: value))) }
+            }
             option += 1
         }
+        self.options = given
         user = values["user"]
         host = values["host"] ?? values["hostaddr"]
         port = values["port"]
@@ -53,6 +63,15 @@ public struct PGConnectionInfo: Sendable, CustomStringConvertible {
     }
 
     public var description: String { redacted }
+
+    /// The connection as a `key='value'` string without the password: what a client program is
+    /// given with `--dbname` (command lines are visible to every user of the machine).
+    var keywordsWithoutPassword: String {
+        options.map { option in
+            let escaped = option.value.replacing("\\", with: "\\\\").replacing("'", with: "\\'")
+            return "\(option.keyword)='\(escaped)'"
+        }.joined(separator: " ")
+    }
 
     /// `message` with every occurrence of the password replaced by `***`.
     func scrub(_ message: String) -> String {

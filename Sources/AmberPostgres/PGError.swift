@@ -19,6 +19,7 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
             case unsupported = "unsupported"
             case invalidSchema = "invalid schema"
             case invalidURI = "invalid connection URI"
+            case clientProgram = "PostgreSQL client program"
         }
 
         private let base: Base
@@ -49,6 +50,8 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         public static let invalidSchema = Code(.invalidSchema)
         /// libpq could not parse the connection URI (`PQconninfoParse`).
         public static let invalidURI = Code(.invalidURI)
+        /// `pg_dump` or `pg_restore` is missing, too old for the server, or failed.
+        public static let clientProgram = Code(.clientProgram)
 
         public var description: String { base.rawValue }
     }

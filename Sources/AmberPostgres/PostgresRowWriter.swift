@@ -45,7 +45,7 @@ struct PostgresRowWriter {
             return values
         }) { staging throws(PGError) in
             let match = table.primaryKey.map { "t.\(SQL.quote($0)) = k.\(SQL.quote($0))" }.joined(separator: " AND ")
-            try connection.execute("DELETE FROM \(SQL.qualified(table.schema, table.name)) AS t USING \(staging) AS k WHERE \(match)")
+            try connection.execute("DELETE FROM ONLY \(SQL.qualified(table.schema, table.name)) AS t USING \(staging) AS k WHERE \(match)")
         }
     }
 
@@ -81,7 +81,7 @@ struct PostgresRowWriter {
         let names = columns.map { Array($0.utf8) }
         var rows = [DatabaseRow]()
         var locations = [String]()
-        try connection.copyOut("COPY (SELECT ctid, \(SQL.list(columns)) FROM \(SQL.qualified(table.schema, table.name))) TO STDOUT") {
+        try connection.copyOut("COPY (SELECT ctid, \(SQL.list(columns)) FROM ONLY \(SQL.qualified(table.schema, table.name))) TO STDOUT") {
             let values = try COPYText.parse($0)
             guard case .text(let ctid) = values.first, values.count == names.count + 1 else {
                 throw PGError(code: .copyFormat, message: "unexpected COPY line", table: table.qualifiedName)
@@ -90,7 +90,7 @@ struct PostgresRowWriter {
             rows.append(DatabaseRow(zip(names, values.dropFirst()).map { DatabaseRow.Column(name: $0, value: $1) }))
         }
         for (key, position) in PostgresSchema.Table.contentKeys(rows) where keys.contains(key) {
-            _ = try connection.query("DELETE FROM \(SQL.qualified(table.schema, table.name)) WHERE ctid = $1::pg_catalog.tid",
+            _ = try connection.query("DELETE FROM ONLY \(SQL.qualified(table.schema, table.name)) WHERE ctid = $1::pg_catalog.tid",
                                      [locations[position]])
         }
     }

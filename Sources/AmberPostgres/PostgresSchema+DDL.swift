@@ -65,8 +65,8 @@ extension PostgresSchema {
             if !sequence.identity, let owner = sequence.ownedBy {
                 statements.append("ALTER SEQUENCE \(name) OWNED BY \(SQL.qualified(owner.schema, owner.table)).\(SQL.quote(owner.column))")
             }
-            statements.append("SELECT pg_catalog.setval(\(SQL.literal(name)), \(sequence.lastValue), \(sequence.isCalled))")
         }
+        statements += sequenceValueStatements
         for view in views {
             statements.append("CREATE VIEW \(SQL.qualified(view.schema, view.name)) AS \(view.definition)")
         }
@@ -82,6 +82,14 @@ extension PostgresSchema {
         }
         for view in views { comment("VIEW \(SQL.qualified(view.schema, view.name))", view.comment) }
         return statements
+    }
+
+    /// `setval` of every sequence to its captured value (sequence values are data: a
+    /// ``SchemaDump`` leaves them out).
+    var sequenceValueStatements: [String] {
+        sequences.map { sequence in
+            "SELECT pg_catalog.setval(\(SQL.literal(SQL.qualified(sequence.schema, sequence.name))), \(sequence.lastValue), \(sequence.isCalled))"
+        }
     }
 
     /// `DROP … IF EXISTS … CASCADE` for every object the schema would create (what `force`

@@ -151,14 +151,19 @@ public struct PostgresSchema: Codable, Sendable, Hashable {
     public var sequences: [Sequence]
     /// Views in creation (OID) order, so each comes after the views it reads.
     public var views: [View]
+    /// The whole structure as `pg_dump` writes it, when the backup could run `pg_dump`: a
+    /// restore into PostgreSQL then creates the structure from it, and the members above serve
+    /// restores into other engines, incremental restores and comparisons.
+    public var dump: SchemaDump?
 
     public init(schemas: [Namespace] = [], enums: [EnumType] = [], tables: [Table] = [], sequences: [Sequence] = [],
-                views: [View] = []) {
+                views: [View] = [], dump: SchemaDump? = nil) {
         self.schemas = schemas
         self.enums = enums
         self.tables = tables
         self.sequences = sequences
         self.views = views
+        self.dump = dump
     }
 
     /// The table with ``Table/qualifiedName`` `name`, or named `name` if exactly one table is.

@@ -17,7 +17,9 @@ import AmberDocuments
 public final class PostgresSource {
     /// The connection (its description names the server without the password).
     public let connection: PGConnection
-    private let schema: PostgresSchema
+    private var schema: PostgresSchema
+    /// `pg_dump` reading the structure, and its major version, until ``finishSchema()``.
+    private var dump: (running: PGClientProgram.Running, version: Int)?
     /// Tables read without a primary key, one message each (keyed by content; see
     /// ``PostgresSchema/Table``'s key discussion).
     public private(set) var warnings: [String] = []
@@ -27,18 +29,55 @@ public final class PostgresSource {
     /// - Parameters:
     ///   - schemas: the schemas to capture; empty for all user schemas.
     ///   - tables: the tables to capture (`schema.table` or a bare name); empty for all.
+    ///   - dumpsSchema: also capture the whole structure with `pg_dump` in the same snapshot
+    ///     (``SchemaDump``; not with `tables`, as `pg_dump --table` leaves out what a table
+    ///     depends on). Without a `pg_dump` for the server, ``warnings`` says what is not kept.
     /// - Throws: ``PGError`` (``PGError/Code/connection``, or ``PGError/Code/unknownTable`` for a
     ///   name in `tables` that is not a table of the database).
-    public init(uri: String, schemas: [String] = [], tables: [String] = []) throws(PGError) {
+    public init(uri: String, schemas: [String] = [], tables: [String] = [], dumpsSchema: Bool = false) throws(PGError) {
         connection = try PGConnection(uri: uri)
         do {
             try connection.useCanonicalSession()
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            // The first statement takes the transaction's snapshot: exporting it lets pg_dump
+            // read the structure at the very moment the rows are read at.
+            let snapshot = dumpsSchema && tables.isEmpty
+                ? try connection.query("SELECT pg_catalog.pg_export_snapshot()").first?[0] ?? nil : nil
             schema = try PostgresSchema(reading: connection, schemas: schemas, tables: tables)
+            if let snapshot { try startDump(snapshot: snapshot, schemas: schemas) }
         } catch {
             connection.close()
             throw error
         }
+    }
+
+    /// Starts `pg_dump` on the exported snapshot, or notes in ``warnings`` that there is none.
+    private func startDump(snapshot: String, schemas: [String]) throws(PGError) {
+        let serverMajor = connection.serverVersion / 10000
+        let program: PGClientProgram
+        do {
+            program = try PGClientProgram.find("pg_dump", serverMajor: serverMajor)
+        } catch {
+            warnings.append("\(error.message); the structure is captured from the catalogs only: functions, triggers, domains, "
+                            + "composite types, materialized views, partitioning, policies, extensions and privileges are not kept")
+            return
+        }
+        let patterns = schemas.map { "\"" + $0.replacing("\"", with: "\"\"") + "\"" }
+        dump = (try program.start(SchemaDump.dumpArguments(snapshot: snapshot, schemas: patterns), connection: connection.info),
+                program.majorVersion)
+    }
+
+    /// The schema with the structure `pg_dump` captured (``SchemaDump``), once it has finished;
+    /// call it before ``close()``, which ends the snapshot `pg_dump` reads.
+    ///
+    /// - Throws: ``PGError/Code/clientProgram`` when `pg_dump` failed.
+    public func finishSchema() throws(PGError) -> PostgresSchema {
+        guard let (running, version) = dump else { return schema }
+        dump = nil
+        var finished = schema
+        finished.dump = SchemaDump(archive: try running.wait(), programVersion: version)
+        schema = finished
+        return finished
     }
 
     /// Ends the transaction and closes the connection. Closing twice is a no-op.
@@ -129,9 +168,10 @@ public final class PostgresSource {
         }
     }
 
-    /// `SELECT` of a table's ``PostgresSchema/Table/rowColumns``, in order.
+    /// `SELECT` of a table's ``PostgresSchema/Table/rowColumns``, in order, from the table
+    /// `ONLY` (a parent's rows without those of the tables inheriting from it, as `pg_dump`).
     private static func rowSelect(_ table: PostgresSchema.Table) -> String {
-        "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM \(SQL.qualified(table.schema, table.name))"
+        "SELECT \(SQL.list(table.rowColumns.map(\.name))) FROM ONLY \(SQL.qualified(table.schema, table.name))"
     }
 
     /// Runs `body`, naming `table` and this connection in the ``PGError`` it throws.

@@ -19,7 +19,11 @@ public final class PostgresTarget {
     public let connection: PGConnection
     /// Whether objects in the target are replaced.
     public let force: Bool
+    /// How a stored ``SchemaDump`` becomes SQL (owners, privileges).
+    public let dumpOptions: SchemaDump.Options
     private var schema: PostgresSchema?
+    /// The post-data SQL of the schema's dump, made before anything is written.
+    private var postData: String?
     private var copy: (table: String, writer: PGCopyIn, columns: [[UInt8]])?
     private var line: [UInt8] = []
 
@@ -28,11 +32,13 @@ public final class PostgresTarget {
     /// - Parameter force: allow a non-empty database; ``begin(schema:)`` then drops the tables,
     ///   views, sequences and types the schema creates (`DROP … IF EXISTS … CASCADE`) and leaves
     ///   everything else alone.
+    ///   `dumpOptions`: `--no-owner` and `--no-acl` for a schema restored from its ``SchemaDump``.
     /// - Throws: ``PGError/Code/targetNotEmpty`` if the database has user tables, views,
     ///   sequences or types and `force` is false.
-    public init(uri: String, force: Bool) throws(PGError) {
+    public init(uri: String, force: Bool, dumpOptions: SchemaDump.Options = .init()) throws(PGError) {
         connection = try PGConnection(uri: uri)
         self.force = force
+        self.dumpOptions = dumpOptions
         do throws(PGError) {
             try connection.useCanonicalSession()
             if !force {
@@ -75,16 +81,32 @@ public final class PostgresTarget {
         }
     }
 
-    /// Begins the transaction and creates the structure (step 1).
+    /// Begins the transaction and creates the structure (step 1): from the schema's
+    /// ``SchemaDump`` when it has one (its pre-data section, then rows, then its post-data
+    /// section, as `pg_restore` orders them; both made into SQL before anything is written),
+    /// else from the captured catalog members.
     public func begin(schema: PostgresSchema) throws(PGError) {
         guard self.schema == nil else {
             throw PGError(code: .protocolError, message: "begin called twice", connection: connection.description)
         }
+        var preData: String?
+        if let dump = schema.dump {
+            let major = connection.serverVersion / 10000
+            var options = dumpOptions
+            options.clean = force
+            preData = try dump.sql(.preData, options: options, serverMajor: major)
+            options.clean = false
+            postData = try dump.sql(.postData, options: options, serverMajor: major)
+        }
         do {
             try connection.execute("BEGIN")
             self.schema = schema
-            for statement in (force ? schema.dropStatements : []) + schema.structureStatements {
-                try connection.execute(statement)
+            if let preData {
+                try runScript(preData, section: .preData)
+            } else {
+                for statement in (force ? schema.dropStatements : []) + schema.structureStatements {
+                    try connection.execute(statement)
+                }
             }
         } catch {
             discard()
@@ -156,12 +178,31 @@ public final class PostgresTarget {
         }
         do {
             try endCopy()
-            for statement in schema.constraintStatements + schema.finalStatements { try connection.execute(statement) }
+            if let postData {
+                try runScript(postData, section: .postData)
+                for statement in schema.sequenceValueStatements { try connection.execute(statement) }
+            } else {
+                for statement in schema.constraintStatements + schema.finalStatements { try connection.execute(statement) }
+            }
             try connection.execute("COMMIT")
             self.schema = nil
+            postData = nil
         } catch {
             discard()
             throw error
+        }
+    }
+
+    /// Runs a section of the schema's dump as one multi-statement string; an error names the
+    /// section rather than quoting the whole script.
+    private func runScript(_ script: String, section: SchemaDump.Section) throws(PGError) {
+        do {
+            try connection.execute(script)
+        } catch {
+            var named = error
+            named.message = "the \(section.rawValue) section of the stored schema (pg_dump): \(error.message)"
+            named.sql = nil
+            throw named
         }
     }
 
