@@ -43,6 +43,7 @@ public enum PostgresToSQLite {
         for view in schema.views {
             result.issues.append(CrossEngineIssue(.structure, table: "\(view.schema).\(view.name)", "view: its SQL is in PostgreSQL's dialect"))
         }
+        mapDumpObjects(schema, into: &result)
         if schema.tables.contains(where: { $0.comment != nil || $0.columns.contains { $0.comment != nil } })
             || schema.views.contains(where: { $0.comment != nil }) || schema.enums.contains(where: { $0.comment != nil }) {
             result.notes.append("comments (COMMENT ON) have no SQLite equivalent and are not carried")

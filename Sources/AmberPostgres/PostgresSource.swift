@@ -75,7 +75,9 @@ public final class PostgresSource {
         guard let (running, version) = dump else { return schema }
         dump = nil
         var finished = schema
-        finished.dump = SchemaDump(archive: try running.wait(), programVersion: version)
+        let archive = try running.wait()
+        finished.dump = SchemaDump(archive: archive, programVersion: version,
+                                   objects: try SchemaDump.listObjects(archive, version: version))
         schema = finished
         return finished
     }

@@ -18,14 +18,35 @@ public struct SchemaDump: Codable, Sendable, Hashable {
     /// ``normalizedCreationTime`` (``normalizingCreationTime(_:)``), so an unchanged database
     /// gives the same bytes every day.
     public var archive: String
+    /// What the archive holds, in its order (`pg_restore --list`): what a restore into another
+    /// engine names when it cannot carry it over.
+    public var objects: [Object]
+
+    /// One entry of the archive's table of contents.
+    public struct Object: Codable, Sendable, Hashable {
+        /// `pg_dump`'s kind: `TABLE`, `FUNCTION`, `MATERIALIZED VIEW`, `FK CONSTRAINT`, …
+        public var kind: String
+        /// The object's schema; nil for objects outside schemas (a schema, an extension).
+        public var schema: String?
+        /// Its name as `pg_dump` tags it (`twice(integer)` for a function, `items items_pkey`
+        /// for a constraint: table and name).
+        public var name: String
+
+        public init(kind: String, schema: String?, name: String) {
+            self.kind = kind
+            self.schema = schema
+            self.name = name
+        }
+    }
 
     /// The only ``format``: a `pg_dump` custom-format archive.
     public static let customArchive = "pg_dump custom"
 
-    public init(archive: Data, programVersion: Int) {
+    public init(archive: Data, programVersion: Int, objects: [Object]) {
         format = Self.customArchive
         self.programVersion = programVersion
         self.archive = Self.normalizingCreationTime(archive).base64EncodedString()
+        self.objects = objects
     }
 
     /// The archive's bytes, or nil when ``archive`` is not base64.
@@ -36,6 +57,43 @@ public struct SchemaDump: Codable, Sendable, Hashable {
     static func dumpArguments(snapshot: String, schemas: [String]) -> [String] {
         ["--format=custom", "--compress=0", "--section=pre-data", "--section=post-data", "--snapshot=\(snapshot)"]
             + schemas.map { "--schema=\($0)" }
+    }
+
+    // MARK: Table of contents
+
+    /// Every kind `pg_dump` writes that is more than one word, longest first, so that a listing
+    /// line's kind is told from the schema and name after it.
+    static let compoundKinds = [
+        "PUBLICATION TABLES IN SCHEMA", "TEXT SEARCH CONFIGURATION", "TEXT SEARCH DICTIONARY", "MATERIALIZED VIEW DATA",
+        "TEXT SEARCH TEMPLATE", "FOREIGN DATA WRAPPER", "TEXT SEARCH PARSER", "PROCEDURAL LANGUAGE", "DATABASE PROPERTIES",
+        "SEQUENCE OWNED BY", "PUBLICATION TABLE", "MATERIALIZED VIEW", "OPERATOR FAMILY", "CHECK CONSTRAINT", "OPERATOR CLASS",
+        "SECURITY LABEL", "FOREIGN SERVER", "EVENT TRIGGER", "FK CONSTRAINT", "ACCESS METHOD", "FOREIGN TABLE",
+        "INDEX ATTACH", "LARGE OBJECT", "SEQUENCE SET", "ROW SECURITY", "TABLE ATTACH", "USER MAPPING", "DEFAULT ACL",
+        "SHELL TYPE", "TABLE DATA",
+    ]
+
+    /// The objects of a `pg_restore --list` listing: lines `id; classOID objectOID KIND SCHEMA
+    /// NAME OWNER` (`-` for no schema; comment lines start with `;`).
+    static func objects(listing: String) -> [Object] {
+        listing.split(separator: "\n").compactMap { line -> Object? in
+            guard !line.hasPrefix(";"), let semicolon = line.firstIndex(of: ";") else { return nil }
+            var words = line[line.index(after: semicolon)...].split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+            guard words.count == 3 else { return nil }
+            let rest = words.removeLast()
+            let kind = compoundKinds.first { rest.hasPrefix($0 + " ") } ?? String(rest.prefix { $0 != " " })
+            var tail = rest.dropFirst(kind.count).drop { $0 == " " }
+            let schema = tail.prefix { $0 != " " }
+            tail = tail.dropFirst(schema.count).dropFirst()
+            // The owner is the last word (empty for an extension's entries).
+            let name = tail.hasSuffix(" ") ? tail.dropLast() : tail[..<(tail.lastIndex(of: " ") ?? tail.endIndex)]
+            return Object(kind: kind, schema: schema == "-" ? nil : String(schema), name: String(name))
+        }
+    }
+
+    /// `pg_restore --list` of `archive`, by the `pg_restore` for major version `version`.
+    static func listObjects(_ archive: Data, version: Int) throws(PGError) -> [Object] {
+        let program = try PGClientProgram.find("pg_restore", serverMajor: version)
+        return objects(listing: String(decoding: try program.run(["--list"], connection: nil, input: archive), as: UTF8.self))
     }
 
     // MARK: Creation time
@@ -60,7 +118,7 @@ public struct SchemaDump: Codable, Sendable, Hashable {
         guard bytes.count >= offset + 7 * (1 + intSize) else { return archive }
         for value in normalizedCreationTime {
             bytes[offset] = 0
-            for i in 0..<intSize { bytes[offset + 1 + i] = i < 8 ? UInt8(truncatingIfNeeded: value >> (8 * i)) : 0 }
+            for i in 0..<intSize { bytes[offset + 1 + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
             offset += 1 + intSize
         }
         return Data(bytes)
