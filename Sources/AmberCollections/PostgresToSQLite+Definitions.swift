@@ -10,8 +10,10 @@ extension PostgresToSQLite {
         let conversion = conversion(forTypeOID: column.typeOID)
         guard var tokens = SQLToken.tokens(expression) else { return nil }
         while tokens.first == .symbol("("), tokens.last == .symbol(")") { tokens = Array(tokens.dropFirst().dropLast()) }
-        // Drop a trailing cast: 'x'::text, NULL::integer.
-        if let cast = tokens.indices.dropLast().first(where: { tokens[$0] == .symbol(":") && tokens[$0 + 1] == .symbol(":") }) {
+        // Drop a trailing cast: 'x'::text, NULL::integer, 'a'::character varying(3) — only when
+        // nothing but a type name follows it ('a'::text || 'b'::text is an expression).
+        if let cast = tokens.indices.dropLast().first(where: { tokens[$0] == .symbol(":") && tokens[$0 + 1] == .symbol(":") }),
+           tokens[(cast + 2)...].allSatisfy(\.isInTypeName) {
             tokens = Array(tokens[..<cast])
         }
         var text: String

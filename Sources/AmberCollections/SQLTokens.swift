@@ -11,6 +11,16 @@ enum SQLToken: Hashable {
     /// Any other character.
     case symbol(Character)
 
+    /// Whether the token can be part of a type name after `::` (`character varying(3)`,
+    /// `public.mood`, `"Mood"`, `integer[]`).
+    var isInTypeName: Bool {
+        switch self {
+        case .word, .quoted: true
+        case .symbol(let c): c == "." || c == "(" || c == ")" || c == ","
+        case .string: false
+        }
+    }
+
     /// The tokens of `sql`, or `nil` if a quote is not closed.
     static func tokens(_ sql: String) -> [SQLToken]? {
         let chars = Array(sql)

@@ -19,7 +19,8 @@ public enum ValueConversion: String, Sendable, Hashable {
     case toBytea
     /// `smallint`, `integer`, `bigint` → INTEGER.
     case fromInteger
-    /// `real`, `double precision` → REAL (NaN does not fit: SQLite stores it as NULL).
+    /// `real`, `double precision` → REAL (NaN does not fit: SQLite stores it as NULL; nor does -0,
+    /// which SQLite stores as 0).
     case fromReal
     /// `boolean` → INTEGER 0 or 1.
     case fromBool
@@ -56,6 +57,7 @@ public enum ValueConversion: String, Sendable, Hashable {
             let text = String(decoding: bytes, as: UTF8.self)
             guard text != "NaN" else { throw Unfit(reason: "NaN (SQLite stores NaN as NULL)") }
             guard let d = Self.parseReal(text) else { throw Unfit(reason: "not a floating-point number") }
+            guard !(d == 0 && d.sign == .minus) else { throw Unfit(reason: "-0 (SQLite stores a REAL -0.0 as 0)") }
             return .real(d)
         case (.fromBool, .text(let bytes)):
             switch bytes {

@@ -61,6 +61,7 @@ struct CrossEngineMappingTests {
         (.toBytea, .text(Array("x".utf8)), "does not fit a bytea"),
         (.toBytea, .integer(1), "does not fit a bytea"),
         (.fromReal, .text(Array("NaN".utf8)), "NaN"),
+        (.fromReal, .text(Array("-0".utf8)), "-0"),
         (.fromBool, .text(Array("maybe".utf8)), "not a boolean"),
         (.fromBytea, .text(Array("00ff".utf8)), "not bytea hex"),
     ]
@@ -181,5 +182,19 @@ struct CrossEngineMappingTests {
         #expect(PostgresToSQLite.index("CREATE INDEX i ON public.t USING gin (a)", name: "i", table: "t") == nil)
         #expect(PostgresToSQLite.index("CREATE INDEX i ON public.t USING btree (a) WHERE (a > 0)", name: "i", table: "t") == nil)
         #expect(PostgresToSQLite.index("CREATE INDEX i ON public.t USING btree (a text_pattern_ops)", name: "i", table: "t") == nil)
+    }
+
+    /// A default is a literal only when a cast is all that follows it: an expression made of
+    /// casted literals is unmappable, not shortened to its first literal.
+    @Test func defaultsAreLiteralsOrNothing() {
+        let text = PostgresSchema.Column(name: "c", type: "text", typeOID: 25, notNull: false)
+        let varchar = PostgresSchema.Column(name: "c", type: "character varying(8)", typeOID: 1043, notNull: false)
+        let integer = PostgresSchema.Column(name: "n", type: "integer", typeOID: 23, notNull: false)
+        #expect(PostgresToSQLite.defaultExpression("'n/a'::text", text) == "'n/a'")
+        #expect(PostgresToSQLite.defaultExpression("('n/a'::text || ' default'::text)", text) == nil)
+        #expect(PostgresToSQLite.defaultExpression("'x'::character varying(8)", varchar) == "'x'")
+        #expect(PostgresToSQLite.defaultExpression("NULL::integer", integer) == "NULL")
+        #expect(PostgresToSQLite.defaultExpression("'-5'::integer", integer) == "-5")
+        #expect(PostgresToSQLite.defaultExpression("(1 + 2)", integer) == nil)
     }
 }
