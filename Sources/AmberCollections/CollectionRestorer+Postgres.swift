@@ -69,7 +69,7 @@ extension CollectionRestorer {
         try refuseCrossEngineIncremental([tree, from], target: .postgresql)
         let (newSet, newSchema) = try postgresSet(tree)
         let (oldSet, oldSchema) = try postgresSet(from)
-        try checkIncremental(old: oldSet, new: newSet, sameTables: oldSchema.tables == newSchema.tables, force: force,
+        try checkIncremental(old: oldSet, new: newSet, changedTables: Self.tableChanges(old: oldSchema.tables, new: newSchema.tables, name: \.qualifiedName), force: force,
                              target: "the database") { try verifyPostgres(from, at: uri) }
         let target = try PostgresTarget.openExisting(uri: uri)
         defer { target.close() }

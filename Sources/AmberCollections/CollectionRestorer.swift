@@ -89,7 +89,7 @@ public struct CollectionRestorer {
         try refuseCrossEngineIncremental([tree, from], target: .sqlite)
         let (newSet, newSchema) = try sqliteSet(tree)
         let (oldSet, oldSchema) = try sqliteSet(from)
-        try checkIncremental(old: oldSet, new: newSet, sameTables: oldSchema.tables == newSchema.tables, force: force,
+        try checkIncremental(old: oldSet, new: newSet, changedTables: Self.tableChanges(old: oldSchema.tables, new: newSchema.tables, name: \.name), force: force,
                              target: path) { try verifySQLite(from, at: path) }
         let target = try SQLiteTarget.openExisting(path: path)
         defer { try? target.close() }
@@ -158,17 +158,35 @@ public struct CollectionRestorer {
         return try comparer.finish()
     }
 
-    /// Refuses an incremental restore when the tables changed between the two snapshots, or
-    /// (unless `force`) when the target, read back by `verify`, does not hold the older one.
-    func checkIncremental(old: CollectionSet, new: CollectionSet, sameTables: Bool, force: Bool, target: String,
+    /// Refuses an incremental restore when the tables changed between the two snapshots (naming
+    /// each: `changedTables`, from ``tableChanges(old:new:name:)``), or (unless `force`) when
+    /// the target, read back by `verify`, does not hold the older one.
+    func checkIncremental(old: CollectionSet, new: CollectionSet, changedTables: [String], force: Bool, target: String,
                           verify: () throws -> [Mismatch]) throws {
-        guard old.collections.map(\.name) == new.collections.map(\.name), sameTables else {
-            throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots: restore the newer one in full")
+        var changed = changedTables
+        if changed.isEmpty, old.collections.map(\.name) != new.collections.map(\.name) { changed = ["the collections"] }
+        guard changed.isEmpty else {
+            throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots (\(changed.joined(separator: ", "))): "
+                                  + "restore the newer one in full")
         }
         guard !force else { return }
         let mismatches = try verify()
         guard mismatches.isEmpty else {
             throw RepositoryError(.invalidArgument, "\(target) does not hold the --from snapshot (\(mismatches.count) differences, e.g. \(mismatches[0])); use --force to apply the changes anyway")
+        }
+    }
+
+    /// Each table added, removed or redefined from `old` to `new`, as `NAME (added)`,
+    /// `NAME (removed)` or `NAME (definition changed)`, in name order.
+    static func tableChanges<Table: Equatable>(old: [Table], new: [Table], name: (Table) -> String) -> [String] {
+        let before = Dictionary(old.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(new.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
+        return Set(before.keys).union(after.keys).sorted().compactMap { table in
+            switch (before[table], after[table]) {
+            case (nil, _): "\(table) (added)"
+            case (_, nil): "\(table) (removed)"
+            case let (a?, b?): a == b ? nil : "\(table) (definition changed)"
+            }
         }
     }
 }

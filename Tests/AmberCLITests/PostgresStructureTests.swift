@@ -121,5 +121,12 @@ struct PostgresStructureTests {
         let owned = amber.run(["restore", "latest", "--target", database(names[2]), "--no-owner", "--no-acl"])
         #expect(owned.code == 0, "\(owned.stderr)")
         #expect(try runTool(["pg_dump", "--schema-only", "--no-owner", "--no-acl", database(names[2])]).contains("CREATE POLICY items_positive"))
+
+        // An incremental restore across a schema change is refused, naming the tables that changed.
+        let first = try #require(summary["snapshot_id"] as? String)
+        try sql(source, "ALTER TABLE app.tree ADD COLUMN note text; CREATE TABLE app.extra (id int PRIMARY KEY)")
+        #expect(amber.run(["backup", source]).code == 0)
+        let across = amber.run(["restore", "latest", "--from", first, "--target", target])
+        #expect(across.code != 0 && across.stderr.contains("app.extra (added), app.tree (definition changed)"), "\(across.stderr)")
     }
 }
