@@ -47,6 +47,11 @@ public struct RestoreRunner {
         case (.path, _), (.json, _), (.s3, _):
             throw RestoreError(message: "collections restore to ndjson:DIR, sqlite:PATH or postgresql://… targets")
         }
+        switch (target, base) {
+        case (.sqlite, nil): report.warnings += try restorer.setsNotRestored(root, restored: restorer.databaseEngine(root) ?? .sqlite)
+        case (.postgres, nil): report.warnings += try restorer.setsNotRestored(root, restored: restorer.databaseEngine(root) ?? .postgresql)
+        default: break
+        }
         if options.verify { report.mismatches = try verify(root, at: target, restorer) }
         return report
     }

@@ -14,7 +14,7 @@ import AmberSnapshot
 /// atomic as a same-engine one (one transaction; a SQLite file published only when complete).
 extension CollectionRestorer {
     /// The engine of the one database a snapshot holds (SQLite or PostgreSQL), if it holds one.
-    func databaseEngine(_ tree: BlobID) throws -> CollectionSet.Engine? {
+    public func databaseEngine(_ tree: BlobID) throws -> CollectionSet.Engine? {
         let engines = Set(try repository.collectionSets(ofTree: tree).map(\.set.engine).filter { $0 == .sqlite || $0 == .postgresql })
         return engines.count == 1 ? engines.first : nil
     }

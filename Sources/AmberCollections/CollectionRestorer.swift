@@ -66,6 +66,19 @@ public struct CollectionRestorer {
         return report
     }
 
+    /// A warning for each collection source of the snapshot other than its one `restored`
+    /// database, which a database target does not receive (an NDJSON file backed up with a
+    /// SQLite database, say): nothing is left behind without a word.
+    public func setsNotRestored(_ tree: BlobID, restored: CollectionSet.Engine) throws -> [String] {
+        try repository.collectionSets(ofTree: tree).filter { $0.set.engine != restored }.map { entry, set in
+            let names = set.collections.prefix(5).map(\.displayName).joined(separator: ", ")
+            let more = set.collections.count > 5 ? ", …" : ""
+            let count = set.collections.count == 1 ? "1 collection" : "\(set.collections.count) collections"
+            return "the snapshot also holds \(entry) (\(count): \(names)\(more)), which this target "
+                + "does not receive: restore it with --target ndjson:DIR"
+        }
+    }
+
     /// Compares a SQLite database with a snapshot's tables, row by row.
     public func verifySQLite(_ tree: BlobID, at path: String) throws -> [Mismatch] {
         if try databaseEngine(tree) == .postgresql { return try verifyPostgresSnapshot(tree, atSQLite: path) }

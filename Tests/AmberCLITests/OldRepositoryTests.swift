@@ -177,7 +177,10 @@ struct OldRepositoryTests {
             #expect(r.code == 0, "\(r.stderr)")
             #expect(try text(ndjson + "/users.ndjson") == users, "\(id)")
             let db = temp.sub("restored-\(id).db")
-            #expect(amber.run(["restore", id, "--target", "sqlite:" + db, "--verify"]).code == 0)
+            let intoSQLite = amber.run(["restore", id, "--target", "sqlite:" + db, "--verify"])
+            #expect(intoSQLite.code == 0)
+            // The NDJSON collection backed up with the database is named, not silently left out.
+            #expect(intoSQLite.stderr.contains("the snapshot also holds users (1 collection: users)"), "\(intoSQLite.stderr)")
             #expect(try sqliteDump(db) == app, "\(id)")
         }
         #expect(amber.run(["dump", new, "users", "1024"]).stdout == big + "\n")
