@@ -52,15 +52,16 @@ public struct RestoreRunner {
         case (.postgres, nil): report.warnings += try restorer.setsNotRestored(root, restored: restorer.databaseEngine(root) ?? .postgresql)
         default: break
         }
-        if options.verify { report.mismatches = try verify(root, at: target, restorer) }
+        if options.verify { report.mismatches = try verify(root, at: target, restorer, options: options) }
         return report
     }
 
-    private func verify(_ root: BlobID, at target: Location, _ restorer: CollectionRestorer) throws -> [Mismatch] {
+    private func verify(_ root: BlobID, at target: Location, _ restorer: CollectionRestorer, options: RestoreOptions) throws -> [Mismatch] {
         switch target {
         case .ndjson(let directory): return try restorer.verifyNDJSON(root, at: directory)
         case .sqlite(let path): return try restorer.verifySQLite(root, at: path)
-        case .postgres(let uri): return try restorer.verifyPostgres(root, at: uri)
+        case .postgres(let uri):
+            return try restorer.verifyPostgres(root, at: uri, dumpOptions: SchemaDump.Options(noOwner: options.noOwner, noACL: options.noACL))
         case .path, .json, .s3: return []
         }
     }

@@ -111,7 +111,7 @@ extension Amber {
             } else if !global.quiet {
                 let how = incremental ? "\(report.inserted) inserted, \(report.updated) updated, \(report.deleted) deleted" : "\(report.documents) documents"
                 Output.line("restored snapshot \(record.id.shortHex) to \(shownTarget): \(report.collections) collections, \(how)")
-                if verify { Output.line(report.mismatches.isEmpty ? "verified: the target equals the snapshot" : "verify: \(report.mismatches.count) documents differ") }
+                if verify { Output.line(report.mismatches.isEmpty ? "verified: the target equals the snapshot" : "verify: \(report.mismatches.count) differences from the snapshot") }
             }
             return report.mismatches.isEmpty ? Exit.ok : Exit.error
         }

@@ -46,13 +46,23 @@ extension CollectionRestorer {
         return report
     }
 
-    /// Compares a PostgreSQL database with a snapshot's tables, row by row.
-    public func verifyPostgres(_ tree: BlobID, at uri: String) throws -> [Mismatch] {
+    /// Compares a PostgreSQL database with a snapshot's tables, row by row, and with the
+    /// structure its ``SchemaDump`` holds, if any (collection `(structure)`: each object missing or
+    /// extra, or the first line of SQL that differs; `dumpOptions` as the restore used them)
+    /// unless `rowsOnly`.
+    public func verifyPostgres(_ tree: BlobID, at uri: String, dumpOptions: SchemaDump.Options = .init(),
+                               rowsOnly: Bool = false) throws -> [Mismatch] {
         if try databaseEngine(tree) == .sqlite { return try verifySQLiteSnapshot(tree, atPostgres: uri) }
-        let (set, _) = try postgresSet(tree)
+        let (set, schema) = try postgresSet(tree)
         let source = try PostgresSource(uri: uri)
         defer { source.close() }
         var mismatches = [Mismatch]()
+        if let dump = schema.dump, !rowsOnly {
+            let kinds: [SchemaDump.Difference.Kind: Mismatch.Kind] = [.missing: .missing, .extra: .extra, .different: .different]
+            mismatches += try dump.differences(from: source.connection, options: dumpOptions).map { difference in
+                Mismatch(collection: "(structure)", key: difference.object, kind: kinds[difference.kind] ?? .different)
+            }
+        }
         let present = Set(source.readSchema().tables.map(\.qualifiedName))
         for collection in set.collections {
             guard present.contains(collection.displayName) else {
@@ -70,7 +80,7 @@ extension CollectionRestorer {
         let (newSet, newSchema) = try postgresSet(tree)
         let (oldSet, oldSchema) = try postgresSet(from)
         try checkIncremental(old: oldSet, new: newSet, changedTables: Self.tableChanges(old: oldSchema.tables, new: newSchema.tables, name: \.qualifiedName), force: force,
-                             target: "the database") { try verifyPostgres(from, at: uri) }
+                             target: "the database") { try verifyPostgres(from, at: uri, rowsOnly: true) }
         let target = try PostgresTarget.openExisting(uri: uri)
         defer { target.close() }
         var report = CollectionRestoreReport()

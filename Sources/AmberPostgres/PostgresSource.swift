@@ -76,7 +76,7 @@ public final class PostgresSource {
         dump = nil
         var finished = schema
         let archive = try running.wait()
-        finished.dump = SchemaDump(archive: archive, programVersion: version,
+        finished.dump = SchemaDump(archive: archive, programVersion: version, serverVersion: connection.serverVersion,
                                    objects: try SchemaDump.listObjects(archive, version: version))
         schema = finished
         return finished

@@ -14,6 +14,8 @@ public struct SchemaDump: Codable, Sendable, Hashable {
     public var format: String
     /// The major version of the `pg_dump` that wrote it (the server's, or newer).
     public var programVersion: Int
+    /// The server's version number (`server_version_num`: 150018 for 15.18).
+    public var serverVersion: Int
     /// The archive, base64 (RFC 4648, padded). Its creation time is set to
     /// ``normalizedCreationTime`` (``normalizingCreationTime(_:)``), so an unchanged database
     /// gives the same bytes every day.
@@ -42,9 +44,10 @@ public struct SchemaDump: Codable, Sendable, Hashable {
     /// The only ``format``: a `pg_dump` custom-format archive.
     public static let customArchive = "pg_dump custom"
 
-    public init(archive: Data, programVersion: Int, objects: [Object]) {
+    public init(archive: Data, programVersion: Int, serverVersion: Int, objects: [Object]) {
         format = Self.customArchive
         self.programVersion = programVersion
+        self.serverVersion = serverVersion
         self.archive = Self.normalizingCreationTime(archive).base64EncodedString()
         self.objects = objects
     }
@@ -52,11 +55,20 @@ public struct SchemaDump: Codable, Sendable, Hashable {
     /// The archive's bytes, or nil when ``archive`` is not base64.
     public var archiveBytes: Data? { Data(base64Encoded: archive) }
 
-    /// `pg_dump`'s arguments for the archive of the snapshot `snapshot` (`pg_export_snapshot()`),
-    /// limited to `schemas` when there are any.
-    static func dumpArguments(snapshot: String, schemas: [String]) -> [String] {
-        ["--format=custom", "--compress=0", "--section=pre-data", "--section=post-data", "--snapshot=\(snapshot)"]
-            + schemas.map { "--schema=\($0)" }
+    /// `pg_dump`'s arguments for the archive of the snapshot `snapshot` (`pg_export_snapshot()`;
+    /// nil for the database as it is now), limited to `schemas` when there are any.
+    static func dumpArguments(snapshot: String?, schemas: [String]) -> [String] {
+        ["--format=custom", "--compress=0", "--section=pre-data", "--section=post-data"]
+            + (snapshot.map { ["--snapshot=\($0)"] } ?? []) + schemas.map { "--schema=\($0)" }
+    }
+
+    /// `pg_restore`'s arguments for the whole archive as SQL on standard output.
+    static func scriptArguments(_ options: Options) -> [String] {
+        var arguments = ["--file=-"]
+        if options.noOwner { arguments.append("--no-owner") }
+        if options.noACL { arguments.append("--no-acl") }
+        if options.clean { arguments += ["--clean", "--if-exists"] }
+        return arguments
     }
 
     // MARK: Table of contents
@@ -159,11 +171,7 @@ public struct SchemaDump: Codable, Sendable, Hashable {
             throw PGError(code: .invalidSchema, message: "the stored schema dump is not a pg_dump custom archive")
         }
         let program = try PGClientProgram.find("pg_restore", serverMajor: max(serverMajor, programVersion))
-        var arguments = ["--section=\(section.rawValue)", "--file=-"]
-        if options.noOwner { arguments.append("--no-owner") }
-        if options.noACL { arguments.append("--no-acl") }
-        if options.clean { arguments += ["--clean", "--if-exists"] }
-        let output = try program.run(arguments, connection: nil, input: bytes)
+        let output = try program.run(["--section=\(section.rawValue)"] + Self.scriptArguments(options), connection: nil, input: bytes)
         return Self.withoutPsqlCommands(String(decoding: output, as: UTF8.self))
     }
 

@@ -122,6 +122,11 @@ struct PostgresStructureTests {
         #expect(owned.code == 0, "\(owned.stderr)")
         #expect(try runTool(["pg_dump", "--schema-only", "--no-owner", "--no-acl", database(names[2])]).contains("CREATE POLICY items_positive"))
 
+        // --verify compares the structure too: an object added to the restored database is named.
+        try sql(target, "CREATE FUNCTION public.extra() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+        let changed = amber.run(["restore", "latest", "--from", "latest", "--target", target, "--verify"])
+        #expect(changed.code != 0 && changed.stderr.contains("(structure) FUNCTION public.extra(): extra"), "\(changed.stderr)")
+
         // An incremental restore across a schema change is refused, naming the tables that changed.
         let first = try #require(summary["snapshot_id"] as? String)
         try sql(source, "ALTER TABLE app.tree ADD COLUMN note text; CREATE TABLE app.extra (id int PRIMARY KEY)")
