@@ -49,7 +49,7 @@ extension CollectionRestorer {
     /// Restores a SQLite snapshot into an empty PostgreSQL database.
     func restoreSQLiteSnapshot(_ tree: BlobID, toPostgres uri: String, force: Bool, skipUnmappable: Bool) throws -> CollectionRestoreReport {
         let (set, sqliteSchema) = try sqliteSet(tree)
-        let mapping = SQLiteToPostgres.map(sqliteSchema)
+        let mapping = try sqliteToPostgres(set, sqliteSchema)
         var report = CollectionRestoreReport()
         let target = try PostgresTarget(uri: uri, force: force)
         report.warnings = try checkCrossEngine(set, mapping, skipUnmappable: skipUnmappable, from: "SQLite", to: "PostgreSQL")
@@ -76,7 +76,7 @@ extension CollectionRestorer {
     /// Compares a PostgreSQL database with a SQLite snapshot, through the mapping.
     func verifySQLiteSnapshot(_ tree: BlobID, atPostgres uri: String) throws -> [Mismatch] {
         let (set, sqliteSchema) = try sqliteSet(tree)
-        let mapping = SQLiteToPostgres.map(sqliteSchema)
+        let mapping = try sqliteToPostgres(set, sqliteSchema)
         let source = try PostgresSource(uri: uri)
         defer { source.close() }
         let present = Set(source.readSchema().tables.map(\.qualifiedName))
@@ -94,6 +94,24 @@ extension CollectionRestorer {
 
     /// The first pass: the mapping's issues (structure only when not skipped) and every row
     /// value that does not convert, as one error; otherwise the warnings to print.
+    /// The mapping of a SQLite snapshot into PostgreSQL, with `DATE`/`DATETIME`/`TIMESTAMP`
+    /// columns as `date`/`timestamp` where every value in the snapshot fits (a first pass over
+    /// the tables that have such columns), else `numeric` as SQLite's affinity says.
+    func sqliteToPostgres(_ set: CollectionSet, _ schema: SQLiteSchema) throws -> EngineMapping<PostgresSchema> {
+        let candidates = SQLiteToPostgres.temporalCandidates(schema)
+        var fitting = Set(candidates.keys)
+        for collection in set.collections where candidates.keys.contains(where: { $0.table == collection.displayName }) {
+            let columns = candidates.filter { $0.key.table == collection.displayName }
+            try forEachRow(of: collection) { _, row in
+                for (name, conversion) in columns where fitting.contains(name) {
+                    guard let value = row.columns.first(where: { $0.name == Array(name.column.utf8) })?.value else { continue }
+                    if (try? conversion.convert(value)) == nil { fitting.remove(name) }
+                }
+            }
+        }
+        return SQLiteToPostgres.map(schema, temporal: fitting)
+    }
+
     private func checkCrossEngine<Schema>(_ set: CollectionSet, _ mapping: EngineMapping<Schema>, skipUnmappable: Bool,
                                           from: String, to: String) throws -> [String] {
         var issues = mapping.issues.filter { !skipUnmappable || $0.kind != .structure }

@@ -8,10 +8,13 @@ public enum SQLiteToPostgres {
     /// PostgreSQL truncates longer identifiers (NAMEDATALEN − 1).
     static let maxIdentifier = 63
 
-    public static func map(_ schema: SQLiteSchema) -> EngineMapping<PostgresSchema> {
+    /// - Parameter temporal: the columns (``temporalCandidates(_:)``) whose every value is a date
+    ///   or timestamp written as PostgreSQL prints one: they become `date` or `timestamp`
+    ///   columns instead of `numeric`.
+    public static func map(_ schema: SQLiteSchema, temporal: Set<ColumnName> = []) -> EngineMapping<PostgresSchema> {
         var result = EngineMapping(schema: PostgresSchema(), tables: [])
         for table in schema.tables.sorted(by: { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }) {
-            let (pgTable, mapping) = self.table(table, into: &result)
+            let (pgTable, mapping) = self.table(table, temporal: temporal, into: &result)
             result.schema.tables.append(pgTable)
             result.tables.append(mapping)
         }
@@ -40,7 +43,37 @@ public enum SQLiteToPostgres {
         return result
     }
 
-    private static func table(_ table: SQLiteSchema.Table, into result: inout EngineMapping<PostgresSchema>)
+    /// A column of a table.
+    public struct ColumnName: Hashable, Sendable {
+        public var table: String
+        public var column: String
+    }
+
+    /// The columns declared `DATE`, `DATETIME` or `TIMESTAMP` (NUMERIC affinity), with the
+    /// conversion they take when every value fits it (``ValueConversion/toDate``,
+    /// ``ValueConversion/toTimestamp``).
+    public static func temporalCandidates(_ schema: SQLiteSchema) -> [ColumnName: ValueConversion] {
+        var candidates = [ColumnName: ValueConversion]()
+        for table in schema.tables {
+            for column in table.columns {
+                if let conversion = temporalConversion(column) { candidates[ColumnName(table: table.name, column: column.name)] = conversion }
+            }
+        }
+        return candidates
+    }
+
+    /// ``ValueConversion/toDate`` for a column declared `DATE`, ``ValueConversion/toTimestamp``
+    /// for `DATETIME` or `TIMESTAMP`, nil for others and generated columns.
+    static func temporalConversion(_ column: SQLiteSchema.Column) -> ValueConversion? {
+        guard column.generated == nil else { return nil }
+        switch column.declaredType.filter({ !$0.isWhitespace }).uppercased() {
+        case "DATE": return .toDate
+        case "DATETIME", "TIMESTAMP": return .toTimestamp
+        default: return nil
+        }
+    }
+
+    private static func table(_ table: SQLiteSchema.Table, temporal: Set<ColumnName>, into result: inout EngineMapping<PostgresSchema>)
         -> (PostgresSchema.Table, TableMapping) {
         for name in [table.name] + table.columns.map(\.name) where name.utf8.count > maxIdentifier {
             result.issues.append(CrossEngineIssue(.name, table: table.name, "the name \(name) is longer than PostgreSQL's 63 bytes"))
@@ -63,7 +96,8 @@ public enum SQLiteToPostgres {
                                                       "generated column: its expression is in SQLite's dialect"))
                 continue
             }
-            let conversion = conversion(forDeclaredType: column.declaredType)
+            let name = ColumnName(table: table.name, column: column.name)
+            let conversion = (temporal.contains(name) ? temporalConversion(column) : nil) ?? conversion(forDeclaredType: column.declaredType)
             var pg = PostgresSchema.Column(name: column.name, type: conversion.targetType, typeOID: typeOID(conversion),
                                            notNull: column.notNull || column.primaryKeyPosition > 0)
             if let text = column.defaultValue {
@@ -107,6 +141,8 @@ public enum SQLiteToPostgres {
         case .toNumeric: 1700
         case .toText: 25
         case .toBytea: 17
+        case .toDate: 1082
+        case .toTimestamp: 1114
         default: nil
         }
     }

@@ -17,6 +17,11 @@ public enum ValueConversion: String, Sendable, Hashable {
     case toText
     /// SQLite BLOB (or no type) → `bytea`: blobs only.
     case toBytea
+    /// SQLite `DATE` whose every value is `YYYY-MM-DD` text → `date`.
+    case toDate
+    /// SQLite `DATETIME`/`TIMESTAMP` whose every value is `YYYY-MM-DD HH:MM:SS[.ffffff]` text
+    /// (as `CURRENT_TIMESTAMP` writes it) → `timestamp`.
+    case toTimestamp
     /// `smallint`, `integer`, `bigint` → INTEGER.
     case fromInteger
     /// `real`, `double precision` → REAL (NaN does not fit: SQLite stores it as NULL; nor does -0,
@@ -50,6 +55,12 @@ public enum ValueConversion: String, Sendable, Hashable {
             guard String(validating: bytes, as: UTF8.self) != nil else { throw Unfit(reason: "text that is not valid UTF-8") }
             return value
         case (.toBytea, .blob(let bytes)): return .text(Array(("\\x" + Self.hex(bytes)).utf8))
+        case (.toDate, .text(let bytes)):
+            guard TemporalText.isDate(bytes) else { throw Unfit(reason: "not a date written YYYY-MM-DD") }
+            return value
+        case (.toTimestamp, .text(let bytes)):
+            guard TemporalText.isTimestamp(bytes) else { throw Unfit(reason: "not a timestamp written YYYY-MM-DD HH:MM:SS[.ffffff]") }
+            return value
         case (.fromInteger, .text(let bytes)):
             guard let n = Int64(String(decoding: bytes, as: UTF8.self)) else { throw Unfit(reason: "not an integer") }
             return .integer(n)
@@ -99,6 +110,8 @@ public enum ValueConversion: String, Sendable, Hashable {
         case .toNumeric: "numeric"
         case .toText: "text"
         case .toBytea: "bytea"
+        case .toDate: "date"
+        case .toTimestamp: "timestamp without time zone"
         case .fromInteger, .fromBool: "INTEGER"
         case .fromReal: "REAL"
         case .fromBytea: "BLOB"

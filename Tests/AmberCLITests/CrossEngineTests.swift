@@ -81,6 +81,37 @@ struct CrossEngineTests {
         }
     }
 
+    /// Dates and timestamps held as text become `date` and `timestamp` columns when every value
+    /// is written as PostgreSQL prints one; a `DATE` column holding anything else stays `numeric`.
+    @Test func sqliteDatesBecomePostgresDatesWhenEveryValueIsOne() throws {
+        let source = temp.sub("dates.db")
+        try sqlite(source, """
+            CREATE TABLE people(id INTEGER PRIMARY KEY, born DATE, seen DATETIME, stamp TIMESTAMP, epoch DATE);
+            INSERT INTO people VALUES (1, '1815-12-10', '2024-02-29 12:00:00', '2000-01-01 00:00:00.25', 20240101),
+                                      (2, NULL, CURRENT_TIMESTAMP, NULL, 19991231.5);
+            """)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "sqlite:" + source]).code == 0)
+        try withDatabase { (target: String) throws in
+            let restore = amber.run(["restore", "latest", "--target", target, "--verify"])
+            #expect(restore.code == 0 && restore.stdout.contains("verified"), "\(restore.stderr)")
+            let types = try query(target, """
+                SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'people' ORDER BY ordinal_position
+                """)
+            #expect(types.map { $0.compactMap { $0 }.joined(separator: " ") } == [
+                "id bigint", "born date", "seen timestamp without time zone", "stamp timestamp without time zone", "epoch numeric",
+            ])
+            #expect(try query(target, "SELECT born, stamp, epoch FROM people WHERE id = 1") == [["1815-12-10", "2000-01-01 00:00:00.25", "20240101"]])
+        }
+        // Not every value a date: the column stays numeric, and the text is an unfit value, named.
+        try sqlite(source, "INSERT INTO people VALUES (3, '2024-02-30', NULL, NULL, NULL)")
+        #expect(amber.run(["backup", "sqlite:" + source]).code == 0)
+        try withDatabase { (target: String) throws in
+            let restore = amber.run(["restore", "latest", "--target", target])
+            #expect(restore.code != 0 && restore.stderr.contains("column born"), "\(restore.stderr)")
+        }
+    }
+
     @Test func postgresBackupRestoresIntoSQLite() throws {
         try withDatabase { (source: String) throws in
             _ = try query(source, """
