@@ -5,7 +5,14 @@ import Foundation
 extension Amber {
     /// `amber ls SNAPSHOT [PATH]`: lists what a snapshot holds.
     struct Ls: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the files in a snapshot.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the files in a snapshot, or the collections of a database or NDJSON source in it.",
+            discussion: """
+                A path naming a collection source (amber ls latest /app) lists its collections; with --long, each \
+                with its documents and bytes and, for a database, its columns, key and indexes, followed by the \
+                database's other objects (views, triggers, and for PostgreSQL what pg_dump captured: functions, \
+                domains, materialized views, policies, …).
+                """)
 
         @OptionGroup var global: GlobalOptions
 
@@ -31,6 +38,10 @@ extension Amber {
                     guard let node = try repository.node(at: clean, root: root) else {
                         throw CLIError.usage("\(path): no such path in snapshot \(record.id.shortHex)")
                     }
+                    if node.kind == .database, let set = node.subtree {
+                        try printContents(DatabaseContents(repository.loadCollectionSet(set)), under: clean)
+                        return Exit.ok
+                    }
                     guard node.kind == .directory, let sub = node.subtree else {
                         print(clean, node)
                         return Exit.ok
@@ -43,6 +54,29 @@ extension Amber {
                     return true
                 }
                 return Exit.ok
+            }
+        }
+
+        /// The collections of a source, then (with --long or --json) the database's other objects.
+        private func printContents(_ contents: DatabaseContents, under path: String) {
+            for table in contents.tables {
+                let tablePath = path + "/" + table.name
+                if global.json {
+                    Output.json(CollectionListing(path: tablePath, table: table))
+                } else if long {
+                    let documents = table.documents == 1 ? "1 document" : "\(table.documents) documents"
+                    var line = "\(tablePath)  \(documents), \(Output.bytes(table.bytes))"
+                    if !table.primaryKey.isEmpty { line += "; key (\(table.primaryKey.joined(separator: ", ")))" }
+                    if !table.columns.isEmpty { line += "; columns: \(table.columns.joined(separator: ", "))" }
+                    if !table.indexes.isEmpty { line += "; indexes: \(table.indexes.joined(separator: ", "))" }
+                    Output.line(line)
+                } else {
+                    Output.line(tablePath)
+                }
+            }
+            guard long || global.json else { return }
+            for object in contents.objects {
+                if global.json { Output.json(ObjectListing(path: path, object: object)) } else { Output.line("\(path): \(object)") }
             }
         }
 
@@ -107,6 +141,35 @@ struct NodeSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey { case path, type, mode, uid, gid, size, mtime, linkTarget = "link_target" }
+}
+
+/// One collection in `ls --json` of a collection source.
+struct CollectionListing: Encodable {
+    var type = "collection"
+    let path: String
+    let documents: UInt64
+    let bytes: UInt64
+    let columns: [String]
+    let primaryKey: [String]
+    let indexes: [String]
+
+    init(path: String, table: DatabaseContents.Table) {
+        self.path = path
+        documents = table.documents
+        bytes = table.bytes
+        columns = table.columns
+        primaryKey = table.primaryKey
+        indexes = table.indexes
+    }
+
+    enum CodingKeys: String, CodingKey { case type, path, documents, bytes, columns, primaryKey = "primary_key", indexes }
+}
+
+/// Another object of a database in `ls --json`.
+struct ObjectListing: Encodable {
+    var type = "object"
+    let path: String
+    let object: String
 }
 
 extension String {

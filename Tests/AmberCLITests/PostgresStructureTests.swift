@@ -107,6 +107,14 @@ struct PostgresStructureTests {
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.split(separator: "\n").last!.utf8)) as? [String: Any])
         #expect(((summary["blobs_added"] as? Int) ?? 99) <= 1, "\(again.stdout)")
 
+        // ls shows the tables with their keys, and the other objects.
+        let listing = amber.run(["ls", "latest", "/" + names[0], "--long"]).stdout
+        for line in ["/\(names[0])/app.items  3 documents", "key (id); columns: id bigint, qty app.posint, price app.price",
+                     "/\(names[0]): FUNCTION app.twice(integer)", "/\(names[0]): MATERIALIZED VIEW app.totals",
+                     "/\(names[0]): TABLE app.events"] {
+            #expect(listing.contains(line), "\(line) in \(listing)")
+        }
+
         // Into SQLite, what it cannot hold is named before anything is written.
         let sqlitePath = temp.sub("app.db")
         let intoSQLite = amber.run(["restore", "latest", "--target", "sqlite:" + sqlitePath])
