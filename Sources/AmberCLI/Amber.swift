@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `amber`: the command-line shell over AmberKit. Each subcommand lives in its own file.
 @main
@@ -15,8 +16,30 @@ struct Amber: ParsableCommand {
         version: "amber 0.1.0",
         subcommands: [Init.self, Backup.self, Snapshots.self, Ls.self, Diff.self, Dump.self, Restore.self, Forget.self, Prune.self, Compact.self, Check.self, Sync.self, Key.self, Unlock.self, Version.self])
 
-    /// Parses the command line with global options also accepted before the subcommand.
+    /// Parses the command line with global options also accepted before the subcommand. A
+    /// command line that cannot be parsed exits 1 (restic's code for any failure), not
+    /// ArgumentParser's 64, with JSON on standard error under `--json`.
     static func main() {
-        main(GlobalArguments.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+        let arguments = GlobalArguments.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst()))
+        Exit.jsonErrors = arguments.prefix { $0 != "--" }.contains("--json")
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            if Exit.jsonErrors {
+                Exit.report(fullMessage(for: error), code: Exit.error)
+            } else {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            }
+            exit(withError: ExitCode(Exit.error))
+        }
+        do {
+            var runnable = command
+            try runnable.run()
+        } catch {
+            exit(withError: error)
+        }
     }
 }

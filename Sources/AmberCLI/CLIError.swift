@@ -22,6 +22,22 @@ enum Exit {
     static let wrongPassword: Int32 = 12
     static let interrupted: Int32 = 130
 
+    /// Whether errors are written as JSON (`--json` on the command line): one
+    /// `{"message_type":"exit_error","code":N,"message":"…"}` line on standard error, as restic.
+    nonisolated(unsafe) static var jsonErrors = false
+
+    /// Writes the message a command ends with, and its exit code, on standard error.
+    static func report(_ message: String, code: Int32) {
+        guard jsonErrors else {
+            FileHandle.standardError.write(Data("amber: \(message)\n".utf8))
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let line = (try? encoder.encode(ExitErrorMessage(code: code, message: message))) ?? Data()
+        FileHandle.standardError.write(line + Data("\n".utf8))
+    }
+
     /// Runs a command body: prints any error as `amber: …` on standard error and exits with
     /// its code. Installs the interrupt handler first.
     static func run(_ body: () throws -> Int32) throws {
@@ -35,7 +51,7 @@ enum Exit {
             throw error
         } catch {
             let (message, exit) = describe(error)
-            FileHandle.standardError.write(Data("amber: \(message)\n".utf8))
+            report(message, code: exit)
             code = exit
         }
         if code != ok { throw ExitCode(code) }
@@ -57,4 +73,13 @@ enum Exit {
         case .usage, .notFound, .damaged, .io, .remote: return Exit.error
         }
     }
+}
+
+/// The `--json` form of the error a command ends with.
+struct ExitErrorMessage: Encodable {
+    var messageType = "exit_error"
+    let code: Int32
+    let message: String
+
+    enum CodingKeys: String, CodingKey { case messageType = "message_type", code, message }
 }

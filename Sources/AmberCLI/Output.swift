@@ -11,10 +11,12 @@ enum Output {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// Encodes a value as JSON (sorted keys) on one line of standard output.
-    static func json<T: Encodable>(_ value: T) {
+    /// Encodes a value as JSON (sorted keys) on one line of standard output; `snakeCase` turns
+    /// the value's camelCase property names into the snake_case every `--json` output uses.
+    static func json<T: Encodable>(_ value: T, snakeCase: Bool = false) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         if let data = try? encoder.encode(value) {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }

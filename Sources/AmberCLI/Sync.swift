@@ -69,7 +69,7 @@ extension Amber {
 
         static func print(_ report: SyncReport, to location: String, global: GlobalOptions) {
             if global.json {
-                Output.json(report)
+                Output.json(report, snakeCase: true)
                 return
             }
             guard !global.quiet else { return }

@@ -15,7 +15,11 @@ struct SyncJSON: Decodable {
     let verifiedContents: Bool
 
     init(_ result: RunResult) throws {
-        self = try JSONDecoder().decode(SyncJSON.self, from: Data(result.stdout.utf8))
+        // snake_case on the wire, as every --json output.
+        #expect(result.stdout.contains("\"copied_files\"") && !result.stdout.contains("copiedFiles"), "\(result.stdout)")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        self = try decoder.decode(SyncJSON.self, from: Data(result.stdout.utf8))
     }
 }
 

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// restic's conventions for scripts: every failure exits with a documented code (a command line
+/// that cannot be parsed exits 1, not 64), and under `--json` the error is one `exit_error` JSON
+/// line on standard error; `version --json` is JSON too.
+@Suite struct ConventionTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    private func exitError(_ result: RunResult) throws -> [String: Any] {
+        let line = try #require(result.stderr.split(separator: "\n").last)
+        return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test func usageErrorsExitOne() throws {
+        let unknown = amber.run(["snapshots", "--no-such-option"])
+        #expect(unknown.code == 1 && unknown.stderr.contains("Unknown option '--no-such-option'"), "\(unknown.stderr)")
+        #expect(amber.run(["backup", "--bogus", "x"]).code == 1)
+        let json = amber.run(["--json", "backup"])
+        #expect(json.code == 1)
+        let error = try exitError(json)
+        #expect(error["message_type"] as? String == "exit_error" && error["code"] as? Int == 1)
+        #expect((error["message"] as? String)?.contains("Missing expected argument") == true)
+        #expect(amber.run(["--help"]).code == 0)
+    }
+
+    @Test func failuresUnderJSONAreExitErrorLines() throws {
+        let missing = amber.run(["snapshots", "--json"])
+        #expect(missing.code == 10)
+        let error = try exitError(missing)
+        #expect(error["code"] as? Int == 10 && (error["message"] as? String)?.contains("no repository") == true, "\(missing.stderr)")
+        // Without --json the same failure is text.
+        #expect(amber.run(["snapshots"]).stderr.hasPrefix("amber: "))
+    }
+
+    @Test func versionAsJSON() throws {
+        let result = amber.run(["version", "--json"])
+        #expect(result.code == 0)
+        let version = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(version["message_type"] as? String == "version" && (version["version"] as? String)?.isEmpty == false)
+        #expect((version["libraries"] as? [String: String])?["zstd"] != nil)
+    }
+}
