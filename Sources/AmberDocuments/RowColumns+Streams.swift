@@ -54,6 +54,25 @@ extension RowColumns {
             withUnsafeBytes(of: bits.littleEndian) { reals.append(contentsOf: $0) }
         }
 
+        /// Whether the column at `reader` is this one, read as ``DecodedColumn`` reads it (the
+        /// same streams, checks and budget), leaving `reader` after it.
+        func readsBack(from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> Bool {
+            guard try reader.slice(types.count).elementsEqual(types) else { return false }
+            try budget.spend(types.count * 16, reader)
+            var tally = [Int](repeating: 0, count: 6)
+            for type in types where type < 6 { tally[Int(type)] += 1 }
+            guard tally[1] == integers.count, tally[2] * 8 == reals.count, tally[3] == texts.count, tally[4] == blobs.count,
+                  try PackedIntegers.read(tally[1], from: &reader, budget: &budget) == integers,
+                  try reader.slice(reals.count).elementsEqual(reals) else { return false }
+            for stream in [texts, blobs] {
+                let values = try TextColumn.readValues(stream.count, from: &reader, budget: &budget)
+                guard values.count == stream.count, (0..<stream.count).allSatisfy({ values[$0].elementsEqual(stream[$0]) }) else {
+                    return false
+                }
+            }
+            return true
+        }
+
         /// Appends the column: `types ‖ Integers ‖ reals ‖ Texts (texts) ‖ Texts (blobs)`.
         func write(to out: inout [UInt8]) {
             out.append(contentsOf: types)

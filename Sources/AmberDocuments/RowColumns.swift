@@ -32,8 +32,62 @@ public enum RowColumns {
 
     /// The columnar encoding of `entries`, or nil when they do not fit it: a key that is not
     /// composite or of another arity, a value that is not a row, rows with other columns. (The
-    /// manifest node that holds it checks that it decodes back to the entries before storing it.)
+    /// manifest node that holds it checks that it decodes back to the entries before storing it:
+    /// ``encode(_:checkingWithin:)``.)
     public static func encode(_ entries: [Entry]) -> [UInt8]? {
+        split(entries).map { write($0) }
+    }
+
+    /// The columnar encoding of `entries` as ``encode(_:)`` makes it, or nil when they do not fit
+    /// it or when reading it back would not give them exactly, or would expand beyond
+    /// `expansionLimit` (``decode(_:from:budget:each:)``'s budget).
+    ///
+    /// Reading back is checked stream by stream: the names, entry kinds and every column's types,
+    /// integers, reals, texts and blobs decode to what was written. That is the whole of it
+    /// because the parse that split the entries accepts canonical encodings only (minimal
+    /// LEB128s, composite keys read to their end, rows without trailing bytes), and a reader
+    /// rebuilds a canonical key or row from its column values: so equal streams give equal
+    /// entries, without building each entry again to compare it.
+    public static func encode(_ entries: [Entry], checkingWithin expansionLimit: Int) -> [UInt8]? {
+        guard let parts = split(entries) else { return nil }
+        let bytes = write(parts)
+        // What a reader spends on each entry's key and row is at most their bytes and 64.
+        let entryBytes = entries.reduce(0) { $0 + $1.key.count + ($1.row?.count ?? 0) + 64 }
+        return parts.readsBack(bytes, expansionLimit: expansionLimit, entryBytes: entryBytes) ? bytes : nil
+    }
+
+    /// Entries split into the streams of their columns.
+    struct Parts {
+        var names: [[UInt8]]
+        var kinds: [UInt8]
+        var keyColumns: [ColumnStreams]
+        var valueColumns: [ColumnStreams]
+
+        /// Whether `bytes` (``RowColumns/write(_:)`` of these parts) reads back as them within
+        /// `expansionLimit`, `entryBytes` being what rebuilding the entries spends.
+        func readsBack(_ bytes: [UInt8], expansionLimit: Int, entryBytes: Int) -> Bool {
+            var reader = ByteReader(bytes, context: "columnar leaf")
+            var budget = ExpansionBudget(bytes: expansionLimit)
+            do throws(FormatError) {
+                guard try LEB128.read(&reader) == UInt64(keyColumns.count), try LEB128.read(&reader) == UInt64(names.count) else {
+                    return false
+                }
+                for name in names {
+                    guard try LEB128.read(&reader) == UInt64(name.count), try reader.slice(name.count).elementsEqual(name) else { return false }
+                }
+                guard try reader.slice(kinds.count).elementsEqual(kinds) else { return false }
+                for column in keyColumns + valueColumns where !(try column.readsBack(from: &reader, budget: &budget)) { return false }
+                guard reader.remaining == 0 else { return false }
+                try budget.spend(entryBytes, reader)
+                return true
+            } catch {
+                return false
+            }
+        }
+    }
+
+    /// `entries` split into columns, or nil when they do not fit the columnar form.
+    private static func split(_ entries: [Entry]) -> Parts? {
         guard let first = entries.first else { return nil }
         var arity = 0
         guard (try? DocumentKey.forEachCompositeValue(encoded: first.key, { _ in arity += 1 })) == true else { return nil }
@@ -56,16 +110,21 @@ public enum RowColumns {
             guard let names, (try? appendRow(bytes, names: names, to: &valueColumns)) == true else { return nil }
             kinds.append(1)
         }
+        return Parts(names: names ?? [], kinds: kinds, keyColumns: keyColumns, valueColumns: valueColumns)
+    }
+
+    /// The encoding of split entries.
+    private static func write(_ parts: Parts) -> [UInt8] {
         var out = [UInt8]()
-        LEB128.append(UInt64(keyColumns.count), to: &out)
-        LEB128.append(UInt64(names?.count ?? 0), to: &out)
-        for name in names ?? [] {
+        LEB128.append(UInt64(parts.keyColumns.count), to: &out)
+        LEB128.append(UInt64(parts.names.count), to: &out)
+        for name in parts.names {
             LEB128.append(UInt64(name.count), to: &out)
             out.append(contentsOf: name)
         }
-        out.append(contentsOf: kinds)
-        for column in keyColumns { column.write(to: &out) }
-        for column in valueColumns { column.write(to: &out) }
+        out.append(contentsOf: parts.kinds)
+        for column in parts.keyColumns { column.write(to: &out) }
+        for column in parts.valueColumns { column.write(to: &out) }
         return out
     }
 

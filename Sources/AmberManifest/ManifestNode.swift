@@ -52,8 +52,9 @@ struct ManifestNode: Sendable {
 
     /// A leaf in the columnar form (§N.7: version 2, ``RowColumns``), or nil when its entries do
     /// not fit it (a chunked value, a key that is not composite, a value that is not a row) or
-    /// when reading the node back as every reader does would not give them back exactly: a leaf
-    /// is never stored in a form that loses anything.
+    /// when reading the node back as every reader does would not give them back exactly
+    /// (``RowColumns/encode(_:checkingWithin:)``): a leaf is never stored in a form that loses
+    /// anything.
     static func columnarLeaf(_ entries: [ManifestEntry]) -> [UInt8]? {
         guard !entries.isEmpty else { return nil }
         var rows = [RowColumns.Entry]()
@@ -65,43 +66,8 @@ struct ManifestNode: Sendable {
             case .chunked: return nil
             }
         }
-        guard let payload = RowColumns.encode(rows) else { return nil }
-        let bytes = header(level: 0, count: entries.count, version: ManifestFormat.columnarVersion) + payload
-        guard readsBack(columnarLeaf: bytes, as: entries) else { return nil }
-        return bytes
-    }
-
-    /// Whether reading `bytes` as every reader does (``init(decoding:expectedLevel:what:)``: the
-    /// header, the columnar entries with their checks and expansion budget, every byte used)
-    /// gives exactly `entries` back. Each entry is compared as it is rebuilt, stopping at the
-    /// first difference, rather than building the leaf and then comparing.
-    static func readsBack(columnarLeaf bytes: [UInt8], as entries: [ManifestEntry]) -> Bool {
-        let what = "columnar leaf"
-        do throws(FormatError) {
-            var r = ByteReader(bytes, context: what)
-            let (version, _, count) = try readHeader(&r, expectedLevel: 0, what: what)
-            guard version == ManifestFormat.columnarVersion, count == entries.count else { return false }
-            var i = 0
-            try forEachColumnarEntry(&r, count: count) { key, row throws(FormatError) in
-                guard i < entries.count, key == entries[i].key, Self.value(entries[i].value, is: row) else {
-                    throw FormatError(context: what, reason: "entry \(i) reads back differently")
-                }
-                i += 1
-            }
-            try r.expectEnd()
-            return i == entries.count
-        } catch {
-            return false
-        }
-    }
-
-    /// Whether `value` is the inline value `row`, or a tombstone and `row` nil.
-    private static func value(_ value: ManifestValue, is row: [UInt8]?) -> Bool {
-        switch value {
-        case .inline(let bytes): row.map { $0 == bytes } ?? false
-        case .tombstone: row == nil
-        case .chunked: false
-        }
+        guard let payload = RowColumns.encode(rows, checkingWithin: ManifestFormat.columnarExpansionLimit) else { return nil }
+        return header(level: 0, count: entries.count, version: ManifestFormat.columnarVersion) + payload
     }
 
     /// Appends a key as `shared varint ‖ suffixLength varint ‖ suffix`, where `shared` is the length
