@@ -87,7 +87,7 @@ public enum RowColumns {
     }
 
     /// `entries` split into columns, or nil when they do not fit the columnar form.
-    private static func split(_ entries: [Entry]) -> Parts? {
+    static func split(_ entries: [Entry]) -> Parts? {
         guard let first = entries.first else { return nil }
         var arity = 0
         guard (try? DocumentKey.forEachCompositeValue(encoded: first.key, { _ in arity += 1 })) == true else { return nil }
