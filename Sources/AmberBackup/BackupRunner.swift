@@ -38,6 +38,7 @@ public final class BackupRunner {
         // Snapshots listed before the index is loaded: their blobs are all in it (parents).
         let earlier = opened.collections.isEmpty ? [] : earlierSnapshots(notices: &notices)
         try repository.loadIndex()
+        if !repository.indexDamage.isEmpty { notices.append(repository.indexDamage.summary) }
         let session = BackupSession(repository: repository, options: options, progress: progress, earlier: earlier)
         session.notices = notices
         try session.archive(opened.trees)

@@ -20,7 +20,7 @@ extension Amber {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                try repository.loadIndex()
+                try global.loadIndex(repository)
                 let a = try repository.findSnapshot(first), b = try repository.findSnapshot(second)
                 guard let rootA = a.snapshot.treeID, let rootB = b.snapshot.treeID else {
                     throw RepositoryError(.damaged, "a snapshot has no root tree")

@@ -48,6 +48,13 @@ struct GlobalOptions: ParsableArguments {
         return try Repository.open(backend: backend, password: try password())
     }
 
+    /// Loads the repository's index; a damaged index file (its packs then indexed from their own
+    /// headers) is a warning on standard error, not a failure.
+    func loadIndex(_ repository: Repository) throws {
+        try repository.loadIndex()
+        if !repository.indexDamage.isEmpty, !quiet { Output.error("warning: \(repository.indexDamage.summary)") }
+    }
+
     /// Whether a progress display belongs on standard error.
     var showsProgress: Bool { !json && !quiet && isatty(2) == 1 }
 }

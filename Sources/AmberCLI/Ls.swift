@@ -28,7 +28,7 @@ extension Amber {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                try repository.loadIndex()
+                try global.loadIndex(repository)
                 let record = try repository.findSnapshot(snapshot)
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
                 var start = root

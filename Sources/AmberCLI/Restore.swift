@@ -60,7 +60,7 @@ extension Amber {
                 let lock = try RepositoryLock.acquire(repository, exclusive: false)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
-                try repository.loadIndex()
+                try global.loadIndex(repository)
                 let record = try repository.findSnapshot(snapshot)
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
                 let location = Location(target)

@@ -23,6 +23,8 @@ public final class Repository: Sendable {
     /// when it is unknown.
     public let keyName: String?
     private let pool: Mutex<[Sealer]>
+    /// What ``loadIndex(excludingPending:)`` found damaged and did instead (``indexDamage``).
+    let damage = Mutex<IndexDamage>(IndexDamage())
 
     init(backend: any Backend, config: RepositoryConfig, keys: MasterKeys, keyName: String? = nil) {
         self.backend = backend
@@ -186,8 +188,18 @@ public final class Repository: Sendable {
             }
             decoded.withLock { $0[i] = result }
         }
+        var damaged = [String]()
         let files = try decoded.withLock { results throws(RepositoryError) in
-            try pending.indices.map { i throws(RepositoryError) in try results[i]!.get() }
+            try pending.indices.map { i throws(RepositoryError) -> IndexFile? in
+                switch results[i]! {
+                case .success(let file): return file
+                case .failure(let error) where error.code == .damaged:
+                    // Damage stays local: the packs it described are read from their headers below.
+                    damaged.append(pending[i])
+                    return nil
+                case .failure(let error): throw error
+                }
+            }
         }
         index.reserve(files.reduce(0) { $0 + ($1?.blobCount ?? 0) })
         var loaded = 0
@@ -196,6 +208,7 @@ public final class Repository: Sendable {
             index.add(file, name: name)
             loaded += 1
         }
+        if !damaged.isEmpty { try recoverFromPackHeaders(damagedIndexFiles: damaged) }
         return loaded
     }
 

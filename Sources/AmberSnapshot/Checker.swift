@@ -49,13 +49,21 @@ public final class Checker: Sendable {
 
     private func loadIndexFiles() throws(RepositoryError) {
         let names = try RepositoryError.catching { () throws(BackendError) in try repository.backend.list(.index) }
+        var damaged = [String]()
         for (name, _) in names.sorted(by: { $0.name < $1.name }) where !repository.index.hasLoaded(name) {
             do {
                 let payload = try repository.loadFile(.index, FileHandle(.index, name))
                 repository.index.add(try IndexFile(decoding: payload, what: "index file \(name.prefix(8))"), name: name)
             } catch {
                 self.error("index file \(name.prefix(8)): \(error.message)")
+                damaged.append(name)
             }
+        }
+        // The rest of the check sees what every command sees: the packs a damaged index file
+        // described, indexed from their own headers (only what no header lists is lost).
+        if !damaged.isEmpty {
+            try repository.recoverFromPackHeaders(damagedIndexFiles: damaged)
+            update { $0.warnings.append(repository.indexDamage.summary) }
         }
     }
 
@@ -100,18 +108,6 @@ public final class Checker: Sendable {
     }
 
     private func readHeader(_ pack: BlobID, size: Int) throws(RepositoryError) -> [PackEntry] {
-        let handle = FileHandle(.data, pack.hex)
-        guard size >= Pack.trailerCount else { throw RepositoryError.damaged("pack \(pack.shortHex)", "too short") }
-        let trailer = try RepositoryError.catching { () throws(BackendError) in
-            try repository.backend.load(handle, offset: size - Pack.trailerCount, length: Pack.trailerCount)
-        }
-        let (salt, headerLength) = try Pack.parseTrailer(trailer, what: "pack \(pack.shortHex)")
-        guard headerLength + Pack.trailerCount <= size else { throw RepositoryError.damaged("pack \(pack.shortHex)", "header length out of range") }
-        let header = try RepositoryError.catching { () throws(BackendError) in
-            try repository.backend.load(handle, offset: size - Pack.trailerCount - headerLength, length: headerLength)
-        }
-        return try repository.withSealer { sealer throws(RepositoryError) in
-            try Pack.parseHeader(header, salt: salt, blobArea: size - Pack.trailerCount - headerLength, sealer: sealer, what: "pack \(pack.shortHex)")
-        }
+        try repository.packHeader(pack, size: size)
     }
 }

@@ -1,0 +1,48 @@
+import AmberKit
+import ArgumentParser
+
+extension Amber {
+    /// `amber repair`: fixes what `check` found damaged (restic's `repair`).
+    struct Repair: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Repair a damaged repository.",
+            subcommands: [RepairIndex.self])
+    }
+
+    /// `amber repair index`: rebuilds the index from the packs' own headers.
+    struct RepairIndex: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "index",
+            abstract: "Rebuild the index from the packs: index every pack no readable index file describes, remove damaged index files.",
+            discussion: """
+                Every pack carries its own index in its header. A damaged index file already costs nothing \
+                but a warning (commands index its packs from their headers each time); repair index writes new \
+                index files for those packs, and for packs an interrupted backup left, then removes the \
+                damaged files. It takes the exclusive lock.
+
+                Examples:
+                  amber check          # names the damaged index file
+                  amber repair index
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try Exit.run {
+                let repository = try global.openRepository()
+                let lock = try RepositoryLock.acquire(repository, exclusive: true)
+                Interrupts.onInterrupt { lock.release() }
+                defer { lock.release() }
+                let report = try IndexRepair(repository: repository).run()
+                if global.json {
+                    Output.json(report)
+                } else if !global.quiet {
+                    Output.line("indexed \(report.indexedPacks) packs from their headers into \(report.newIndexFiles) new index files; "
+                                + "removed \(report.removedIndexFiles.count) damaged index files")
+                    for pack in report.unreadablePacks { Output.error("warning: pack \(pack.prefix(8)) could not be read and stays unindexed") }
+                }
+                return report.unreadablePacks.isEmpty ? Exit.ok : Exit.partial
+            }
+        }
+    }
+}
