@@ -49,7 +49,13 @@ extension Pruner {
         let indexNames = try RepositoryError.catching { () throws(BackendError) in try repository.backend.list(.index) }
         var packs = [BlobID: PackInfo]()
         for (name, _) in indexNames {
-            let file = try IndexFile(decoding: try repository.loadFile(.index, AmberStorage.FileHandle(.index, name)), what: "index file \(name.prefix(8))")
+            let file: IndexFile
+            do {
+                file = try IndexFile(decoding: try repository.loadFile(.index, AmberStorage.FileHandle(.index, name)), what: "index file \(name.prefix(8))")
+            } catch where error.code == .damaged {
+                // Prune decides what to delete from the index: it does not guess past a damaged one.
+                throw RepositoryError(.damaged, "\(error.message); run `amber repair index` before pruning")
+            }
             fresh.index.add(file, name: name)
             for (pack, entries) in file.packs where packs[pack] == nil {
                 packs[pack] = PackInfo(entries: entries, size: 0)

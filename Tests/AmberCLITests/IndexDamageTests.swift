@@ -56,6 +56,9 @@ struct IndexDamageTests {
         try flipByte(in: indexDirectory + "/" + indexFiles[0])
         let backup = amber.run(["backup", sources[1]])
         #expect(backup.code == 0 && backup.stderr.contains("damaged index file"), "\(backup.stderr)")
+        // Prune decides what to delete from the index: it refuses until the index is repaired.
+        let prune = amber.run(["prune"])
+        #expect(prune.code != 0 && prune.stderr.contains("run `amber repair index` before pruning"), "\(prune.stderr)")
         let repair = amber.run(["repair", "index", "--json"])
         #expect(repair.code == 0, "\(repair.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(repair.stdout.utf8)) as? [String: Any])
