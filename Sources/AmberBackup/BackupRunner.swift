@@ -27,10 +27,23 @@ public final class BackupRunner {
     ///
     /// - Parameter lock: a shared lock the caller already holds; without one, the runner takes its own.
     public func run(sources: [String], lock: RepositoryLock? = nil) throws -> BackupResult {
+        try run(Self.openSources(sources, collections: options.collections), lock: lock)
+    }
+
+    /// Opens and checks `sources`: the first step of a backup, which needs no repository, so a
+    /// caller may run it while the repository is being unlocked. Collection sources read and
+    /// validate all their input here, before anything is written.
+    public static func openSources(_ sources: [String], collections: CollectionOptions) throws -> OpenedSources {
         // Sort runs left in $TMPDIR by a killed backup hold plaintext documents: remove them first.
         ScratchDirectories.sweepAbandoned()
-        // Collection sources read and validate all their input here, before anything is written.
-        let opened = try BackupSources.open(sources, options: options.collections)
+        return OpenedSources(names: sources, sources: try BackupSources.open(sources, options: collections))
+    }
+
+    /// Backs up sources opened by ``openSources(_:collections:)`` (with the same collection
+    /// options as this runner's) and saves a snapshot.
+    public func run(_ opened: OpenedSources, lock: RepositoryLock? = nil) throws -> BackupResult {
+        let sources = opened.names
+        let opened = opened.sources
         // Lock first, then read the index: what the index says is present stays present while locked.
         let ownLock = lock == nil ? try RepositoryLock.acquire(repository, exclusive: false) : nil
         defer { ownLock?.release() }
@@ -57,4 +70,11 @@ public final class BackupRunner {
             return []
         }
     }
+}
+
+/// The sources of a backup, opened and checked (``BackupRunner/openSources(_:collections:)``).
+public struct OpenedSources {
+    /// The sources as given.
+    let names: [String]
+    let sources: BackupSources
 }

@@ -46,7 +46,10 @@ extension Amber {
                     guard let parsed = RFC3339.parse(time) else { throw CLIError.usage("--time \"\(time)\" is not an ISO 8601 date-time") }
                     when = parsed
                 }
-                let repository = try global.openRepository()
+                let collections = CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables)
+                let (repository, opened) = try global.openingRepository {
+                    try BackupRunner.openSources(paths, collections: collections)
+                }
                 let lock = try RepositoryLock.acquire(repository, exclusive: false)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
@@ -54,7 +57,7 @@ extension Amber {
                     tags: tag, host: host ?? ProcessInfo.processInfo.hostName, time: when,
                     cacheDirectory: noCache || force ? nil : FilesCache.defaultDirectory(environment: global.environment),
                     usesParent: !force,
-                    collections: CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables))
+                    collections: collections)
                 let progress = ProgressCounter()
                 if global.showsProgress {
                     let sources = paths
@@ -65,7 +68,7 @@ extension Amber {
                 }
                 let display = ProgressDisplay(progress: progress, verb: "processed", enabled: global.showsProgress)
                 let started = Date()
-                let result = try BackupRunner(repository: repository, options: options, progress: progress).run(sources: paths, lock: lock)
+                let result = try BackupRunner(repository: repository, options: options, progress: progress).run(opened, lock: lock)
                 display.finish()
                 report(result, seconds: Date().timeIntervalSince(started))
                 return result.warnings.isEmpty ? Exit.ok : Exit.partial
