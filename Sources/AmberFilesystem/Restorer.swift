@@ -69,9 +69,18 @@ public final class Restorer: Sendable {
                 if !included && !mightInclude(below: rel) { continue }
                 guard createDirectory(path) else { continue }
                 directories.append((path, node))
-                let inner = try node.subtree.map {
-                    try walk($0, into: path, relative: rel, queue: queue, group: group, slots: slots, directories: &directories)
-                } ?? false
+                let inner: Bool
+                do {
+                    inner = try node.subtree.map {
+                        try walk($0, into: path, relative: rel, queue: queue, group: group, slots: slots, directories: &directories)
+                    } ?? false
+                } catch let error as RepositoryError where error.code == .damaged || error.code == .missingBlob {
+                    // Damage stays local: this directory's listing is lost, the rest restores.
+                    warn(path, "its listing cannot be read (\(error.message)): nothing below it was restored")
+                    result.withLock { $0.directories += 1 }
+                    any = true
+                    continue
+                }
                 if !included && !inner {
                     directories.removeLast()
                     _ = path.withCString { rmdir($0) }
