@@ -1,3 +1,4 @@
+import AmberFilesystem
 import Foundation
 
 /// What a backup records besides the files, and how it reads its sources.
@@ -12,9 +13,12 @@ public struct BackupOptions: Sendable {
     public var usesParent = true
     /// How collection sources are read.
     public var collections = CollectionOptions()
+    /// What directory sources leave out (`--exclude` and the rest).
+    public var excludes = ExcludeRules()
 
     public init(tags: [String] = [], host: String, time: Date, cacheDirectory: String?, usesParent: Bool = true,
-                collections: CollectionOptions = CollectionOptions()) {
+                collections: CollectionOptions = CollectionOptions(), excludes: ExcludeRules = ExcludeRules()) {
+        self.excludes = excludes
         self.tags = tags
         self.host = host
         self.time = time

@@ -32,7 +32,7 @@ final class BackupSession {
         writer = BlobWriter(repository: repository)
         let start = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         cache = FilesCache(repository: repository, directory: options.cacheDirectory, backupStart: start)
-        trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress)
+        trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress, excludes: options.excludes)
     }
 
     /// Stores directory trees; each becomes an entry of the root tree (unless it was skipped).

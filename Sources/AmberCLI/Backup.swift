@@ -10,7 +10,9 @@ extension Amber {
         @OptionGroup var global: GlobalOptions
 
         @Argument(help: "What to back up: files and directories (each a top-level entry named by its last component), ndjson:FILE, json:FILE, sqlite:FILE or a postgresql:// URI.")
-        var paths: [String]
+        var paths: [String] = []
+
+        @OptionGroup(title: "Exclusions and lists of paths (directory sources, as restic)") var excludes: ExcludeOptions
 
         @Option(name: .long, help: "Collection name for ndjson:/json: sources (default: the file's stem).")
         var collection: String?
@@ -47,8 +49,11 @@ extension Amber {
                     when = parsed
                 }
                 let collections = CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables)
+                let rules = try excludes.rules(environment: global.environment)
+                let sources = paths + (try excludes.listedPaths())
+                guard !sources.isEmpty else { throw CLIError.usage("nothing to back up: give paths or --files-from") }
                 let (repository, opened) = try global.openingRepository {
-                    try BackupRunner.openSources(paths, collections: collections)
+                    try BackupRunner.openSources(sources, collections: collections)
                 }
                 let lock = try RepositoryLock.acquire(repository, exclusive: false)
                 Interrupts.onInterrupt { lock.release() }
@@ -57,12 +62,11 @@ extension Amber {
                     tags: tag, host: host ?? ProcessInfo.processInfo.hostName, time: when,
                     cacheDirectory: noCache || force ? nil : FilesCache.defaultDirectory(environment: global.environment),
                     usesParent: !force,
-                    collections: collections)
+                    collections: collections, excludes: rules)
                 let progress = ProgressCounter()
                 if global.showsProgress {
-                    let sources = paths
                     DispatchQueue.global(qos: .utility).async {
-                        let total = TreeScanner.count(sources)
+                        let total = TreeScanner.count(sources, excludes: rules)
                         progress.setTotal(items: total.items, bytes: total.bytes)
                     }
                 }

@@ -28,6 +28,28 @@ public struct PathBytes: Sendable, Hashable {
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// The components of the absolute path, cleaned lexically (no `.`, `..` taken back, no
+    /// symlink resolved), as restic makes the paths its exclude patterns match: a relative path
+    /// is taken from the working directory.
+    var absoluteComponents: [String] {
+        var full = bytes
+        if full.first != UInt8(ascii: "/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            if getcwd(&buffer, buffer.count) != nil {
+                full = Array(String(cString: buffer).utf8) + [UInt8(ascii: "/")] + full
+            }
+        }
+        var components = [String]()
+        for part in full.split(separator: UInt8(ascii: "/")) {
+            switch part {
+            case [UInt8(ascii: ".")]: continue
+            case [UInt8(ascii: "."), UInt8(ascii: ".")]: _ = components.popLast()
+            default: components.append(String(decoding: part, as: UTF8.self))
+            }
+        }
+        return components
+    }
+
     /// Calls `body` with a NUL-terminated C string of the path.
     public func withCString<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
         var c = bytes

@@ -22,6 +22,7 @@ public final class TreeArchiver {
     private let treeHasher: HMACSHA256
     private let maximumChunk: Int
     private let buffer: UnsafeMutableRawBufferPointer
+    private let excludes: ExcludeRules
     /// Paths that could not be read, with why: each makes the backup partial.
     public private(set) var warnings: [String] = []
     /// Files whose content was read (the others were unchanged according to the files cache).
@@ -32,7 +33,10 @@ public final class TreeArchiver {
     /// - Parameters:
     ///   - cache: says which files are unchanged since the previous backup, and records this one's.
     ///   - progress: counts the files and bytes processed.
-    public init(repository: Repository, writer: BlobWriter, cache: FilesCache, progress: ProgressCounter?) {
+    ///   - excludes: what the walk leaves out below each root.
+    public init(repository: Repository, writer: BlobWriter, cache: FilesCache, progress: ProgressCounter?,
+                excludes: ExcludeRules = ExcludeRules()) {
+        self.excludes = excludes
         self.writer = writer
         self.cache = cache
         self.progress = progress
@@ -47,12 +51,28 @@ public final class TreeArchiver {
 
     /// The root-tree node of `root` (its subtree stored), or nil when it was skipped.
     public func archive(_ root: TreeRoot) throws(RepositoryError) -> Node? {
-        try archive(root.path, name: root.name, status: root.status)
+        let place = Place(components: root.path.absoluteComponents, device: root.status.device)
+        return try archive(root.path, name: root.name, status: root.status, place: place)
+    }
+
+    /// Where the walk is: the absolute path's components (what exclude patterns match) and the
+    /// device of the root it started from (`--one-file-system`).
+    private struct Place {
+        var components: [String]
+        let device: UInt64
     }
 
     /// The node for one path, or nil when it was skipped.
-    private func archive(_ path: PathBytes, name: [UInt8], status: FileStatus) throws(RepositoryError) -> Node? {
+    private func archive(_ path: PathBytes, name: [UInt8], status: FileStatus, place: Place) throws(RepositoryError) -> Node? {
         var node = status.node(named: name)
+        // A directory on another file system (a mount point) is stored empty with --one-file-system.
+        if excludes.oneFileSystem, status.device != place.device {
+            guard node.kind == .directory else { return nil }
+            node.subtree = try writer.addTree(Tree(nodes: []).encoded(), hasher: treeHasher)
+            statistics.directories += 1
+            progress?.add(items: 1)
+            return node
+        }
         switch node.kind {
         case .file:
             guard let content = try readFile(path, status) else { return nil }
@@ -61,7 +81,7 @@ public final class TreeArchiver {
             statistics.documents += 1
             statistics.bytes += content.size
         case .directory:
-            guard let subtree = try archiveDirectory(path) else { return nil }
+            guard let subtree = try archiveDirectory(path, place: place) else { return nil }
             node.subtree = subtree
             statistics.directories += 1
         case .symlink:
@@ -86,8 +106,8 @@ public final class TreeArchiver {
         return Array(target[0..<n])
     }
 
-    private func archiveDirectory(_ path: PathBytes) throws(RepositoryError) -> BlobID? {
-        guard let names = directoryNames(path) else {
+    private func archiveDirectory(_ path: PathBytes, place: Place) throws(RepositoryError) -> BlobID? {
+        guard let names = excludes.tagsHeld(in: path) ?? directoryNames(path) else {
             warn(path, "cannot list directory: \(errnoText())")
             return nil
         }
@@ -97,7 +117,10 @@ public final class TreeArchiver {
             let child = path.appending(name)
             switch FileStatus.lstat(child) {
             case .success(let status):
-                if let node = try archive(child, name: name, status: status) { nodes.append(node) }
+                var inner = place
+                inner.components.append(String(decoding: name, as: UTF8.self))
+                if !excludes.isEmpty, excludes.excludes(child, components: inner.components, status: status) { continue }
+                if let node = try archive(child, name: name, status: status, place: inner) { nodes.append(node) }
             case .failure(let e):
                 warn(child, e.message)
             }

@@ -7,15 +7,18 @@ struct ResticRunner {
     let repository: String
     /// (major, minor) from `restic version`.
     let version: (Int, Int)
+    /// More environment variables for restic.
+    var environment: [String: String] = [:]
 
     /// Finds restic on the usual paths, or nil.
     static func locate() -> String? {
         ["/usr/bin/restic", "/usr/local/bin/restic", "/bin/restic"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    init(executable: String, repository: String) throws {
+    init(executable: String, repository: String, environment: [String: String] = [:]) throws {
         self.executable = executable
         self.repository = repository
+        self.environment = environment
         version = try Self.version(executable)
     }
 
@@ -42,6 +45,7 @@ struct ResticRunner {
         process.arguments = ["--no-cache"] + arguments
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "TZ": "UTC",
                                "RESTIC_REPOSITORY": repository, "RESTIC_PASSWORD": "restic-retention-test"]
+            .merging(environment) { _, added in added }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// Exclusions as restic makes them, judged by restic itself: the same tree backed up by the real
+/// restic and by amber with the same options holds the same paths (`restic ls` against
+/// `amber ls`). Then `--files-from`, and options that cannot be used, which change nothing.
+@Suite(.serialized)
+struct ExcludeTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    /// A tree with something for every option to leave out (or keep).
+    private func makeTree(_ root: String) throws {
+        for directory in ["a/cache", "b/Build", "c/d/e", "deep/x/node_modules/pkg", "Docs", ".hidden", "f/g"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true)
+        }
+        let files: [(String, [UInt8])] = [
+            ("a/keep.txt", Array("keep\n".utf8)), ("a/drop.tmp", Array("tmp\n".utf8)),
+            ("a/cache/CACHEDIR.TAG", Array("Signature: 8a477f597d28d172789f06886806bc55\n# cache\n".utf8)), ("a/cache/data", [1, 2, 3]),
+            ("b/Build/CACHEDIR.TAG", Array("Signature: not the right one\n".utf8)), ("b/Build/out.o", [0]), ("b/main.c", Array("int main;\n".utf8)),
+            ("c/d/big.bin", pseudoRandomBytes(20_000, seed: 7)), ("c/d/e/small", [9]), ("c/.nobackup", []),
+            ("deep/x/node_modules/pkg/index.js", Array("x\n".utf8)), ("deep/x/app.js", Array("y\n".utf8)),
+            ("Docs/README.MD", Array("# docs\n".utf8)), ("Docs/Notes.TMP", Array("notes\n".utf8)), (".hidden/h", [4]),
+            ("f/g/MARK", Array("HEADER and more".utf8)), ("f/g/inside", [5]), ("f/MARK", Array("other".utf8)), ("f/h", [6]),
+        ]
+        for (path, bytes) in files { writeFile(root + "/" + path, bytes) }
+    }
+
+    @Test func theSamePathsAsRestic() throws {
+        let executable = try #require(ResticRunner.locate(), """
+            restic is not installed: this test compares exclusions with the real restic binary. \
+            Install it with scripts/install-deps (Debian package "restic").
+            """)
+        let root = temp.sub("t")
+        try makeTree(root)
+        let excludeFile = temp.sub("excludes.txt")
+        writeFile(excludeFile, Array("# one pattern a line\n   *.o   \n\n$TREE/deep/**/node_modules\n".utf8))
+        let options = ["--exclude", "*.tmp", "--iexclude", "docs/*.md", "--exclude-file", excludeFile, "--exclude-caches",
+                       "--exclude-if-present", ".nobackup", "--exclude-if-present", "MARK:HEADER", "--exclude-larger-than", "10K",
+                       "--exclude", root + "/.hidden", "--exclude", "c/**/small"]
+
+        let restic = try ResticRunner(executable: executable, repository: temp.sub("restic-repo"), environment: ["TREE": root])
+        try restic.run(["init"])
+        try restic.run(["backup"] + options + [root])
+        let parent = (root as NSString).deletingLastPathComponent
+        let resticPaths = try restic.run(["ls", "latest"]).split(separator: "\n").map(String.init)
+            .filter { $0.hasPrefix(root) }.map { String($0.dropFirst(parent.count)) }.sorted()
+
+        var runner = amber
+        runner.extraEnvironment["TREE"] = root
+        #expect(runner.run(["init"]).code == 0)
+        let backup = runner.run(["backup"] + options + [root])
+        #expect(backup.code == 0, "\(backup.stderr)")
+        let amberPaths = runner.run(["ls", "latest"]).stdout.split(separator: "\n").map(String.init).sorted()
+        #expect(amberPaths == resticPaths)
+        // What the options were for: kept, and left out.
+        for kept in ["/t/a/keep.txt", "/t/a/cache/CACHEDIR.TAG", "/t/b/Build/CACHEDIR.TAG", "/t/c/.nobackup", "/t/f/g/MARK", "/t/f/h",
+                     "/t/Docs/Notes.TMP", "/t/deep/x/app.js"] {
+            #expect(amberPaths.contains(kept), "\(kept)")
+        }
+        for left in ["/t/a/drop.tmp", "/t/a/cache/data", "/t/b/Build/out.o", "/t/c/d", "/t/deep/x/node_modules", "/t/Docs/README.MD",
+                     "/t/.hidden", "/t/f/g/inside"] {
+            #expect(!amberPaths.contains(left), "\(left)")
+        }
+    }
+
+    @Test func filesFromListsPaths() throws {
+        let root = temp.sub("t")
+        try makeTree(root)
+        let list = temp.sub("list.txt")
+        writeFile(list, Array("# the docs and every .js under deep\n\(root)/Docs\n\n\(root)/deep/x/*.js\n".utf8))
+        #expect(amber.run(["init"]).code == 0)
+        let backup = amber.run(["backup", "--files-from", list])
+        #expect(backup.code == 0, "\(backup.stderr)")
+        let paths = amber.run(["ls", "latest"]).stdout.split(separator: "\n").map(String.init).sorted()
+        #expect(paths == ["/Docs", "/Docs/Notes.TMP", "/Docs/README.MD", "/app.js"])
+        let raw = temp.sub("list.raw")
+        writeFile(raw, Array("\(root)/a\u{0}\(root)/f/h\u{0}".utf8))
+        #expect(amber.run(["backup", "--files-from-raw", raw]).code == 0)
+        #expect(amber.run(["ls", "latest"]).stdout.split(separator: "\n").contains("/h"))
+    }
+
+    /// Options that cannot be used are refused before anything is written, naming the problem.
+    @Test func unusableOptionsChangeNothing() throws {
+        let root = temp.sub("t")
+        try makeTree(root)
+        #expect(amber.run(["init"]).code == 0)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: temp.sub("repo")).sorted()
+        for (options, message) in [(["--exclude-file", temp.sub("missing.txt")], "missing.txt: cannot read the exclude file"),
+                                   (["--exclude", "!*.c"], "negated exclude patterns"),
+                                   (["--exclude", "a[bc"], "[ that is not closed"),
+                                   (["--exclude-larger-than", "ten"], "not a size"),
+                                   (["--files-from", temp.sub("none.txt")], "cannot read the list of files")] {
+            let result = amber.run(["backup"] + options + [root])
+            #expect(result.code == 1 && result.stderr.contains(message), "\(options): \(result.stderr)")
+        }
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: temp.sub("repo")).sorted() == before)
+    }
+}
