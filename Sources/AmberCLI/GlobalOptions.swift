@@ -51,7 +51,15 @@ struct GlobalOptions: ParsableArguments {
     func openingRepository<T>(while body: () throws -> T) throws -> (Repository, T) {
         let (backend, password) = try backendAndPassword()
         let opening = Opening(backend: backend, password: password)
-        let value = try body()
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            // Exiting while the other thread is inside OpenSSL would run its exit handlers under
+            // it (a crash): wait for it, whatever it found.
+            _ = try? opening.repository()
+            throw error
+        }
         return (try opening.repository(), value)
     }
 
