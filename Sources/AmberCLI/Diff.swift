@@ -6,8 +6,13 @@ extension Amber {
     /// `amber diff A B`: per collection, the document keys added, changed and removed.
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show the documents added, changed and removed between two snapshots.",
-            discussion: "Equal subtrees of the two manifests are skipped without being read, so the cost follows the changes.")
+            abstract: "Show the files and documents added, changed and removed between two snapshots.",
+            discussion: """
+                Files and directories are listed as restic diff lists them: + added, - removed, M content changed, \
+                T type changed, U only metadata changed (a directory ends in /). Each collection then lists its \
+                document keys added (+), changed (M) and removed (-). Equal subtrees of the trees and manifests are \
+                skipped without being read, so the cost follows the changes.
+                """)
 
         @OptionGroup var global: GlobalOptions
 
@@ -16,6 +21,9 @@ extension Amber {
 
         @Argument(help: "The newer snapshot.")
         var second: String
+
+        @Flag(name: .long, help: "Also list files and directories whose metadata alone changed (U), as restic diff --metadata.")
+        var metadata = false
 
         func run() throws {
             try Exit.run {
@@ -52,9 +60,18 @@ extension Amber {
                     }
                     result.append(diff)
                 }
+                let files = try repository.diffTrees(rootA, rootB, metadata: metadata)
                 if global.json {
-                    Output.json(["collections": result])
+                    Output.json(DiffSummary(files: files.map { FileChange(modifier: $0.modifier.rawValue, path: $0.path) }, collections: result))
                 } else if !global.quiet {
+                    for change in files { Output.line("\(change.modifier.rawValue)    \(change.path)") }
+                    if !files.isEmpty {
+                        let count = { (m: TreeChange.Modifier, directories: Bool) in
+                            files.filter { $0.modifier == m && $0.path.hasSuffix("/") == directories }.count
+                        }
+                        Output.line("Files: \(count(.added, false)) new, \(count(.removed, false)) removed, \(count(.modified, false)) changed")
+                        Output.line("Dirs:  \(count(.added, true)) new, \(count(.removed, true)) removed")
+                    }
                     for d in result {
                         Output.line("\(d.name): \(d.added.count) added, \(d.changed.count) changed, \(d.removed.count) removed")
                         for k in d.added { Output.line("  + \(k)") }
@@ -66,6 +83,18 @@ extension Amber {
             }
         }
     }
+}
+
+/// `diff --json`: the files (``FileChange``) and collections (``CollectionDiff``) that changed.
+struct DiffSummary: Encodable {
+    let files: [FileChange]
+    let collections: [CollectionDiff]
+}
+
+/// One path in `diff --json`, marked as restic marks it (`+`, `-`, `M`, `T`, `U`).
+struct FileChange: Encodable {
+    let modifier: String
+    let path: String
 }
 
 /// One collection in `diff --json`.
