@@ -78,12 +78,20 @@ extension Amber {
                 display.finish()
                 for warning in result.warnings { Output.error("warning: \(warning)") }
                 let seconds = Date().timeIntervalSince(started)
+                // --verify reads every restored file back and compares it with the snapshot.
+                let differences = verify ? try RestoreVerifier(repository: repository, include: IncludeFilter(include)).verify(root, at: target) : []
+                for difference in differences.prefix(100) { Output.error("mismatch: \(difference)") }
                 if global.json {
                     Output.json(RestoreSummary(snapshotID: record.id.hex, files: result.files, directories: result.directories,
-                                               bytes: result.bytes, warnings: result.warnings, durationSeconds: seconds))
+                                               bytes: result.bytes, warnings: result.warnings, durationSeconds: seconds,
+                                               verified: verify ? differences.isEmpty : nil, mismatches: verify ? differences.count : nil))
                 } else if !global.quiet {
                     Output.line("restored snapshot \(record.id.shortHex) to \(target): \(result.files) files, \(result.directories) directories, \(Output.bytes(result.bytes)) in \(Output.duration(seconds))")
+                    if verify {
+                        Output.line(differences.isEmpty ? "verified: the target equals the snapshot" : "verify: \(differences.count) differences from the snapshot")
+                    }
                 }
+                if !differences.isEmpty { return Exit.error }
                 return result.warnings.isEmpty ? Exit.ok : Exit.partial
             }
         }
@@ -155,8 +163,12 @@ struct RestoreSummary: Encodable {
     let bytes: UInt64
     let warnings: [String]
     let durationSeconds: Double
+    /// With --verify: whether the target equals the snapshot, and how many paths differ.
+    var verified: Bool?
+    var mismatches: Int?
 
     enum CodingKeys: String, CodingKey {
         case messageType = "message_type", snapshotID = "snapshot_id", files, directories, bytes, warnings, durationSeconds = "duration_seconds"
+        case verified, mismatches
     }
 }
