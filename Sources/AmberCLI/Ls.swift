@@ -16,6 +16,8 @@ extension Amber {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup(title: "Which snapshot latest is") var selection: SnapshotFilterOptions
+
         @Argument(help: "Snapshot id (a unique prefix) or \"latest\".")
         var snapshot: String
 
@@ -29,7 +31,7 @@ extension Amber {
             try Exit.run {
                 let repository = try global.openRepository()
                 try global.loadIndex(repository)
-                let record = try repository.findSnapshot(snapshot)
+                let record = try repository.findSnapshot(snapshot, filter: selection.filter)
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
                 var start = root
                 var prefix = ""

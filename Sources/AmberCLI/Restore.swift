@@ -26,6 +26,8 @@ extension Amber {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup(title: "Which snapshot latest is") var selection: SnapshotFilterOptions
+
         @Argument(help: "Snapshot id (a unique prefix) or \"latest\".")
         var snapshot: String
 
@@ -61,7 +63,7 @@ extension Amber {
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 try global.loadIndex(repository)
-                let record = try repository.findSnapshot(snapshot)
+                let record = try repository.findSnapshot(snapshot, filter: selection.filter)
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
                 let location = Location(target)
                 if location.holdsCollections {

@@ -8,10 +8,21 @@ extension Amber {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup(title: "Which snapshots") var selection: SnapshotFilterOptions
+
+        @Option(name: .long, help: "Only the newest N snapshots of each host and set of sources (as restic snapshots --latest N).")
+        var latest: Int?
+
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                let records = try repository.listSnapshots()
+                let filter = selection.filter
+                var records = try repository.listSnapshots().filter { filter.matches($0.snapshot) }
+                if let latest {
+                    let groups = Dictionary(grouping: records) { "\($0.snapshot.host)\u{0}\($0.snapshot.sources.joined(separator: "\u{0}"))" }
+                    let kept = Set(groups.values.flatMap { $0.suffix(max(0, latest)).map(\.id) })
+                    records = records.filter { kept.contains($0.id) }
+                }
                 if global.json {
                     Output.json(records.map(SnapshotSummary.init))
                     return Exit.ok

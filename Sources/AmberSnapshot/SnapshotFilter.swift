@@ -1,0 +1,50 @@
+import AmberCore
+import AmberRepository
+import AmberStorage
+
+/// Which snapshots a command considers, as restic's `--host`, `--tag` and `--path` select them:
+/// a snapshot matches when its host is one of `hosts`, it has every tag of one of `tagSets`
+/// (`--tag a,b` needs both; two `--tag` options either), and it names every path of `paths`
+/// among its sources. An empty list does not restrict. `latest` is the newest match.
+public struct SnapshotFilter: Sendable {
+    public var hosts: [String]
+    public var tagSets: [[String]]
+    public var paths: [String]
+
+    public init(hosts: [String] = [], tagSets: [[String]] = [], paths: [String] = []) {
+        self.hosts = hosts
+        self.tagSets = tagSets.map { $0.filter { !$0.isEmpty } }.filter { !$0.isEmpty }
+        self.paths = paths
+    }
+
+    /// `--tag` values as restic reads them: each a comma-separated set.
+    public init(hosts: [String], tags: [String], paths: [String]) {
+        self.init(hosts: hosts, tagSets: tags.map { $0.split(separator: ",").map(String.init) }, paths: paths)
+    }
+
+    public var isEmpty: Bool { hosts.isEmpty && tagSets.isEmpty && paths.isEmpty }
+
+    public func matches(_ snapshot: Snapshot) -> Bool {
+        (hosts.isEmpty || hosts.contains(snapshot.host))
+            && (tagSets.isEmpty || tagSets.contains { set in set.allSatisfy(snapshot.tags.contains) })
+            && paths.allSatisfy { path in snapshot.sources.contains { Self.samePath($0, path) } }
+    }
+
+    /// Equal as given, or once a trailing `/` is dropped.
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        func clean(_ p: String) -> Substring { var s = Substring(p); while s.count > 1, s.hasSuffix("/") { s = s.dropLast() }; return s }
+        return clean(a) == clean(b)
+    }
+}
+
+extension Repository {
+    /// The snapshot `reference` names (an id prefix, or `latest`: the newest that `filter`
+    /// matches). The filter applies to `latest` only, as in restic.
+    public func findSnapshot(_ reference: String, filter: SnapshotFilter) throws(RepositoryError) -> SnapshotRecord {
+        guard reference == "latest", !filter.isEmpty else { return try findSnapshot(reference) }
+        guard let last = try listSnapshots().last(where: { filter.matches($0.snapshot) }) else {
+            throw RepositoryError(.invalidArgument, "no snapshot matches the --host/--tag/--path given")
+        }
+        return last
+    }
+}

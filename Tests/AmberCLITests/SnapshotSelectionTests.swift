@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// restic's snapshot filters (`--host`, `--tag`, `--path`) choose what `snapshots` lists and which
+/// snapshot `latest` is for `ls`, `restore` and `dump`; `snapshots --latest N`; and `dump` of a
+/// file's bytes to standard output.
+@Suite(.serialized)
+struct SnapshotSelectionTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    private func ids(_ arguments: [String]) throws -> [String] {
+        let result = amber.run(["snapshots", "--json"] + arguments)
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]], "\(result.stderr)")
+        return list.compactMap { $0["short_id"] as? String }
+    }
+
+    @Test func filtersChooseLatestAndDumpPrintsAFile() throws {
+        let one = temp.sub("one"), two = temp.sub("two")
+        mkdir(one, 0o755)
+        mkdir(two, 0o755)
+        writeFile(one + "/f", Array("from one\n".utf8))
+        writeFile(two + "/f", Array("from two\n".utf8))
+        #expect(amber.run(["init"]).code == 0)
+        let backups: [(String, String, [String])] = [(one, "alpha", ["daily", "db"]), (two, "beta", ["daily"]), (one, "alpha", ["weekly"])]
+        for (source, host, tags) in backups {
+            let r = amber.run(["backup", source, "--host", host] + tags.flatMap { ["--tag", $0] } + ["--time", "2026-12-0\(backups.firstIndex { $0.0 == source && $0.2 == tags }! + 1)T10:00:00Z"])
+            #expect(r.code == 0, "\(r.stderr)")
+        }
+        let all = try ids([])
+        #expect(all.count == 3)
+        #expect(try ids(["--host", "alpha"]) == [all[0], all[2]])
+        #expect(try ids(["--tag", "daily,db"]) == [all[0]])
+        #expect(try ids(["--tag", "db", "--tag", "weekly"]) == [all[0], all[2]])
+        #expect(try ids(["--path", two]) == [all[1]])
+        #expect(try ids(["--latest", "1"]) == [all[1], all[2]])
+
+        // latest with a filter: the newest match.
+        #expect(amber.run(["dump", "latest", "/two/f", "--host", "beta"]).stdout == "from two\n")
+        #expect(amber.run(["dump", "latest", "/one/f", "--tag", "db"]).stdout == "from one\n")
+        #expect(amber.run(["dump", "latest", "/two/f", "--tag", "daily"]).stdout == "from two\n")
+        #expect(amber.run(["ls", "latest", "--host", "beta"]).stdout.contains("/two/f"))
+        let out = temp.sub("out")
+        #expect(amber.run(["restore", "latest", "--host", "beta", "--target", out]).code == 0)
+        #expect(FileManager.default.contents(atPath: out + "/two/f") == Data("from two\n".utf8))
+        let none = amber.run(["ls", "latest", "--host", "gamma"])
+        #expect(none.code == 1 && none.stderr.contains("no snapshot matches"), "\(none.stderr)")
+
+        // dump of a bigger file is its exact bytes; a directory or a missing path is refused.
+        let big = textBytes(3 << 20, seed: 9)
+        writeFile(one + "/big", big)
+        #expect(amber.run(["backup", one]).code == 0)
+        let dumped = amber.run(["dump", "latest", "/one/big"])
+        #expect(dumped.code == 0 && Array(dumped.stdout.utf8) == big)
+        #expect(amber.run(["dump", "latest", "/one"]).code == 1)
+        #expect(amber.run(["dump", "latest", "/one/missing"]).code == 1)
+    }
+}
