@@ -33,10 +33,14 @@ public final class BackupRunner {
     /// Opens and checks `sources`: the first step of a backup, which needs no repository, so a
     /// caller may run it while the repository is being unlocked. Collection sources read and
     /// validate all their input here, before anything is written.
-    public static func openSources(_ sources: [String], collections: CollectionOptions) throws -> OpenedSources {
+    ///
+    /// - Parameter standardInput: store standard input as a file of this name too (`--stdin`).
+    public static func openSources(_ sources: [String], collections: CollectionOptions,
+                                   standardInput: String? = nil) throws -> OpenedSources {
         // Sort runs left in $TMPDIR by a killed backup hold plaintext documents: remove them first.
         ScratchDirectories.sweepAbandoned()
-        return OpenedSources(names: sources, sources: try BackupSources.open(sources, options: collections))
+        let opened = try BackupSources.open(sources, options: collections, standardInput: standardInput)
+        return OpenedSources(names: sources + (standardInput.map { [BackupSources.standardInputSource($0)] } ?? []), sources: opened)
     }
 
     /// Backs up sources opened by ``openSources(_:collections:)`` (with the same collection
@@ -55,6 +59,7 @@ public final class BackupRunner {
         let session = BackupSession(repository: repository, options: options, progress: progress, earlier: earlier)
         session.notices = notices
         try session.archive(opened.trees)
+        if let name = opened.standardInput { try session.archiveStandardInput(named: name) }
         try session.archive(opened.collections)
         return try session.finish(sources: sources)
     }

@@ -35,6 +35,11 @@ final class BackupSession {
         trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress, excludes: options.excludes)
     }
 
+    /// Stores standard input as the file `name` at the root.
+    func archiveStandardInput(named name: String) throws {
+        nodes.append(try trees.archiveStandardInput(named: name))
+    }
+
     /// Stores directory trees; each becomes an entry of the root tree (unless it was skipped).
     func archive(_ roots: [TreeRoot]) throws {
         for root in roots {

@@ -13,18 +13,33 @@ struct BackupSources {
 
     private(set) var trees = [TreeRoot]()
     private(set) var collections = [Collection]()
+    /// The file name standard input is stored under (`backup --stdin`), if it is a source.
+    private(set) var standardInput: String?
     private var names = Set<[UInt8]>()
+
+    /// `stdin:NAME`: how a snapshot records standard input stored as the file NAME.
+    static func standardInputSource(_ name: String) -> String { "stdin:\(name)" }
+
+    /// Adds standard input, stored as the file `name` at the root.
+    mutating func addStandardInput(named name: String) throws {
+        guard !name.isEmpty, !name.contains("/") else {
+            throw FilesystemError(path: name, message: "--stdin-filename takes a file name without /")
+        }
+        try claim(Array(name.utf8), Self.standardInputSource(name))
+        standardInput = name
+    }
 
     /// Opens `sources` in order.
     ///
     /// - Throws: ``AmberFilesystem/FilesystemError`` for no source, a missing path, an `s3:`
     ///   location or two sources with one entry name; the collection source's error for bad input.
-    static func open(_ sources: [String], options: CollectionOptions) throws -> BackupSources {
-        guard !sources.isEmpty else { throw FilesystemError(path: "", message: "no source to back up") }
+    static func open(_ sources: [String], options: CollectionOptions, standardInput: String? = nil) throws -> BackupSources {
+        guard !sources.isEmpty || standardInput != nil else { throw FilesystemError(path: "", message: "no source to back up") }
         var opened = BackupSources()
         for source in sources {
             try opened.open(source, options: options)
         }
+        if let standardInput { try opened.addStandardInput(named: standardInput) }
         return opened
     }
 

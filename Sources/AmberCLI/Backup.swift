@@ -35,6 +35,12 @@ extension Amber {
         @Option(name: .long, help: "Time to record, ISO 8601 / RFC 3339 (default: now).")
         var time: String?
 
+        @Flag(name: .long, help: "Also back up what standard input gives, as the file --stdin-filename at the snapshot's root (pg_dump db | amber backup --stdin).")
+        var stdin = false
+
+        @Option(name: .customLong("stdin-filename"), help: "The file name standard input is stored under (default: stdin).")
+        var stdinFilename = "stdin"
+
         @Flag(name: .customLong("no-cache"), help: "Do not use the files cache: read every file.")
         var noCache = false
 
@@ -51,9 +57,9 @@ extension Amber {
                 let collections = CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables)
                 let rules = try excludes.rules(environment: global.environment)
                 let sources = paths + (try excludes.listedPaths())
-                guard !sources.isEmpty else { throw CLIError.usage("nothing to back up: give paths or --files-from") }
+                guard !sources.isEmpty || stdin else { throw CLIError.usage("nothing to back up: give paths, --files-from or --stdin") }
                 let (repository, opened) = try global.openingRepository {
-                    try BackupRunner.openSources(sources, collections: collections)
+                    try BackupRunner.openSources(sources, collections: collections, standardInput: stdin ? stdinFilename : nil)
                 }
                 let lock = try RepositoryLock.acquire(repository, exclusive: false)
                 Interrupts.onInterrupt { lock.release() }

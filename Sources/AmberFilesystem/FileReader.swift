@@ -23,6 +23,15 @@ struct FileReader: ~Copyable {
         self.buffer = buffer
     }
 
+    /// Reads from an open descriptor (standard input for `backup --stdin`), which it duplicates:
+    /// the caller's stays open. Nil (errno set) when it cannot be duplicated.
+    init?(descriptor: Int32, buffer: UnsafeMutableRawBufferPointer) {
+        let fd = dup(descriptor)
+        guard fd >= 0 else { return nil }
+        self.descriptor = fd
+        self.buffer = buffer
+    }
+
     deinit { close(descriptor) }
 
     /// The unconsumed bytes, at least `minimum` of them unless the file ends sooner; empty at the

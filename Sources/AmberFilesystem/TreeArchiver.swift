@@ -128,13 +128,39 @@ public final class TreeArchiver {
         return try writer.addTree(Tree(nodes: nodes).encoded(), hasher: treeHasher)
     }
 
+    /// The root-tree node of a file named `name` holding what standard input gives until it ends
+    /// (`backup --stdin`): mode 0644, owned by this process's user, modified now.
+    ///
+    /// - Throws: ``RepositoryError`` when standard input cannot be read (no snapshot is written).
+    public func archiveStandardInput(named name: String) throws(RepositoryError) -> Node {
+        guard let content = try read(FileReader(descriptor: 0, buffer: buffer), PathBytes("(standard input)")) else {
+            throw RepositoryError(.invalidArgument, "cannot read standard input: \(warnings.last ?? errnoText())")
+        }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var node = Node(name: Array(name.utf8), kind: .file, mode: 0o644, uid: getuid(), gid: getgid(),
+                        mtimeSeconds: Int64(now.tv_sec), mtimeNanoseconds: UInt32(now.tv_nsec), size: content.size)
+        node.content = content.ids
+        statistics.documents += 1
+        statistics.bytes += content.size
+        progress?.add(items: 1)
+        return node
+    }
+
     /// Reads, chunks and stores a file; nil (with a warning) if it cannot be read.
     private func readFile(_ path: PathBytes, _ status: FileStatus) throws(RepositoryError) -> (ids: [BlobID], size: UInt64)? {
         if let cached = cache.lookup(path, status), cached.allSatisfy(writer.has) {
             progress?.add(bytes: status.size)
             return (cached, status.size)
         }
-        guard var reader = FileReader(path, buffer: buffer) else {
+        guard let content = try read(FileReader(path, buffer: buffer), path) else { return nil }
+        cache.record(path, status, content: content.ids)
+        return content
+    }
+
+    /// Chunks and stores what `reader` reads; nil (with a warning) when it cannot be opened or read.
+    private func read(_ opened: consuming FileReader?, _ path: PathBytes) throws(RepositoryError) -> (ids: [BlobID], size: UInt64)? {
+        guard var reader = opened else {
             warn(path, "cannot read: \(errnoText())")
             return nil
         }
@@ -156,7 +182,6 @@ public final class TreeArchiver {
             progress?.add(bytes: UInt64(chunk.count))
             reader.consume(chunk.count)
         }
-        cache.record(path, status, content: ids)
         return (ids, total)
     }
 

@@ -56,3 +56,32 @@ struct SnapshotSelectionTests {
         #expect(amber.run(["dump", "latest", "/one/missing"]).code == 1)
     }
 }
+
+/// `backup --stdin`: what a pipe gives, stored as a file at the snapshot's root (restic's
+/// `--stdin --stdin-filename`), deduplicated like any file.
+@Suite(.serialized)
+struct StandardInputBackupTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    @Test func standardInputIsAFileOfTheSnapshot() throws {
+        let data = Data(textBytes(2 << 20, seed: 5))
+        #expect(amber.run(["init"]).code == 0)
+        let first = amber.run(["backup", "--stdin", "--stdin-filename", "db.sql", "--json"], stdin: data)
+        #expect(first.code == 0, "\(first.stderr)")
+        #expect(Data(amber.run(["dump", "latest", "/db.sql"]).stdout.utf8) == data)
+        let listing = amber.run(["snapshots", "--json"]).stdout
+        #expect(listing.contains("\"stdin:db.sql\""), "\(listing)")
+        // The same bytes again add no data.
+        let second = amber.run(["backup", "--stdin", "--stdin-filename", "db.sql", "--json"], stdin: data)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.split(separator: "\n").last!.utf8)) as? [String: Any])
+        #expect(((summary["added_bytes"] as? Int) ?? Int.max) < 10_000, "\(second.stdout)")
+        // With a directory beside it; a name with / is refused.
+        let dir = temp.sub("dir")
+        mkdir(dir, 0o755)
+        writeFile(dir + "/f", [1])
+        #expect(amber.run(["backup", dir, "--stdin"], stdin: Data("x".utf8)).code == 0)
+        #expect(Set(amber.run(["ls", "latest"]).stdout.split(separator: "\n")) == ["/dir", "/dir/f", "/stdin"])
+        #expect(amber.run(["backup", "--stdin", "--stdin-filename", "a/b"], stdin: Data("x".utf8)).code == 1)
+    }
+}
