@@ -17,7 +17,7 @@ import Testing
         let unknown = amber.run(["snapshots", "--no-such-option"])
         #expect(unknown.code == 1 && unknown.stderr.contains("Unknown option '--no-such-option'"), "\(unknown.stderr)")
         #expect(amber.run(["backup", "--bogus", "x"]).code == 1)
-        let json = amber.run(["--json", "backup"])
+        let json = amber.run(["--json", "dump"])
         #expect(json.code == 1)
         let error = try exitError(json)
         #expect(error["message_type"] as? String == "exit_error" && error["code"] as? Int == 1)
