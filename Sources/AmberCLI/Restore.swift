@@ -53,6 +53,9 @@ extension Amber {
               help: "Into PostgreSQL: leave out GRANT and REVOKE, as pg_restore --no-acl.")
         var noACL = false
 
+        @Flag(name: .customLong("no-sparse"), help: "Write zero bytes out: by default a chunk of only zeros becomes a hole, so a sparse file comes back sparse (restic's --sparse).")
+        var noSparse = false
+
         @Option(name: [.short, .long], help: "Restore only paths matching this pattern, and what is below them (repeatable).")
         var include: [String] = []
 
@@ -76,7 +79,8 @@ extension Amber {
                 }
                 let display = ProgressDisplay(progress: progress, verb: "restored", enabled: global.showsProgress)
                 let started = Date()
-                let result = try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter(include), progress: progress)
+                let result = try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter(include),
+                                                                                   progress: progress, sparse: !noSparse)
                 display.finish()
                 for warning in result.warnings { Output.error("warning: \(warning)") }
                 let seconds = Date().timeIntervalSince(started)

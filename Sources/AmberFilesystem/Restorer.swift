@@ -27,11 +27,17 @@ public final class Restorer: Sendable {
     private let progress: ProgressCounter?
     private let result = Mutex(RestoreResult())
     private let isRoot = geteuid() == 0
+    private let sparse: Bool
 
-    public init(repository: Repository, include: IncludeFilter = IncludeFilter([]), progress: ProgressCounter? = nil) {
+    /// - Parameter sparse: write a chunk of only zero bytes (4 KiB or more) as a hole, so a sparse
+    ///   file comes back sparse (its bytes the same; what the disk allocates smaller), as
+    ///   `restic restore --sparse`, `tar -S` and `rsync -S` do.
+    public init(repository: Repository, include: IncludeFilter = IncludeFilter([]), progress: ProgressCounter? = nil,
+                sparse: Bool = true) {
         self.repository = repository
         self.filter = include
         self.progress = progress
+        self.sparse = sparse
     }
 
     /// Restores the tree `root` into `target` (created if missing).
@@ -143,13 +149,15 @@ public final class Restorer: Sendable {
                 warn(path, "\(error)")
                 return
             }
-            guard writeAll(fd, bytes) else {
+            guard sparse ? Self.writeSparse(fd, bytes) : writeAll(fd, bytes) else {
                 warn(path, "write failed: \(errnoText())")
                 return
             }
             written += UInt64(bytes.count)
             progress?.add(bytes: UInt64(bytes.count))
         }
+        // A hole at the end needs the size set: nothing was written there.
+        if sparse, ftruncate(fd, off_t(written)) != 0 { warn(path, "cannot set the size: \(errnoText())") }
         if isRoot { _ = fchown(fd, node.uid, node.gid) }
         if fchmod(fd, mode_t(node.mode)) != 0 { warn(path, "cannot set mode: \(errnoText())") }
         var times = [timespec(tv_sec: time_t(node.mtimeSeconds), tv_nsec: Int(node.mtimeNanoseconds)),
@@ -157,6 +165,46 @@ public final class Restorer: Sendable {
         if futimens(fd, &times) != 0 { warn(path, "cannot set times: \(errnoText())") }
         progress?.add(items: 1)
         result.withLock { $0.files += 1; $0.bytes += written }
+    }
+
+    /// Writes `bytes` at the descriptor's offset, skipping (seeking over) every 4 KiB run
+    /// block of zeros, so what was a hole stays one; consecutive data blocks go in one write.
+    static func writeSparse(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        let block = 4096
+        return bytes.withUnsafeBytes { raw in
+            var start = 0
+            while start < raw.count {
+                let end = min(start + block, raw.count)
+                if end - start == block, isZero(UnsafeRawBufferPointer(rebasing: raw[start..<end])) {
+                    guard lseek(fd, off_t(block), SEEK_CUR) >= 0 else { return false }
+                    start = end
+                    continue
+                }
+                var stop = end
+                while stop < raw.count {
+                    let next = min(stop + block, raw.count)
+                    if next - stop == block, isZero(UnsafeRawBufferPointer(rebasing: raw[stop..<next])) { break }
+                    stop = next
+                }
+                guard writeAll(fd, UnsafeRawBufferPointer(rebasing: raw[start..<stop])) else { return false }
+                start = stop
+            }
+            return true
+        }
+    }
+
+    /// Whether every byte is 0, eight at a time.
+    static func isZero(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i + 8 <= raw.count {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) != 0 { return false }
+            i += 8
+        }
+        while i < raw.count {
+            if raw[i] != 0 { return false }
+            i += 1
+        }
+        return true
     }
 
     private func restoreSpecial(_ path: PathBytes, _ node: Node) {
