@@ -30,6 +30,7 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(name: "CXattr", path: "Sources/CXattr"),
 
         // Leaf layer: vocabulary, then the pure building blocks.
         .target(name: "AmberCore", swiftSettings: swiftSettings),
@@ -63,7 +64,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Sources and targets: directory trees.
         .target(name: "AmberFilesystem",
-                dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository", "AmberSnapshot"],
+                dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberRepository", "AmberSnapshot", "CXattr"],
                 swiftSettings: swiftSettings),
         // Sources and targets: collections (NDJSON, JSON, SQLite, PostgreSQL) as manifests.
         .target(name: "AmberCollections",

@@ -15,6 +15,8 @@ struct FileStatus {
     var inode: UInt64
     var device: UInt64
     var rdev: UInt64
+    /// Names the file has (`st_nlink`).
+    var links: UInt64
 
     init(_ st: stat) {
         mode = UInt32(st.st_mode)
@@ -27,6 +29,7 @@ struct FileStatus {
         inode = UInt64(st.st_ino)
         device = UInt64(st.st_dev)
         rdev = UInt64(st.st_rdev)
+        links = UInt64(st.st_nlink)
     }
 
     /// `lstat(path)`, or the errno.

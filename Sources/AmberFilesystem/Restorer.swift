@@ -28,6 +28,9 @@ public final class Restorer: Sendable {
     private let result = Mutex(RestoreResult())
     private let isRoot = geteuid() == 0
     private let sparse: Bool
+    /// The first path restored for each hard-linked file, and the other names to link to it
+    /// once every file is written.
+    private let links = Mutex<(first: [Node.HardLink: PathBytes], pending: [(path: PathBytes, to: PathBytes)])>(([:], []))
 
     /// - Parameter sparse: write a chunk of only zero bytes (4 KiB or more) as a hole, so a sparse
     ///   file comes back sparse (its bytes the same; what the disk allocates smaller), as
@@ -53,8 +56,22 @@ public final class Restorer: Sendable {
         var directories = [(PathBytes, Node)]()
         try walk(root, into: PathBytes(target), relative: "", queue: queue, group: group, slots: slots, directories: &directories)
         group.wait()
+        linkNames()
         for (path, node) in directories.reversed() { applyMetadata(path, node) }
         return result.withLock { $0 }
+    }
+
+    /// Makes each further name of a hard-linked file a link to its first name.
+    private func linkNames() {
+        for (path, first) in links.withLock({ $0.pending }) {
+            _ = path.withCString { unlink($0) }
+            let rc = first.withCString { f in path.withCString { link(f, $0) } }
+            if rc == 0 {
+                result.withLock { $0.files += 1 }
+            } else {
+                warn(path, "cannot link to \(first.string): \(errnoText())")
+            }
+        }
     }
 
     private func warn(_ path: PathBytes, _ message: String) {
@@ -98,6 +115,18 @@ public final class Restorer: Sendable {
             }
             guard filter.includes(rel) else { continue }
             any = true
+            if node.kind == .file, let link = node.hardLink {
+                // Another name of a file restored already: linked to it at the end.
+                let first = links.withLock { state -> PathBytes? in
+                    if let first = state.first[link] {
+                        state.pending.append((path, first))
+                        return first
+                    }
+                    state.first[link] = path
+                    return nil
+                }
+                if first != nil { continue }
+            }
             if node.kind == .file {
                 slots.wait()
                 queue.async(group: group) { [self] in
@@ -159,6 +188,7 @@ public final class Restorer: Sendable {
         // A hole at the end needs the size set: nothing was written there.
         if sparse, ftruncate(fd, off_t(written)) != 0 { warn(path, "cannot set the size: \(errnoText())") }
         if isRoot { _ = fchown(fd, node.uid, node.gid) }
+        setAttributes(path, node)
         if fchmod(fd, mode_t(node.mode)) != 0 { warn(path, "cannot set mode: \(errnoText())") }
         var times = [timespec(tv_sec: time_t(node.mtimeSeconds), tv_nsec: Int(node.mtimeNanoseconds)),
                      timespec(tv_sec: time_t(node.mtimeSeconds), tv_nsec: Int(node.mtimeNanoseconds))]
@@ -242,8 +272,10 @@ public final class Restorer: Sendable {
         progress?.add(items: 1)
     }
 
-    /// Owner (as root), mode (not for symlinks) and times, without following symlinks.
+    /// Owner (as root), extended attributes, mode (not for symlinks) and times, without following
+    /// symlinks.
     private func applyMetadata(_ path: PathBytes, _ node: Node) {
+        setAttributes(path, node)
         path.withCString { p in
             if isRoot { _ = lchown(p, node.uid, node.gid) }
             if node.kind != .symlink, chmod(p, mode_t(node.mode)) != 0 { warn(path, "cannot set mode: \(errnoText())") }
@@ -251,5 +283,12 @@ public final class Restorer: Sendable {
                          timespec(tv_sec: time_t(node.mtimeSeconds), tv_nsec: Int(node.mtimeNanoseconds))]
             if utimensat(AT_FDCWD, p, &times, AT_SYMLINK_NOFOLLOW) != 0 { warn(path, "cannot set times: \(errnoText())") }
         }
+    }
+
+    /// The node's extended attributes, each failure a warning (`security.*` and `trusted.*` need
+    /// root, and some file systems have none).
+    private func setAttributes(_ path: PathBytes, _ node: Node) {
+        guard !node.extendedAttributes.isEmpty else { return }
+        for failure in ExtendedAttributes.write(node.extendedAttributes, to: path) { warn(path, failure) }
     }
 }

@@ -73,8 +73,16 @@ public final class TreeArchiver {
             progress?.add(items: 1)
             return node
         }
+        if node.kind != .symlink {
+            if let attributes = ExtendedAttributes.read(path) {
+                node.extendedAttributes = attributes
+            } else {
+                warn(path, "cannot read extended attributes: \(errnoText())")
+            }
+        }
         switch node.kind {
         case .file:
+            if status.links > 1 { node.hardLink = Node.HardLink(device: status.device, inode: status.inode) }
             guard let content = try readFile(path, status) else { return nil }
             node.content = content.ids
             node.size = content.size

@@ -32,6 +32,12 @@ public struct Node: Sendable, Equatable {
     public var subtree: BlobID?
     /// A symlink's target.
     public var linkTarget: [UInt8] = []
+    /// Extended attributes (`user.*`, `security.*`, `trusted.*`, and POSIX ACLs as
+    /// `system.posix_acl_*`), sorted by name; stored in tree version 2 only.
+    public var extendedAttributes: [ExtendedAttribute] = []
+    /// For a file with several names (`st_nlink > 1`): its device and inode at backup time, the
+    /// same for every name of it, so a restore links them again; stored in tree version 2 only.
+    public var hardLink: HardLink?
     /// A device's `st_rdev`.
     public var device: UInt64 = 0
 
@@ -45,6 +51,70 @@ public struct Node: Sendable, Equatable {
         self.mtimeSeconds = mtimeSeconds
         self.mtimeNanoseconds = mtimeNanoseconds
         self.size = size
+    }
+
+    /// One extended attribute: its name and value, raw bytes.
+    public struct ExtendedAttribute: Sendable, Hashable {
+        public var name: [UInt8]
+        public var value: [UInt8]
+
+        public init(name: [UInt8], value: [UInt8]) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// What the names of one file share.
+    public struct HardLink: Sendable, Hashable {
+        public var device: UInt64
+        public var inode: UInt64
+
+        public init(device: UInt64, inode: UInt64) {
+            self.device = device
+            self.inode = inode
+        }
+    }
+
+    /// Whether the node has what only tree version 2 holds.
+    var hasExtras: Bool { !extendedAttributes.isEmpty || hardLink != nil }
+
+    /// Appends tree version 2's `extras`: `flags u8` (bit 0 attributes, bit 1 hard link) ‖
+    /// [`count u16 ‖ (name string16 ‖ value string32) × count`] ‖ [`device u64 ‖ inode u64`].
+    func encodeExtras(into w: inout ByteWriter) {
+        w.u8((extendedAttributes.isEmpty ? 0 : 1) | (hardLink == nil ? 0 : 2))
+        if !extendedAttributes.isEmpty {
+            w.u16(UInt16(extendedAttributes.count))
+            for attribute in extendedAttributes {
+                w.string16(attribute.name)
+                w.string32(attribute.value)
+            }
+        }
+        if let hardLink {
+            w.u64(hardLink.device)
+            w.u64(hardLink.inode)
+        }
+    }
+
+    /// Reads tree version 2's `extras` (``encodeExtras(into:)``).
+    mutating func decodeExtras(from r: inout ByteReader) throws(FormatError) {
+        let flags = try r.u8()
+        guard flags & ~3 == 0 else { throw FormatError(context: "tree", reason: "unknown node flags \(flags)") }
+        if flags & 1 != 0 {
+            let count = Int(try r.u16())
+            guard count > 0 else { throw FormatError(context: "tree", reason: "an empty attribute list") }
+            for _ in 0..<count {
+                let attribute = ExtendedAttribute(name: try r.string16(), value: try r.string32())
+                guard !attribute.name.isEmpty, !attribute.name.contains(0) else { throw FormatError(context: "tree", reason: "invalid attribute name") }
+                if let last = extendedAttributes.last, !last.name.lexicographicallyPrecedes(attribute.name) {
+                    throw FormatError(context: "tree", reason: "attributes not sorted or not unique")
+                }
+                extendedAttributes.append(attribute)
+            }
+        }
+        if flags & 2 != 0 {
+            guard kind == .file else { throw FormatError(context: "tree", reason: "a hard link that is not a file") }
+            hardLink = HardLink(device: try r.u64(), inode: try r.u64())
+        }
     }
 
     /// The name for display (invalid UTF-8 repaired).

@@ -4,7 +4,9 @@ import AmberRepository
 /// The metadata of one directory: its entries sorted by name bytes. Stored as a tree blob,
 /// so a directory whose entries are all unchanged has the same id in the next snapshot.
 ///
-/// Encoding (`docs/format.md` §Trees): `version u8 = 1 ‖ count u32 ‖ Node × count`.
+/// Encoding (`docs/format.md` §Trees): `version u8 = 1 ‖ count u32 ‖ Node × count`, or version 2
+/// (`Node ‖ extras` each: extended attributes, hard links) when a node has any, so a tree
+/// without them keeps its version 1 bytes and id.
 public struct Tree: Sendable, Equatable {
     public var nodes: [Node]
 
@@ -14,10 +16,14 @@ public struct Tree: Sendable, Equatable {
     }
 
     public func encoded() -> [UInt8] {
+        let extended = nodes.contains { $0.hasExtras }
         var w = ByteWriter(capacity: 5 + nodes.count * 96)
-        w.u8(1)
+        w.u8(extended ? 2 : 1)
         w.u32(UInt32(nodes.count))
-        for node in nodes { node.encode(into: &w) }
+        for node in nodes {
+            node.encode(into: &w)
+            if extended { node.encodeExtras(into: &w) }
+        }
         return w.bytes
     }
 
@@ -25,13 +31,14 @@ public struct Tree: Sendable, Equatable {
     public init(decoding bytes: [UInt8]) throws(FormatError) {
         var r = ByteReader(bytes, context: "tree")
         let version = try r.u8()
-        guard version == 1 else { throw FormatError(context: "tree", reason: "unsupported version \(version)") }
+        guard version == 1 || version == 2 else { throw FormatError(context: "tree", reason: "unsupported version \(version)") }
         let count = Int(try r.u32())
         guard count <= r.remaining / 38 else { throw FormatError(context: "tree", reason: "node count \(count) exceeds tree") }
         var nodes = [Node]()
         nodes.reserveCapacity(count)
         for _ in 0..<count {
-            let node = try Node(from: &r)
+            var node = try Node(from: &r)
+            if version == 2 { try node.decodeExtras(from: &r) }
             if let last = nodes.last, !last.name.lexicographicallyPrecedes(node.name) {
                 throw FormatError(context: "tree", reason: "entries not sorted or not unique")
             }

@@ -60,6 +60,7 @@ extension Repository {
             return
         }
         let metadataDiffers = metadata && (a.mode != b.mode || a.uid != b.uid || a.gid != b.gid
+            || a.extendedAttributes != b.extendedAttributes
             || (a.kind != .directory && a.kind != .database && (a.mtimeSeconds, a.mtimeNanoseconds) != (b.mtimeSeconds, b.mtimeNanoseconds)))
         switch a.kind {
         case .directory:
