@@ -57,6 +57,16 @@ public final class BackupRunner {
         try repository.loadIndex()
         if !repository.indexDamage.isEmpty { notices.append(repository.indexDamage.summary) }
         let session = BackupSession(repository: repository, options: options, progress: progress, earlier: earlier)
+        // A backup killed earlier leaves its lock, and the packs it wrote since its last index
+        // file: they are indexed from their headers and recorded in this backup's index, so what
+        // they hold is not stored again (the backup resumes).
+        if try RepositoryLock.list(repository).contains(where: \.isStale) {
+            let adopted = try repository.indexPacksLeftUnindexed()
+            session.adopt(adopted)
+            if !adopted.isEmpty {
+                notices.append("resuming: \(adopted.count) packs an interrupted backup left are reused (indexed from their headers)")
+            }
+        }
         session.notices = notices
         try session.archive(opened.trees)
         if let name = opened.standardInput { try session.archiveStandardInput(named: name) }

@@ -35,6 +35,11 @@ final class BackupSession {
         trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress, excludes: options.excludes)
     }
 
+    /// Records packs an interrupted backup left in this backup's index (``BlobWriter/adopt(_:)``).
+    func adopt(_ packs: [(pack: BlobID, entries: [PackEntry])]) {
+        writer.adopt(packs)
+    }
+
     /// Stores standard input as the file `name` at the root.
     func archiveStandardInput(named name: String) throws {
         nodes.append(try trees.archiveStandardInput(named: name))

@@ -168,6 +168,13 @@ public final class BlobWriter: Sendable {
         if let full { try savePack(full) }
     }
 
+    /// Records in this writer's next index file packs that are in the repository but in no index
+    /// file (an interrupted backup's, read from their headers and already in the index).
+    public func adopt(_ packs: [(pack: BlobID, entries: [PackEntry])]) {
+        guard !packs.isEmpty else { return }
+        state.withLock { $0.unindexed += packs }
+    }
+
     private func savePack(_ pack: OpenPack) throws(RepositoryError) {
         var body = pack.body
         try repository.withSealer { sealer throws(RepositoryError) in try Pack.finish(&body, entries: pack.entries, sealer: sealer) }

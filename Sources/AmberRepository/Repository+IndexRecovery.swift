@@ -56,6 +56,14 @@ extension Repository {
         return recovered
     }
 
+    /// Packs in `data/` that no loaded index file describes, read from their headers and added to
+    /// the index (not those a pending prune plan deletes): what a backup killed before writing its
+    /// index left, for the next backup to reuse instead of storing the data again.
+    public func indexPacksLeftUnindexed() throws(RepositoryError) -> [(pack: BlobID, entries: [PackEntry])] {
+        let planned = Set(try loadPrunePlans().flatMap(\.plan.packs))
+        return try recoverFromPackHeaders(damagedIndexFiles: [], skipping: planned)
+    }
+
     /// The entries of a pack's header (§Packs), read from its trailer and sealed header.
     public func packHeader(_ pack: BlobID, size: Int) throws(RepositoryError) -> [PackEntry] {
         let handle = FileHandle(.data, pack.hex)
