@@ -31,7 +31,7 @@ extension Amber {
             try Exit.run {
                 let repository = try global.openRepository()
                 try global.loadIndex(repository)
-                let record = try repository.findSnapshot(snapshot, filter: selection.filter)
+                let record = try repository.findSnapshot(snapshot, filter: try selection.filter())
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
                 if collection.hasPrefix("/") { return try dumpFile(repository, root: root, record: record) }
                 let found = try repository.collection(named: collection, ofTree: root)

@@ -31,7 +31,7 @@ extension Amber {
             try Exit.run {
                 let repository = try global.openRepository()
                 try global.loadIndex(repository)
-                let record = try repository.findSnapshot(snapshot, filter: selection.filter)
+                let record = try repository.findSnapshot(snapshot, filter: try selection.filter())
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
                 var start = root
                 var prefix = ""

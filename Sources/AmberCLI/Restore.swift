@@ -66,7 +66,7 @@ extension Amber {
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 try global.loadIndex(repository)
-                let record = try repository.findSnapshot(snapshot, filter: selection.filter)
+                let record = try repository.findSnapshot(snapshot, filter: try selection.filter())
                 guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
                 let location = Location(target)
                 if location.holdsCollections {

@@ -1,5 +1,6 @@
 import AmberKit
 import ArgumentParser
+import Foundation
 
 /// `--host`, `--tag` and `--path`: which snapshots a command considers, and which one `latest`
 /// is (restic's snapshot filter).
@@ -13,5 +14,16 @@ struct SnapshotFilterOptions: ParsableArguments {
     @Option(name: .customLong("path"), help: "Only snapshots of this path or source (repeatable: all of them).")
     var paths: [String] = []
 
-    var filter: SnapshotFilter { SnapshotFilter(hosts: hosts, tags: tags, paths: paths) }
+    @Option(name: .customLong("at"), help: "Only snapshots taken at or before this time (ISO 8601 / RFC 3339): latest is then the state at that moment.")
+    var at: String?
+
+    /// The filter, or a usage error for an --at that is not a time.
+    func filter() throws -> SnapshotFilter {
+        var moment: Date?
+        if let at {
+            guard let parsed = RFC3339.parse(at) else { throw CLIError.usage("--at \"\(at)\" is not an ISO 8601 date-time") }
+            moment = parsed
+        }
+        return SnapshotFilter(hosts: hosts, tags: tags, paths: paths, at: moment)
+    }
 }

@@ -1,6 +1,7 @@
 import AmberCore
 import AmberRepository
 import AmberStorage
+import Foundation
 
 /// Which snapshots a command considers, as restic's `--host`, `--tag` and `--path` select them:
 /// a snapshot matches when its host is one of `hosts`, it has every tag of one of `tagSets`
@@ -10,22 +11,27 @@ public struct SnapshotFilter: Sendable {
     public var hosts: [String]
     public var tagSets: [[String]]
     public var paths: [String]
+    /// Only snapshots taken at or before this moment (`--at`: `latest` is then the snapshot a
+    /// restore to that point in time wants).
+    public var at: Date?
 
-    public init(hosts: [String] = [], tagSets: [[String]] = [], paths: [String] = []) {
+    public init(hosts: [String] = [], tagSets: [[String]] = [], paths: [String] = [], at: Date? = nil) {
         self.hosts = hosts
         self.tagSets = tagSets.map { $0.filter { !$0.isEmpty } }.filter { !$0.isEmpty }
         self.paths = paths
+        self.at = at
     }
 
     /// `--tag` values as restic reads them: each a comma-separated set.
-    public init(hosts: [String], tags: [String], paths: [String]) {
-        self.init(hosts: hosts, tagSets: tags.map { $0.split(separator: ",").map(String.init) }, paths: paths)
+    public init(hosts: [String], tags: [String], paths: [String], at: Date? = nil) {
+        self.init(hosts: hosts, tagSets: tags.map { $0.split(separator: ",").map(String.init) }, paths: paths, at: at)
     }
 
-    public var isEmpty: Bool { hosts.isEmpty && tagSets.isEmpty && paths.isEmpty }
+    public var isEmpty: Bool { hosts.isEmpty && tagSets.isEmpty && paths.isEmpty && at == nil }
 
     public func matches(_ snapshot: Snapshot) -> Bool {
-        (hosts.isEmpty || hosts.contains(snapshot.host))
+        (at.map { at in RFC3339.parse(snapshot.time).map { $0 <= at } ?? false } ?? true)
+            && (hosts.isEmpty || hosts.contains(snapshot.host))
             && (tagSets.isEmpty || tagSets.contains { set in set.allSatisfy(snapshot.tags.contains) })
             && paths.allSatisfy { path in snapshot.sources.contains { Self.samePath($0, path) } }
     }
@@ -43,7 +49,7 @@ extension Repository {
     public func findSnapshot(_ reference: String, filter: SnapshotFilter) throws(RepositoryError) -> SnapshotRecord {
         guard reference == "latest", !filter.isEmpty else { return try findSnapshot(reference) }
         guard let last = try listSnapshots().last(where: { filter.matches($0.snapshot) }) else {
-            throw RepositoryError(.invalidArgument, "no snapshot matches the --host/--tag/--path given")
+            throw RepositoryError(.invalidArgument, "no snapshot matches the --host/--tag/--path/--at given")
         }
         return last
     }

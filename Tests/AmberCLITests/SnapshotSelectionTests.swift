@@ -34,6 +34,11 @@ struct SnapshotSelectionTests {
         #expect(try ids(["--tag", "db", "--tag", "weekly"]) == [all[0], all[2]])
         #expect(try ids(["--path", two]) == [all[1]])
         #expect(try ids(["--latest", "1"]) == [all[1], all[2]])
+        // --at: the state at a moment.
+        #expect(try ids(["--at", "2026-12-02T12:00:00Z"]) == [all[0], all[1]])
+        #expect(amber.run(["ls", "latest", "--at", "2026-12-02T12:00:00Z"]).stdout.contains("/two/f"))
+        #expect(amber.run(["dump", "latest", "/one/f", "--at", "2026-12-01T23:59:59Z"]).stdout == "from one\n")
+        #expect(amber.run(["ls", "latest", "--at", "yesterday"]).code == 1)
 
         // latest with a filter: the newest match.
         #expect(amber.run(["dump", "latest", "/two/f", "--host", "beta"]).stdout == "from two\n")
