@@ -57,8 +57,8 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var tree: String
     /// The snapshot this one was compared with, if any (hex).
     public var parent: String?
-    /// The snapshot this one replaced, if `amber compact` rewrote its layers (hex): the first
-    /// snapshot of the backup, kept through later replacements.
+    /// The snapshot this one replaced, if `amber compact` rewrote its layers or `amber tag` its
+    /// tags (hex): the first snapshot of the backup, kept through later replacements.
     public var original: String?
     public var program: String
     public var stats: Statistics

@@ -90,3 +90,40 @@ struct StandardInputBackupTests {
         #expect(amber.run(["backup", "--stdin", "--stdin-filename", "a/b"], stdin: Data("x".utf8)).code == 1)
     }
 }
+
+/// `amber tag`: tags added, removed and set, on named snapshots or those a filter selects; a
+/// changed snapshot gets a new id, names its original, and restores as before.
+@Suite(.serialized)
+struct TagCommandTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    private func snapshots() throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(amber.run(["snapshots", "--json"]).stdout.utf8)) as? [[String: Any]])
+    }
+
+    @Test func tagsChange() throws {
+        let source = temp.sub("d")
+        mkdir(source, 0o755)
+        writeFile(source + "/f", Array("tagged\n".utf8))
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", source, "--tag", "daily", "--host", "h1"]).code == 0)
+        #expect(amber.run(["backup", source, "--tag", "daily", "--host", "h2"]).code == 0)
+        let before = try snapshots().compactMap { $0["id"] as? String }
+
+        #expect(amber.run(["tag", "--host", "h1", "--add", "keep,archive", "--remove", "daily"]).code == 0)
+        let after = try snapshots()
+        let tags = after.map { ($0["hostname"] as? String ?? $0["host"] as? String ?? "", $0["tags"] as? [String] ?? []) }
+        #expect(tags.contains { $0.0 == "h1" && $0.1 == ["keep", "archive"] }, "\(after)")
+        #expect(tags.contains { $0.0 == "h2" && $0.1 == ["daily"] }, "\(after)")
+        let retagged = try #require(after.first { ($0["tags"] as? [String]) == ["keep", "archive"] })
+        #expect(retagged["original"] as? String == before[0] && retagged["id"] as? String != before[0], "\(retagged)")
+        #expect(amber.run(["restore", "latest", "--tag", "keep", "--target", temp.sub("out"), "--verify"]).code == 0)
+
+        let set = amber.run(["tag", "latest", "--set", "only", "--json"])
+        #expect(set.code == 0 && set.stdout.contains("\"changed_snapshots\":1"), "\(set.stdout)")
+        #expect(try snapshots().contains { ($0["tags"] as? [String]) == ["only"] })
+        #expect(amber.run(["tag", "latest"]).code == 1, "nothing to change")
+        #expect(amber.run(["tag", "latest", "--set", "a", "--add", "b"]).code == 1)
+    }
+}
