@@ -127,3 +127,30 @@ struct TagCommandTests {
         #expect(amber.run(["tag", "latest", "--set", "a", "--add", "b"]).code == 1)
     }
 }
+
+/// `amber find`: the snapshots that hold a file of a name, and where.
+@Suite(.serialized)
+struct FindCommandTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    @Test func findsByNameAcrossSnapshots() throws {
+        let source = temp.sub("d")
+        mkdir(source, 0o755)
+        mkdir(source + "/sub", 0o755)
+        writeFile(source + "/a.sql", [1])
+        writeFile(source + "/sub/README.md", [2])
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", source]).code == 0)
+        writeFile(source + "/sub/b.sql", [3])
+        #expect(amber.run(["backup", source]).code == 0)
+
+        let json = amber.run(["find", "*.sql", "--json"])
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let paths = results.map { ($0["matches"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String } }
+        #expect(paths == [["/d/a.sql"], ["/d/a.sql", "/d/sub/b.sql"]], "\(json.stdout)")
+        #expect(amber.run(["find", "readme*"]).stdout.isEmpty)
+        #expect(amber.run(["find", "-i", "readme*"]).stdout.contains("/d/sub/README.md"))
+        #expect(amber.run(["find", "/d/sub/*"]).stdout.contains("/d/sub/README.md"))
+    }
+}
