@@ -15,6 +15,9 @@ public struct BackupOptions: Sendable {
     public var collections = CollectionOptions()
     /// What directory sources leave out (`--exclude` and the rest).
     public var excludes = ExcludeRules()
+    /// Read and count everything, write nothing: no pack, index, snapshot or files cache
+    /// (`--dry-run`); the result's statistics say what a real backup would add.
+    public var dryRun = false
 
     public init(tags: [String] = [], host: String, time: Date, cacheDirectory: String?, usesParent: Bool = true,
                 collections: CollectionOptions = CollectionOptions(), excludes: ExcludeRules = ExcludeRules()) {

@@ -29,7 +29,7 @@ final class BackupSession {
         self.options = options
         self.progress = progress
         self.earlier = earlier
-        writer = BlobWriter(repository: repository)
+        writer = BlobWriter(repository: repository, dryRun: options.dryRun)
         let start = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         cache = FilesCache(repository: repository, directory: options.cacheDirectory, backupStart: start)
         trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress, excludes: options.excludes)
@@ -101,8 +101,9 @@ final class BackupSession {
                                 sources: sources.map(SourceRedaction.redacted), tree: rootID, parent: parent,
                                 program: "amber \(AmberVersion.string)", stats: stats)
         if !collectionSummaries.isEmpty { snapshot.collections = collectionSummaries }
-        let id = try repository.saveSnapshot(snapshot)
-        cache.save()
+        // A dry run saves nothing: its id is all zeros.
+        let id = options.dryRun ? BlobID(bytes: [UInt8](repeating: 0, count: BlobID.byteCount))! : try repository.saveSnapshot(snapshot)
+        if !options.dryRun { cache.save() }
         var result = BackupResult(id: id, snapshot: snapshot, warnings: trees.warnings, filesRead: trees.filesRead)
         result.notices = notices
         return result

@@ -35,6 +35,9 @@ extension Amber {
         @Option(name: .long, help: "Time to record, ISO 8601 / RFC 3339 (default: now).")
         var time: String?
 
+        @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Read everything and say what would be added, writing nothing to the repository.")
+        var dryRun = false
+
         @Flag(name: .long, help: "Also back up what standard input gives, as the file --stdin-filename at the snapshot's root (pg_dump db | amber backup --stdin).")
         var stdin = false
 
@@ -64,11 +67,12 @@ extension Amber {
                 let lock = try RepositoryLock.acquire(repository, exclusive: false)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
-                let options = BackupOptions(
+                var options = BackupOptions(
                     tags: tag, host: host ?? ProcessInfo.processInfo.hostName, time: when,
                     cacheDirectory: noCache || force ? nil : FilesCache.defaultDirectory(environment: global.environment),
                     usesParent: !force,
                     collections: collections, excludes: rules)
+                options.dryRun = dryRun
                 let progress = ProgressCounter()
                 if global.showsProgress {
                     DispatchQueue.global(qos: .utility).async {
@@ -92,12 +96,13 @@ extension Amber {
             if global.json {
                 Output.json(BackupSummary(snapshotID: result.id.hex, shortID: result.id.shortHex, documents: stats.documents,
                                           directories: stats.directories, bytes: stats.bytes, addedBytes: stats.addedBytes,
-                                          blobsAdded: stats.blobsAdded, filesRead: result.filesRead, warnings: result.warnings, durationSeconds: seconds))
+                                          blobsAdded: stats.blobsAdded, filesRead: result.filesRead, warnings: result.warnings, durationSeconds: seconds,
+                                          dryRun: dryRun ? true : nil))
             } else if !global.quiet {
                 Output.line("\(stats.documents) files, \(stats.directories) directories, \(Output.bytes(stats.bytes)) processed in \(Output.duration(seconds))")
-                Output.line("added to the repository: \(Output.bytes(stats.addedBytes)) (\(stats.blobsAdded) new blobs)")
+                Output.line("\(dryRun ? "would add" : "added") to the repository: \(Output.bytes(stats.addedBytes)) (\(stats.blobsAdded) new blobs)")
                 if !result.warnings.isEmpty { Output.line("\(result.warnings.count) paths could not be read and were skipped") }
-                Output.line("snapshot \(result.id.shortHex) saved")
+                Output.line(dryRun ? "dry run: nothing was written" : "snapshot \(result.id.shortHex) saved")
             }
         }
     }
@@ -116,9 +121,12 @@ struct BackupSummary: Encodable {
     let filesRead: Int
     let warnings: [String]
     let durationSeconds: Double
+    /// Present (true) for a dry run: nothing was written, and the ids are zeros.
+    var dryRun: Bool?
 
     enum CodingKeys: String, CodingKey {
         case messageType = "message_type", snapshotID = "snapshot_id", shortID = "short_id", documents, directories, bytes
         case addedBytes = "added_bytes", blobsAdded = "blobs_added", filesRead = "files_read", warnings, durationSeconds = "duration_seconds"
+        case dryRun = "dry_run"
     }
 }

@@ -71,9 +71,16 @@ public final class BlobWriter: Sendable {
     private let batchBytes = 256 << 10
     private let batchCount = 64
 
-    /// - Parameter workers: threads sealing blobs at once (default: the number of cores).
-    public init(repository: Repository, workers: Int = System.coreCount) {
+    /// Whether packs and index files are only counted, never saved (`backup --dry-run`).
+    public let dryRun: Bool
+
+    /// - Parameters:
+    ///   - workers: threads sealing blobs at once (default: the number of cores).
+    ///   - dryRun: seal and count everything, save nothing (``WriteStatistics`` says what a real
+    ///     run would add).
+    public init(repository: Repository, workers: Int = System.coreCount, dryRun: Bool = false) {
         self.repository = repository
+        self.dryRun = dryRun
         slots = DispatchSemaphore(value: max(1, workers))
     }
 
@@ -179,7 +186,7 @@ public final class BlobWriter: Sendable {
         var body = pack.body
         try repository.withSealer { sealer throws(RepositoryError) in try Pack.finish(&body, entries: pack.entries, sealer: sealer) }
         let packID = BlobID(bytes: SHA256.hash(body))!
-        try storage { () throws(BackendError) in try repository.backend.save(FileHandle(.data, packID.hex), body) }
+        if !dryRun { try storage { () throws(BackendError) in try repository.backend.save(FileHandle(.data, packID.hex), body) } }
         let writeIndex: Bool = state.withLock { s in
             repository.index.add(IndexFile(packs: [(packID, pack.entries)]), name: nil)
             for e in pack.entries { s.pending.remove(e.id) }
@@ -198,6 +205,7 @@ public final class BlobWriter: Sendable {
             return s.unindexed
         }
         guard !packs.isEmpty else { return }
+        guard !dryRun else { return }
         let name: String, size: Int
         do {
             (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded())

@@ -154,3 +154,33 @@ struct FindCommandTests {
         #expect(amber.run(["find", "/d/sub/*"]).stdout.contains("/d/sub/README.md"))
     }
 }
+
+/// `backup --dry-run`: reads and counts everything, writes nothing, and says what a real backup
+/// adds (the same blobs; bytes within the packs' few hundred bytes of headers).
+@Suite(.serialized)
+struct DryRunTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    private func summary(_ result: RunResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.split(separator: "\n").last!.utf8)) as? [String: Any], "\(result.stderr)")
+    }
+
+    @Test func aDryRunWritesNothingAndCountsWhatARealOneAdds() throws {
+        let source = temp.sub("d")
+        TreeFixture.make(at: source)
+        #expect(amber.run(["init"]).code == 0)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: temp.sub("repo")).sorted()
+        let dry = try summary(amber.run(["backup", source, "--dry-run", "--json"]))
+        #expect(dry["dry_run"] as? Bool == true)
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: temp.sub("repo")).sorted() == before, "nothing written")
+        #expect(amber.run(["snapshots", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let real = try summary(amber.run(["backup", source, "--json"]))
+        #expect(dry["blobs_added"] as? Int == real["blobs_added"] as? Int)
+        let dryBytes = try #require(dry["added_bytes"] as? Int), realBytes = try #require(real["added_bytes"] as? Int)
+        #expect(dryBytes <= realBytes && realBytes - dryBytes < 4096, "\(dryBytes) vs \(realBytes)")
+        // After the real backup, a dry run of the same tree would add only a snapshot's trees.
+        let again = try summary(amber.run(["backup", source, "-n", "--json"]))
+        #expect(((again["added_bytes"] as? Int) ?? Int.max) < 2048)
+    }
+}
