@@ -184,3 +184,37 @@ struct DryRunTests {
         #expect(((again["added_bytes"] as? Int) ?? Int.max) < 2048)
     }
 }
+
+/// `amber stats` in restic's three modes.
+@Suite(.serialized)
+struct StatsCommandTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    private func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = amber.run(arguments + ["--json"])
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.split(separator: "\n").last!.utf8)) as? [String: Any], "\(result.stderr)")
+    }
+
+    @Test func statsInEveryMode() throws {
+        let source = temp.sub("d")
+        TreeFixture.make(at: source)
+        #expect(amber.run(["init"]).code == 0)
+        let backup = try json(["backup", source])
+        #expect(amber.run(["backup", source]).code == 0)
+        let bytes = try #require(backup["bytes"] as? Int), documents = try #require(backup["documents"] as? Int)
+
+        let restore = try json(["stats"])
+        #expect(restore["snapshots_count"] as? Int == 2 && restore["total_size"] as? Int == 2 * bytes
+                && restore["total_file_count"] as? Int == 2 * documents, "\(restore)")
+        #expect(try json(["stats", "latest"])["total_size"] as? Int == bytes)
+        let contents = try json(["stats", "--mode", "files-by-contents"])
+        let unique = try #require(contents["total_size"] as? Int)
+        #expect(unique > 0 && unique <= bytes, "\(contents)")
+        let raw = try json(["stats", "--mode", "raw-data"])
+        let stored = try #require(raw["total_size"] as? Int), plain = try #require(raw["total_uncompressed_size"] as? Int)
+        let packs = Int(try runTool(["du", "-sb", temp.sub("repo/data")]).split(separator: "\t").first ?? "0") ?? 0
+        #expect(stored > 0 && stored < packs && plain > stored && (raw["compression_ratio"] as? Double ?? 0) > 1, "\(raw), packs \(packs)")
+        #expect(amber.run(["stats", "--mode", "nonsense"]).code == 1)
+    }
+}
