@@ -74,24 +74,48 @@ public final class Repository: Sendable {
         }
         // Try every key file: one that is malformed, or that opens but does not match the config
         // (left by an interrupted init), must not hide a good one.
-        var problems = [String]()
+        var damaged = [String](), unmatched = [String]()
         for (name, _) in keyNames.sorted(by: { $0.name < $1.name }) {
             let what = "key file \(name.prefix(8))"
+            let keys: MasterKeys
             do throws(RepositoryError) {
                 let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
-                guard let keys = try KeyFile(decoding: bytes, what: what).unwrap(password: password, what: what) else { continue }
-                let plainConfig = try Sealer(keys: keys, compressionLevel: 0).openFile(.config, configBytes, what: "config")
-                let config = try RepositoryConfig(decoding: plainConfig)
-                return Repository(backend: backend, config: config, keys: keys, keyName: name)
+                // A key file is named by the SHA-256 of its bytes: damage shows before any password is tried.
+                guard Hex.encode(SHA256.hash(bytes)) == name else {
+                    damaged.append("\(what) is damaged: its contents do not match its name")
+                    continue
+                }
+                guard let unwrapped = try KeyFile(decoding: bytes, what: what).unwrap(password: password, what: what) else { continue }
+                keys = unwrapped
             } catch {
                 if error.code == .storage { throw error }
-                problems.append("\(what): \(error.message)")
+                damaged.append("\(what): \(error.message)")
+                continue
+            }
+            // The password opened this key: what fails now is the config's (or the key is an
+            // orphan of an interrupted init, which another key file may outdo).
+            let plainConfig: [UInt8]
+            do throws(RepositoryError) {
+                plainConfig = try Sealer(keys: keys, compressionLevel: 0).openFile(.config, configBytes, what: "the config file")
+            } catch {
+                unmatched.append("\(what) opens with the password but the config file does not open with it (\(error.message))")
+                continue
+            }
+            do throws(RepositoryError) {
+                return Repository(backend: backend, config: try RepositoryConfig(decoding: plainConfig), keys: keys, keyName: name)
+            } catch {
+                throw RepositoryError(.damaged, "the config file of the repository at \(backend.location): \(error.message)")
             }
         }
-        if !problems.isEmpty && problems.count == keyNames.count {
-            throw RepositoryError(.damaged, "no key file of the repository at \(backend.location) is usable: " + problems.joined(separator: "; "))
+        if !unmatched.isEmpty {
+            throw RepositoryError(.damaged, "the config file of the repository at \(backend.location) is damaged, or the key is left "
+                                  + "from an interrupted init: " + (unmatched + damaged).joined(separator: "; "))
         }
-        throw RepositoryError(.wrongPassword, "wrong password: no key in the repository at \(backend.location) opens with it")
+        if !damaged.isEmpty && damaged.count == keyNames.count {
+            throw RepositoryError(.damaged, "no key file of the repository at \(backend.location) is usable: " + damaged.joined(separator: "; "))
+        }
+        let note = damaged.isEmpty ? "" : " (also: " + damaged.joined(separator: "; ") + ")"
+        throw RepositoryError(.wrongPassword, "wrong password: no key in the repository at \(backend.location) opens with it" + note)
     }
 
     /// Wraps the master key under another password and saves it as a new key file; returns its name.

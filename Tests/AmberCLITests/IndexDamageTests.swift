@@ -70,3 +70,36 @@ struct IndexDamageTests {
         #expect(after.code == 0 && !after.stderr.contains("warning"), "\(after.stderr)")
     }
 }
+
+/// A damaged key or config file is named as what it is, not reported as a wrong password (exit 12)
+/// nor blamed on the other file.
+@Suite(.serialized)
+struct KeyAndConfigDamageTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    private func flip(_ path: String) throws {
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func damageIsNamed() throws {
+        #expect(amber.run(["init"]).code == 0)
+        let keys = try FileManager.default.contentsOfDirectory(atPath: temp.sub("repo/keys"))
+        let key = temp.sub("repo/keys/") + keys[0]
+        let saved = try Data(contentsOf: URL(fileURLWithPath: key))
+        try flip(key)
+        let damagedKey = amber.run(["snapshots"])
+        #expect(damagedKey.code == 1 && damagedKey.stderr.contains("key file \(keys[0].prefix(8)) is damaged"), "\(damagedKey.stderr)")
+        #expect(!damagedKey.stderr.contains("wrong password"))
+        // With the right key file back, a wrong password is still a wrong password (12).
+        try saved.write(to: URL(fileURLWithPath: key))
+        #expect(amber.run(["snapshots"], password: "not it").code == 12)
+
+        try flip(temp.sub("repo/config"))
+        let damagedConfig = amber.run(["snapshots"])
+        #expect(damagedConfig.code == 1 && damagedConfig.stderr.contains("the config file") && damagedConfig.stderr.contains("damaged"),
+                "\(damagedConfig.stderr)")
+    }
+}
