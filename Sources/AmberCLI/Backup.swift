@@ -57,6 +57,8 @@ extension Amber {
                     guard let parsed = RFC3339.parse(time) else { throw CLIError.usage("--time \"\(time)\" is not an ISO 8601 date-time") }
                     when = parsed
                 }
+                // The duration covers opening the sources, which reads and sorts collection sources.
+                let started = Date()
                 let collections = CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables)
                 let rules = try excludes.rules(environment: global.environment)
                 let sources = paths + (try excludes.listedPaths())
@@ -81,7 +83,6 @@ extension Amber {
                     }
                 }
                 let display = ProgressDisplay(progress: progress, verb: "processed", enabled: global.showsProgress)
-                let started = Date()
                 let result = try BackupRunner(repository: repository, options: options, progress: progress).run(opened, lock: lock)
                 display.finish()
                 report(result, seconds: Date().timeIntervalSince(started))

@@ -10,12 +10,7 @@ struct CrossEngineTests {
     var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
     let server = ProcessInfo.processInfo.environment["AMBER_TEST_PG_URI"] ?? ""
 
-    private func database(_ name: String) -> String {
-        let (main, query) = server.firstIndex(of: "?").map { (String(server[..<$0]), String(server[$0...])) } ?? (server, "")
-        let start = main.range(of: "://")!.upperBound
-        let slash = main[start...].firstIndex(of: "/") ?? main.endIndex
-        return String(main[..<slash]) + "/" + name + query
-    }
+    private func database(_ name: String) -> String { TestPostgres.database(name, on: server) }
 
     private func query(_ uri: String, _ text: String) throws -> [[String?]] {
         let connection = try PGConnection(uri: uri)

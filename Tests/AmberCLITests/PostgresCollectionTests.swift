@@ -11,18 +11,9 @@ struct PostgresCollectionTests {
     var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
     let server = ProcessInfo.processInfo.environment["AMBER_TEST_PG_URI"] ?? ""
 
-    private func database(_ name: String) -> String {
-        let (main, query) = server.firstIndex(of: "?").map { (String(server[..<$0]), String(server[$0...])) } ?? (server, "")
-        let start = main.range(of: "://")!.upperBound
-        let slash = main[start...].firstIndex(of: "/") ?? main.endIndex
-        return String(main[..<slash]) + "/" + name + query
-    }
+    private func database(_ name: String) -> String { TestPostgres.database(name, on: server) }
 
-    private func sql(_ uri: String, _ text: String) throws {
-        let connection = try PGConnection(uri: uri)
-        defer { connection.close() }
-        try connection.execute(text)
-    }
+    private func sql(_ uri: String, _ text: String) throws { try TestPostgres.execute(uri, text) }
 
     @Test func backupRestoreAndIncrementalRestoreThroughTheCLI() throws {
         let suffix = UInt64.random(in: 0...UInt64.max) % 1_000_000_000

@@ -56,18 +56,9 @@ struct PostgresStructureTests {
         REFRESH MATERIALIZED VIEW app.totals;
         """
 
-    private func database(_ name: String) -> String {
-        let (main, query) = server.firstIndex(of: "?").map { (String(server[..<$0]), String(server[$0...])) } ?? (server, "")
-        let start = main.range(of: "://")!.upperBound
-        let slash = main[start...].firstIndex(of: "/") ?? main.endIndex
-        return String(main[..<slash]) + "/" + name + query
-    }
+    private func database(_ name: String) -> String { TestPostgres.database(name, on: server) }
 
-    private func sql(_ uri: String, _ text: String) throws {
-        let connection = try PGConnection(uri: uri)
-        defer { connection.close() }
-        try connection.execute(text)
-    }
+    private func sql(_ uri: String, _ text: String) throws { try TestPostgres.execute(uri, text) }
 
     /// `pg_dump` output without the random `\restrict` key lines and, for data, sorted (rows
     /// come in no fixed order) without the comment lines.

@@ -1,0 +1,19 @@
+import AmberKit
+
+/// The PostgreSQL server the CLI tests use (`AMBER_TEST_PG_URI`, started by `scripts/test`).
+enum TestPostgres {
+    /// `server` (a URI) with its database replaced by `name`, query parameters kept.
+    static func database(_ name: String, on server: String) -> String {
+        let (main, query) = server.firstIndex(of: "?").map { (String(server[..<$0]), String(server[$0...])) } ?? (server, "")
+        let start = main.range(of: "://")!.upperBound
+        let slash = main[start...].firstIndex(of: "/") ?? main.endIndex
+        return String(main[..<slash]) + "/" + name + query
+    }
+
+    /// Runs SQL (one or more statements) in the database at `uri`.
+    static func execute(_ uri: String, _ text: String) throws {
+        let connection = try PGConnection(uri: uri)
+        defer { connection.close() }
+        try connection.execute(text)
+    }
+}
