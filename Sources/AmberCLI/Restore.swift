@@ -120,6 +120,7 @@ extension Amber {
         /// Prints the outcome of a collection restore; non-zero when --verify found differences.
         private func finishCollections(_ report: CollectionRestoreReport, record: SnapshotRecord, incremental: Bool, shownTarget: String) -> Int32 {
             for warning in report.warnings { Output.error("warning: \(warning)") }
+            for damage in report.damaged { Output.error("damaged: \(damage)") }
             if global.json {
                 Output.json(CollectionRestoreSummary(report, snapshot: record.id.hex, verified: verify))
             } else if !global.quiet {
@@ -127,7 +128,8 @@ extension Amber {
                 Output.line("restored snapshot \(record.id.shortHex) to \(shownTarget): \(report.collections) collections, \(how)")
                 if verify { Output.line(report.mismatches.isEmpty ? "verified: the target equals the snapshot" : "verify: \(report.mismatches.count) differences from the snapshot") }
             }
-            return report.mismatches.isEmpty ? Exit.ok : Exit.error
+            guard report.mismatches.isEmpty else { return Exit.error }
+            return report.damaged.isEmpty ? Exit.ok : Exit.partial
         }
     }
 }

@@ -28,8 +28,12 @@ extension CollectionRestorer {
         }
         var report = CollectionRestoreReport()
         for c in collections {
-            report.documents += try rewriteNDJSON(c, directory: directory)
+            // Damage stays local: a collection that cannot be read to its end keeps what was read
+            // before the damage, and the others are restored.
+            var damage: String?
+            report.documents += try rewriteNDJSON(c, directory: directory, damage: &damage)
             report.collections += 1
+            if let damage { report.damaged.append(damage) }
         }
         return report
     }
@@ -37,9 +41,32 @@ extension CollectionRestorer {
     /// Writes one collection's file in full; returns the number of documents.
     @discardableResult
     func rewriteNDJSON(_ c: SnapshotCollection, directory: String) throws -> UInt64 {
+        var damage: String?
+        let count = try rewriteNDJSON(c, directory: directory, damage: &damage)
+        if let damage { throw RepositoryError(.damaged, damage) }
+        return count
+    }
+
+    /// Writes one collection's file; when the repository is damaged inside the collection, the
+    /// documents read before the damage are written and `damage` says what is missing.
+    private func rewriteNDJSON(_ c: SnapshotCollection, directory: String, damage: inout String?) throws -> UInt64 {
         let file = try AtomicFileWriter(path: Self.file(directory, c))
         var count: UInt64 = 0
         var writeError: SourceError?
+        var lastKey: [UInt8]?
+        do {
+            try scanCollection(c, file: file, count: &count, lastKey: &lastKey, writeError: &writeError)
+        } catch let error as ManifestError where error.code == .damaged {
+            let after = lastKey.map { "after key \(DocumentFormat.display($0))" } ?? "from its first document"
+            damage = "\(c.name): the documents \(after) could not be read (\(error.message)); \(count) documents were restored"
+        }
+        if let writeError { throw writeError }
+        try file.commit()
+        return count
+    }
+
+    private func scanCollection(_ c: SnapshotCollection, file: AtomicFileWriter, count: inout UInt64, lastKey: inout [UInt8]?,
+                                writeError: inout SourceError?) throws {
         try ManifestReader(repository: repository, manifest: c.manifest).scan { key, value throws(ManifestError) in
             var line: [UInt8]
             do {
@@ -55,11 +82,9 @@ extension CollectionRestorer {
                 return false
             }
             count += 1
+            lastKey = key
             return true
         }
-        if let writeError { throw writeError }
-        try file.commit()
-        return count
     }
 
     /// Compares NDJSON files with a snapshot's collections: JSON collections by document id,

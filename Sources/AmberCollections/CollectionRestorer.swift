@@ -16,6 +16,9 @@ public struct CollectionRestoreReport: Sendable {
     public var mismatches = [Mismatch]()
     /// What a restore from another engine left out or does not carry (printed as warnings).
     public var warnings = [String]()
+    /// What could not be restored because the repository is damaged there, one line each (the
+    /// restore is partial: exit 3).
+    public var damaged = [String]()
     public init() {}
 }
 

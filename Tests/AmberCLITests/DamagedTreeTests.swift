@@ -39,3 +39,40 @@ struct DamagedTreeTests {
         #expect(check.code == 1 && check.stderr.contains("/data/dir/sub: blob \(sub.shortHex)"), "\(check.stderr)")
     }
 }
+
+/// A damaged collection costs only that collection: an NDJSON restore writes the others whole,
+/// names the damaged one and how many documents it kept, and exits 3.
+@Suite(.serialized)
+struct DamagedCollectionTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    @Test func aDamagedCollectionCostsOnlyItself() throws {
+        let users = temp.sub("users.ndjson"), orders = temp.sub("orders.ndjson")
+        writeFile(users, Array((0..<300).map { "{\"_id\":\"u\($0)\",\"name\":\"user \($0)\"}\n" }.joined().utf8))
+        let orderLines = (0..<200).map { "{\"_id\":\($0),\"total\":\($0 * 3)}" }
+        writeFile(orders, Array(orderLines.map { $0 + "\n" }.joined().utf8))
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "ndjson:" + users, "ndjson:" + orders]).code == 0)
+
+        // Flip a byte in the stored base of the users collection.
+        let repository = try Repository.open(backend: LocalBackend(path: temp.sub("repo")), password: Array(amber.password.utf8))
+        try repository.loadIndex()
+        let root = try #require(try repository.listSnapshots().first?.snapshot.treeID)
+        let collection = try #require(try repository.collections(ofTree: root).first { $0.name == "users" })
+        let location = try #require(repository.index.lookup(collection.manifest.base.id))
+        let pack = temp.sub("repo") + "/data/" + String(location.pack.hex.prefix(2)) + "/" + location.pack.hex
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: pack)))
+        bytes[Int(location.entry.offset) + Int(location.entry.length) / 2] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: pack))
+
+        let out = temp.sub("out")
+        let restore = amber.run(["restore", "latest", "--target", "ndjson:" + out])
+        #expect(restore.code == 3, "\(restore.stderr)")
+        #expect(restore.stderr.contains("damaged: users: the documents from its first document could not be read"), "\(restore.stderr)")
+        let restored = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/orders.ndjson")), as: UTF8.self)
+            .split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary }
+        let source = orderLines.map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary }
+        #expect(restored.count == 200 && Set(restored.compactMap { $0 }) == Set(source.compactMap { $0 }))
+    }
+}
