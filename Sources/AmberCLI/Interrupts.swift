@@ -20,7 +20,9 @@ enum Interrupts {
                     // Sort runs hold source documents in plaintext: never leave them behind.
                     ScratchDirectories.removeAll()
                     FileHandle.standardError.write(Data("\namber: interrupted\n".utf8))
-                    exit(Exit.interrupted)
+                    // _exit: no exit handlers, which would run OpenSSL's cleanup under a thread
+                    // still deriving the key (a backup unlocks the repository on its own thread).
+                    _exit(Exit.interrupted)
                 }
                 source.resume()
                 list.append(source)

@@ -34,7 +34,7 @@ public final class PostgresCollections: CollectionSource {
                 try builder.append(key: key.encoded, value: row)
             }
         }
-        let schema = try source.finishSchema()
+        let schema = source.finishSchema()
         source.close()
         return try save(CollectionSet(engine: .postgresql, schema: schema.canonicalJSON, collections: collections), repository, writer)
     }

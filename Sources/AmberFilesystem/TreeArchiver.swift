@@ -52,6 +52,13 @@ public final class TreeArchiver {
     /// The root-tree node of `root` (its subtree stored), or nil when it was skipped.
     public func archive(_ root: TreeRoot) throws(RepositoryError) -> Node? {
         let place = Place(components: root.path.absoluteComponents, device: root.status.device)
+        // A path named on the command line (or in --files-from) is excluded as restic excludes it:
+        // when a pattern matches it or one of its directories.
+        if !excludes.isEmpty, (1...max(1, place.components.count)).contains(where: { count in
+            excludes.excludes(root.path, components: Array(place.components.prefix(count)), status: root.status)
+        }) {
+            return nil
+        }
         return try archive(root.path, name: root.name, status: root.status, place: place)
     }
 

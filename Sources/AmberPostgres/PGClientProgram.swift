@@ -78,33 +78,28 @@ public struct PGClientProgram: Sendable, CustomStringConvertible {
     ///
     /// - Throws: ``PGError/Code/clientProgram`` with the program's own message when it cannot be
     ///   started or exits with a failure.
-    public func run(_ arguments: [String], connection: PGConnectionInfo?, input: Data? = nil) throws(PGError) -> Data {
-        try start(arguments, connection: connection, input: input).wait()
+    public func run(_ arguments: [String], connection: PGConnectionInfo?) throws(PGError) -> Data {
+        try start(arguments, connection: connection).wait()
     }
 
     /// Starts the program; ``Running/wait()`` collects its output. Its standard output and error
-    /// are read meanwhile, so it never blocks on a full pipe.
-    public func start(_ arguments: [String], connection: PGConnectionInfo?, input: Data? = nil) throws(PGError) -> Running {
+    /// are read meanwhile, so it never blocks on a full pipe. Its standard input is empty (input
+    /// goes in files: writing to a child that exits early would raise SIGPIPE here).
+    public func start(_ arguments: [String], connection: PGConnectionInfo?) throws(PGError) -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments + (connection.map { ["--dbname=\($0.keywordsWithoutPassword)"] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         if let password = connection?.password { environment["PGPASSWORD"] = password }
         process.environment = environment
-        let output = Pipe(), errors = Pipe(), feed = Pipe()
+        let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = input == nil ? FileHandle.nullDevice : feed
+        process.standardInput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
             throw PGError(code: .clientProgram, message: "\(self) could not be started: \(error.localizedDescription)")
-        }
-        if let input {
-            DispatchQueue.global().async {
-                try? feed.fileHandleForWriting.write(contentsOf: input)
-                try? feed.fileHandleForWriting.close()
-            }
         }
         return Running(program: self, process: process, output: output, errors: errors, connection: connection)
     }

@@ -39,7 +39,9 @@ public struct PGConnectionInfo: Sendable, CustomStringConvertible {
             if let value = option.pointee.val {
                 let name = String(cString: keyword)
                 values[name] = String(cString: value)
-                if name != "password" { given.append((name, String(cString: value))) }
+                // Secrets stay off command lines (sslpassword has no environment variable: a
+                // child program asks for it, or fails, rather than show it to every user).
+                if name != "password" && name != "sslpassword" { given.append((name, String(cString: value))) }
             }
             option += 1
         }

@@ -18,8 +18,6 @@ public final class PostgresSource {
     /// The connection (its description names the server without the password).
     public let connection: PGConnection
     private var schema: PostgresSchema
-    /// `pg_dump` reading the structure, and its major version, until ``finishSchema()``.
-    private var dump: (running: PGClientProgram.Running, version: Int)?
     /// Tables read without a primary key, one message each (keyed by content; see
     /// ``PostgresSchema/Table``'s key discussion).
     public private(set) var warnings: [String] = []
@@ -63,24 +61,17 @@ public final class PostgresSource {
             return
         }
         let patterns = schemas.map { "\"" + $0.replacing("\"", with: "\"\"") + "\"" }
-        dump = (try program.start(SchemaDump.dumpArguments(snapshot: snapshot, schemas: patterns), connection: connection.info),
-                program.majorVersion)
+        // pg_dump runs to its end before any row is read (it takes only the structure, in a
+        // fraction of a second, while the repository is being unlocked): while it runs, this
+        // transaction holds no table lock, so an ALTER TABLE queued between the two cannot wait
+        // for this backup while pg_dump waits for the ALTER.
+        let archive = try program.run(SchemaDump.dumpArguments(snapshot: snapshot, schemas: patterns), connection: connection.info)
+        schema.dump = SchemaDump(archive: archive, programVersion: program.majorVersion, serverVersion: connection.serverVersion,
+                                 objects: try SchemaDump.listObjects(archive, version: program.majorVersion))
     }
 
-    /// The schema with the structure `pg_dump` captured (``SchemaDump``), once it has finished;
-    /// call it before ``close()``, which ends the snapshot `pg_dump` reads.
-    ///
-    /// - Throws: ``PGError/Code/clientProgram`` when `pg_dump` failed.
-    public func finishSchema() throws(PGError) -> PostgresSchema {
-        guard let (running, version) = dump else { return schema }
-        dump = nil
-        var finished = schema
-        let archive = try running.wait()
-        finished.dump = SchemaDump(archive: archive, programVersion: version, serverVersion: connection.serverVersion,
-                                   objects: try SchemaDump.listObjects(archive, version: version))
-        schema = finished
-        return finished
-    }
+    /// The schema, with the structure `pg_dump` captured (``SchemaDump``) when it ran.
+    public func finishSchema() -> PostgresSchema { schema }
 
     /// Ends the transaction and closes the connection. Closing twice is a no-op.
     public func close() {

@@ -102,6 +102,9 @@ public final class PostgresTarget {
             try connection.execute("BEGIN")
             self.schema = schema
             if let preData {
+                // --clean drops only pre-data objects, without CASCADE: tables other tables'
+                // foreign keys (or the user's views) point at go first, with CASCADE.
+                if force { for statement in schema.dropStatements { try connection.execute(statement) } }
                 try runScript(preData, section: .preData)
             } else {
                 for statement in (force ? schema.dropStatements : []) + schema.structureStatements {

@@ -1,3 +1,4 @@
+import Foundation
 /// Comparing a stored structure with a database's (`restore --verify`).
 extension SchemaDump {
     /// One way a database's structure differs from a stored one.
@@ -28,15 +29,21 @@ extension SchemaDump {
         let program = try PGClientProgram.find("pg_dump", serverMajor: major)
         let current = try program.run(Self.dumpArguments(snapshot: nil, schemas: []), connection: connection.info)
         let currentObjects = try Self.listObjects(current, version: program.majorVersion)
-        let stored = Set(objects.map(\.display)), present = Set(currentObjects.map(\.display))
-        var differences = objects.map(\.display).filter { !present.contains($0) }.map { Difference(kind: .missing, object: $0) }
-        differences += currentObjects.map(\.display).filter { !stored.contains($0) }.map { Difference(kind: .extra, object: $0) }
+        // Privileges left out by --no-acl are not differences.
+        let compared = { (list: [Object]) in list.filter { !options.noACL || ($0.kind != "ACL" && $0.kind != "DEFAULT ACL") }.map(\.display) }
+        let stored = Set(compared(objects)), present = Set(compared(currentObjects))
+        var differences = compared(objects).filter { !present.contains($0) }.map { Difference(kind: .missing, object: $0) }
+        differences += compared(currentObjects).filter { !stored.contains($0) }.map { Difference(kind: .extra, object: $0) }
         guard differences.isEmpty, serverVersion / 10000 == major, let bytes = archiveBytes else { return differences }
         var plain = options
         plain.clean = false
         let restorer = try PGClientProgram.find("pg_restore", serverMajor: max(major, programVersion))
-        let before = try Self.comparableLines(restorer.run(Self.scriptArguments(plain), connection: nil, input: bytes))
-        let after = try Self.comparableLines(restorer.run(Self.scriptArguments(plain), connection: nil, input: current))
+        let script = { (archive: Data) throws(PGError) -> [String] in
+            try Self.withArchiveFile(archive) { path throws(PGError) in
+                Self.comparableLines(try restorer.run(Self.scriptArguments(plain) + [path], connection: nil))
+            }
+        }
+        let before = try script(bytes), after = try script(current)
         var i = 0
         while i < before.count, i < after.count, before[i] == after[i] { i += 1 }
         if i < before.count || i < after.count {

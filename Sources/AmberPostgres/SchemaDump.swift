@@ -105,7 +105,23 @@ public struct SchemaDump: Codable, Sendable, Hashable {
     /// `pg_restore --list` of `archive`, by the `pg_restore` for major version `version`.
     static func listObjects(_ archive: Data, version: Int) throws(PGError) -> [Object] {
         let program = try PGClientProgram.find("pg_restore", serverMajor: version)
-        return objects(listing: String(decoding: try program.run(["--list"], connection: nil, input: archive), as: UTF8.self))
+        let listing = try withArchiveFile(archive) { path throws(PGError) in try program.run(["--list", path], connection: nil) }
+        return objects(listing: String(decoding: listing, as: UTF8.self))
+    }
+
+    /// Runs `body` with the path of a file (mode 0600, in `$TMPDIR`) holding `archive`, removed
+    /// afterwards: what `pg_restore` reads.
+    static func withArchiveFile<T>(_ archive: Data, _ body: (String) throws(PGError) -> T) throws(PGError) -> T {
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(directory)/amber-schema-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw PGError(code: .clientProgram, message: "cannot create a file in \(directory) for pg_restore") }
+        let path = String(cString: template)
+        defer { unlink(path) }
+        let written = archive.withUnsafeBytes { write(fd, $0.baseAddress, archive.count) }
+        close(fd)
+        guard written == archive.count else { throw PGError(code: .clientProgram, message: "cannot write \(path) for pg_restore") }
+        return try body(path)
     }
 
     // MARK: Creation time
@@ -171,7 +187,9 @@ public struct SchemaDump: Codable, Sendable, Hashable {
             throw PGError(code: .invalidSchema, message: "the stored schema dump is not a pg_dump custom archive")
         }
         let program = try PGClientProgram.find("pg_restore", serverMajor: max(serverMajor, programVersion))
-        let output = try program.run(["--section=\(section.rawValue)"] + Self.scriptArguments(options), connection: nil, input: bytes)
+        let output = try Self.withArchiveFile(bytes) { path throws(PGError) in
+            try program.run(["--section=\(section.rawValue)"] + Self.scriptArguments(options) + [path], connection: nil)
+        }
         return Self.withoutPsqlCommands(String(decoding: output, as: UTF8.self))
     }
 

@@ -17,7 +17,8 @@ public struct SnapshotFilter: Sendable {
 
     public init(hosts: [String] = [], tagSets: [[String]] = [], paths: [String] = [], at: Date? = nil) {
         self.hosts = hosts
-        self.tagSets = tagSets.map { $0.filter { !$0.isEmpty } }.filter { !$0.isEmpty }
+        // An empty set (`--tag ''`) selects snapshots without tags, as in restic.
+        self.tagSets = tagSets.map { $0.filter { !$0.isEmpty } }
         self.paths = paths
         self.at = at
     }
@@ -32,7 +33,7 @@ public struct SnapshotFilter: Sendable {
     public func matches(_ snapshot: Snapshot) -> Bool {
         (at.map { at in RFC3339.parse(snapshot.time).map { $0 <= at } ?? false } ?? true)
             && (hosts.isEmpty || hosts.contains(snapshot.host))
-            && (tagSets.isEmpty || tagSets.contains { set in set.allSatisfy(snapshot.tags.contains) })
+            && (tagSets.isEmpty || tagSets.contains { set in set.isEmpty ? snapshot.tags.isEmpty : set.allSatisfy(snapshot.tags.contains) })
             && paths.allSatisfy { path in snapshot.sources.contains { Self.samePath($0, path) } }
     }
 

@@ -74,6 +74,11 @@ struct ExcludeTests {
         #expect(backup.code == 0, "\(backup.stderr)")
         let paths = amber.run(["ls", "latest"]).stdout.split(separator: "\n").map(String.init).sorted()
         #expect(paths == ["/Docs", "/Docs/Notes.TMP", "/Docs/README.MD", "/app.js"])
+        // Excludes apply to the listed paths themselves, as restic applies them.
+        let objects = temp.sub("objects.txt")
+        writeFile(objects, Array("\(root)/b/Build/out.o\n\(root)/b/main.c\n".utf8))
+        #expect(amber.run(["backup", "--files-from", objects, "--exclude", "*.o"]).code == 0)
+        #expect(amber.run(["ls", "latest"]).stdout.split(separator: "\n").map(String.init) == ["/main.c"])
         let raw = temp.sub("list.raw")
         writeFile(raw, Array("\(root)/a\u{0}\(root)/f/h\u{0}".utf8))
         #expect(amber.run(["backup", "--files-from-raw", raw]).code == 0)

@@ -35,6 +35,7 @@ struct PostgresStructureTests {
         CREATE TABLE app.child (extra text) INHERITS (app.parent);
         CREATE TABLE app.loose (a int, b text);
         CREATE TABLE app.tree (id int PRIMARY KEY, up int REFERENCES app.tree(id) ON DELETE CASCADE);
+        CREATE TABLE app.orders (id int PRIMARY KEY, item bigint REFERENCES app.items(id));
         CREATE INDEX items_name_lower ON app.items (lower(name)) WHERE qty > 1;
         CREATE INDEX items_words ON app.items USING gin (to_tsvector('simple', name));
         CREATE VIEW app.expensive AS SELECT id, name FROM app.items WHERE (price).amount > 10;
@@ -53,6 +54,7 @@ struct PostgresStructureTests {
         INSERT INTO app.child VALUES (2, 'c', 'x');
         INSERT INTO app.loose VALUES (1, 'dup'), (1, 'dup'), (NULL, NULL);
         INSERT INTO app.tree VALUES (1, NULL), (2, 1), (3, 2);
+        INSERT INTO app.orders VALUES (1, 2), (2, 2);
         REFRESH MATERIALIZED VIEW app.totals;
         """
 
@@ -86,6 +88,10 @@ struct PostgresStructureTests {
         #expect(restore.code == 0, "\(restore.stderr)")
 
         #expect(try pgDump(target, "--schema-only") == pgDump(source, "--schema-only"))
+        // --force over the restored database (foreign keys between tables, a view of the user's).
+        try sql(target, "CREATE VIEW public.mine AS SELECT * FROM app.orders")
+        let forced = amber.run(["restore", "latest", "--target", target, "--force", "--verify"])
+        #expect(forced.code == 0, "\(forced.stderr)")
         let data = try pgDump(source, "--data-only")
         #expect(data.contains("2\tc\tx") && data.contains("setval('app.counter', 123, true)"), "\(data)")
         #expect(try pgDump(target, "--data-only") == data)
