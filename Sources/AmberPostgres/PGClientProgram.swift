@@ -35,7 +35,9 @@ public struct PGClientProgram: Sendable, CustomStringConvertible {
             }
             return try atLeast(PGClientProgram(name: name, path: path, majorVersion: major), serverMajor)
         }
-        let installed = debianVersions().filter { $0 >= serverMajor }
+        let installed = debianVersions().filter {
+            $0 >= serverMajor && FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/\(name)")
+        }
         if let major = installed.contains(serverMajor) ? serverMajor : installed.max() {
             return PGClientProgram(name: name, path: "/usr/lib/postgresql/\(major)/bin/\(name)", majorVersion: major)
         }
