@@ -98,7 +98,7 @@ extension Amber {
                 Output.json(BackupSummary(snapshotID: result.id.hex, shortID: result.id.shortHex, documents: stats.documents,
                                           directories: stats.directories, bytes: stats.bytes, addedBytes: stats.addedBytes,
                                           blobsAdded: stats.blobsAdded, filesRead: result.filesRead, warnings: result.warnings, durationSeconds: seconds,
-                                          dryRun: dryRun ? true : nil))
+                                          dryRun: dryRun ? true : nil, notes: result.notices))
             } else if !global.quiet {
                 Output.line("\(stats.documents) files, \(stats.directories) directories, \(Output.bytes(stats.bytes)) processed in \(Output.duration(seconds))")
                 Output.line("\(dryRun ? "would add" : "added") to the repository: \(Output.bytes(stats.addedBytes)) (\(stats.blobsAdded) new blobs)")
@@ -124,10 +124,13 @@ struct BackupSummary: Encodable {
     let durationSeconds: Double
     /// Present (true) for a dry run: nothing was written, and the ids are zeros.
     var dryRun: Bool?
+    /// What the user should know that did not make the backup partial (a table without a
+    /// primary key, a source stored whole, packs of an interrupted backup reused, …).
+    var notes: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case messageType = "message_type", snapshotID = "snapshot_id", shortID = "short_id", documents, directories, bytes
         case addedBytes = "added_bytes", blobsAdded = "blobs_added", filesRead = "files_read", warnings, durationSeconds = "duration_seconds"
-        case dryRun = "dry_run"
+        case dryRun = "dry_run", notes
     }
 }

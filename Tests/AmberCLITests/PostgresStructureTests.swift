@@ -102,6 +102,7 @@ struct PostgresStructureTests {
         // structure has the same bytes every time.
         let again = amber.run(["backup", source, "--json"])
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.split(separator: "\n").last!.utf8)) as? [String: Any])
+        #expect((summary["notes"] as? [String])?.contains { $0.contains("app.loose has no primary key") } == true, "\(summary)")
         #expect(((summary["blobs_added"] as? Int) ?? 99) <= 1, "\(again.stdout)")
 
         // ls shows the tables with their keys, and the other objects.
