@@ -66,7 +66,7 @@ extension Amber {
                 let (repository, opened) = try global.openingRepository {
                     try BackupRunner.openSources(sources, collections: collections, standardInput: stdin ? stdinFilename : nil)
                 }
-                let lock = try RepositoryLock.acquire(repository, exclusive: false)
+                let lock = try global.lock(repository, mode: .shared)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 var options = BackupOptions(

@@ -26,7 +26,7 @@ extension Amber {
                     selection = parsed
                 }
                 let repository = try global.openRepository()
-                let lock = try RepositoryLock.acquire(repository, exclusive: false)
+                let lock = try global.lock(repository, mode: .shared)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 let progress = ProgressCounter()

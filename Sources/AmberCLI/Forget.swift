@@ -82,7 +82,7 @@ extension Amber {
                 }
 
                 let repository = try global.openRepository()
-                let lock = try RepositoryLock.acquire(repository, exclusive: true)
+                let lock = try global.lock(repository, mode: .exclusive)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
 

@@ -6,7 +6,7 @@
 /// line (before a `--`, after which everything is an argument), where every subcommand reads them.
 enum GlobalArguments {
     /// Global options that take a value.
-    static let withValue: Set<String> = ["-r", "--repo", "--password-file", "--password-command"]
+    static let withValue: Set<String> = ["-r", "--repo", "--password-file", "--password-command", "--retry-lock"]
     /// Global flags.
     static let flags: Set<String> = ["--json", "-q", "--quiet"]
 

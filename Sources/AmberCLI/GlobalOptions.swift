@@ -7,6 +7,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: [.customShort("r"), .customLong("repo")], help: "Repository location (default: $AMBER_REPOSITORY).")
     var repository: String?
 
+    @Option(name: .customLong("retry-lock"), help: "Wait up to this long (30s, 5m, 1h) for another process's conflicting lock to go, as restic.")
+    var retryLock: String?
+
     @Option(name: .customLong("password-file"), help: "Read the password from this file (default: $AMBER_PASSWORD_FILE).")
     var passwordFile: String?
 
@@ -71,6 +74,32 @@ struct GlobalOptions: ParsableArguments {
             throw RepositoryError(.noRepository, "there is no repository at \(backend.location)")
         }
         return (backend, try password())
+    }
+
+    /// Takes a lock on the repository, waiting up to `--retry-lock` for a conflicting one to go.
+    func lock(_ repository: Repository, mode: LockMode) throws -> RepositoryLock {
+        guard let retryLock else { return try RepositoryLock.acquire(repository, mode: mode) }
+        guard let seconds = Self.duration(retryLock) else {
+            throw CLIError.usage("--retry-lock \"\(retryLock)\" is not a duration (e.g. 30s, 5m, 1h30m)")
+        }
+        return try RepositoryLock.acquire(repository, mode: mode, retryingFor: seconds)
+    }
+
+    /// Seconds of a duration written as Go writes them: `90s`, `5m`, `1h30m`, `1.5h`.
+    static func duration(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        var total = 0.0, number = ""
+        for c in text {
+            if c.isNumber || c == "." {
+                number.append(c)
+            } else if let unit = units[c], let value = Double(number) {
+                total += value * unit
+                number = ""
+            } else {
+                return nil
+            }
+        }
+        return number.isEmpty && !text.isEmpty ? total : nil
     }
 
     /// Loads the repository's index; a damaged index file (its packs then indexed from their own

@@ -88,7 +88,7 @@ extension Amber.Key {
             try Exit.run {
                 let repository = try global.openRepository()
                 let password = try newPassword.read(global.environment)
-                let lock = try RepositoryLock.acquire(repository, mode: .shared)
+                let lock = try global.lock(repository, mode: .shared)
                 defer { lock.release() }
                 let name = try repository.addKey(password: password, scrypt: Amber.Key.scrypt(global))
                 if global.json {
@@ -114,7 +114,7 @@ extension Amber.Key {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                let lock = try RepositoryLock.acquire(repository, mode: .exclusive)
+                let lock = try global.lock(repository, mode: .exclusive)
                 defer { lock.release() }
                 let name = try repository.resolveKey(prefix: id)
                 try repository.removeKey(name)
@@ -140,7 +140,7 @@ extension Amber.Key {
             try Exit.run {
                 let repository = try global.openRepository()
                 let password = try newPassword.read(global.environment)
-                let lock = try RepositoryLock.acquire(repository, mode: .exclusive)
+                let lock = try global.lock(repository, mode: .exclusive)
                 defer { lock.release() }
                 let old = repository.keyName ?? ""
                 let name = try repository.changePassword(to: password, scrypt: Amber.Key.scrypt(global))

@@ -30,7 +30,7 @@ extension Amber {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                let lock = try RepositoryLock.acquire(repository, exclusive: true)
+                let lock = try global.lock(repository, mode: .exclusive)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 let report = try IndexRepair(repository: repository).run()

@@ -62,7 +62,7 @@ extension Amber {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                let lock = try RepositoryLock.acquire(repository, exclusive: false)
+                let lock = try global.lock(repository, mode: .shared)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 try global.loadIndex(repository)

@@ -40,7 +40,7 @@ extension Amber {
                 if Self.sameLocation(repository.backend.location, target.location) {
                     throw CLIError.usage("the destination \(target.location) is the repository itself")
                 }
-                let lock = try RepositoryLock.acquire(repository, mode: .maintenance)
+                let lock = try global.lock(repository, mode: .maintenance)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 let progress = ProgressCounter()

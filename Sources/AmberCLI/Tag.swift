@@ -38,7 +38,7 @@ extension Amber {
                 guard !add.isEmpty || !remove.isEmpty || !set.isEmpty else { throw CLIError.usage("give --add, --remove or --set") }
                 guard set.isEmpty || (add.isEmpty && remove.isEmpty) else { throw CLIError.usage("--set cannot be combined with --add or --remove") }
                 let repository = try global.openRepository()
-                let lock = try RepositoryLock.acquire(repository, exclusive: true)
+                let lock = try global.lock(repository, mode: .exclusive)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 let filter = try selection.filter()

@@ -79,6 +79,21 @@ public final class RepositoryLock: Sendable {
         try acquire(repository, mode: exclusive ? .exclusive : .shared)
     }
 
+    /// Takes a lock; while a conflicting one is held, tries again every few seconds for up to
+    /// `retry` seconds (restic's `--retry-lock`), then throws `.locked` naming its holder.
+    public static func acquire(_ repository: Repository, mode: LockMode, retryingFor retry: Double) throws(RepositoryError) -> RepositoryLock {
+        let deadline = Date().addingTimeInterval(retry)
+        var pause = 1.0
+        while true {
+            do {
+                return try acquire(repository, mode: mode)
+            } catch where error.code == .locked && Date() < deadline {
+                Thread.sleep(forTimeInterval: min(pause, max(0.1, deadline.timeIntervalSinceNow)))
+                pause = min(pause * 2, 10)
+            }
+        }
+    }
+
     /// Takes a lock, or throws `.locked` naming the holder of a conflicting one.
     public static func acquire(_ repository: Repository, mode: LockMode) throws(RepositoryError) -> RepositoryLock {
         let lock = RepositoryLock(repository: repository, mode: mode)

@@ -1,3 +1,4 @@
+import AmberKit
 import Foundation
 import Testing
 
@@ -40,5 +41,33 @@ import Testing
         let version = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(version["message_type"] as? String == "version" && (version["version"] as? String)?.isEmpty == false)
         #expect((version["libraries"] as? [String: String])?["zstd"] != nil)
+    }
+}
+
+/// `--retry-lock`: a command waits for a conflicting lock to go instead of failing at once.
+@Suite(.serialized)
+struct RetryLockTests {
+    let temp = TemporaryDirectory()
+    var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
+
+    @Test func aCommandWaitsForALockToGo() throws {
+        let source = temp.sub("d")
+        mkdir(source, 0o755)
+        writeFile(source + "/f", [1, 2, 3])
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", source]).code == 0)
+        let repository = try Repository.open(backend: LocalBackend(path: temp.sub("repo")), password: Array(amber.password.utf8))
+        let held = try RepositoryLock.acquire(repository, exclusive: true)
+        #expect(amber.run(["restore", "latest", "--target", temp.sub("a")]).code == 11)
+        final class Holder: @unchecked Sendable { let lock: RepositoryLock; init(_ lock: RepositoryLock) { self.lock = lock } }
+        let holder = Holder(held)
+        let releaser = Thread {
+            Thread.sleep(forTimeInterval: 1.5)
+            holder.lock.release()
+        }
+        releaser.start()
+        let waited = amber.run(["--retry-lock", "20s", "restore", "latest", "--target", temp.sub("b")])
+        #expect(waited.code == 0, "\(waited.stderr)")
+        #expect(amber.run(["restore", "latest", "--target", temp.sub("c"), "--retry-lock", "soon"]).code == 1)
     }
 }
