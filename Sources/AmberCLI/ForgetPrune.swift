@@ -5,7 +5,8 @@ import AmberKit
 enum PruneStep {
     static func run(_ repository: Repository, lock: RepositoryLock, dryRun: Bool, compact: Bool, global: GlobalOptions) throws {
         lock.release()
-        let report = try Amber.Prune.prune(repository, maxUnused: "5%", dryRun: dryRun, compact: compact)
+        let report = try Amber.Prune.prune(repository, maxUnused: "5%", dryRun: dryRun, compact: compact,
+                                           lockRetry: try global.retryLockSeconds())
         if !global.json { Amber.Prune.print(report, global: global, dryRun: dryRun) }
     }
 }

@@ -78,11 +78,16 @@ struct GlobalOptions: ParsableArguments {
 
     /// Takes a lock on the repository, waiting up to `--retry-lock` for a conflicting one to go.
     func lock(_ repository: Repository, mode: LockMode) throws -> RepositoryLock {
-        guard let retryLock else { return try RepositoryLock.acquire(repository, mode: mode) }
+        try RepositoryLock.acquire(repository, mode: mode, retryingFor: try retryLockSeconds())
+    }
+
+    /// `--retry-lock` in seconds (0 without it).
+    func retryLockSeconds() throws -> Double {
+        guard let retryLock else { return 0 }
         guard let seconds = Self.duration(retryLock) else {
             throw CLIError.usage("--retry-lock \"\(retryLock)\" is not a duration (e.g. 30s, 5m, 1h30m)")
         }
-        return try RepositoryLock.acquire(repository, mode: mode, retryingFor: seconds)
+        return seconds
     }
 
     /// Seconds of a duration written as Go writes them: `90s`, `5m`, `1h30m`, `1.5h`.

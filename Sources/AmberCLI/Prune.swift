@@ -30,19 +30,22 @@ extension Amber {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                let report = try Prune.prune(repository, maxUnused: maxUnused, dryRun: dryRun, compact: !noCompact)
+                let report = try Prune.prune(repository, maxUnused: maxUnused, dryRun: dryRun, compact: !noCompact,
+                                             lockRetry: try global.retryLockSeconds())
                 Prune.print(report, global: global, dryRun: dryRun)
                 return Exit.ok
             }
         }
 
         /// Shared with `forget --prune`.
-        static func prune(_ repository: Repository, maxUnused: String, dryRun: Bool, compact: Bool) throws -> MaintenanceReport {
+        static func prune(_ repository: Repository, maxUnused: String, dryRun: Bool, compact: Bool,
+                          lockRetry: Double = 0) throws -> MaintenanceReport {
             let text = maxUnused.hasSuffix("%") ? String(maxUnused.dropLast()) : maxUnused
             guard let percent = Double(text), percent >= 0, percent <= 100 else {
                 throw CLIError.usage("--max-unused \"\(maxUnused)\": expected a percentage such as 5%")
             }
-            let options = PruneOptions(maxUnusedPercent: percent, dryRun: dryRun)
+            var options = PruneOptions(maxUnusedPercent: percent, dryRun: dryRun)
+            options.lockRetry = lockRetry
             return try Maintenance(repository: repository, prune: options, compact: compact).run()
         }
 

@@ -10,6 +10,9 @@ public struct PruneOptions: Sendable {
     /// Temporary files of saves (`.tmp-*`, left by a process killed while saving) last modified
     /// longer ago than this are removed: one hour, far longer than any save takes.
     public var abandonedTemporaryAge: Double = 3600
+    /// Seconds to keep trying for the maintenance lock while another process holds a conflicting
+    /// one (`--retry-lock`).
+    public var lockRetry: Double = 0
 
     public init(maxUnusedPercent: Double = 5, dryRun: Bool = false) {
         self.maxUnusedPercent = maxUnusedPercent

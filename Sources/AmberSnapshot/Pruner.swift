@@ -30,7 +30,7 @@ public final class Pruner {
 
     /// Runs both phases. Throws `.locked` if another prune is running.
     public func run() throws(RepositoryError) -> PruneReport {
-        let lock = try RepositoryLock.acquire(repository, mode: .maintenance)
+        let lock = try RepositoryLock.acquire(repository, mode: .maintenance, retryingFor: options.lockRetry)
         defer { lock.release() }
         if !options.dryRun { try removeAbandonedTemporaries() }
         // Finish earlier plans first; a plan still waiting blocks a new one.
