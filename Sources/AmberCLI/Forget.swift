@@ -127,22 +127,15 @@ extension Amber {
                 keepWithinWeekly: try duration(keepWithinWeekly, "keep-within-weekly"),
                 keepWithinMonthly: try duration(keepWithinMonthly, "keep-within-monthly"),
                 keepWithinYearly: try duration(keepWithinYearly, "keep-within-yearly"),
-                keepTags: keepTag.map(Self.tagList))
+                keepTags: keepTag.map(SnapshotFilter.tagSet))
             do { try policy.validate() } catch { throw CLIError.usage(error.message) }
             return policy
         }
 
-        /// `a,b` → `["a", "b"]`.
-        static func tagList(_ text: String) -> [String] {
-            text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-
         /// The snapshots that pass `--host` and `--tag`.
         private func filtered(_ records: [SnapshotRecord]) -> [SnapshotRecord] {
-            let tagLists = tag.map(Self.tagList)
-            return records.filter { r in
-                (host.isEmpty || host.contains(r.snapshot.host)) && (tagLists.isEmpty || tagLists.contains { r.snapshot.hasTags($0) })
-            }
+            let filter = SnapshotFilter(hosts: host, tags: tag, paths: [])
+            return records.filter { filter.matches($0.snapshot) }
         }
 
         private func planByPolicy(_ policy: RetentionPolicy, grouping: SnapshotGrouping,

@@ -17,15 +17,20 @@ public struct SnapshotFilter: Sendable {
 
     public init(hosts: [String] = [], tagSets: [[String]] = [], paths: [String] = [], at: Date? = nil) {
         self.hosts = hosts
-        // An empty set (`--tag ''`) selects snapshots without tags, as in restic.
-        self.tagSets = tagSets.map { $0.filter { !$0.isEmpty } }
+        self.tagSets = tagSets
         self.paths = paths
         self.at = at
     }
 
-    /// `--tag` values as restic reads them: each a comma-separated set.
+    /// `--tag` values as restic reads them: each a comma-separated set (``tagSet(_:)``).
     public init(hosts: [String], tags: [String], paths: [String], at: Date? = nil) {
-        self.init(hosts: hosts, tagSets: tags.map { $0.split(separator: ",").map(String.init) }, paths: paths, at: at)
+        self.init(hosts: hosts, tagSets: tags.map(Self.tagSet), paths: paths, at: at)
+    }
+
+    /// The tags of one `--tag` (or `--keep-tag`) value: comma-separated, each trimmed; `''` is the
+    /// empty tag, which ``Snapshot/hasTags(_:)`` matches against snapshots without tags.
+    public static func tagSet(_ text: String) -> [String] {
+        text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     public var isEmpty: Bool { hosts.isEmpty && tagSets.isEmpty && paths.isEmpty && at == nil }
@@ -33,7 +38,7 @@ public struct SnapshotFilter: Sendable {
     public func matches(_ snapshot: Snapshot) -> Bool {
         (at.map { at in RFC3339.parse(snapshot.time).map { $0 <= at } ?? false } ?? true)
             && (hosts.isEmpty || hosts.contains(snapshot.host))
-            && (tagSets.isEmpty || tagSets.contains { set in set.isEmpty ? snapshot.tags.isEmpty : set.allSatisfy(snapshot.tags.contains) })
+            && (tagSets.isEmpty || tagSets.contains(where: snapshot.hasTags))
             && paths.allSatisfy { path in snapshot.sources.contains { Self.samePath($0, path) } }
     }
 
