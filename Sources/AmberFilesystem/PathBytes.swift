@@ -65,6 +65,16 @@ func errnoText(_ code: Int32 = errno) -> String {
     String(cString: strerror(code))
 }
 
+/// The target of the symlink at `path` (`readlink`, raw bytes); nil (with errno set) if it
+/// cannot be read.
+func symlinkTarget(_ path: PathBytes) -> [UInt8]? {
+    var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = path.withCString { p in
+        target.withUnsafeMutableBufferPointer { readlink(p, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) }
+    }
+    return n >= 0 ? Array(target[0..<n]) : nil
+}
+
 /// The names in a directory, without `.` and `..`; nil (with errno set) if it cannot be opened.
 func directoryNames(_ path: PathBytes) -> [[UInt8]]? {
     guard let dir = path.withCString({ opendir($0) }) else { return nil }

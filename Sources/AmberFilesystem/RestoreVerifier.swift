@@ -53,7 +53,7 @@ public struct RestoreVerifier {
                         differences.append("\(rel): \(difference)")
                     }
                 case .symlink:
-                    if readLink(path) != node.linkTarget { differences.append("\(rel): link target differs") }
+                    if symlinkTarget(path) != node.linkTarget { differences.append("\(rel): link target differs") }
                 case .directory:
                     guard status.kind == .directory, let sub = node.subtree else { break }
                     do {
@@ -93,13 +93,5 @@ public struct RestoreVerifier {
             reader.consume(chunk.count)
         }
         return index == node.content.count ? nil : "content ends early, at byte \(size)"
-    }
-
-    private func readLink(_ path: PathBytes) -> [UInt8]? {
-        var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = path.withCString { p in
-            target.withUnsafeMutableBufferPointer { readlink(p, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) }
-        }
-        return n >= 0 ? Array(target[0..<n]) : nil
     }
 }

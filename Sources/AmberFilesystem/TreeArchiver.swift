@@ -110,15 +110,11 @@ public final class TreeArchiver {
     }
 
     private func readLink(_ path: PathBytes) -> [UInt8]? {
-        var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = path.withCString { p in
-            target.withUnsafeMutableBufferPointer { readlink(p, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) }
-        }
-        guard n >= 0 else {
+        guard let target = symlinkTarget(path) else {
             warn(path, "cannot read link: \(errnoText())")
             return nil
         }
-        return Array(target[0..<n])
+        return target
     }
 
     private func archiveDirectory(_ path: PathBytes, place: Place) throws(RepositoryError) -> BlobID? {
