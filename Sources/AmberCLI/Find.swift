@@ -33,10 +33,7 @@ extension Amber {
             try Exit.run {
                 let repository = try global.openRepository()
                 try global.loadIndex(repository)
-                let filter = try selection.filter()
-                let records = snapshotIDs.isEmpty
-                    ? try repository.listSnapshots().filter { filter.matches($0.snapshot) }
-                    : try snapshotIDs.map { try repository.findSnapshot($0, filter: filter) }
+                let records = try selection.records(in: repository, named: snapshotIDs)
                 var results = [FindResult]()
                 for record in records {
                     guard let root = record.snapshot.treeID else { continue }

@@ -26,4 +26,12 @@ struct SnapshotFilterOptions: ParsableArguments {
         }
         return SnapshotFilter(hosts: hosts, tags: tags, paths: paths, at: moment)
     }
+
+    /// The snapshots `references` name (ids or `latest`, which the filter chooses), or every
+    /// snapshot the filter matches when none is named.
+    func records(in repository: Repository, named references: [String]) throws -> [SnapshotRecord] {
+        let filter = try filter()
+        guard !references.isEmpty else { return try repository.listSnapshots().filter { filter.matches($0.snapshot) } }
+        return try references.map { try repository.findSnapshot($0, filter: filter) }
+    }
 }

@@ -16,8 +16,7 @@ extension Amber {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                let filter = try selection.filter()
-                var records = try repository.listSnapshots().filter { filter.matches($0.snapshot) }
+                var records = try selection.records(in: repository, named: [])
                 if let latest {
                     let groups = Dictionary(grouping: records) { "\($0.snapshot.host)\u{0}\($0.snapshot.sources.joined(separator: "\u{0}"))" }
                     let kept = Set(groups.values.flatMap { $0.suffix(max(0, latest)).map(\.id) })

@@ -30,10 +30,7 @@ extension Amber {
                 }
                 let repository = try global.openRepository()
                 if mode != .restoreSize { try global.loadIndex(repository) }
-                let filter = try selection.filter()
-                let records = snapshots.isEmpty
-                    ? try repository.listSnapshots().filter { filter.matches($0.snapshot) }
-                    : try snapshots.map { try repository.findSnapshot($0, filter: filter) }
+                let records = try selection.records(in: repository, named: snapshots)
                 let stats = try RepositoryStatistics(repository, snapshots: records, mode: mode)
                 if global.json {
                     Output.json(stats)

@@ -41,10 +41,7 @@ extension Amber {
                 let lock = try global.lock(repository, mode: .exclusive)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
-                let filter = try selection.filter()
-                let records = snapshots.isEmpty
-                    ? try repository.listSnapshots().filter { filter.matches($0.snapshot) }
-                    : try snapshots.map { try repository.findSnapshot($0, filter: filter) }
+                let records = try selection.records(in: repository, named: snapshots)
                 let change = SnapshotTagger.Change(add: list(add), remove: list(remove), set: set.isEmpty ? nil : list(set))
                 let changed = try SnapshotTagger(repository: repository).apply(change, to: records)
                 if global.json {
