@@ -37,18 +37,11 @@ public struct IndexRepair {
     }
 
     public func run() throws(RepositoryError) -> Report {
-        let planned = Set(try repository.loadPrunePlans().flatMap(\.plan.packs))
-        let names = try storage { () throws(BackendError) in try repository.backend.list(.index) }
-        var damaged = [String]()
-        for (name, _) in names where !repository.index.hasLoaded(name) {
-            do {
-                let payload = try repository.loadFile(.index, FileHandle(.index, name))
-                repository.index.add(try IndexFile(decoding: payload, what: "index file \(name.prefix(8))"), name: name)
-            } catch where error.code == .damaged {
-                damaged.append(name)
-            }
-        }
-        let recovered = try repository.recoverFromPackHeaders(damagedIndexFiles: damaged, skipping: planned)
+        // Loading the index notes the damaged files and reads their packs from their headers;
+        // then the packs of interrupted backups, which no index file ever named.
+        try repository.loadIndex()
+        _ = try repository.indexPacksLeftUnindexed()
+        let damaged = repository.indexDamage.indexFiles, recovered = repository.indexDamage.recovered
         var report = Report()
         report.unreadablePacks = repository.indexDamage.unreadablePacks
         var batch = [(pack: BlobID, entries: [PackEntry])](), entries = 0

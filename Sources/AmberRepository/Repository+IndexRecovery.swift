@@ -6,8 +6,8 @@ public struct IndexDamage: Sendable {
     /// The damaged index files, by name.
     public var indexFiles: [String] = []
     /// The packs read from their own headers (§Packs: every pack carries its index) because no
-    /// readable index file describes them.
-    public var packsFromHeaders: [BlobID] = []
+    /// readable index file describes them, with their entries.
+    public var recovered: [(pack: BlobID, entries: [PackEntry])] = []
     /// Packs whose header could not be read either: their blobs are lost to this process.
     public var unreadablePacks: [String] = []
 
@@ -16,7 +16,7 @@ public struct IndexDamage: Sendable {
     /// One line a command prints as a warning.
     public var summary: String {
         var text = "\(indexFiles.count) damaged index \(indexFiles.count == 1 ? "file" : "files") "
-            + "(\(indexFiles.map { String($0.prefix(8)) }.joined(separator: ", "))): \(packsFromHeaders.count) packs were indexed "
+            + "(\(indexFiles.map { String($0.prefix(8)) }.joined(separator: ", "))): \(recovered.count) packs were indexed "
             + "from their own headers instead"
         if !unreadablePacks.isEmpty { text += "; \(unreadablePacks.count) packs could not be read and their blobs are missing" }
         return text + "; run `amber repair index` to write a new index"
@@ -50,7 +50,7 @@ extension Repository {
         index.add(IndexFile(packs: recovered), name: nil)
         damage.withLock { damage in
             damage.indexFiles += damagedIndexFiles
-            damage.packsFromHeaders += recovered.map(\.pack)
+            damage.recovered += recovered
             damage.unreadablePacks += unreadable
         }
         return recovered

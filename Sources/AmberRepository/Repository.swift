@@ -187,9 +187,11 @@ public final class Repository: Sendable {
     @discardableResult
     public func loadIndex(excludingPending: Bool = true) throws(RepositoryError) -> Int {
         var obsolete = Set<String>()
+        var planned = Set<BlobID>()
         if excludingPending {
             let plans = try loadPrunePlans()
-            index.exclude(packs: Set(plans.flatMap(\.plan.packs)))
+            planned = Set(plans.flatMap(\.plan.packs))
+            index.exclude(packs: planned)
             obsolete = Set(plans.flatMap { $0.plan.indexFiles.map(\.hex) })
         }
         let names = try storage { () throws(BackendError) in try backend.list(.index) }
@@ -232,7 +234,7 @@ public final class Repository: Sendable {
             index.add(file, name: name)
             loaded += 1
         }
-        if !damaged.isEmpty { try recoverFromPackHeaders(damagedIndexFiles: damaged) }
+        if !damaged.isEmpty { try recoverFromPackHeaders(damagedIndexFiles: damaged, skipping: planned) }
         return loaded
     }
 
