@@ -9,7 +9,9 @@ import AmberSnapshot
 /// The steps, in order: open and check every source (``BackupSources``); take a shared lock;
 /// list earlier snapshots (the parents of collection sources); load the index; store the trees
 /// and collections (``BackupSession``); write the root tree, the packs and index, then the
-/// snapshot. A failure before the snapshot is written leaves no snapshot.
+/// snapshot. A failure before the snapshot is written leaves no snapshot; bad input in a
+/// collection source (a ``SourceError``, found while an NDJSON file is read and stored in one
+/// pass) leaves nothing at all.
 public final class BackupRunner {
     private let repository: Repository
     private let options: BackupOptions
@@ -56,7 +58,8 @@ public final class BackupRunner {
         let earlier = opened.collections.isEmpty ? [] : earlierSnapshots(notices: &notices)
         try repository.loadIndex()
         if !repository.indexDamage.isEmpty { notices.append(repository.indexDamage.summary) }
-        let session = BackupSession(repository: repository, options: options, progress: progress, earlier: earlier)
+        let session = BackupSession(repository: repository, options: options, progress: progress, earlier: earlier,
+                                    discardable: !opened.collections.isEmpty)
         // A backup killed earlier leaves its lock, and the packs it wrote since its last index
         // file: they are indexed from their headers and recorded in this backup's index, so what
         // they hold is not stored again (the backup resumes).
@@ -68,9 +71,15 @@ public final class BackupRunner {
             }
         }
         session.notices = notices
-        try session.archive(opened.trees)
-        if let name = opened.standardInput { try session.archiveStandardInput(named: name) }
-        try session.archive(opened.collections)
+        do {
+            try session.archive(opened.trees)
+            if let name = opened.standardInput { try session.archiveStandardInput(named: name) }
+            try session.archive(opened.collections)
+        } catch let error as SourceError {
+            // Bad input found while a collection was read: nothing of this backup stays.
+            session.discard()
+            throw error
+        }
         return try session.finish(sources: sources)
     }
 

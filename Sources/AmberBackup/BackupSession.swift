@@ -23,13 +23,17 @@ final class BackupSession {
     /// What the user should know without the backup being partial.
     var notices = [String]()
 
-    /// - Parameter earlier: the snapshots in which collection sources look for their previous backup.
-    init(repository: Repository, options: BackupOptions, progress: ProgressCounter?, earlier: [SnapshotRecord]) {
+    /// - Parameters:
+    ///   - earlier: the snapshots in which collection sources look for their previous backup.
+    ///   - discardable: whether the blobs written can be removed if a source turns out to be bad
+    ///     (``discard()``): true when collection sources are read while they are stored.
+    init(repository: Repository, options: BackupOptions, progress: ProgressCounter?, earlier: [SnapshotRecord],
+         discardable: Bool = false) {
         self.repository = repository
         self.options = options
         self.progress = progress
         self.earlier = earlier
-        writer = BlobWriter(repository: repository, dryRun: options.dryRun)
+        writer = BlobWriter(repository: repository, dryRun: options.dryRun, holdsIndex: discardable)
         let start = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         cache = FilesCache(repository: repository, directory: options.cacheDirectory, backupStart: start)
         trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress, excludes: options.excludes)
@@ -38,6 +42,12 @@ final class BackupSession {
     /// Records packs an interrupted backup left in this backup's index (``BlobWriter/adopt(_:)``).
     func adopt(_ packs: [(pack: BlobID, entries: [PackEntry])]) {
         writer.adopt(packs)
+    }
+
+    /// Removes what this session stored, after a source turned out to be bad input: the
+    /// repository is left as it was (see ``BlobWriter/discard()``).
+    func discard() {
+        writer.discard()
     }
 
     /// Stores standard input as the file `name` at the root.

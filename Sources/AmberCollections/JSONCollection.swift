@@ -1,31 +1,64 @@
 import AmberCore
 import AmberDocuments
+import AmberManifest
 import AmberRepository
 import AmberSnapshot
+import Foundation
 
-/// An NDJSON or JSON file: one collection of canonical JSON documents, read, validated and
-/// sorted by key when opened.
+/// An NDJSON or JSON file: one collection of canonical JSON documents.
+///
+/// A JSON array is read, validated and sorted by key when opened. An NDJSON file is read once,
+/// while it is stored: documents in increasing key order (a file written in id order) go straight
+/// to the manifest, with no sort and no copy held. At the first key out of order the file is read
+/// again through ``SortedDocuments`` (an external sort) and stored from that. Bad input is then
+/// found while blobs are being written: the backup discards them (``SourceError``).
 public final class JSONCollection: CollectionSource {
     public private(set) var notes: [String] = []
     let source: JSONCollectionSource
-    let documents: SortedDocuments
-    let idField: String
+    /// The sorted documents of a JSON array, read when opened; `nil` for NDJSON.
+    let documents: SortedDocuments?
+    var idField: String?
 
-    /// Reads `path`. `name` is the collection name (default: the file's stem); `idField` the
+    /// Opens `path`. `name` is the collection name (default: the file's stem); `idField` the
     /// document id field (default `_id`, else `id`).
     public init(path: String, format: JSONCollectionSource.Format, name: String?, idField: String?) throws {
         source = JSONCollectionSource(path: path, format: format, name: name, idField: idField)
-        (documents, self.idField) = try source.readSorted()
+        switch format {
+        case .json:
+            let (documents, field) = try source.readSorted()
+            (self.documents, self.idField) = (documents, field)
+        case .ndjson:
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  FileManager.default.isReadableFile(atPath: path) else {
+                throw SourceError(file: path, message: "cannot read the file")
+            }
+            (documents, self.idField) = (nil, idField)
+        }
     }
 
     public var entryName: [UInt8] { Array(source.name.utf8) }
 
     public func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
-        let manifest = try CollectionSet.buildManifest(repository, writer, parent: parent?.parentManifest(engine: .json, name: source.name),
-                                                       name: source.name, notes: &notes) { builder in
-            try documents.forEach { try builder.append(key: $0.keyBytes, value: $0.value) }
+        let parentManifest = parent?.parentManifest(engine: .json, name: source.name)
+        func build(_ entries: (PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> CollectionManifest {
+            try CollectionSet.buildManifest(repository, writer, parent: parentManifest, name: source.name, notes: &notes, entries)
         }
-        let schema = JSONValue.object([.init("format", .string(source.format.rawValue)), .init("id_field", .string(idField))])
+        let manifest: CollectionManifest
+        if let documents {
+            manifest = try build { builder in try documents.forEach { try builder.append(key: $0.keyBytes, value: $0.value) } }
+        } else {
+            do {
+                manifest = try build { builder in
+                    try source.forEachInKeyOrder(field: &idField) { try builder.append(key: $0.keyBytes, value: $0.value) }
+                }
+            } catch is JSONCollectionSource.NotInKeyOrder {
+                let (sorted, field) = try source.readSorted()
+                idField = field
+                manifest = try build { builder in try sorted.forEach { try builder.append(key: $0.keyBytes, value: $0.value) } }
+            }
+        }
+        let schema = JSONValue.object([.init("format", .string(source.format.rawValue)), .init("id_field", .string(idField ?? "_id"))])
         let set = CollectionSet(engine: .json, schema: schema.canonicalBytes,
                                 collections: [.init(name: Array(source.name.utf8), manifest: manifest)])
         return try save(set, repository, writer)

@@ -51,16 +51,12 @@ public struct JSONCollectionSource: Sendable {
         var field = idField
         switch format {
         case .ndjson:
-            try forEachBlock { lines, first throws(SourceError) in
-                // Until the id field is known, lines go one at a time: the first document decides it.
-                var index = 0
-                while field == nil, index < lines.count {
-                    if let document = try parseLine(lines[index], number: first + index, field: &field) { try documents.add(document) }
-                    index += 1
-                }
-                for result in parseInParallel(lines[index...], firstNumber: first + index, field: field) {
-                    if let document = try result.get() { try documents.add(document) }
-                }
+            do {
+                try forEachLine(field: &field) { document in try documents.add(document) }
+            } catch let error as SourceError {
+                throw error
+            } catch {
+                throw SourceError(file: path, message: "\(error)")
             }
         case .json:
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -83,10 +79,50 @@ public struct JSONCollectionSource: Sendable {
         return (documents, field ?? "_id")
     }
 
+    /// The input is not in key order: ``forEachInKeyOrder(field:_:)`` stopped at `line`.
+    public struct NotInKeyOrder: Error {
+        public let line: Int
+    }
+
+    /// Calls `body` with every document of an NDJSON file in the file's order, checking that the
+    /// keys only increase: one pass with no sort, for the common file written in id order.
+    /// Throws ``NotInKeyOrder`` at the first key that does not (before `body` sees it), and
+    /// ``SourceError`` for bad input, including an id equal to the one before it.
+    ///
+    /// - Parameter field: the id field; `nil` means the first document decides, and it is set then.
+    public func forEachInKeyOrder(field: inout String?, _ body: (CollectionDocument) throws -> Void) throws {
+        var previous: (key: [UInt8], line: Int)?
+        try forEachLine(field: &field) { document in
+            if let previous, !previous.key.lexicographicallyPrecedes(document.keyBytes) {
+                guard previous.key == document.keyBytes else { throw NotInKeyOrder(line: document.line) }
+                throw SourceError(file: path, line: document.line, id: document.key.display,
+                                  message: "duplicate id (also on line \(previous.line))")
+            }
+            previous = (document.keyBytes, document.line)
+            try body(document)
+        }
+    }
+
+    /// Calls `body` with every document of an NDJSON file in the file's order, parsed on all
+    /// cores a block at a time. Until the id field is known, lines go one at a time: the first
+    /// document decides it.
+    private func forEachLine(field: inout String?, _ body: (CollectionDocument) throws -> Void) throws {
+        try forEachBlock { lines, first throws in
+            var index = 0
+            while field == nil, index < lines.count {
+                if let document = try parseLine(lines[index], number: first + index, field: &field) { try body(document) }
+                index += 1
+            }
+            for result in parseInParallel(lines[index...], firstNumber: first + index, field: field) {
+                if let document = try result.get() { try body(document) }
+            }
+        }
+    }
+
     /// Calls `body` with the lines (without newlines) of each block of the file read, 8 MiB at
     /// a time, and the 1-based number of the block's first line; the text after the last newline
     /// is the last line.
-    private func forEachBlock(_ body: ([ArraySlice<UInt8>], Int) throws(SourceError) -> Void) throws(SourceError) {
+    private func forEachBlock(_ body: ([ArraySlice<UInt8>], Int) throws -> Void) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let handle = FileHandle(forReadingAtPath: path) else {
@@ -122,6 +158,7 @@ public struct JSONCollectionSource: Sendable {
         var line = line
         if line.last == 13 { line = line.dropLast() }
         guard !line.allSatisfy({ $0 == 32 || $0 == 9 }) else { return nil }
+        if let field, let document = transcode(line, number: number, field: field) { return document }
         let value: JSONValue
         do throws(JSONError) {
             value = try JSONParser.parse(line)
@@ -129,6 +166,15 @@ public struct JSONCollectionSource: Sendable {
             throw SourceError(file: path, line: number, message: "malformed JSON at column \(error.column): \(error.reason)")
         }
         return try document(value, line: number, field: &field, sourceLength: line.count)
+    }
+
+    /// The document on a line by ``CanonicalTranscoder``'s fast path; `nil` where that path gives
+    /// up (the general path then decides, and names what is wrong).
+    private func transcode(_ line: ArraySlice<UInt8>, number: Int, field: String) -> CollectionDocument? {
+        guard let output = line.withUnsafeBufferPointer({ CanonicalTranscoder.transcode($0, idField: Array(field.utf8)) }),
+              let id = output.id, let idValue = try? JSONParser.parse(output.bytes[id]),
+              let key = DocumentKey(json: idValue) else { return nil }
+        return CollectionDocument(key: key, value: output.bytes, line: number)
     }
 
     /// ``parseLine(_:number:field:)`` for every line, on all cores, results in line order (so the

@@ -6,6 +6,12 @@
 public enum UTF16Order {
     /// Whether the well-formed UTF-8 string `a` sorts strictly before `b` as UTF-16 code units.
     public static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in precedes(a, b) } }
+    }
+
+    /// ``precedes(_:_:)-([UInt8],_)`` on strings held in buffers (keys read in place from a text).
+    @inline(__always)
+    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = min(a.count, b.count)
         var i = 0
         while i < n, a[i] == b[i] { i += 1 }

@@ -52,6 +52,8 @@ public final class BlobWriter: Sendable {
         }
         var open: [BlobType: OpenPack] = [:]
         var unindexed: [(pack: BlobID, entries: [PackEntry])] = []
+        /// The packs this writer saved (not those it adopted), for ``BlobWriter/discard()``.
+        var saved: [BlobID] = []
         var stats = WriteStatistics()
         var failure: RepositoryError?
     }
@@ -73,14 +75,20 @@ public final class BlobWriter: Sendable {
 
     /// Whether packs and index files are only counted, never saved (`backup --dry-run`).
     public let dryRun: Bool
+    /// Whether index files wait for ``finish()``: no other process can then use a blob of this
+    /// writer before it finishes, so ``discard()`` can remove everything it saved.
+    public let holdsIndex: Bool
 
     /// - Parameters:
     ///   - workers: threads sealing blobs at once (default: the number of cores).
     ///   - dryRun: seal and count everything, save nothing (``WriteStatistics`` says what a real
     ///     run would add).
-    public init(repository: Repository, workers: Int = System.coreCount, dryRun: Bool = false) {
+    ///   - holdsIndex: write no index file before ``finish()`` (see ``holdsIndex``). A writer
+    ///     killed on the way leaves its packs unindexed; the next backup adopts them.
+    public init(repository: Repository, workers: Int = System.coreCount, dryRun: Bool = false, holdsIndex: Bool = false) {
         self.repository = repository
         self.dryRun = dryRun
+        self.holdsIndex = holdsIndex
         slots = DispatchSemaphore(value: max(1, workers))
     }
 
@@ -133,8 +141,25 @@ public final class BlobWriter: Sendable {
             }
             if let pack, !pack.entries.isEmpty { try savePack(pack) }
         }
-        try saveIndex()
+        while try saveIndex() {}
         return state.withLock { $0.stats }
+    }
+
+    /// Abandons the blobs of a backup that failed on bad input: waits for the workers, then removes
+    /// the packs this writer saved, so the repository is as it was. Only for a writer that
+    /// ``holdsIndex``; the packs of a writer that does not stay for the next backup to adopt.
+    public func discard() {
+        let last = state.withLock { $0.takeBatch() }
+        if !last.isEmpty { dispatch(last) }
+        group.wait()
+        guard holdsIndex, !dryRun else { return }
+        let saved = state.withLock { s in
+            defer { s.saved = []; s.unindexed = []; s.open = [:] }
+            return s.saved
+        }
+        for pack in saved {
+            _ = try? storage { () throws(BackendError) in try repository.backend.remove(FileHandle(.data, pack.hex)) }
+        }
     }
 
     /// Copies a sealed blob as it is (no decryption: its key depends only on its type and id)
@@ -191,21 +216,33 @@ public final class BlobWriter: Sendable {
             repository.index.add(IndexFile(packs: [(packID, pack.entries)]), name: nil)
             for e in pack.entries { s.pending.remove(e.id) }
             s.unindexed.append((packID, pack.entries))
+            s.saved.append(packID)
             s.stats.packs += 1
             s.stats.storedBytes += UInt64(body.count)
-            return s.unindexed.count >= packsPerIndexFile
-                || s.unindexed.reduce(0) { $0 + $1.entries.count } >= entriesPerIndexFile
+            return !holdsIndex && isIndexFileFull(s.unindexed)
         }
         if writeIndex { try saveIndex() }
     }
 
-    private func saveIndex() throws(RepositoryError) {
-        let packs = state.withLock { s in
-            defer { s.unindexed = [] }
-            return s.unindexed
+    private func isIndexFileFull(_ packs: [(pack: BlobID, entries: [PackEntry])]) -> Bool {
+        packs.count >= packsPerIndexFile || packs.reduce(0) { $0 + $1.entries.count } >= entriesPerIndexFile
+    }
+
+    /// Saves one index file of unindexed packs (as many as an index file holds). Returns whether
+    /// some remain.
+    @discardableResult
+    private func saveIndex() throws(RepositoryError) -> Bool {
+        let (packs, more) = state.withLock { s in
+            var count = 0, entries = 0
+            while count < s.unindexed.count, count < packsPerIndexFile, entries < entriesPerIndexFile {
+                entries += s.unindexed[count].entries.count
+                count += 1
+            }
+            defer { s.unindexed.removeFirst(count) }
+            return (Array(s.unindexed[..<count]), count < s.unindexed.count)
         }
-        guard !packs.isEmpty else { return }
-        guard !dryRun else { return }
+        guard !packs.isEmpty else { return false }
+        guard !dryRun else { return more }
         let name: String, size: Int
         do {
             (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded())
@@ -219,5 +256,6 @@ public final class BlobWriter: Sendable {
             s.stats.indexFiles += 1
             s.stats.storedBytes += UInt64(size)
         }
+        return more
     }
 }

@@ -229,4 +229,56 @@ struct CollectionTests {
         #expect(try snapshotIDs().isEmpty)
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: temp.sub("repo/index"))) ?? []).isEmpty, "nothing written")
     }
+
+    /// Every file of the repository with its size, for "left exactly as it was".
+    private func repositoryFiles() -> [String] {
+        let root = temp.sub("repo")
+        let paths = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+        return paths.filter { !$0.hasPrefix("locks") }.sorted().map { path in
+            "\(path) \((try? FileManager.default.attributesOfItem(atPath: root + "/" + path)[.size] as? Int) ?? -1)"
+        }
+    }
+
+    /// An NDJSON file in id order is stored as it is read, so a bad line far into it is found
+    /// after packs were saved (here ~40 MB of incompressible documents and a directory before
+    /// them): the backup removes them all, and the repository is left exactly as it was.
+    @Test func badInputFoundWhileStoringLeavesTheRepositoryAsItWas() throws {
+        #expect(amber.run(["init"]).code == 0)
+        let tree = temp.sub("tree")
+        try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
+        writeFile(tree + "/file", Array("kept before".utf8))
+        #expect(amber.run(["backup", tree]).code == 0)
+        writeFile(tree + "/other", (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255) })
+        let before = repositoryFiles()
+        let random = Array(try #require(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: 4500 * 5000).base64EncodedString().utf8)
+        var lines = (0..<5000).map { i in "{\"_id\":\(i),\"text\":\"\(String(decoding: random[(i * 6000)..<((i + 1) * 6000)], as: UTF8.self))\"}" }
+        lines.append("{\"_id\":4999,\"text\":\"again\"}")
+        write(lines, to: temp.sub("users.ndjson"))
+        let r = amber.run(["backup", tree, "ndjson:" + temp.sub("users.ndjson")])
+        #expect(r.code == 1 && r.stderr.contains("users.ndjson:5001 (id 4999): duplicate id (also on line 5000)"), "\(r.stderr)")
+        #expect(try snapshotIDs().count == 1)
+        #expect(repositoryFiles() == before)
+        #expect(amber.run(["check", "--read-data"]).code == 0)
+    }
+
+    /// A file not in id order is stored through the sort, to the same snapshot content as the
+    /// same documents in order.
+    @Test func fileOutOfIdOrderIsSortedFirst() throws {
+        #expect(amber.run(["init"]).code == 0)
+        for directory in ["a", "b"] { try FileManager.default.createDirectory(atPath: temp.sub(directory), withIntermediateDirectories: true) }
+        let documents = (0..<3000).map { "{\"_id\":\"u\(String(format: "%05d", $0))\",\"n\":\($0)}" }
+        write(documents, to: temp.sub("a/users.ndjson"))
+        var shuffled = documents
+        shuffled.swapAt(2000, 2500)
+        write(shuffled, to: temp.sub("b/users.ndjson"))
+        #expect(amber.run(["backup", "ndjson:" + temp.sub("a/users.ndjson")]).code == 0)
+        let b = amber.run(["backup", "ndjson:" + temp.sub("b/users.ndjson"), "--json"])
+        #expect(b.code == 0, "\(b.stderr)")
+        let ids = try snapshotIDs()
+        let diff = amber.run(["diff", ids[0], ids[1]])
+        #expect(diff.code == 0 && !diff.stdout.contains("u0"), "\(diff.stdout)")
+        let out = temp.sub("out")
+        #expect(amber.run(["restore", ids[1], "--target", "ndjson:" + out, "--verify"]).code == 0)
+        #expect(try canonicalSet(out + "/users.ndjson") == canonicalSet(temp.sub("b/users.ndjson")))
+    }
 }
