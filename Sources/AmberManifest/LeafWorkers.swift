@@ -47,15 +47,7 @@ final class LeafWorkers: @unchecked Sendable {
         slots.wait()
         queue.async { [self] in
             let outcome = Outcome { () throws(ManifestError) in
-                var compression = nodeLevel
-                var bytes: [UInt8]
-                if let columnar = ManifestNode.columnarLeaf(entries) {
-                    bytes = columnar
-                } else {
-                    bytes = ManifestNode.header(level: 0, count: entries.count)
-                    bytes.append(contentsOf: ManifestNode.leafBody(entries))
-                    compression = ManifestFormat.packedDocumentLevel
-                }
+                let (bytes, compression) = ManifestNode.packedLeaf(entries, nodeLevel: nodeLevel)
                 let id = hasher.id(bytes)
                 let isNew = try viaRepository { () throws(RepositoryError) in
                     try writer.add(.tree, id: id, plaintext: bytes, level: compression)

@@ -240,8 +240,8 @@ public final class ManifestBuilder {
         }
         var bytes: [UInt8]
         var compression = nodeLevel
-        if i == 0, columnarLeaves, leafEntries.count == level.entries, let columnar = ManifestNode.columnarLeaf(leafEntries) {
-            bytes = columnar
+        if i == 0, columnarLeaves, leafEntries.count == level.entries {
+            (bytes, compression) = ManifestNode.packedLeaf(leafEntries, nodeLevel: nodeLevel)
         } else {
             bytes = ManifestNode.header(level: UInt8(i), count: level.entries)
             // A leaf LeafWorkers would have encoded has only its size here (the lone leaf of a tree).

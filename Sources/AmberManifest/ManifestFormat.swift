@@ -11,6 +11,13 @@ public enum ManifestFormat {
     /// The version byte of a columnar leaf (§N.7): a run leaf of database rows stored column by
     /// column. Only runs use it; every canonical tree's node is version 1.
     public static let columnarVersion: UInt8 = 2
+    /// The version byte of a document-column leaf (§N.9, ``DocumentColumns``): a packed leaf of
+    /// JSON documents split into templates and value columns.
+    public static let documentColumnsVersion: UInt8 = 3
+    /// The zstd level of document-column leaves. Split into columns, the NDJSON benchmark's
+    /// documents take less at level 2 (about 207 MB/s) than one after another at level 6 (78 MB/s):
+    /// `Benchmarks/collections`, §N.9.
+    public static let documentColumnsLevel: Int32 = 2
     /// The most a reader builds while decoding one columnar leaf (``ExpansionBudget``): its
     /// streams can expand without bound (a constant column costs no input), and nodes are
     /// untrusted. A run leaf of 256 KiB of rows builds a few MiB; a writer keeps version 1 for a

@@ -70,6 +70,18 @@ struct ManifestNode: Sendable {
         return header(level: 0, count: entries.count, version: ManifestFormat.columnarVersion) + payload
     }
 
+    /// A packed tree's leaf of `entries` and its zstd level: columnar (version 2) when the entries
+    /// are rows that fit, document columns (version 3) when they are JSON documents that fit,
+    /// else version 1 at ``ManifestFormat/packedDocumentLevel``. `nodeLevel` is a columnar leaf's.
+    static func packedLeaf(_ entries: [ManifestEntry], nodeLevel: Int32?) -> (bytes: [UInt8], compression: Int32?) {
+        if let columnar = columnarLeaf(entries) { return (columnar, nodeLevel) }
+        if !entries.isEmpty, let body = DocumentColumns.encode(entries) {
+            return (header(level: 0, count: entries.count, version: ManifestFormat.documentColumnsVersion) + body,
+                    ManifestFormat.documentColumnsLevel)
+        }
+        return (header(level: 0, count: entries.count) + leafBody(entries), ManifestFormat.packedDocumentLevel)
+    }
+
     /// Appends a key as `shared varint ‖ suffixLength varint ‖ suffix`, where `shared` is the length
     /// of the longest common prefix with the previous key of the node (0 for the first).
     static func encodeKey(_ key: [UInt8], previous: [UInt8]?, into buffer: inout [UInt8]) {
@@ -120,6 +132,11 @@ struct ManifestNode: Sendable {
         var previous: [UInt8]? = nil
         if version == ManifestFormat.columnarVersion {
             body = .leaf(try Self.columnarEntries(&r, count: count))
+        } else if version == ManifestFormat.documentColumnsVersion {
+            var budget = ExpansionBudget(bytes: ManifestFormat.columnarExpansionLimit)
+            body = .leaf(try DocumentColumns.decode(count, from: &r, budget: &budget) { r, previous throws(FormatError) in
+                try Self.decodeKey(&r, previous: previous)
+            })
         } else if level == 0 {
             var entries = [ManifestEntry]()
             entries.reserveCapacity(count)
@@ -151,7 +168,8 @@ struct ManifestNode: Sendable {
                                    what: String) throws(FormatError) -> (version: UInt8, level: UInt8, count: Int) {
         let magic = try r.u8(), version = try r.u8()
         guard magic == ManifestFormat.magic else { throw FormatError(context: what, reason: "not a manifest node (first byte \(magic))") }
-        guard version == ManifestFormat.version || version == ManifestFormat.columnarVersion else {
+        guard version == ManifestFormat.version || version == ManifestFormat.columnarVersion
+                || version == ManifestFormat.documentColumnsVersion else {
             throw FormatError(context: what, reason: "unsupported version \(version)")
         }
         let level = try r.u8()
@@ -161,8 +179,8 @@ struct ManifestNode: Sendable {
         }
         // A version 1 entry takes at least 3 bytes; a columnar one at least 2 (its kind and its
         // key's first type byte: a run of deleted consecutive keys is just that).
-        let count = try r.length(limit: r.remaining / (version == ManifestFormat.version ? 3 : 2), what: "entry count")
-        if version == ManifestFormat.columnarVersion, level != 0 || count < 1 {
+        let count = try r.length(limit: r.remaining / (version == ManifestFormat.columnarVersion ? 2 : 3), what: "entry count")
+        if version != ManifestFormat.version, level != 0 || count < 1 {
             throw FormatError(context: what, reason: "a columnar node must be a leaf with entries")
         }
         return (version, level, count)

@@ -1,0 +1,222 @@
+import AmberCore
+import AmberDocuments
+
+/// The body of a document-column leaf (`docs/manifest-format.md` §N.9, node version 3): the JSON
+/// documents of a packed leaf split into *templates* (a document's text with each scalar value
+/// replaced by the byte 0x01; object keys stay) and *columns* (the scalar values of one template
+/// slot, over every document with that template). Documents of one collection mostly share a
+/// handful of templates, so zstd sees each field's values side by side; at a fast level it then
+/// stores less than the documents one after another at a slow one.
+///
+/// The split is lexical and exactly reversible for any bytes it accepts: a string token is `"` to
+/// the next unescaped `"`, kept in the template when a `:` follows (a key), else a value; a run
+/// of `-+.0-9A-Za-z` is a value; every other byte is template. It accepts a leaf whose values are
+/// all inline and start with `{`, where no template holds 0x01 and no value holds 0x0A (canonical
+/// JSON has neither: it escapes every control character).
+enum DocumentColumns {
+    static let slot: UInt8 = 0x01
+    static let separator: UInt8 = 0x0A
+
+    /// The body of a version 3 leaf of `entries`, or `nil` when they do not fit the form.
+    static func encode(_ entries: [ManifestEntry]) -> [UInt8]? {
+        var templates = [[UInt8]]()
+        var templateIndex = [Template: Int]()
+        var kinds = [Int]()  // per entry: 0 tombstone, t + 1 template t
+        var members = [[Int]]()  // per template: its entries, in order
+        var values = [Range<Int>]()  // every entry's value ranges, entry after entry
+        var firstValue = [Int]()  // per entry: where its ranges start in `values`
+        kinds.reserveCapacity(entries.count)
+        firstValue.reserveCapacity(entries.count)
+        var template = [UInt8]()
+        for (e, entry) in entries.enumerated() {
+            firstValue.append(values.count)
+            switch entry.value {
+            case .tombstone:
+                kinds.append(0)
+            case .chunked:
+                return nil
+            case .inline(let bytes):
+                guard bytes.first == UInt8(ascii: "{"), split(bytes, template: &template, values: &values) else { return nil }
+                let key = Template(bytes: template)
+                let t: Int
+                if let known = templateIndex[key] {
+                    t = known
+                } else {
+                    t = templates.count
+                    templateIndex[key] = t
+                    templates.append(template)
+                    members.append([])
+                }
+                members[t].append(e)
+                kinds.append(t + 1)
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(entries.reduce(0) { $0 + $1.key.count + 4 + Int(truncatingIfNeeded: $1.value.length) } + 64)
+        Varint.append(UInt64(templates.count), to: &out)
+        for template in templates {
+            Varint.append(UInt64(template.count), to: &out)
+            out.append(contentsOf: template)
+        }
+        var previous: [UInt8]? = nil
+        for (entry, kind) in zip(entries, kinds) {
+            ManifestNode.encodeKey(entry.key, previous: previous, into: &out)
+            Varint.append(UInt64(kind), to: &out)
+            previous = entry.key
+        }
+        for (t, entriesOfTemplate) in members.enumerated() {
+            let slots = templates[t].reduce(0) { $0 + ($1 == slot ? 1 : 0) }
+            for s in 0..<slots {
+                for e in entriesOfTemplate {
+                    guard case .inline(let bytes) = entries[e].value else { continue }
+                    bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[values[firstValue[e] + s]])) }
+                    out.append(separator)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A template as a dictionary key, hashed in one pass over its bytes (an array of bytes
+    /// would be hashed a byte at a time).
+    private struct Template: Hashable {
+        let bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    /// Splits a value into its template (into `template`) and the ranges of its scalar values
+    /// (appended to `values`); `false` if it does not fit the form.
+    private static func split(_ bytes: [UInt8], template: inout [UInt8], values: inout [Range<Int>]) -> Bool {
+        template.removeAll(keepingCapacity: true)
+        return bytes.withUnsafeBufferPointer { v in
+            var i = 0
+            var run = 0  // start of the template bytes not yet copied
+            func flush(_ end: Int) { template.append(contentsOf: UnsafeBufferPointer(rebasing: v[run..<end])) }
+            while i < v.count {
+                let b = v[i]
+                if b == UInt8(ascii: "\"") {
+                    var j = i + 1
+                    while j < v.count, v[j] != UInt8(ascii: "\"") {
+                        if v[j] == UInt8(ascii: "\\") {
+                            j += 1
+                            guard j < v.count else { return false }
+                        }
+                        if v[j] == separator || v[j] == slot { return false }
+                        j += 1
+                    }
+                    guard j < v.count else { return false }
+                    let end = j + 1
+                    if end >= v.count || v[end] != UInt8(ascii: ":") {
+                        flush(i)
+                        template.append(slot)
+                        values.append(i..<end)
+                        run = end
+                    }
+                    i = end
+                } else if isValueByte(b) {
+                    var j = i + 1
+                    while j < v.count, isValueByte(v[j]) { j += 1 }
+                    flush(i)
+                    template.append(slot)
+                    values.append(i..<j)
+                    run = j
+                    i = j
+                } else {
+                    guard b != slot else { return false }
+                    i += 1
+                }
+            }
+            flush(v.count)
+            return true
+        }
+    }
+
+    /// A byte of a number or literal token: `-+.0-9A-Za-z`.
+    @inline(__always)
+    private static func isValueByte(_ b: UInt8) -> Bool {
+        (b | 0x20) &- UInt8(ascii: "a") < 26 || b &- UInt8(ascii: "0") < 10
+            || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+    }
+}
+
+extension DocumentColumns {
+    /// Reads `count` entries of a version 3 leaf body, within `budget` bytes of keys and values
+    /// built. Checks keys as a version 1 leaf's are (by `decodeKey`), template numbers, that every
+    /// column holds exactly its values, and values at most ``ManifestFormat/inlineLimit`` bytes.
+    static func decode(_ count: Int, from r: inout ByteReader, budget: inout ExpansionBudget,
+                       decodeKey: (inout ByteReader, [UInt8]?) throws(FormatError) -> [UInt8]) throws(FormatError) -> [ManifestEntry] {
+        let templateCount = try r.length(limit: r.remaining, what: "template count")
+        var templates = [[UInt8]]()
+        templates.reserveCapacity(templateCount)
+        for _ in 0..<templateCount {
+            templates.append(try r.raw(try r.length(limit: r.remaining, what: "template length")))
+        }
+        var keys = [[UInt8]](), kinds = [Int]()
+        keys.reserveCapacity(count)
+        kinds.reserveCapacity(count)
+        var uses = [Int](repeating: 0, count: templateCount)
+        var ordinal = [Int]()  // per entry: its position among the entries of its template
+        ordinal.reserveCapacity(count)
+        for _ in 0..<count {
+            let key = try decodeKey(&r, keys.last)
+            try budget.spend(key.count + 64, r)
+            let kind = try r.length(limit: templateCount, what: "template number")
+            keys.append(key)
+            kinds.append(kind)
+            if kind > 0 {
+                ordinal.append(uses[kind - 1])
+                uses[kind - 1] += 1
+            } else {
+                ordinal.append(0)
+            }
+        }
+        // The value ranges of every column, template by template, slot by slot.
+        let slotCounts = templates.map { $0.reduce(0) { $0 + ($1 == slot ? 1 : 0) } }
+        var columnStart = [Int](repeating: 0, count: templateCount)  // index of its first column in `ranges`
+        var ranges = [Range<Int>]()
+        let bytes = r.bytes
+        var offset = r.offset
+        for t in 0..<templateCount {
+            columnStart[t] = ranges.count
+            let values = slotCounts[t] * uses[t]
+            try budget.spend(values * 16 + templates[t].count * uses[t], r)
+            ranges.reserveCapacity(ranges.count + values)
+            for _ in 0..<values {
+                guard let end = bytes[offset...].firstIndex(of: separator) else {
+                    throw FormatError(context: r.context, reason: "a document column ends early")
+                }
+                ranges.append(offset..<end)
+                offset = end + 1
+            }
+        }
+        _ = try r.slice(offset - r.offset)
+        var entries = [ManifestEntry]()
+        entries.reserveCapacity(count)
+        for e in 0..<count {
+            let kind = kinds[e]
+            guard kind > 0 else {
+                entries.append(ManifestEntry(key: keys[e], value: .tombstone))
+                continue
+            }
+            let t = kind - 1
+            var value = [UInt8]()
+            var s = 0
+            for b in templates[t] {
+                if b == slot {
+                    value.append(contentsOf: bytes[ranges[columnStart[t] + s * uses[t] + ordinal[e]]])
+                    s += 1
+                } else {
+                    value.append(b)
+                }
+            }
+            guard value.count <= ManifestFormat.inlineLimit else {
+                throw FormatError(context: r.context, reason: "a document of \(value.count) bytes exceeds the inline limit")
+            }
+            entries.append(ManifestEntry(key: keys[e], value: .inline(value)))
+        }
+        return entries
+    }
+}
