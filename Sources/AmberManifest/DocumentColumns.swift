@@ -174,14 +174,14 @@ extension DocumentColumns {
             }
         }
         // The value ranges of every column, template by template, slot by slot.
-        let slotCounts = templates.map { $0.reduce(0) { $0 + ($1 == slot ? 1 : 0) } }
+        let literals = templates.map(Self.literals)  // per template: the bytes between its slots
         var columnStart = [Int](repeating: 0, count: templateCount)  // index of its first column in `ranges`
         var ranges = [Range<Int>]()
         let bytes = r.bytes
         var offset = r.offset
         for t in 0..<templateCount {
             columnStart[t] = ranges.count
-            let values = slotCounts[t] * uses[t]
+            let values = (literals[t].count - 1) * uses[t]
             try budget.spend(values * 16 + templates[t].count * uses[t], r)
             ranges.reserveCapacity(ranges.count + values)
             for _ in 0..<values {
@@ -195,28 +195,51 @@ extension DocumentColumns {
         _ = try r.slice(offset - r.offset)
         var entries = [ManifestEntry]()
         entries.reserveCapacity(count)
-        for e in 0..<count {
-            let kind = kinds[e]
-            guard kind > 0 else {
-                entries.append(ManifestEntry(key: keys[e], value: .tombstone))
-                continue
-            }
-            let t = kind - 1
-            var value = [UInt8]()
-            var s = 0
-            for b in templates[t] {
-                if b == slot {
-                    value.append(contentsOf: bytes[ranges[columnStart[t] + s * uses[t] + ordinal[e]]])
-                    s += 1
-                } else {
-                    value.append(b)
+        try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(FormatError) in
+            for e in 0..<count {
+                let kind = kinds[e]
+                guard kind > 0 else {
+                    entries.append(ManifestEntry(key: keys[e], value: .tombstone))
+                    continue
                 }
+                let t = kind - 1, slots = literals[t].count - 1
+                let first = columnStart[t] + ordinal[e]
+                var length = templates[t].count - slots
+                for s in 0..<slots { length += ranges[first + s * uses[t]].count }
+                guard length <= ManifestFormat.inlineLimit else {
+                    throw FormatError(context: r.context, reason: "a document of \(length) bytes exceeds the inline limit")
+                }
+                let value = [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+                    var n = 0
+                    func copy(_ source: UnsafeBufferPointer<UInt8>) {
+                        (out.baseAddress! + n).update(from: source.baseAddress!, count: source.count)
+                        n += source.count
+                    }
+                    templates[t].withUnsafeBufferPointer { template in
+                        for (s, literal) in literals[t].enumerated() {
+                            if !literal.isEmpty { copy(UnsafeBufferPointer(rebasing: template[literal])) }
+                            if s < slots {
+                                let range = ranges[first + s * uses[t]]
+                                if !range.isEmpty { copy(UnsafeBufferPointer(rebasing: buffer[range])) }
+                            }
+                        }
+                    }
+                    initialized = n
+                }
+                entries.append(ManifestEntry(key: keys[e], value: .inline(value)))
             }
-            guard value.count <= ManifestFormat.inlineLimit else {
-                throw FormatError(context: r.context, reason: "a document of \(value.count) bytes exceeds the inline limit")
-            }
-            entries.append(ManifestEntry(key: keys[e], value: .inline(value)))
         }
         return entries
+    }
+
+    /// The ranges of a template's bytes before, between and after its slots (one more than slots).
+    private static func literals(_ template: [UInt8]) -> [Range<Int>] {
+        var ranges = [Range<Int>](), start = 0
+        for (i, b) in template.enumerated() where b == slot {
+            ranges.append(start..<i)
+            start = i + 1
+        }
+        ranges.append(start..<template.count)
+        return ranges
     }
 }
