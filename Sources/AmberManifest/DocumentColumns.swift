@@ -1,5 +1,6 @@
 import AmberCore
 import AmberDocuments
+import Foundation
 
 /// The body of a document-column leaf (`docs/manifest-format.md` §N.9, node version 3): the JSON
 /// documents of a packed leaf split into *templates* (a document's text with each scalar value
@@ -23,10 +24,12 @@ enum DocumentColumns {
         var templateIndex = [Template: Int]()
         var kinds = [Int]()  // per entry: 0 tombstone, t + 1 template t
         var members = [[Int]]()  // per template: its entries, in order
-        var values = [Range<Int>]()  // every entry's value ranges, entry after entry
-        var firstValue = [Int]()  // per entry: where its ranges start in `values`
+        var flat = [UInt8]()  // every value, entry after entry
+        var values = [Range<Int>]()  // where each value is in `flat`
+        var firstValue = [Int]()  // per entry: where its values start in `values`
         kinds.reserveCapacity(entries.count)
         firstValue.reserveCapacity(entries.count)
+        flat.reserveCapacity(entries.reduce(0) { $0 + Int(truncatingIfNeeded: $1.value.length) })
         var template = [UInt8]()
         for (e, entry) in entries.enumerated() {
             firstValue.append(values.count)
@@ -36,7 +39,7 @@ enum DocumentColumns {
             case .chunked:
                 return nil
             case .inline(let bytes):
-                guard bytes.first == UInt8(ascii: "{"), split(bytes, template: &template, values: &values) else { return nil }
+                guard bytes.first == UInt8(ascii: "{"), split(bytes, template: &template, flat: &flat, values: &values) else { return nil }
                 let key = Template(bytes: template)
                 let t: Int
                 if let known = templateIndex[key] {
@@ -51,30 +54,39 @@ enum DocumentColumns {
                 kinds.append(t + 1)
             }
         }
-        var out = [UInt8]()
-        out.reserveCapacity(entries.reduce(0) { $0 + $1.key.count + 4 + Int(truncatingIfNeeded: $1.value.length) } + 64)
-        Varint.append(UInt64(templates.count), to: &out)
+        var head = [UInt8]()
+        Varint.append(UInt64(templates.count), to: &head)
         for template in templates {
-            Varint.append(UInt64(template.count), to: &out)
-            out.append(contentsOf: template)
+            Varint.append(UInt64(template.count), to: &head)
+            head.append(contentsOf: template)
         }
         var previous: [UInt8]? = nil
         for (entry, kind) in zip(entries, kinds) {
-            ManifestNode.encodeKey(entry.key, previous: previous, into: &out)
-            Varint.append(UInt64(kind), to: &out)
+            ManifestNode.encodeKey(entry.key, previous: previous, into: &head)
+            Varint.append(UInt64(kind), to: &head)
             previous = entry.key
         }
-        for (t, entriesOfTemplate) in members.enumerated() {
-            let slots = templates[t].reduce(0) { $0 + ($1 == slot ? 1 : 0) }
-            for s in 0..<slots {
-                for e in entriesOfTemplate {
-                    guard case .inline(let bytes) = entries[e].value else { continue }
-                    bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[values[firstValue[e] + s]])) }
-                    out.append(separator)
+        // The columns: every value once, each followed by its separator.
+        let total = head.count + flat.count + values.count
+        return [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            var n = head.count
+            head.withUnsafeBufferPointer { (out.baseAddress!).update(from: $0.baseAddress!, count: $0.count) }
+            flat.withUnsafeBufferPointer { flat in
+                for (t, entriesOfTemplate) in members.enumerated() {
+                    let slots = templates[t].reduce(0) { $0 + ($1 == slot ? 1 : 0) }
+                    for s in 0..<slots {
+                        for e in entriesOfTemplate {
+                            let range = values[firstValue[e] + s]
+                            (out.baseAddress! + n).update(from: flat.baseAddress! + range.lowerBound, count: range.count)
+                            n += range.count
+                            out[n] = separator
+                            n += 1
+                        }
+                    }
                 }
             }
+            initialized = n
         }
-        return out
     }
 
     /// A template as a dictionary key, hashed in one pass over its bytes (an array of bytes
@@ -85,60 +97,74 @@ enum DocumentColumns {
         func hash(into hasher: inout Hasher) {
             bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
-    }
 
-    /// Splits a value into its template (into `template`) and the ranges of its scalar values
-    /// (appended to `values`); `false` if it does not fit the form.
-    private static func split(_ bytes: [UInt8], template: inout [UInt8], values: inout [Range<Int>]) -> Bool {
-        template.removeAll(keepingCapacity: true)
-        return bytes.withUnsafeBufferPointer { v in
-            var i = 0
-            var run = 0  // start of the template bytes not yet copied
-            func flush(_ end: Int) { template.append(contentsOf: UnsafeBufferPointer(rebasing: v[run..<end])) }
-            while i < v.count {
-                let b = v[i]
-                if b == UInt8(ascii: "\"") {
-                    var j = i + 1
-                    while j < v.count, v[j] != UInt8(ascii: "\"") {
-                        if v[j] == UInt8(ascii: "\\") {
-                            j += 1
-                            guard j < v.count else { return false }
-                        }
-                        if v[j] == separator || v[j] == slot { return false }
-                        j += 1
-                    }
-                    guard j < v.count else { return false }
-                    let end = j + 1
-                    if end >= v.count || v[end] != UInt8(ascii: ":") {
-                        flush(i)
-                        template.append(slot)
-                        values.append(i..<end)
-                        run = end
-                    }
-                    i = end
-                } else if isValueByte(b) {
-                    var j = i + 1
-                    while j < v.count, isValueByte(v[j]) { j += 1 }
-                    flush(i)
-                    template.append(slot)
-                    values.append(i..<j)
-                    run = j
-                    i = j
-                } else {
-                    guard b != slot else { return false }
-                    i += 1
-                }
+        static func == (a: Template, b: Template) -> Bool {
+            a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in
+                b.bytes.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
             }
-            flush(v.count)
-            return true
         }
     }
 
-    /// A byte of a number or literal token: `-+.0-9A-Za-z`.
-    @inline(__always)
-    private static func isValueByte(_ b: UInt8) -> Bool {
-        (b | 0x20) &- UInt8(ascii: "a") < 26 || b &- UInt8(ascii: "0") < 10
-            || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+    /// What a byte is to ``split(_:template:flat:values:)``: inside a string, 1 ends it or
+    /// escapes (`"` `\\`) and 2 is refused (0x01, 0x0A); outside, 3 starts a value token.
+    private static let classes: [UInt8] = (0...255).map { b -> UInt8 in
+        switch UInt8(b) {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): 1
+        case slot, separator: 2
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."): 3
+        default: 0
+        }
+    }
+
+    /// Splits a value into its template (into `template`) and its scalar values (appended to
+    /// `flat`, their ranges there to `values`); `false` if it does not fit the form.
+    private static func split(_ bytes: [UInt8], template: inout [UInt8], flat: inout [UInt8], values: inout [Range<Int>]) -> Bool {
+        template.removeAll(keepingCapacity: true)
+        return bytes.withUnsafeBufferPointer { v in
+            classes.withUnsafeBufferPointer { classes in
+                var i = 0
+                var run = 0  // start of the template bytes not yet copied
+                func value(_ start: Int, _ end: Int) {
+                    template.append(contentsOf: UnsafeBufferPointer(rebasing: v[run..<start]))
+                    template.append(slot)
+                    let at = flat.count
+                    flat.append(contentsOf: UnsafeBufferPointer(rebasing: v[start..<end]))
+                    values.append(at..<flat.count)
+                    run = end
+                }
+                while i < v.count {
+                    let b = v[i]
+                    if b == UInt8(ascii: "\"") {
+                        var j = i + 1
+                        while true {
+                            while j < v.count, classes[Int(v[j])] != 1 {
+                                if classes[Int(v[j])] == 2 { return false }
+                                j += 1
+                            }
+                            guard j < v.count else { return false }
+                            if v[j] == UInt8(ascii: "\"") { break }
+                            j += 1  // a backslash: the next byte is escaped
+                            guard j < v.count, classes[Int(v[j])] != 2 else { return false }
+                            j += 1
+                        }
+                        let end = j + 1
+                        if end >= v.count || v[end] != UInt8(ascii: ":") { value(i, end) }
+                        i = end
+                    } else if classes[Int(b)] == 3 {
+                        var j = i + 1
+                        while j < v.count, classes[Int(v[j])] == 3 { j += 1 }
+                        value(i, j)
+                        i = j
+                    } else {
+                        guard b != slot else { return false }
+                        i += 1
+                    }
+                }
+                template.append(contentsOf: UnsafeBufferPointer(rebasing: v[run...]))
+                return true
+            }
+        }
     }
 }
 
