@@ -55,6 +55,32 @@ struct PostgresCollectionTests {
         #expect(amber.run(["check", "--read-data"]).code == 0)
     }
 
+    /// The source is opened while the repository is unlocked: a wrong repository password still
+    /// exits 12 with nothing written, and a table of 300,000 rows then backs up and restores
+    /// equal by `pg_dump`.
+    @Test func wrongRepositoryPasswordWithADatabaseSourceWritesNothing() throws {
+        let suffix = UInt64.random(in: 0...UInt64.max) % 1_000_000_000
+        let names = ["amber_pre_src_\(suffix)", "amber_pre_dst_\(suffix)"]
+        for name in names { try sql(server, "CREATE DATABASE \(name)") }
+        defer { for name in names { try? sql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") } }
+        let source = database(names[0]), target = database(names[1])
+        try sql(source, """
+            CREATE TABLE big(id int PRIMARY KEY, body text NOT NULL);
+            INSERT INTO big SELECT i, repeat(md5(i::text), 8) FROM generate_series(1, 300000) i;
+            CREATE TABLE small(id int PRIMARY KEY, note text);
+            INSERT INTO small VALUES (1, 'one'), (2, NULL);
+            """)
+        #expect(amber.run(["init"]).code == 0)
+        let wrong = amber.run(["backup", source], password: "not the password")
+        #expect(wrong.code == 12, "\(wrong.stderr)")
+        #expect(amber.run(["snapshots", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let backup = amber.run(["backup", source])
+        #expect(backup.code == 0, "\(backup.stderr)")
+        #expect(amber.run(["restore", "latest", "--target", target]).code == 0)
+        #expect(try TestPostgres.dump(target, "--schema-only") == TestPostgres.dump(source, "--schema-only"))
+        #expect(try TestPostgres.dump(target, "--data-only") == TestPostgres.dump(source, "--data-only"))
+    }
+
     /// A wrong password, an unreachable server and a missing table: exit 1, a message naming the
     /// problem (and never the password), and no snapshot.
     /// Scattered updates, then a range of rows deleted: the second and third backups are runs

@@ -62,13 +62,7 @@ struct PostgresStructureTests {
 
     private func sql(_ uri: String, _ text: String) throws { try TestPostgres.execute(uri, text) }
 
-    /// `pg_dump` output without the random `\restrict` key lines and, for data, sorted (rows
-    /// come in no fixed order) without the comment lines.
-    private func pgDump(_ uri: String, _ section: String) throws -> String {
-        let lines = try runTool(["pg_dump", section, uri]).split(separator: "\n").filter { !$0.hasPrefix("\\") }
-        return section == "--data-only" ? lines.filter { !$0.hasPrefix("--") }.sorted().joined(separator: "\n")
-            : lines.joined(separator: "\n")
-    }
+    private func pgDump(_ uri: String, _ section: String) throws -> String { try TestPostgres.dump(uri, section) }
 
     @Test func wholeStructureComesBackAsPgDumpSeesIt() throws {
         let suffix = UInt64.random(in: 0...UInt64.max) % 1_000_000_000

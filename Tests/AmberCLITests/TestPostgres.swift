@@ -16,4 +16,12 @@ enum TestPostgres {
         defer { connection.close() }
         try connection.execute(text)
     }
+
+    /// `pg_dump` output without the random `\restrict` key lines and, for data, sorted (rows
+    /// come in no fixed order) without the comment lines.
+    static func dump(_ uri: String, _ section: String) throws -> String {
+        let lines = try runTool(["pg_dump", section, uri]).split(separator: "\n").filter { !$0.hasPrefix("\\") }
+        return section == "--data-only" ? lines.filter { !$0.hasPrefix("--") }.sorted().joined(separator: "\n")
+            : lines.joined(separator: "\n")
+    }
 }
