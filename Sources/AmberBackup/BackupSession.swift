@@ -46,8 +46,11 @@ final class BackupSession {
 
     /// Removes what this session stored, after a source turned out to be bad input: the
     /// repository is left as it was (see ``BlobWriter/discard()``).
+    /// The packs are left (unindexed, for `prune`) when another process may be reading them:
+    /// a stale lock or a damaged index file makes other backups adopt unindexed packs.
     func discard() {
-        writer.discard()
+        let stale = (try? RepositoryLock.list(repository).contains(where: \.isStale)) ?? true
+        writer.discard(removingPacks: !stale && repository.indexDamage.isEmpty)
     }
 
     /// Stores standard input as the file `name` at the root.

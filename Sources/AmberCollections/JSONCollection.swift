@@ -45,6 +45,7 @@ public final class JSONCollection: CollectionSource {
             try CollectionSet.buildManifest(repository, writer, parent: parentManifest, name: source.name, notes: &notes, entries)
         }
         let manifest: CollectionManifest
+        let notesBefore = notes.count
         if let documents {
             manifest = try build { builder in try documents.forEach { try builder.append(key: $0.keyBytes, value: $0.value) } }
         } else {
@@ -53,6 +54,7 @@ public final class JSONCollection: CollectionSource {
                     try source.forEachInKeyOrder(field: &idField) { try builder.append(key: $0.keyBytes, value: $0.value) }
                 }
             } catch is JSONCollectionSource.NotInKeyOrder {
+                notes.removeSubrange(notesBefore...)  // the second build notes the same again
                 let (sorted, field) = try source.readSorted()
                 idField = field
                 manifest = try build { builder in try sorted.forEach { try builder.append(key: $0.keyBytes, value: $0.value) } }

@@ -29,7 +29,7 @@ enum DocumentColumns {
         var firstValue = [Int]()  // per entry: where its values start in `values`
         kinds.reserveCapacity(entries.count)
         firstValue.reserveCapacity(entries.count)
-        flat.reserveCapacity(entries.reduce(0) { $0 + Int(truncatingIfNeeded: $1.value.length) })
+        flat.reserveCapacity(entries.reduce(0) { if case .inline(let bytes) = $1.value { $0 + bytes.count } else { $0 } })
         var template = [UInt8]()
         for (e, entry) in entries.enumerated() {
             firstValue.append(values.count)
@@ -178,7 +178,9 @@ extension DocumentColumns {
         var templates = [[UInt8]]()
         templates.reserveCapacity(templateCount)
         for _ in 0..<templateCount {
-            templates.append(try r.raw(try r.length(limit: r.remaining, what: "template length")))
+            let template = try r.raw(try r.length(limit: r.remaining, what: "template length"))
+            try budget.spend(64 + template.count * 16, r)  // the template and its literals' ranges
+            templates.append(template)
         }
         var keys = [[UInt8]](), kinds = [Int]()
         keys.reserveCapacity(count)
@@ -199,6 +201,7 @@ extension DocumentColumns {
                 ordinal.append(0)
             }
         }
+        guard !uses.contains(0) else { throw FormatError(context: r.context, reason: "a template no document uses") }
         // The value ranges of every column, template by template, slot by slot.
         let literals = templates.map(Self.literals)  // per template: the bytes between its slots
         var columnStart = [Int](repeating: 0, count: templateCount)  // index of its first column in `ranges`

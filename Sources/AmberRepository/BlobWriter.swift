@@ -56,6 +56,8 @@ public final class BlobWriter: Sendable {
         var saved: [BlobID] = []
         var stats = WriteStatistics()
         var failure: RepositoryError?
+        /// Set by ``BlobWriter/discard(removingPacks:)``: later blobs are dropped.
+        var discarded = false
     }
 
     private let repository: Repository
@@ -99,7 +101,7 @@ public final class BlobWriter: Sendable {
     public func add(_ type: BlobType, id: BlobID, plaintext: [UInt8], level: Int32? = nil) throws(RepositoryError) -> Bool {
         let (isNew, full): (Bool, [Job]?) = try state.withLock { s throws(RepositoryError) in
             if let failure = s.failure { throw failure }
-            if repository.index.contains(id) || s.pending.contains(id) { return (false, nil) }
+            if s.discarded || repository.index.contains(id) || s.pending.contains(id) { return (false, nil) }
             s.pending.insert(id)
             s.batch.append(Job(type: type, id: id, plaintext: plaintext, level: level))
             s.batchBytes += plaintext.count
@@ -145,14 +147,23 @@ public final class BlobWriter: Sendable {
         return state.withLock { $0.stats }
     }
 
-    /// Abandons the blobs of a backup that failed on bad input: waits for the workers, then removes
-    /// the packs this writer saved, so the repository is as it was. Only for a writer that
-    /// ``holdsIndex``; the packs of a writer that does not stay for the next backup to adopt.
-    public func discard() {
-        let last = state.withLock { $0.takeBatch() }
-        if !last.isEmpty { dispatch(last) }
+    /// Abandons the blobs of a backup that failed on bad input: drops every blob added from now
+    /// on (threads of an abandoned manifest may still be adding leaves), waits for the workers,
+    /// then, if `removingPacks`, removes the packs this writer saved, so the repository is as it
+    /// was. Only for a writer that ``holdsIndex``; otherwise, or without `removingPacks`, the
+    /// packs stay unindexed, for `prune` to remove or a later backup to adopt.
+    ///
+    /// - Parameter removingPacks: whether no other process can be using these packs. Another
+    ///   backup reads packs that no index file names when it finds a stale lock or a damaged
+    ///   index file (it adopts them), so the caller passes false in either case.
+    public func discard(removingPacks: Bool) {
+        state.withLock { s in
+            s.discarded = true
+            s.batch = []
+            s.batchBytes = 0
+        }
         group.wait()
-        guard holdsIndex, !dryRun else { return }
+        guard holdsIndex, !dryRun, removingPacks else { return }
         let saved = state.withLock { s in
             defer { s.saved = []; s.unindexed = []; s.open = [:] }
             return s.saved

@@ -241,7 +241,7 @@ struct CollectionTests {
     }
 
     /// An NDJSON file in id order is stored as it is read, so a bad line far into it is found
-    /// after packs were saved (here ~40 MB of incompressible documents and a directory before
+    /// after packs were saved (here ~70 MB of incompressible documents and a directory before
     /// them): the backup removes them all, and the repository is left exactly as it was.
     @Test func badInputFoundWhileStoringLeavesTheRepositoryAsItWas() throws {
         #expect(amber.run(["init"]).code == 0)
@@ -251,12 +251,12 @@ struct CollectionTests {
         #expect(amber.run(["backup", tree]).code == 0)
         writeFile(tree + "/other", (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255) })
         let before = repositoryFiles()
-        let random = Array(try #require(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: 4500 * 5000).base64EncodedString().utf8)
-        var lines = (0..<5000).map { i in "{\"_id\":\(i),\"text\":\"\(String(decoding: random[(i * 6000)..<((i + 1) * 6000)], as: UTF8.self))\"}" }
-        lines.append("{\"_id\":4999,\"text\":\"again\"}")
+        let random = Array(try #require(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: 4500 * 12000).base64EncodedString().utf8)
+        var lines = (0..<12000).map { i in "{\"_id\":\(i),\"text\":\"\(String(decoding: random[(i * 6000)..<((i + 1) * 6000)], as: UTF8.self))\"}" }
+        lines.append("{\"_id\":11999,\"text\":\"again\"}")
         write(lines, to: temp.sub("users.ndjson"))
         let r = amber.run(["backup", tree, "ndjson:" + temp.sub("users.ndjson")])
-        #expect(r.code == 1 && r.stderr.contains("users.ndjson:5001 (id 4999): duplicate id (also on line 5000)"), "\(r.stderr)")
+        #expect(r.code == 1 && r.stderr.contains("users.ndjson:12001 (id 11999): duplicate id (also on line 12000)"), "\(r.stderr)")
         #expect(try snapshotIDs().count == 1)
         #expect(repositoryFiles() == before)
         #expect(amber.run(["check", "--read-data"]).code == 0)

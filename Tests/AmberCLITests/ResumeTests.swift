@@ -51,4 +51,43 @@ struct ResumeTests {
         #expect(amber.run(["restore", "latest", "--target", out]).code == 0)
         #expect(try runTool(["cmp", source + "/random.bin", out + "/data/random.bin"]) == "")
     }
+
+    /// A backup that finds bad input while storing an NDJSON file removes the packs it saved,
+    /// except when another backup may adopt them: with a stale lock in the repository (here a
+    /// killed backup's) they stay unindexed, and `prune` removes them once the lock is gone.
+    @Test func packsOfABadCollectionStayWhenAStaleLockExists() throws {
+        let source = temp.sub("data")
+        mkdir(source, 0o755)
+        try runTool(["dd", "if=/dev/urandom", "of=\(source)/random.bin", "bs=1M", "count=64", "status=none"])
+        #expect(amber.run(["init"]).code == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: AmberRunner.executable)
+        process.arguments = ["backup", source, "--no-cache"]
+        process.environment = ["PATH": "/usr/bin:/bin", "AMBER_REPOSITORY": temp.sub("repo"), "AMBER_PASSWORD": amber.password,
+                               "AMBER_SCRYPT_TESTING": "1", "HOME": "/nonexistent"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while packs().count < 1, process.isRunning, Date() < deadline { usleep(5_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let killed = packs().count
+        try #require(killed >= 1, "the backup was killed after writing a pack")
+
+        let random = Array(try #require(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: 4500 * 12000).base64EncodedString().utf8)
+        var lines = (0..<12000).map { i in "{\"_id\":\(i),\"text\":\"\(String(decoding: random[(i * 6000)..<((i + 1) * 6000)], as: UTF8.self))\"}" }
+        lines.append("{\"_id\":11999}")
+        let ndjson = temp.sub("users.ndjson")
+        FileManager.default.createFile(atPath: ndjson, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let bad = amber.run(["backup", "ndjson:" + ndjson])
+        #expect(bad.code == 1 && bad.stderr.contains("duplicate id"), "\(bad.stderr)")
+        #expect(packs().count > killed, "the failed backup's packs are kept while a stale lock exists")
+
+        #expect(amber.run(["unlock"]).code == 0)
+        let prune = amber.run(["prune"])
+        #expect(prune.code == 0, "\(prune.stderr)")
+        #expect(packs().isEmpty, "prune removes what no snapshot uses: \(packs())")
+        #expect(amber.run(["check", "--read-data"]).code == 0)
+    }
 }
