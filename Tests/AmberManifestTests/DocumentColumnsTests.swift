@@ -69,6 +69,18 @@ import Testing
         let (bytes, _) = ManifestNode.packedLeaf(entries, nodeLevel: nil)
         #expect(throws: FormatError.self) { try ManifestNode(decoding: Array(bytes.dropLast()), expectedLevel: 0, what: "truncated") }
         #expect(throws: FormatError.self) { try ManifestNode(decoding: bytes + [0x41, 0x0A], expectedLevel: 0, what: "extra") }
+        // A template no entry uses: every byte must be used.
+        var unused = ManifestNode.header(level: 0, count: 1, version: ManifestFormat.documentColumnsVersion)
+        unused += [2, 6] + Array("{\"a\":".utf8) + [0x01, 2] + Array("{}".utf8)
+        ManifestNode.encodeKey([0x01, 0x02], previous: nil, into: &unused)
+        let used = unused + [1] + Array("1\n".utf8)
+        #expect(throws: FormatError.self) { try ManifestNode(decoding: used, expectedLevel: 0, what: "unused template") }
+        var oneTemplate = ManifestNode.header(level: 0, count: 1, version: ManifestFormat.documentColumnsVersion)
+        oneTemplate += [1, 6] + Array("{\"a\":".utf8) + [0x01]
+        ManifestNode.encodeKey([0x01, 0x02], previous: nil, into: &oneTemplate)
+        let node = try ManifestNode(decoding: oneTemplate + [1] + Array("1\n".utf8), expectedLevel: 0, what: "one template")
+        guard case .leaf(let read) = node.body else { Issue.record("not a leaf"); return }
+        #expect(read == [ManifestEntry(key: [0x01, 0x02], value: .inline(Array("{\"a\":1".utf8)))])
         var internalNode = bytes
         internalNode[2] = 1
         #expect(throws: FormatError.self) { try ManifestNode(decoding: internalNode, expectedLevel: nil, what: "level") }
