@@ -279,31 +279,11 @@ extension CanonicalTranscoder {
             } else if b < 0x80 {
                 i += 1
             } else {
-                guard let length = utf8SequenceLength(at: i) else { return false }
+                guard let length = UTF8Sequence.length(in: input, at: i) else { return false }
                 i += length
             }
         }
         return false
-    }
-
-    /// The length of the well-formed UTF-8 sequence at `offset` (Unicode Table 3-7), or `nil`.
-    private func utf8SequenceLength(at offset: Int) -> Int? {
-        let lead = input[offset]
-        let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return nil
-        }
-        guard offset + length <= input.count, (low...high).contains(input[offset + 1]) else { return nil }
-        for k in 2..<max(length, 2) where input[offset + k] & 0xC0 != 0x80 { return nil }
-        return length
     }
 
     /// Copies a number whose spelling is its canonical text (see the type's description).

@@ -93,30 +93,20 @@ extension JSONReader {
         return value
     }
 
-    /// The length of the well-formed UTF-8 sequence at `offset` (Unicode Table 3-7), or an error.
+    /// The length of the well-formed UTF-8 sequence at `offset` (``UTF8Sequence``), or an error
+    /// saying what is wrong with it.
     private func utf8SequenceLength(at offset: Int) throws(JSONError) -> Int {
+        if let length = UTF8Sequence.length(in: bytes, at: offset) { return length }
         let lead = bytes[offset]
-        let length: Int
-        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F  // excludes encoded surrogates
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
-        default: throw error(.invalidUTF8, "invalid UTF-8 lead byte 0x\(hex2(lead))", at: offset)
+        case 0xC2...0xF4:
+            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            guard offset + length <= bytes.count else { throw error(.invalidUTF8, "truncated UTF-8 sequence", at: offset) }
+            let surrogate = lead == 0xED && bytes[offset + 1] >= 0xA0 && bytes[offset + 1] <= 0xBF
+            throw error(.invalidUTF8, surrogate ? "UTF-8-encoded surrogate" : "invalid UTF-8 sequence", at: offset)
+        default:
+            throw error(.invalidUTF8, "invalid UTF-8 lead byte 0x\(hex2(lead))", at: offset)
         }
-        guard offset + length <= bytes.count else { throw error(.invalidUTF8, "truncated UTF-8 sequence", at: offset) }
-        guard secondRange.contains(bytes[offset + 1]) else {
-            let what = lead == 0xED ? "UTF-8-encoded surrogate" : "invalid UTF-8 sequence"
-            throw error(.invalidUTF8, what, at: offset)
-        }
-        for k in 2..<max(length, 2) where bytes[offset + k] & 0xC0 != 0x80 {
-            throw error(.invalidUTF8, "invalid UTF-8 sequence", at: offset)
-        }
-        return length
     }
 
     private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {

@@ -14,13 +14,9 @@ struct ResumeTests {
             .filter { $0.count == 67 && !$0.contains(".tmp") }
     }
 
-    @Test func anInterruptedBackupIsResumed() throws {
-        let source = temp.sub("data")
-        mkdir(source, 0o755)
-        try runTool(["dd", "if=/dev/urandom", "of=\(source)/random.bin", "bs=1M", "count=128", "status=none"])
-        #expect(amber.run(["init"]).code == 0)
-
-        // Start a backup and kill it once three packs are stored.
+    /// Starts `amber backup source`, kills it (SIGKILL) once `count` packs are stored, and returns
+    /// how many packs it left. Its lock stays, stale (its process is gone).
+    private func backupKilled(_ source: String, afterPacks count: Int) throws -> Int {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: AmberRunner.executable)
         process.arguments = ["backup", source, "--no-cache"]
@@ -30,10 +26,20 @@ struct ResumeTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(120)
-        while packs().count < 3, process.isRunning, Date() < deadline { usleep(5_000) }
+        while packs().count < count, process.isRunning, Date() < deadline { usleep(5_000) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let left = packs().count
+        return packs().count
+    }
+
+    @Test func anInterruptedBackupIsResumed() throws {
+        let source = temp.sub("data")
+        mkdir(source, 0o755)
+        try runTool(["dd", "if=/dev/urandom", "of=\(source)/random.bin", "bs=1M", "count=128", "status=none"])
+        #expect(amber.run(["init"]).code == 0)
+
+        // Start a backup and kill it once three packs are stored.
+        let left = try backupKilled(source, afterPacks: 3)
         try #require(left >= 3 && amber.run(["snapshots", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]",
                      "the backup was killed after writing packs and before its snapshot (\(left) packs)")
         let indexFiles = (try? FileManager.default.contentsOfDirectory(atPath: temp.sub("repo/index"))) ?? []
@@ -60,19 +66,7 @@ struct ResumeTests {
         mkdir(source, 0o755)
         try runTool(["dd", "if=/dev/urandom", "of=\(source)/random.bin", "bs=1M", "count=64", "status=none"])
         #expect(amber.run(["init"]).code == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: AmberRunner.executable)
-        process.arguments = ["backup", source, "--no-cache"]
-        process.environment = ["PATH": "/usr/bin:/bin", "AMBER_REPOSITORY": temp.sub("repo"), "AMBER_PASSWORD": amber.password,
-                               "AMBER_SCRYPT_TESTING": "1", "HOME": "/nonexistent"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while packs().count < 1, process.isRunning, Date() < deadline { usleep(5_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let killed = packs().count
+        let killed = try backupKilled(source, afterPacks: 1)
         try #require(killed >= 1, "the backup was killed after writing a pack")
 
         let random = Array(try #require(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: 4500 * 12000).base64EncodedString().utf8)
