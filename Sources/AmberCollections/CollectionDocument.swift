@@ -31,8 +31,7 @@ extension Array where Element == CollectionDocument {
     mutating func sortByKeyRejectingDuplicates(file: String) throws(SourceError) {
         sort { $0.keyBytes.lexicographicallyPrecedes($1.keyBytes) }
         for i in indices.dropFirst() where self[i].keyBytes == self[i - 1].keyBytes {
-            throw SourceError(file: file, line: Swift.max(self[i].line, self[i - 1].line), id: self[i].key.display,
-                              message: "duplicate id (also on line \(Swift.min(self[i].line, self[i - 1].line)))")
+            throw SourceError.duplicateID(file: file, lines: self[i].line, self[i - 1].line, id: self[i].key.display)
         }
     }
 }

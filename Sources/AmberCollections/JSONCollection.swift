@@ -28,11 +28,7 @@ public final class JSONCollection: CollectionSource {
             let (documents, field) = try source.readSorted()
             (self.documents, self.idField) = (documents, field)
         case .ndjson:
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  FileManager.default.isReadableFile(atPath: path) else {
-                throw SourceError(file: path, message: "cannot read the file")
-            }
+            try source.checkReadable()
             (documents, self.idField) = (nil, idField)
         }
     }

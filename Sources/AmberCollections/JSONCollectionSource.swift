@@ -31,13 +31,7 @@ public struct JSONCollectionSource: Sendable {
         let (sorted, field) = try readSorted(memoryBudget: Int.max)
         var documents = [CollectionDocument]()
         documents.reserveCapacity(sorted.count)
-        do {
-            try sorted.forEach { documents.append($0) }
-        } catch let error as SourceError {
-            throw error
-        } catch {
-            throw SourceError(file: path, message: "\(error)")
-        }
+        try SourceError.naming(path) { try sorted.forEach { documents.append($0) } }
         return (documents, field)
     }
 
@@ -51,13 +45,7 @@ public struct JSONCollectionSource: Sendable {
         var field = idField
         switch format {
         case .ndjson:
-            do {
-                try forEachLine(field: &field) { document in try documents.add(document) }
-            } catch let error as SourceError {
-                throw error
-            } catch {
-                throw SourceError(file: path, message: "\(error)")
-            }
+            try SourceError.naming(path) { try forEachLine(field: &field) { document in try documents.add(document) } }
         case .json:
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw SourceError(file: path, message: "cannot read the file")
@@ -95,8 +83,7 @@ public struct JSONCollectionSource: Sendable {
         try forEachLine(field: &field) { document in
             if let previous, !previous.key.lexicographicallyPrecedes(document.keyBytes) {
                 guard previous.key == document.keyBytes else { throw NotInKeyOrder(line: document.line) }
-                throw SourceError(file: path, line: document.line, id: document.key.display,
-                                  message: "duplicate id (also on line \(previous.line))")
+                throw SourceError.duplicateID(file: path, lines: previous.line, document.line, id: document.key.display)
             }
             previous = (document.keyBytes, document.line)
             try body(document)
@@ -119,15 +106,25 @@ public struct JSONCollectionSource: Sendable {
         }
     }
 
-    /// Calls `body` with the lines (without newlines) of each block of the file read, 8 MiB at
-    /// a time, and the 1-based number of the block's first line; the text after the last newline
-    /// is the last line.
-    private func forEachBlock(_ body: ([ArraySlice<UInt8>], Int) throws -> Void) throws {
+    /// Throws ``SourceError`` unless the file is a regular file this process can open.
+    public func checkReadable() throws(SourceError) {
+        try? openForReading().close()
+    }
+
+    private func openForReading() throws(SourceError) -> FileHandle {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let handle = FileHandle(forReadingAtPath: path) else {
             throw SourceError(file: path, message: "cannot read the file")
         }
+        return handle
+    }
+
+    /// Calls `body` with the lines (without newlines) of each block of the file read, 8 MiB at
+    /// a time, and the 1-based number of the block's first line; the text after the last newline
+    /// is the last line.
+    private func forEachBlock(_ body: ([ArraySlice<UInt8>], Int) throws -> Void) throws {
+        let handle = try openForReading()
         defer { try? handle.close() }
         var pending = [UInt8]()
         var lineNumber = 1

@@ -54,13 +54,7 @@ public final class SortedDocuments {
         guard !runs.isEmpty else { return }
         if !buffer.isEmpty { try spill() }
         // One merge pass to find duplicates across runs before anything is stored.
-        do {
-            try merge(decodingKeys: false) { _ in }
-        } catch let error as SourceError {
-            throw error
-        } catch {
-            throw SourceError(file: file, message: "\(error)")
-        }
+        try SourceError.naming(file) { try merge(decodingKeys: false) { _ in } }
     }
 
     /// Calls `body` with every document in key order. Call after ``seal()``.
@@ -114,8 +108,7 @@ public final class SortedDocuments {
             guard let best, let head = heads[best] else { return }
             if let previous, previous.key == head.key {
                 let key = try? DocumentKey(encoded: head.key)
-                throw SourceError(file: file, line: max(previous.line, head.line), id: key?.display,
-                                  message: "duplicate id (also on line \(min(previous.line, head.line)))")
+                throw SourceError.duplicateID(file: file, lines: previous.line, head.line, id: key?.display)
             }
             previous = (head.key, head.line)
             heads[best] = try readers[best].next()

@@ -20,4 +20,20 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
         if let id { place += " (id \(id))" }
         return "\(place): \(message)"
     }
+
+    /// Two documents with the same id, on lines `a` and `b` (in either order), named at the later.
+    static func duplicateID(file: String, lines a: Int, _ b: Int, id: String?) -> SourceError {
+        SourceError(file: file, line: Swift.max(a, b), id: id, message: "duplicate id (also on line \(Swift.min(a, b)))")
+    }
+
+    /// Runs `body`; a ``SourceError`` passes through, any other error becomes one naming `file`.
+    static func naming<T>(_ file: String, _ body: () throws -> T) throws(SourceError) -> T {
+        do {
+            return try body()
+        } catch let error as SourceError {
+            throw error
+        } catch {
+            throw SourceError(file: file, message: "\(error)")
+        }
+    }
 }
