@@ -1,3 +1,5 @@
+import AmberChunking
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,15 +36,16 @@ struct FileReader: ~Copyable {
 
     deinit { close(descriptor) }
 
-    /// The unconsumed bytes, at least `minimum` of them unless the file ends sooner; empty at the
-    /// end of the file. Throws the errno text when a read fails.
-    mutating func window(minimum: Int) throws(FileReadError) -> UnsafeRawBufferPointer {
-        if !atEnd && filled - start < minimum { try refill() }
-        return UnsafeRawBufferPointer(rebasing: buffer[start..<filled])
+    /// The next chunk of the file as `chunker` cuts it (chunks of at most `maximum` bytes), valid
+    /// until the next call; empty at the end of the file. Throws the errno text when a read fails.
+    mutating func nextChunk(_ chunker: FastCDC, maximum: Int) throws(FileReadError) -> UnsafeRawBufferPointer {
+        if !atEnd && filled - start < maximum { try refill() }
+        let window = UnsafeRawBufferPointer(rebasing: buffer[start..<filled])
+        guard !window.isEmpty else { return window }
+        let chunk = UnsafeRawBufferPointer(rebasing: window[0..<chunker.cutPoint(in: window)])
+        start += chunk.count
+        return chunk
     }
-
-    /// Marks the first `count` bytes of the window as consumed.
-    mutating func consume(_ count: Int) { start += count }
 
     private mutating func refill() throws(FileReadError) {
         if start > 0 {

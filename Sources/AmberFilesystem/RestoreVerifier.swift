@@ -77,20 +77,18 @@ public struct RestoreVerifier {
         var index = 0
         var size: UInt64 = 0
         while true {
-            let window: UnsafeRawBufferPointer
+            let chunk: UnsafeRawBufferPointer
             do {
-                window = try reader.window(minimum: maximum)
+                chunk = try reader.nextChunk(chunker, maximum: maximum)
             } catch {
                 return "cannot read: \(error.message)"
             }
-            if window.isEmpty { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: window[0..<chunker.cutPoint(in: window)])
+            if chunk.isEmpty { break }
             guard index < node.content.count, hasher.id(chunk) == node.content[index] else {
                 return "content differs from byte \(size)"
             }
             index += 1
             size += UInt64(chunk.count)
-            reader.consume(chunk.count)
         }
         return index == node.content.count ? nil : "content ends early, at byte \(size)"
     }

@@ -179,19 +179,17 @@ public final class TreeArchiver {
         var ids = [BlobID]()
         var total: UInt64 = 0
         while true {
-            let window: UnsafeRawBufferPointer
+            let chunk: UnsafeRawBufferPointer
             do {
-                window = try reader.window(minimum: maximumChunk)
+                chunk = try reader.nextChunk(chunker, maximum: maximumChunk)
             } catch {
                 warn(path, "read failed: \(error.message)")
                 return nil
             }
-            if window.isEmpty { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: window[0..<chunker.cutPoint(in: window)])
+            if chunk.isEmpty { break }
             ids.append(try store(chunk))
             total += UInt64(chunk.count)
             progress?.add(bytes: UInt64(chunk.count))
-            reader.consume(chunk.count)
         }
         return (ids, total)
     }
