@@ -168,7 +168,7 @@ public struct JSONCollectionSource: Sendable {
     /// The document on a line by ``CanonicalTranscoder``'s fast path; `nil` where that path gives
     /// up (the general path then decides, and names what is wrong).
     private func transcode(_ line: ArraySlice<UInt8>, number: Int, field: String) -> CollectionDocument? {
-        guard let output = line.withUnsafeBufferPointer({ CanonicalTranscoder.transcode($0, idField: Array(field.utf8)) }),
+        guard let output = line.withUnsafeBufferPointer({ CanonicalTranscoder.transcode($0, idField: field) }),
               let id = output.id, let idValue = try? JSONParser.parse(output.bytes[id]),
               let key = DocumentKey(json: idValue) else { return nil }
         return CollectionDocument(key: key, value: output.bytes, line: number)

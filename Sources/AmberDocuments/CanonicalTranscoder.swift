@@ -23,11 +23,12 @@ public struct CanonicalTranscoder {
 
     /// The canonical form of the JSON object in `text`, or `nil` if this fast path does not
     /// handle it (see the type's description). `idField` names the top-level member to locate.
-    public static func transcode(_ text: UnsafeBufferPointer<UInt8>, idField: [UInt8]) -> Output? {
+    public static func transcode(_ text: UnsafeBufferPointer<UInt8>, idField: String) -> Output? {
+        var idField = idField  // its UTF-8 in place (a native string's), not copied per document
         var id: Range<Int>?
         // Every token is copied as written and whitespace dropped: the output is never longer.
         let bytes = [UInt8](unsafeUninitializedCapacity: text.count) { buffer, count in
-            idField.withUnsafeBufferPointer { idField in
+            idField.withUTF8 { idField in
                 var transcoder = CanonicalTranscoder(input: text, output: buffer.baseAddress!, idField: idField)
                 if transcoder.document() {
                     count = transcoder.count

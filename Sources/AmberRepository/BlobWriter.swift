@@ -52,7 +52,8 @@ public final class BlobWriter: Sendable {
         }
         var open: [BlobType: OpenPack] = [:]
         var unindexed: [(pack: BlobID, entries: [PackEntry])] = []
-        /// The packs this writer saved (not those it adopted), for ``BlobWriter/discard()``.
+        /// The packs a writer that ``BlobWriter/holdsIndex`` saved (not those it adopted), for
+        /// ``BlobWriter/discard(removingPacks:)``.
         var saved: [BlobID] = []
         var stats = WriteStatistics()
         var failure: RepositoryError?
@@ -77,8 +78,8 @@ public final class BlobWriter: Sendable {
 
     /// Whether packs and index files are only counted, never saved (`backup --dry-run`).
     public let dryRun: Bool
-    /// Whether index files wait for ``finish()``: no other process can then use a blob of this
-    /// writer before it finishes, so ``discard()`` can remove everything it saved.
+    /// Whether index files wait for ``finish()``: no index file names a blob of this writer before
+    /// it finishes, so ``discard(removingPacks:)`` can remove everything it saved.
     public let holdsIndex: Bool
 
     /// - Parameters:
@@ -227,7 +228,7 @@ public final class BlobWriter: Sendable {
             repository.index.add(IndexFile(packs: [(packID, pack.entries)]), name: nil)
             for e in pack.entries { s.pending.remove(e.id) }
             s.unindexed.append((packID, pack.entries))
-            s.saved.append(packID)
+            if holdsIndex { s.saved.append(packID) }
             s.stats.packs += 1
             s.stats.storedBytes += UInt64(body.count)
             return !holdsIndex && isIndexFileFull(s.unindexed)

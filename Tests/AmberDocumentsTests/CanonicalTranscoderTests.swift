@@ -9,7 +9,7 @@ struct CanonicalTranscoderTests {
     }
 
     private func fast(_ text: [UInt8], idField: String = "_id") -> CanonicalTranscoder.Output? {
-        text.withUnsafeBufferPointer { CanonicalTranscoder.transcode($0, idField: Array(idField.utf8)) }
+        text.withUnsafeBufferPointer { CanonicalTranscoder.transcode($0, idField: idField) }
     }
 
     @Test func typicalDocumentIsTranscodedAndTheIdFound() throws {
