@@ -4,6 +4,7 @@ import PackageDescription
 /// Settings shared by every Swift target (Hummingbird-style single array).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
