@@ -2,7 +2,8 @@
 // JSON-like values) built in full, then 0.1% of the values changed at random and built again, then
 // diffed; then the same change stored as a run on the first tree (a backup with a parent) and
 // the two collection manifests diffed. Run: swift run -c release AmberManifestBench [N] [changed fraction]
-// (`AmberManifestBench merge …`: the cost of reading a base and runs, MergeBench.swift).
+// (`AmberManifestBench merge …`: the cost of reading a base and runs, MergeBench.swift;
+// `AmberManifestBench rows …`: the cost of a first backup of a table's rows, RowsBench.swift).
 import AmberCore
 import AmberCrypto
 import AmberManifest
@@ -15,6 +16,10 @@ import AmberTesting
 let arguments = CommandLine.arguments
 if arguments.count > 1 && arguments[1] == "merge" {
     try MergeBench.run(Array(arguments.dropFirst(2)))
+    exit(0)
+}
+if arguments.count > 1 && arguments[1] == "rows" {
+    try RowsBench.run(Array(arguments.dropFirst(2)))
     exit(0)
 }
 let n = arguments.count > 1 ? Int(arguments[1])! : 1_000_000

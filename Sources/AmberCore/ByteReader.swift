@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the encoding `ByteWriter` writes. Every read checks bounds and throws
 /// ``FormatError`` instead of trapping: repository bytes are untrusted input.
 public struct ByteReader: Sendable {
@@ -17,7 +19,11 @@ public struct ByteReader: Sendable {
     public var isAtEnd: Bool { offset == bytes.count }
     public var remaining: Int { bytes.count - offset }
 
-    public mutating func u8() throws(FormatError) -> UInt8 { try integer() }
+    public mutating func u8() throws(FormatError) -> UInt8 {
+        guard offset < bytes.count else { throw truncated() }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
     public mutating func u16() throws(FormatError) -> UInt16 { try integer() }
     public mutating func u32() throws(FormatError) -> UInt32 { try integer() }
     public mutating func u64() throws(FormatError) -> UInt64 { try integer() }
@@ -33,11 +39,26 @@ public struct ByteReader: Sendable {
     /// allocation), else as a new array.
     public mutating func raw(_ count: Int, reusing candidate: [UInt8]) throws(FormatError) -> [UInt8] {
         guard count >= 0, count <= remaining else { throw truncated() }
-        if candidate.count == count, bytes[offset..<offset + count].elementsEqual(candidate) {
+        if candidate.count == count, Self.equal(bytes, offset, candidate) {
             offset += count
             return candidate
         }
         return try raw(count)
+    }
+
+    /// Whether the next `count` bytes are `expected` (compared in place), moving past them.
+    public mutating func next(_ count: Int, equal expected: [UInt8]) throws(FormatError) -> Bool {
+        guard count >= 0, count <= remaining else { throw truncated() }
+        defer { offset += count }
+        return count == expected.count && Self.equal(bytes, offset, expected)
+    }
+
+    /// Whether `bytes` holds `expected` at `offset` (which leaves room for it).
+    private static func equal(_ bytes: [UInt8], _ offset: Int, _ expected: [UInt8]) -> Bool {
+        guard !expected.isEmpty else { return true }
+        return bytes.withUnsafeBufferPointer { b in
+            expected.withUnsafeBufferPointer { e in memcmp(b.baseAddress! + offset, e.baseAddress!, e.count) == 0 }
+        }
     }
 
     /// The next `count` bytes as a slice of ``bytes`` (no copy).
@@ -68,7 +89,8 @@ public struct ByteReader: Sendable {
         guard isAtEnd else { throw FormatError(context: context, reason: "\(remaining) trailing bytes at offset \(offset)") }
     }
 
-    private mutating func integer<T: FixedWidthInteger>() throws(FormatError) -> T {
+    @usableFromInline @inline(__always)
+    mutating func integer<T: FixedWidthInteger>() throws(FormatError) -> T {
         let size = MemoryLayout<T>.size
         guard size <= remaining else { throw truncated() }
         var v: T = 0
@@ -77,7 +99,8 @@ public struct ByteReader: Sendable {
         return v
     }
 
-    private func truncated() -> FormatError {
+    @usableFromInline
+    func truncated() -> FormatError {
         FormatError(context: context, reason: "truncated at offset \(offset) of \(bytes.count)")
     }
 }

@@ -144,7 +144,7 @@ public struct DatabaseRow: Sendable, Hashable {
         mutating func nextName(is name: [UInt8]) throws(FormatError) -> Bool {
             let length = try LEB128.read(&reader)
             guard length <= UInt64(reader.remaining) else { throw FormatError(context: "database row", reason: "name length \(length) too large") }
-            return try reader.slice(Int(length)).elementsEqual(name)
+            return try reader.next(Int(length), equal: name)
         }
 
         /// Reads the value of the column whose name ``nextName(is:)`` read into `streams`.

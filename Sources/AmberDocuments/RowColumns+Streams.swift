@@ -2,15 +2,15 @@ import AmberCore
 
 extension RowColumns {
     /// One column being encoded, already split into the streams of its encoding (``RowColumns``
-    /// `Column(n)`), each in entry order: texts and blobs are slices of the arrays that hold
-    /// them (the rows and keys being encoded), so that no value is copied or built on the way.
+    /// `Column(n)`), each in entry order: the texts and the blobs each copied into one array
+    /// (``TextColumn/Values``), so that no value is an array or a slice of its own.
     struct ColumnStreams {
         var types = [UInt8]()
         var integers = [Int64]()
         /// The reals' IEEE-754 bits, little-endian, as they are written.
         var reals = [UInt8]()
-        var texts = [ArraySlice<UInt8>]()
-        var blobs = [ArraySlice<UInt8>]()
+        var texts = TextColumn.Values(capacity: 0, bytes: 0)
+        var blobs = TextColumn.Values(capacity: 0, bytes: 0)
 
         init(capacity: Int) {
             types.reserveCapacity(capacity)
@@ -23,8 +23,8 @@ extension RowColumns {
             case .null: break
             case .integer(let v): integers.append(v)
             case .real(let v): appendReal(v.bitPattern)
-            case .text(let bytes): texts.append(bytes[...])
-            case .blob(let bytes): blobs.append(bytes[...])
+            case .text(let bytes): texts.append(bytes)
+            case .blob(let bytes): blobs.append(bytes)
             }
         }
 
@@ -41,8 +41,13 @@ extension RowColumns {
                 guard length <= UInt64(reader.remaining) else {
                     throw FormatError(context: reader.context, reason: "length \(length) beyond the end at offset \(reader.offset)")
                 }
-                let bytes = try reader.slice(Int(length))
-                if type == 0x03 { texts.append(bytes) } else { blobs.append(bytes) }
+                if type == 0x03 {
+                    try reader.raw(Int(length), appendingTo: &texts.bytes)
+                    texts.endValue()
+                } else {
+                    try reader.raw(Int(length), appendingTo: &blobs.bytes)
+                    blobs.endValue()
+                }
             case DatabaseRow.keyReference: break
             default:
                 throw FormatError(context: reader.context, reason: "unknown value type 0x\(Hex.encode([type])) at offset \(reader.offset - 1)")
@@ -57,20 +62,15 @@ extension RowColumns {
         /// Whether the column at `reader` is this one, read as ``DecodedColumn`` reads it (the
         /// same streams, checks and budget), leaving `reader` after it.
         func readsBack(from reader: inout ByteReader, budget: inout ExpansionBudget) throws(FormatError) -> Bool {
-            guard try reader.slice(types.count).elementsEqual(types) else { return false }
+            guard try reader.next(types.count, equal: types) else { return false }
             try budget.spend(types.count * 16, reader)
             var tally = [Int](repeating: 0, count: 6)
             for type in types where type < 6 { tally[Int(type)] += 1 }
             guard tally[1] == integers.count, tally[2] * 8 == reals.count, tally[3] == texts.count, tally[4] == blobs.count,
                   try PackedIntegers.read(tally[1], from: &reader, budget: &budget) == integers,
-                  try reader.slice(reals.count).elementsEqual(reals) else { return false }
-            for stream in [texts, blobs] {
-                let values = try TextColumn.readValues(stream.count, from: &reader, budget: &budget)
-                guard values.count == stream.count, (0..<stream.count).allSatisfy({ values[$0].elementsEqual(stream[$0]) }) else {
-                    return false
-                }
-            }
-            return true
+                  try reader.next(reals.count, equal: reals) else { return false }
+            guard try TextColumn.readValues(texts.count, from: &reader, budget: &budget) == texts else { return false }
+            return try TextColumn.readValues(blobs.count, from: &reader, budget: &budget) == blobs
         }
 
         /// Appends the column: `types ‖ Integers ‖ reals ‖ Texts (texts) ‖ Texts (blobs)`.

@@ -73,9 +73,9 @@ public enum RowColumns {
                     return false
                 }
                 for name in names {
-                    guard try LEB128.read(&reader) == UInt64(name.count), try reader.slice(name.count).elementsEqual(name) else { return false }
+                    guard try LEB128.read(&reader) == UInt64(name.count), try reader.next(name.count, equal: name) else { return false }
                 }
-                guard try reader.slice(kinds.count).elementsEqual(kinds) else { return false }
+                guard try reader.next(kinds.count, equal: kinds) else { return false }
                 for column in keyColumns + valueColumns where !(try column.readsBack(from: &reader, budget: &budget)) { return false }
                 guard reader.remaining == 0 else { return false }
                 try budget.spend(entryBytes, reader)

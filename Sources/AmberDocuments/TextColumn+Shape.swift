@@ -1,4 +1,5 @@
 import AmberCore
+import Foundation
 
 extension TextColumn {
     /// The shared shape of a column's values: its literal runs, and per digit run (slot) the
@@ -13,45 +14,55 @@ extension TextColumn {
 
         var tokens: [Token]
         var decimals: Bool
-        /// Per slot, its digit run in every value (with `decimals`, the part before the `.`).
-        var slots: [[ArraySlice<UInt8>]]
-        /// With `decimals`, per slot, every value's fraction digits (after the `.`), if any.
-        var fractions: [[ArraySlice<UInt8>?]]
+        /// Per slot, where its digit run is in every value (with `decimals`, the part before
+        /// the `.`), in the buffer of the values (``TextColumn/Spans``).
+        var slots: [[Range<Int>]]
+        /// With `decimals`, per slot, where every value's fraction digits (after the `.`) are, if any.
+        var fractions: [[Range<Int>?]]
 
         /// The shape of `values`, or nil when they do not share one.
-        init?(_ values: [ArraySlice<UInt8>], decimals: Bool = false) {
-            guard let first = values.first else { return nil }
+        init?(_ values: Spans, decimals: Bool = false) {
+            guard let first = values.ranges.first else { return nil }
+            let bytes = values.bytes
             var tokens = [Token]()
-            for run in Self.runs(first, decimals: decimals) {
-                tokens.append(TextColumn.isDigit(run[run.startIndex]) ? .slot : .literal(Array(run)))
+            // Where the literals are in the first value: later values are compared with them.
+            var literals = [Range<Int>]()
+            for run in Runs(bytes, first, decimals: decimals) {
+                if TextColumn.isDigit(bytes[run.lowerBound]) {
+                    tokens.append(.slot)
+                } else {
+                    tokens.append(.literal(Array(bytes[run])))
+                    literals.append(run)
+                }
             }
-            let slotCount = tokens.count(where: { $0 == .slot })
-            var slots = [[ArraySlice<UInt8>]](repeating: [], count: slotCount)
-            var fractions = [[ArraySlice<UInt8>?]](repeating: [], count: decimals ? slotCount : 0)
-            for k in slots.indices { slots[k].reserveCapacity(values.count) }
-            for value in values {
-                var t = 0, k = 0
-                for run in Self.runs(value, decimals: decimals) {
+            let slotCount = tokens.count - literals.count
+            var slots = [[Range<Int>]](repeating: [], count: slotCount)
+            var fractions = [[Range<Int>?]](repeating: [], count: decimals ? slotCount : 0)
+            for k in slots.indices { slots[k].reserveCapacity(values.ranges.count) }
+            for value in values.ranges {
+                var t = 0, k = 0, l = 0
+                for run in Runs(bytes, value, decimals: decimals) {
                     guard t < tokens.count else { return nil }
-                    switch tokens[t] {
-                    case .slot:
-                        guard TextColumn.isDigit(run[run.startIndex]) else { return nil }
+                    if case .slot = tokens[t] {
+                        guard TextColumn.isDigit(bytes[run.lowerBound]) else { return nil }
                         var whole = run
                         if decimals {
-                            var fraction: ArraySlice<UInt8>?
-                            if let dot = run.firstIndex(of: UInt8(ascii: ".")) {
-                                whole = run[..<dot]
-                                fraction = run[(dot + 1)...]
+                            var fraction: Range<Int>?
+                            if let dot = bytes[run].firstIndex(of: UInt8(ascii: ".")) {
+                                whole = run.lowerBound..<dot
+                                let digits = dot + 1..<run.upperBound
                                 // Trailing zeros would be lost: the fraction is stored padded.
-                                guard fraction!.count <= TextColumn.maximumSlotDigits, fraction!.last != UInt8(ascii: "0") else { return nil }
+                                guard digits.count <= TextColumn.maximumSlotDigits, bytes[digits.upperBound - 1] != UInt8(ascii: "0") else { return nil }
+                                fraction = digits
                             }
                             fractions[k].append(fraction)
                         }
                         guard whole.count <= TextColumn.maximumSlotDigits else { return nil }
                         slots[k].append(whole)
                         k += 1
-                    case .literal(let bytes):
-                        guard run.elementsEqual(bytes) else { return nil }
+                    } else {
+                        guard Self.equal(bytes, run, literals[l]) else { return nil }
+                        l += 1
                     }
                     t += 1
                 }
@@ -63,87 +74,91 @@ extension TextColumn {
             self.fractions = fractions
         }
 
-        /// Splits `value` into maximal runs of ASCII digits and of other bytes, as it is
-        /// iterated (no array of runs is made); with `decimals`, a digit run, `.` and a digit
-        /// run are one run.
-        private static func runs(_ value: ArraySlice<UInt8>, decimals: Bool) -> Runs {
-            Runs(value: value, decimals: decimals)
+        /// Whether two ranges of `bytes` hold the same bytes.
+        private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.count == b.count && (a.isEmpty || memcmp(bytes.baseAddress! + a.lowerBound, bytes.baseAddress! + b.lowerBound, a.count) == 0)
         }
 
-        /// The runs of a value (``runs(_:decimals:)``).
+        /// The maximal runs of ASCII digits and of other bytes of the value at `range` of `bytes`,
+        /// as ranges, as it is iterated (no array of runs is made); with `decimals`, a digit run,
+        /// `.` and a digit run are one run.
         struct Runs: Sequence, IteratorProtocol {
-            let value: ArraySlice<UInt8>
+            let bytes: UnsafeBufferPointer<UInt8>
+            let limit: Int
             let decimals: Bool
             private var start: Int
 
-            init(value: ArraySlice<UInt8>, decimals: Bool) {
-                self.value = value
+            init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, decimals: Bool) {
+                self.bytes = bytes
                 self.decimals = decimals
-                start = value.startIndex
+                start = range.lowerBound
+                limit = range.upperBound
             }
 
-            mutating func next() -> ArraySlice<UInt8>? {
-                let limit = value.endIndex
+            mutating func next() -> Range<Int>? {
                 guard start < limit else { return nil }
-                let digits = TextColumn.isDigit(value[start])
+                let digits = TextColumn.isDigit(bytes[start])
                 var end = start + 1
-                while end < limit && TextColumn.isDigit(value[end]) == digits { end += 1 }
-                if digits, decimals, end + 1 < limit, value[end] == UInt8(ascii: "."), TextColumn.isDigit(value[end + 1]) {
+                while end < limit && TextColumn.isDigit(bytes[end]) == digits { end += 1 }
+                if digits, decimals, end + 1 < limit, bytes[end] == UInt8(ascii: "."), TextColumn.isDigit(bytes[end + 1]) {
                     end += 2
-                    while end < limit && TextColumn.isDigit(value[end]) { end += 1 }
+                    while end < limit && TextColumn.isDigit(bytes[end]) { end += 1 }
                 }
                 defer { start = end }
-                return value[start..<end]
+                return start..<end
             }
         }
 
-        func append(to out: inout [UInt8]) {
+        /// Appends the shape, its slots' runs read from `bytes` (the buffer its ranges are in).
+        func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
             LEB128.append(UInt64(tokens.count), to: &out)
             for token in tokens {
                 switch token {
-                case .literal(let bytes):
+                case .literal(let literal):
                     out.append(0)
-                    LEB128.append(UInt64(bytes.count), to: &out)
-                    out.append(contentsOf: bytes)
+                    LEB128.append(UInt64(literal.count), to: &out)
+                    out.append(contentsOf: literal)
                 case .slot:
                     out.append(1)
                 }
             }
+            let zero = UInt8(ascii: "0")
             for (k, runs) in slots.enumerated() {
-                defer { if decimals { Self.appendFractions(fractions[k], to: &out) } }
-                if runs.allSatisfy({ $0.count == 1 || $0.first != UInt8(ascii: "0") }) {
+                defer { if decimals { Self.appendFractions(fractions[k], bytes, to: &out) } }
+                if runs.allSatisfy({ $0.count == 1 || bytes[$0.lowerBound] != zero }) {
                     out.append(0)
-                    PackedIntegers.append(runs.map(Self.value), to: &out)
-                } else if runs.allSatisfy({ $0.last != UInt8(ascii: "0") }) {
+                    PackedIntegers.append(runs.map { Self.value(bytes, $0) }, to: &out)
+                } else if runs.allSatisfy({ bytes[$0.upperBound - 1] != zero }) {
                     // Fraction digits with trailing zeros dropped (as PostgreSQL writes fractional
                     // seconds): the runs padded on the right to the longest, no widths.
                     let width = runs.map(\.count).max()!
                     out.append(2)
                     out.append(UInt8(width))
-                    PackedIntegers.append(runs.map { Self.value($0) * Self.powerOfTen(width - $0.count) }, to: &out)
+                    PackedIntegers.append(runs.map { Self.value(bytes, $0) * Self.powerOfTen(width - $0.count) }, to: &out)
                 } else {
                     out.append(1)
                     PackedIntegers.append(runs.map { Int64($0.count) }, to: &out)
-                    PackedIntegers.append(runs.map(Self.value), to: &out)
+                    PackedIntegers.append(runs.map { Self.value(bytes, $0) }, to: &out)
                 }
             }
         }
 
         /// A decimal slot's fractions: `width u8` (the longest, 0 when no value has one), then,
         /// unless 0, each padded on the right to `width` digits as an integer (0: none).
-        private static func appendFractions(_ fractions: [ArraySlice<UInt8>?], to out: inout [UInt8]) {
+        private static func appendFractions(_ fractions: [Range<Int>?], _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
             let width = fractions.reduce(0) { max($0, $1?.count ?? 0) }
             out.append(UInt8(width))
             guard width > 0 else { return }
-            PackedIntegers.append(fractions.map { $0.map { value($0) * powerOfTen(width - $0.count) } ?? 0 }, to: &out)
+            PackedIntegers.append(fractions.map { $0.map { value(bytes, $0) * powerOfTen(width - $0.count) } ?? 0 }, to: &out)
         }
 
         private static func powerOfTen(_ n: Int) -> Int64 {
             (0..<n).reduce(1) { p, _ in p * 10 }
         }
 
-        private static func value(_ digits: ArraySlice<UInt8>) -> Int64 {
-            digits.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+        /// The digits at `range` of `bytes` as an integer.
+        private static func value(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64 {
+            bytes[range].reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
         }
 
         /// Reads a shape and rebuilds the `count` values; `startsWithSlot` requires a first token

@@ -1,4 +1,5 @@
 import AmberCore
+import Foundation
 
 /// A column of byte strings (texts or blobs) in ``RowColumns`` (`manifest-format.md` §N.7,
 /// "Texts"), coded by what its values have in common so that numbers written as text — which is
@@ -45,34 +46,69 @@ public enum TextColumn {
     static let maximumSlotDigits = 18
 
     public static func append(_ values: [[UInt8]], to out: inout [UInt8]) {
-        append(values.map { $0[...] }, to: &out)
+        var column = Values(capacity: values.count, bytes: values.reduce(0) { $0 + $1.count })
+        for value in values { column.append(value) }
+        append(column, to: &out)
     }
 
-    /// Appends the column of `values`, slices of the arrays that hold them (no copies).
-    static func append(_ values: [ArraySlice<UInt8>], to out: inout [UInt8]) {
-        guard !values.isEmpty else { return }
+    /// Appends the column of `values`.
+    static func append(_ values: Values, to out: inout [UInt8]) {
+        guard values.count > 0 else { return }
+        values.bytes.withUnsafeBufferPointer { bytes in
+            append(Spans(bytes: bytes, ends: values.ends), to: &out)
+        }
+    }
+
+    /// Appends the column of the values `spans` delimits.
+    private static func append(_ values: Spans, to out: inout [UInt8]) {
         if let integers = decimalIntegers(values) {
             out.append(1)
             PackedIntegers.append(integers, to: &out)
         } else if let shape = Shape(values) {
             out.append(2)
-            shape.append(to: &out)
+            shape.append(values.bytes, to: &out)
         } else if let (signs, shape) = signedShape(values) {
             out.append(3)
             PackedIntegers.append(signs, to: &out)
-            shape.append(to: &out)
+            shape.append(values.bytes, to: &out)
         } else if let shape = Shape(values, decimals: true) {
             out.append(4)
-            shape.append(to: &out)
+            shape.append(values.bytes, to: &out)
         } else if let (signs, shape) = signedShape(values, decimals: true) {
             out.append(5)
             PackedIntegers.append(signs, to: &out)
-            shape.append(to: &out)
+            shape.append(values.bytes, to: &out)
         } else {
             out.append(0)
-            PackedIntegers.append(values.map { Int64($0.count) }, to: &out)
-            for value in values { out.append(contentsOf: value) }
+            PackedIntegers.append(values.ranges.map { Int64($0.count) }, to: &out)
+            for i in values.ranges.indices { out.append(contentsOf: values[i]) }
         }
+    }
+
+    /// The values of a column being written, as ranges of one buffer: the writer looks at them
+    /// through pointers (no retain, no bounds check, no array for each value).
+    struct Spans {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var ranges: [Range<Int>]
+
+        init(bytes: UnsafeBufferPointer<UInt8>, ends: [Int]) {
+            self.bytes = bytes
+            ranges = []
+            ranges.reserveCapacity(ends.count)
+            var start = 0
+            for end in ends {
+                ranges.append(start..<end)
+                start = end
+            }
+        }
+
+        init(bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>]) {
+            self.bytes = bytes
+            self.ranges = ranges
+        }
+
+        /// Value `i`.
+        subscript(i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[ranges[i]]) }
     }
 
     /// Reads `count` values, spending what it builds from `budget` (``ExpansionBudget``).
@@ -83,7 +119,7 @@ public enum TextColumn {
 
     /// The values of a column, read: their bytes one after another in one array (no array for
     /// each value).
-    struct Values {
+    struct Values: Equatable {
         var bytes = [UInt8]()
         /// Where each value ends in ``bytes``.
         private(set) var ends = [Int]()
@@ -100,6 +136,20 @@ public enum TextColumn {
 
         /// Ends the value being appended to ``bytes``.
         mutating func endValue() { ends.append(bytes.count) }
+
+        /// Equal values, the same bytes and ends (compared as memory: this checks every column
+        /// a writer reads back).
+        static func == (a: Values, b: Values) -> Bool {
+            a.ends.count == b.ends.count && a.bytes.count == b.bytes.count
+                && a.ends.withUnsafeBytes { x in b.ends.withUnsafeBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+                && a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+        }
+
+        /// Appends a value.
+        mutating func append(_ value: some Collection<UInt8>) {
+            bytes.append(contentsOf: value)
+            endValue()
+        }
     }
 
     /// Reads `count` values as ``read(_:from:budget:)`` does, with the same checks and budget.
@@ -140,26 +190,25 @@ public enum TextColumn {
     /// The signs (1 for a value that starts with `-` and a digit) and the shape of the values
     /// without them, when some value has a sign, they share a shape and it starts with a slot:
     /// decimals of both signs.
-    private static func signedShape(_ values: [ArraySlice<UInt8>], decimals: Bool = false) -> (signs: [Int64], shape: Shape)? {
+    private static func signedShape(_ values: Spans, decimals: Bool = false) -> (signs: [Int64], shape: Shape)? {
         var signs = [Int64]()
-        var unsigned = [ArraySlice<UInt8>]()
-        signs.reserveCapacity(values.count)
-        unsigned.reserveCapacity(values.count)
-        for value in values {
-            let signed = value.count >= 2 && value.first == UInt8(ascii: "-") && isDigit(value[value.startIndex + 1])
+        var unsigned = values
+        signs.reserveCapacity(values.ranges.count)
+        for (i, range) in values.ranges.enumerated() {
+            let signed = range.count >= 2 && values.bytes[range.lowerBound] == UInt8(ascii: "-") && isDigit(values.bytes[range.lowerBound + 1])
             signs.append(signed ? 1 : 0)
-            unsigned.append(signed ? value.dropFirst() : value)
+            if signed { unsigned.ranges[i] = range.dropFirst() }
         }
         guard signs.contains(1), let shape = Shape(unsigned, decimals: decimals), shape.tokens.first == .slot else { return nil }
         return (signs, shape)
     }
 
     /// The values as integers when every one is the canonical decimal text of an `Int64`.
-    private static func decimalIntegers(_ values: [ArraySlice<UInt8>]) -> [Int64]? {
+    private static func decimalIntegers(_ values: Spans) -> [Int64]? {
         var integers = [Int64]()
-        integers.reserveCapacity(values.count)
-        for value in values {
-            guard let v = canonicalInteger(value) else { return nil }
+        integers.reserveCapacity(values.ranges.count)
+        for i in values.ranges.indices {
+            guard let v = canonicalInteger(values[i]) else { return nil }
             integers.append(v)
         }
         return integers
