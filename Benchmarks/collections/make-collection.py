@@ -5,7 +5,8 @@ Generate N documents (default 1,000,000) of about 500 bytes each, one JSON objec
 
     make-collection.py OUT.ndjson [--count N] [--seed S]
 
-Each document has an `_id` ("d0000001", ... in file order), nested objects, an array of
+Each document has an `_id` ("d0000001", ... in file order, which is id order: zero-padded
+to the width of N, at least 7 digits), nested objects, an array of
 objects, strings drawn from word lists (so they compress like real text, about 2-3x with
 zstd), integers, floats, booleans and null. The same N and seed always give the same bytes.
 
@@ -52,11 +53,11 @@ def sentence(rng, lo, hi):
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi)))
 
 
-def make_document(rng, i):
+def make_document(rng, i, width=7):
     first, last = rng.choice(FIRST), rng.choice(LAST)
     created = 1_500_000_000 + rng.randrange(250_000_000)
     return {
-        "_id": f"d{i:07d}",
+        "_id": f"d{i:0{width}d}",
         "name": f"{first} {last}",
         "email": f"{first.lower()}.{last.lower()}{rng.randrange(1000)}@example.{rng.choice(['com', 'org', 'net'])}",
         "status": rng.choice(STATUS),
@@ -144,8 +145,11 @@ def generate(args):
     total = 0
     with open(args.output, "w", encoding="utf-8", newline="\n") as out:
         buf = []
+        # Ids as wide as the largest, so that file order is id order at any count
+        # ("d10000000" after "d9999999" would not be; up to 9,999,999 documents: 7 digits, as before).
+        width = max(7, len(str(args.count)))
         for i in range(1, args.count + 1):
-            line = dumps(make_document(rng, i))
+            line = dumps(make_document(rng, i, width))
             total += len(line) + 1
             buf.append(line)
             if len(buf) == 10_000:
