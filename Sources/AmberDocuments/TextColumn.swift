@@ -1,5 +1,4 @@
 import AmberCore
-import Foundation
 
 /// A column of byte strings (texts or blobs) in ``RowColumns`` (`manifest-format.md` §N.7,
 /// "Texts"), coded by what its values have in common so that numbers written as text — which is
@@ -102,11 +101,6 @@ public enum TextColumn {
             }
         }
 
-        init(bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>]) {
-            self.bytes = bytes
-            self.ranges = ranges
-        }
-
         /// Value `i`.
         subscript(i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[ranges[i]]) }
     }
@@ -140,9 +134,7 @@ public enum TextColumn {
         /// Equal values, the same bytes and ends (compared as memory: this checks every column
         /// a writer reads back).
         static func == (a: Values, b: Values) -> Bool {
-            a.ends.count == b.ends.count && a.bytes.count == b.bytes.count
-                && a.ends.withUnsafeBytes { x in b.ends.withUnsafeBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
-                && a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+            a.ends.hasSameBytes(as: b.ends) && a.bytes.hasSameBytes(as: b.bytes)
         }
 
         /// Appends a value.

@@ -1,6 +1,5 @@
 import AmberCore
 import AmberDocuments
-import Foundation
 
 /// The body of a document-column leaf (`docs/manifest-format.md` §N.9, node version 3): the JSON
 /// documents of a packed leaf split into *templates* (a document's text with each scalar value
@@ -98,11 +97,7 @@ enum DocumentColumns {
             bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
 
-        static func == (a: Template, b: Template) -> Bool {
-            a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in
-                b.bytes.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
-            }
-        }
+        static func == (a: Template, b: Template) -> Bool { a.bytes.hasSameBytes(as: b.bytes) }
     }
 
     /// What a byte is to ``split(_:template:flat:values:)``: inside a string, 1 ends it or
