@@ -41,13 +41,7 @@ extension RowColumns {
                 guard length <= UInt64(reader.remaining) else {
                     throw FormatError(context: reader.context, reason: "length \(length) beyond the end at offset \(reader.offset)")
                 }
-                if type == 0x03 {
-                    try reader.raw(Int(length), appendingTo: &texts.bytes)
-                    texts.endValue()
-                } else {
-                    try reader.raw(Int(length), appendingTo: &blobs.bytes)
-                    blobs.endValue()
-                }
+                if type == 0x03 { try texts.append(Int(length), from: &reader) } else { try blobs.append(Int(length), from: &reader) }
             case DatabaseRow.keyReference: break
             default:
                 throw FormatError(context: reader.context, reason: "unknown value type 0x\(Hex.encode([type])) at offset \(reader.offset - 1)")

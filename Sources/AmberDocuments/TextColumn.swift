@@ -142,6 +142,12 @@ public enum TextColumn {
             bytes.append(contentsOf: value)
             endValue()
         }
+
+        /// Appends the next `count` bytes of `reader` as a value.
+        mutating func append(_ count: Int, from reader: inout ByteReader) throws(FormatError) {
+            try reader.raw(count, appendingTo: &bytes)
+            endValue()
+        }
     }
 
     /// Reads `count` values as ``read(_:from:budget:)`` does, with the same checks and budget.
@@ -155,8 +161,7 @@ public enum TextColumn {
             for length in lengths {
                 guard length >= 0, length <= reader.remaining else { throw PackedIntegers.failure("text length \(length) beyond the end", reader) }
                 try budget.spend(Int(length) + 32, reader)
-                try reader.raw(Int(length), appendingTo: &values.bytes)
-                values.endValue()
+                try values.append(Int(length), from: &reader)
             }
             return values
         case 1:
