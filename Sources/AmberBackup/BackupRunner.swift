@@ -42,6 +42,9 @@ public final class BackupRunner {
         // Sort runs left in $TMPDIR by a killed backup hold plaintext documents: remove them first.
         ScratchDirectories.sweepAbandoned()
         let opened = try BackupSources.open(sources, options: collections, standardInput: standardInput)
+        // The first collection source reads ahead while the repository is unlocked (the key
+        // derivation occupies one core); later ones are read when their turn comes.
+        opened.collections.first?.collection.startReading()
         return OpenedSources(names: sources + (standardInput.map { [BackupSources.standardInputSource($0)] } ?? []), sources: opened)
     }
 

@@ -14,7 +14,8 @@ extension CollectionSet {
     /// A parent whose tree or runs cannot be read (damaged, or missing from the index) is dropped
     /// with a note in `notes`: the collection is then stored whole, and the backup goes on.
     static func buildManifest(_ repository: Repository, _ writer: BlobWriter, parent: CollectionManifest?, name: String,
-                              notes: inout [String], _ entries: (PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> CollectionManifest {
+                              notes: inout [String], hashesLeaves: Bool = false,
+                              _ entries: (PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> CollectionManifest {
         let collectionBuilder: CollectionBuilder
         do {
             collectionBuilder = try CollectionBuilder(repository: repository, writer: writer, parent: parent)
@@ -23,7 +24,7 @@ extension CollectionSet {
             notes.append("\(name): the previous backup of this collection cannot be read (\(error.message)); it is stored whole")
             collectionBuilder = try CollectionBuilder(repository: repository, writer: writer, parent: nil)
         }
-        let builder = PipelinedBuilder(collectionBuilder)
+        let builder = PipelinedBuilder(collectionBuilder, hashesLeaves: hashesLeaves)
         do {
             try entries(builder)
         } catch {
@@ -36,12 +37,12 @@ extension CollectionSet {
     /// One collection per table of a database of `engine`, each built from the rows `rows` appends,
     /// on top of the same table's manifest in `parent`.
     static func buildCollections(_ tables: [String], engine: Engine, parent: CollectionSet?, _ repository: Repository, _ writer: BlobWriter,
-                                 notes: inout [String],
+                                 notes: inout [String], hashesLeaves: Bool = false,
                                  rows: (String, PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> [Collection] {
         var collections = [Collection]()
         for table in tables {
             let manifest = try buildManifest(repository, writer, parent: parent?.parentManifest(engine: engine, name: table),
-                                             name: table, notes: &notes) { builder in try rows(table, builder) }
+                                             name: table, notes: &notes, hashesLeaves: hashesLeaves) { builder in try rows(table, builder) }
             collections.append(.init(name: Array(table.utf8), manifest: manifest))
         }
         return collections

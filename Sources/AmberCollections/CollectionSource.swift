@@ -16,6 +16,14 @@ public protocol CollectionSource: AnyObject {
     /// `parent` is the set this source's previous backup saved, if any: collections found in it
     /// are stored as changes on top of it (`docs/manifest-format.md` §Runs).
     func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary])
+    /// Starts reading what ``archive(repository:writer:parent:)`` will store, on a thread of the
+    /// source's own and into a bounded buffer, so that reading overlaps with unlocking the
+    /// repository. Sources that do not read ahead ignore it.
+    func startReading()
+}
+
+extension CollectionSource {
+    public func startReading() {}
 }
 
 extension CollectionSource {

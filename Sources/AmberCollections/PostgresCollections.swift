@@ -10,6 +10,8 @@ public final class PostgresCollections: CollectionSource {
     let source: PostgresSource
     let schema: PostgresSchema
     let name: String
+    /// The rows read ahead since ``startReading()``, if it was called.
+    private var readAhead: RowReadAhead?
     /// Warnings of the source (tables without a primary key, keyed by content; no `pg_dump`).
     public var warnings: [String] { source.warnings }
     /// The source's warnings, then what the archive noted.
@@ -23,18 +25,45 @@ public final class PostgresCollections: CollectionSource {
         name = try PGConnectionInfo(uri).database ?? "postgresql"
     }
 
-    deinit { source.close() }
+    deinit {
+        readAhead?.cancel()
+        source.close()
+    }
+
+    /// Starts reading the tables' rows on a thread of their own (``RowReadAhead``), for
+    /// ``archive(repository:writer:parent:)`` to take: called while the repository is unlocked.
+    public func startReading() {
+        guard readAhead == nil, !schema.tables.isEmpty, let canceller = try? source.connection.makeCanceller() else { return }
+        let source = self.source
+        readAhead = RowReadAhead(tables: schema.tables.map(\.qualifiedName), interrupt: { canceller.cancel() }) { table, emit in
+            try source.forEachEncodedRow(table: table) { key, row in try emit((key.encoded, row)) }
+        }
+    }
 
     public var entryName: [UInt8] { Array(name.utf8) }
 
     public func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
-        let collections = try CollectionSet.buildCollections(schema.tables.map(\.qualifiedName), engine: .postgresql, parent: parent,
-                                                             repository, writer, notes: &ownNotes) { table, builder in
-            try source.forEachEncodedRow(table: table) { key, row in
-                try builder.append(key: key.encoded, value: row)
+        let collections: [CollectionSet.Collection]
+        do {
+            collections = try CollectionSet.buildCollections(schema.tables.map(\.qualifiedName), engine: .postgresql, parent: parent,
+                                                             repository, writer, notes: &ownNotes,
+                                                             hashesLeaves: readAhead != nil) { table, builder in
+                // Rows read ahead leave this thread a forwarder: it also hashes the leaf boundaries.
+                if let readAhead {
+                    try readAhead.forEachRow(of: table) { row in try builder.append(key: row.key, value: row.value) }
+                } else {
+                    try source.forEachEncodedRow(table: table) { key, row in
+                        try builder.append(key: key.encoded, value: row)
+                    }
+                }
             }
+        } catch {
+            readAhead?.cancel()
+            source.close()
+            throw error
         }
         let schema = source.finishSchema()
+        readAhead?.cancel()
         source.close()
         return try save(CollectionSet(engine: .postgresql, schema: schema.canonicalJSON, collections: collections), repository, writer)
     }

@@ -61,6 +61,9 @@ struct BoundaryRule {
         min(size * bucketsPerScale / target, lastBucket)
     }
 
+    /// Another rule with the same key, for another thread.
+    func copy() -> BoundaryRule { BoundaryRule(mac: mac.copy()) }
+
     /// The keyed 32-bit hash of a key at a level.
     mutating func hash(level: UInt8, key: some Collection<UInt8>) -> UInt32 {
         message.removeAll(keepingCapacity: true)
@@ -75,8 +78,9 @@ struct BoundaryRule {
     /// - Parameters:
     ///   - entries: the entries in the node, this one included.
     ///   - minimumEntries: 1 for leaves, 2 for internal nodes.
+    ///   - precomputed: ``hash(level:key:)`` of this level and key, if the caller has it.
     mutating func isBoundary(level: UInt8, key: some Collection<UInt8>, start: Int, end: Int, entries: Int,
-                             minimumEntries: Int, target: Int) -> Bool {
+                             minimumEntries: Int, target: Int, precomputed: UInt32? = nil) -> Bool {
         guard entries >= minimumEntries else { return false }
         let e = Self.bucket(end, target: target)
         guard e >= Self.minimumBuckets else { return false }
@@ -84,7 +88,7 @@ struct BoundaryRule {
         let s = Self.bucket(start, target: target)
         if s == e { return false }
         let before = UInt64(Self.survival[s]), after = UInt64(Self.survival[e])
-        let h = UInt64(hash(level: level, key: key))
+        let h = UInt64(precomputed ?? hash(level: level, key: key))
         return h * before < (before - after) << 32
     }
 }

@@ -103,12 +103,18 @@ public final class ManifestBuilder {
     }
 
     /// Appends an entry and returns its value as the leaf stores it (chunks stored).
-    func add(key: [UInt8], value: [UInt8]) throws(ManifestError) -> ManifestValue {
+    ///
+    /// - Parameter leafHash: the key's boundary hash at level 0, computed on another thread by
+    ///   a ``LeafHasher`` of this builder; `nil` to compute it here when needed.
+    func add(key: [UInt8], value: [UInt8], leafHash: UInt32? = nil) throws(ManifestError) -> ManifestValue {
         try checkNext(key)
         let stored = value.count <= ManifestFormat.inlineLimit ? ManifestValue.inline(value) : try storeChunked(value)
-        try appendLeafEntry(key: key, stored: stored)
+        try appendLeafEntry(key: key, stored: stored, leafHash: leafHash)
         return stored
     }
+
+    /// A hasher of leaf boundaries with this builder's key, for another thread.
+    func makeLeafHasher() -> LeafHasher { LeafHasher(rule: rule.copy()) }
 
     /// Appends an entry whose value is already stored (a run copying a value, or a tombstone).
     func append(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
@@ -117,15 +123,15 @@ public final class ManifestBuilder {
     }
 
     /// Appends a checked entry to the open leaf.
-    private func appendLeafEntry(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
+    private func appendLeafEntry(key: [UInt8], stored: ManifestValue, leafHash: UInt32? = nil) throws(ManifestError) {
         if columnarLeaves { leafEntries.append(ManifestEntry(key: key, value: stored)) }
         if leaves != nil {
             // The workers build the leaf from leafEntries: only its size is needed here.
             let previous = levels[0].entries > 0 ? levels[0].lastKey : nil
             let length = ManifestNode.encodedKeyLength(key, previous: previous) + stored.encodedLength
-            try append(level: 0, key: key, count: 1, valueBytes: stored.length, sizeOnly: length) { _ in }
+            try append(level: 0, key: key, count: 1, valueBytes: stored.length, sizeOnly: length, hash: leafHash) { _ in }
         } else {
-            try append(level: 0, key: key, count: 1, valueBytes: stored.length) { stored.encode(into: &$0) }
+            try append(level: 0, key: key, count: 1, valueBytes: stored.length, hash: leafHash) { stored.encode(into: &$0) }
         }
     }
 
@@ -179,9 +185,10 @@ public final class ManifestBuilder {
     /// with a placeholder id, replaced before the node is written.
     ///
     /// `sizeOnly` is the entry's encoded length when the node's body is not built (a leaf that
-    /// ``LeafWorkers`` encode): nothing is encoded then.
+    /// ``LeafWorkers`` encode): nothing is encoded then. `hash` is the key's boundary hash at
+    /// this level, if already computed.
     private func append(level i: Int, key: [UInt8], count: UInt64, valueBytes: UInt64, pendingID: Int? = nil,
-                        sizeOnly: Int? = nil, encodeRest: (inout [UInt8]) -> Void) throws(ManifestError) {
+                        sizeOnly: Int? = nil, hash: UInt32? = nil, encodeRest: (inout [UInt8]) -> Void) throws(ManifestError) {
         if i == levels.count {
             guard i <= Int(ManifestFormat.maximumLevel) else { throw ManifestError(.invalidArgument, "manifest too deep") }
             levels.append(Level())
@@ -202,7 +209,7 @@ public final class ManifestBuilder {
         let isLeaf = i == 0
         if rule.isBoundary(level: UInt8(i), key: key, start: start, end: levels[i].size, entries: levels[i].entries,
                            minimumEntries: isLeaf ? 1 : 2,
-                           target: isLeaf ? leafTarget : internalTarget) {
+                           target: isLeaf ? leafTarget : internalTarget, precomputed: hash) {
             try close(level: i)
         }
     }

@@ -9,15 +9,28 @@
 /// ``finish()`` or ``cancel()``; ``cancel()`` after a failure is harmless.
 public final class PipelinedBuilder<Builder: EntrySink>: @unchecked Sendable {
     private let builder: Builder
-    private let pipe = BatchPipe<(key: [UInt8], value: [UInt8])>(batchEntries: 1024, batchBytes: 1 << 20, depth: 8)
+    private let pipe = BatchPipe<(key: [UInt8], value: [UInt8], leafHash: UInt32?)>(batchEntries: 1024, batchBytes: 1 << 20, depth: 8)
+    /// Hashes each key's leaf boundary on the producer's thread, when asked to.
+    private let leafHasher: LeafHasher?
 
-    public init(_ builder: Builder) {
+    /// - Parameter hashesLeaves: true to compute each key's leaf boundary hash in
+    ///   ``append(key:value:)``, on the producer's thread (``LeafHasher``), rather than on the
+    ///   builder's: for a producer with time to spare (one that forwards rows read ahead), as
+    ///   the builder's thread is then the slowest step. The tree is the same either way.
+    public init(_ builder: Builder, hashesLeaves: Bool = false) {
         self.builder = builder
+        leafHasher = hashesLeaves ? builder.makeLeafHasher() : nil
         // The builder is used by the worker only, until finish() has waited for it.
         pipe.startWorker { [self] in
             do throws(ManifestError) {
                 while let batch = try pipe.next() {
-                    for (key, value) in batch { try self.builder.append(key: key, value: value) }
+                    for (key, value, leafHash) in batch {
+                        if let leafHash {
+                            try self.builder.append(key: key, value: value, leafHash: leafHash)
+                        } else {
+                            try self.builder.append(key: key, value: value)
+                        }
+                    }
                 }
             } catch {
                 pipe.stop(error)  // the builder failed, or the producer abandoned the manifest
@@ -27,7 +40,7 @@ public final class PipelinedBuilder<Builder: EntrySink>: @unchecked Sendable {
 
     /// Queues an entry for the builder.
     public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
-        try pipe.append((key, value), bytes: key.count + value.count)
+        try pipe.append((key, value, leafHasher?.hash(key)), bytes: key.count + value.count)
     }
 
     /// Waits for the builder to take every entry and returns what it built.

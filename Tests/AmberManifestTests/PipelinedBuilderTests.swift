@@ -19,6 +19,26 @@ struct PipelinedBuilderTests {
         #expect(root == direct)
     }
 
+    /// Leaf boundaries hashed on the producer's thread (``LeafHasher``) cut the same canonical
+    /// tree and the same packed base as the builder's own hashing.
+    @Test(arguments: [1, 5_000, 30_000])
+    func leavesHashedByTheProducerCutTheSameTrees(count: Int) throws {
+        let repository = makeRepository()
+        let sorted = entries(makeEntries(count, seed: 5)).sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        var manifests = [CollectionManifest]()
+        for hashesLeaves in [false, true] {
+            let writer = BlobWriter(repository: repository)
+            let pipelined = PipelinedBuilder(try CollectionBuilder(repository: repository, writer: writer, parent: nil),
+                                             hashesLeaves: hashesLeaves)
+            for (key, value) in sorted { try pipelined.append(key: key, value: value) }
+            manifests.append(try pipelined.finish())
+            _ = try writer.finish()
+        }
+        #expect(manifests[0] == manifests[1])
+        #expect(manifests[0].canonical == (try build(repository, sorted)))
+        if count > 1_000 { #expect(manifests[0].canonical.height > 1) }
+    }
+
     @Test func keysOutOfOrderFailTheAppendOrTheFinish() throws {
         let repository = makeRepository()
         let pipelined = PipelinedBuilder(ManifestBuilder(repository: repository, writer: BlobWriter(repository: repository)))
