@@ -32,10 +32,12 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CXattr", path: "Sources/CXattr"),
+        // The SHA-256 compression function with the x86 SHA extensions (PreparedHMACSHA256).
+        .target(name: "CSHA256", path: "Sources/CSHA256"),
 
         // Leaf layer: vocabulary, then the pure building blocks.
         .target(name: "AmberCore", swiftSettings: swiftSettings),
-        .target(name: "AmberCrypto", dependencies: ["AmberCore", "COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "AmberCrypto", dependencies: ["AmberCore", "COpenSSL", "CSHA256"], swiftSettings: swiftSettings),
         .target(name: "AmberCompression", dependencies: ["AmberCore", "CZstd"], swiftSettings: swiftSettings),
         .target(name: "AmberChunking", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
         .target(name: "AmberStorage", dependencies: ["AmberCore"], swiftSettings: swiftSettings),

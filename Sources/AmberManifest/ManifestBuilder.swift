@@ -93,7 +93,7 @@ public final class ManifestBuilder {
         treeIDs = repository.makeIDHasher(for: .tree)
         dataIDs = repository.makeIDHasher(for: .data)
         chunker = repository.makeChunker(parameters: ManifestFormat.valueChunking)
-        rule = BoundaryRule(mac: repository.makeDerivedHasher(info: ManifestFormat.splitKeyInfo))
+        rule = BoundaryRule(mac: repository.makePreparedHasher(info: ManifestFormat.splitKeyInfo))
         leaves = columnarLeaves && storesNodes && leafWorkers ? LeafWorkers(writer: writer, hasher: treeIDs, nodeLevel: nodeLevel) : nil
     }
 

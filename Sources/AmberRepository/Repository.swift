@@ -155,6 +155,11 @@ public final class Repository: Sendable {
         HMACSHA256(key: HKDF.sha256(key: keys.master, salt: [], info: Array(info.utf8), count: 32))
     }
 
+    /// ``makeDerivedHasher(info:)``'s MAC, for many short messages (``PreparedHMACSHA256``).
+    public func makePreparedHasher(info: String) -> PreparedHMACSHA256 {
+        PreparedHMACSHA256(key: HKDF.sha256(key: keys.master, salt: [], info: Array(info.utf8), count: 32))
+    }
+
     /// A hasher computing the ids of blobs of a type (`HMAC-SHA256(idKey or treeIDKey, ·)`). One per thread.
     public func makeIDHasher(for type: BlobType) -> HMACSHA256 { HMACSHA256(key: keys.idKey(for: type)) }
 
