@@ -18,6 +18,15 @@ public final class JSONCollection: CollectionSource {
     /// The sorted documents of a JSON array, read when opened; `nil` for NDJSON.
     let documents: SortedDocuments?
     var idField: String?
+    /// The NDJSON file's documents read ahead since ``startReading()``, if it was called, and the
+    /// id field its reader found.
+    private var readAhead: RowReadAhead?
+    private let fieldFound = FieldFound()
+
+    /// The id field an NDJSON file's reader found, set before it hands over the end of the file.
+    private final class FieldFound {
+        var field: String?
+    }
 
     /// Opens `path`. `name` is the collection name (default: the file's stem); `idField` the
     /// document id field (default `_id`, else `id`).
@@ -33,21 +42,47 @@ public final class JSONCollection: CollectionSource {
         }
     }
 
+    deinit { readAhead?.cancel() }
+
     public var entryName: [UInt8] { Array(source.name.utf8) }
+
+    /// Starts reading an NDJSON file in key order on a thread of its own (``RowReadAhead``),
+    /// for ``archive(repository:writer:parent:)`` to take: called while the repository is
+    /// unlocked. A file out of key order is found by the reader and sorted by `archive` as
+    /// without reading ahead.
+    public func startReading() {
+        guard documents == nil, readAhead == nil else { return }
+        let source = self.source, field = idField, found = fieldFound
+        readAhead = RowReadAhead(tables: [source.name], interrupt: {}) { _, emit in
+            var field = field
+            try source.forEachInKeyOrder(field: &field) { try emit(($0.keyBytes, $0.value)) }
+            found.field = field  // before the reader hands over the end of the file
+        }
+    }
 
     public func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         let parentManifest = parent?.parentManifest(engine: .json, name: source.name)
-        func build(_ entries: (PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> CollectionManifest {
-            try CollectionSet.buildManifest(repository, writer, parent: parentManifest, name: source.name, notes: &notes, entries)
+        func build(hashesLeaves: Bool = false, _ entries: (PipelinedBuilder<CollectionBuilder>) throws -> Void) throws -> CollectionManifest {
+            try CollectionSet.buildManifest(repository, writer, parent: parentManifest, name: source.name, notes: &notes,
+                                            hashesLeaves: hashesLeaves, entries)
         }
+        defer { readAhead?.cancel() }
         let manifest: CollectionManifest
         let notesBefore = notes.count
         if let documents {
             manifest = try build { builder in try documents.forEach { try builder.append(key: $0.keyBytes, value: $0.value) } }
         } else {
             do {
-                manifest = try build { builder in
-                    try source.forEachInKeyOrder(field: &idField) { try builder.append(key: $0.keyBytes, value: $0.value) }
+                if let readAhead {
+                    // This thread only forwards what the reader parsed: it hashes the leaf boundaries too.
+                    manifest = try build(hashesLeaves: true) { builder in
+                        try readAhead.forEachRow(of: source.name) { try builder.append(key: $0.key, value: $0.value) }
+                    }
+                    idField = fieldFound.field ?? idField
+                } else {
+                    manifest = try build { builder in
+                        try source.forEachInKeyOrder(field: &idField) { try builder.append(key: $0.keyBytes, value: $0.value) }
+                    }
                 }
             } catch is JSONCollectionSource.NotInKeyOrder {
                 notes.removeSubrange(notesBefore...)  // the second build notes the same again

@@ -264,6 +264,20 @@ struct CollectionTests {
 
     /// A file not in id order is stored through the sort, to the same snapshot content as the
     /// same documents in order.
+    /// The id field is found in the file (`id` here, without `--id-field`) by the thread that
+    /// reads it ahead of the backup, and recorded: `restore --verify` reads the target by it.
+    @Test func anIdFieldFoundWhileReadingAheadIsRecorded() throws {
+        #expect(amber.run(["init"]).code == 0)
+        let source = temp.sub("items.ndjson")
+        write((0..<5_000).map { "{\"id\":\($0),\"v\":\"x\($0)\"}" }, to: source)
+        let backup = amber.run(["backup", "ndjson:" + source])
+        #expect(backup.code == 0, "\(backup.stderr)")
+        let out = temp.sub("out")
+        let restore = amber.run(["restore", "latest", "--target", "ndjson:" + out, "--verify"])
+        #expect(restore.code == 0, "\(restore.stderr)")
+        #expect(try canonicalSet(out + "/items.ndjson") == canonicalSet(source))
+    }
+
     @Test func fileOutOfIdOrderIsSortedFirst() throws {
         #expect(amber.run(["init"]).code == 0)
         for directory in ["a", "b"] { try FileManager.default.createDirectory(atPath: temp.sub(directory), withIntermediateDirectories: true) }
