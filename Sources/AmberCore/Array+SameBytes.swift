@@ -9,3 +9,15 @@ extension Array where Element: BitwiseCopyable {
         }
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Whether these bytes come before `other` in unsigned-byte lexicographic order (a proper
+    /// prefix comes first): `lexicographicallyPrecedes`, as one `memcmp` of the common length.
+    public func bytesPrecede(_ other: [UInt8]) -> Bool {
+        let common = Swift.min(count, other.count)
+        let order = common == 0 ? 0 : withUnsafeBytes { x in
+            other.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, common) }
+        }
+        return order < 0 || (order == 0 && count < other.count)
+    }
+}

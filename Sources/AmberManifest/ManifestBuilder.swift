@@ -140,7 +140,7 @@ public final class ManifestBuilder {
         guard key.count <= ManifestFormat.maximumKeyLength else {
             throw ManifestError(.invalidArgument, "a key of \(key.count) bytes exceeds \(ManifestFormat.maximumKeyLength)")
         }
-        if let previousKey, !previousKey.lexicographicallyPrecedes(key) {
+        if let previousKey, !previousKey.bytesPrecede(key) {
             throw ManifestError(.invalidArgument,
                                 "keys out of order: \(Hex.encode(key.prefix(32))) after \(Hex.encode(previousKey.prefix(32)))")
         }

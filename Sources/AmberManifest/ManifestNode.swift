@@ -207,7 +207,7 @@ struct ManifestNode: Sendable {
         let context = r.context
         var previous = [UInt8](), first = true
         try RowColumns.decode(count, from: &r, budget: &budget) { key, row throws(FormatError) in
-            guard key.count <= ManifestFormat.maximumKeyLength, first || previous.lexicographicallyPrecedes(key) else {
+            guard key.count <= ManifestFormat.maximumKeyLength, first || previous.bytesPrecede(key) else {
                 throw FormatError(context: context, reason: "columnar leaf keys too long or not strictly increasing")
             }
             if let row, row.count > ManifestFormat.inlineLimit {

@@ -11,6 +11,17 @@ public enum ManifestValue: Sendable, Hashable {
     /// the layers below). Readers of a collection never see one; it has no bytes.
     case tombstone
 
+    /// Equal values: the same case and the same bytes or chunks, inline bytes compared as
+    /// memory (a run compares every entry of a collection with its parent's).
+    public static func == (a: ManifestValue, b: ManifestValue) -> Bool {
+        switch (a, b) {
+        case (.inline(let x), .inline(let y)): x.hasSameBytes(as: y)
+        case (.chunked(let m, let x), .chunked(let n, let y)): m == n && x == y
+        case (.tombstone, .tombstone): true
+        default: false
+        }
+    }
+
     /// The length of the value in bytes (not of its reference).
     public var length: UInt64 {
         switch self {

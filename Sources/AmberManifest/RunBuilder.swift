@@ -21,11 +21,11 @@ final class RunBuilder {
 
     /// Appends the collection's next entry, its value in stored form.
     func append(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
-        while let h = head, h.key.lexicographicallyPrecedes(key) {
+        while let h = head, h.key.bytesPrecede(key) {
             try record(h.key, .tombstone)
             head = try cursor.next()
         }
-        if let h = head, h.key == key {
+        if let h = head, h.key.hasSameBytes(as: key) {
             head = try cursor.next()
             if h.value == stored { return }
         }

@@ -21,7 +21,7 @@ final class RunWriter {
 
     /// Appends a change; keys strictly increasing.
     func append(key: [UInt8], value: ManifestValue) throws(ManifestError) {
-        while let h = head, h.key.lexicographicallyPrecedes(key) {
+        while let h = head, h.key.bytesPrecede(key) {
             try builder.append(key: h.key, stored: h.value)
             head = try absorbed?.next()
         }
