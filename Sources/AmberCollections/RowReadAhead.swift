@@ -51,7 +51,7 @@ final class RowReadAhead: @unchecked Sendable {
     ///   - limit: the bytes of rows the buffer holds before the reader waits.
     ///   - interrupt: called by ``cancel()`` while the reader runs, to end a read it is blocked in.
     ///   - read: reads one table; it runs on the reader's thread only, and alone uses what it reads.
-    init(tables: [String], limit: Int = 64 << 20, interrupt: @escaping @Sendable () -> Void, read: @escaping Reader) {
+    init(tables: [String], limit: Int = 32 << 20, interrupt: @escaping @Sendable () -> Void, read: @escaping Reader) {
         self.tables = tables
         self.limit = limit
         self.interrupt = interrupt
