@@ -35,6 +35,8 @@ public final class PostgresCollections: CollectionSource {
     public func startReading() {
         guard readAhead == nil, !schema.tables.isEmpty, let canceller = try? source.connection.makeCanceller() else { return }
         let source = self.source
+        // The connection is closed after the reader stops: a cancelled COPY need not be read to its end.
+        source.connection.abandonsCopyOnError = true
         readAhead = RowReadAhead(tables: schema.tables.map(\.qualifiedName), interrupt: { canceller.cancel() }) { table, emit in
             try source.forEachEncodedRow(table: table) { key, row in try emit((key.encoded, row)) }
         }

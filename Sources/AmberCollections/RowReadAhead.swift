@@ -5,9 +5,10 @@ import Foundation
 /// with what comes before storing, chiefly unlocking the repository, whose key derivation keeps
 /// one core busy for about half a second while the other would wait.
 ///
-/// The reader reads the tables in the order given, each in key order, and waits while the rows
-/// queued hold `limit` bytes or more (counted with each array's capacity and a fixed overhead,
-/// so the figure is close to the memory held). The consumer takes the rows table by table in the
+/// The reader reads the tables in the order given, each in key order, in chunks of at most 1,024
+/// rows or an eighth of `limit`, and waits while the rows queued hold `limit` bytes or more
+/// (counted with each array's capacity and a fixed overhead, so the figure is close to the
+/// memory held): at most about `limit` plus two chunks are held, whatever the rows' size. The consumer takes the rows table by table in the
 /// same order (``forEachRow(of:_:)``); an error of the reader reaches it in its place, after
 /// the rows read before it. ``cancel()`` stops the reader (calling `interrupt`, which should
 /// make a blocked read return, e.g. ``AmberPostgres/PGCanceller/cancel()``) and waits for it: call
@@ -28,6 +29,8 @@ final class RowReadAhead: @unchecked Sendable {
     private struct Cancelled: Error {}
 
     private static let chunkRows = 1024
+    /// The reader's stack: parsing a document recurses into its nesting, as on the main thread.
+    private static let stackSize = 8 << 20
     private static let rowOverhead = 64
 
     private let tables: [String]
@@ -63,7 +66,7 @@ final class RowReadAhead: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
-        thread.stackSize = 1 << 20
+        thread.stackSize = Self.stackSize
         thread.start()
     }
 
@@ -110,14 +113,17 @@ final class RowReadAhead: @unchecked Sendable {
     // MARK: Reader
 
     private func run(_ read: Reader) {
+        let chunkBytes = max(1, limit / 8)
         for table in tables {
+            // A cancel that reached the server between two tables ended nothing: do not start the next.
+            guard !isCancelled else { return }
             var chunk = [Row]()
             var bytes = 0
             do {
                 try read(table) { row in
                     chunk.append(row)
                     bytes += row.key.capacity + row.value.capacity + Self.rowOverhead
-                    if chunk.count == Self.chunkRows {
+                    if chunk.count == Self.chunkRows || bytes >= chunkBytes {
                         try put(.rows(chunk, bytes: bytes))
                         chunk = []
                         chunk.reserveCapacity(Self.chunkRows)

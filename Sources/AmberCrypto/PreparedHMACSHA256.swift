@@ -23,12 +23,12 @@ public final class PreparedHMACSHA256 {
     private let blocks: UnsafeMutablePointer<UInt8>
 
     /// - Parameter accelerated: false to use ``HMACSHA256`` even on a CPU with SHA extensions
-    ///   (tests compare the two).
+    ///   (tests compare the two); true has no effect on a CPU without them.
     public init(key: [UInt8], accelerated: Bool = PreparedHMACSHA256.isAccelerated) {
         self.key = key
         states = .allocate(capacity: 24)
         blocks = .allocate(capacity: 2 * Self.blockSize)
-        guard accelerated else {
+        guard accelerated && Self.isAccelerated else {
             fallback = HMACSHA256(key: key)
             return
         }

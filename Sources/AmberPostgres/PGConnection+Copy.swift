@@ -6,7 +6,8 @@ extension PGConnection {
     /// (`PQgetCopyData`, which delivers one line per call in text format).
     ///
     /// If `body` throws, the rest of the data is read and dropped, so the connection stays usable,
-    /// and the error is rethrown.
+    /// and the error is rethrown; with ``abandonsCopyOnError``, the error is rethrown at once and
+    /// the connection is left inside the `COPY`, fit only to be closed.
     public func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let connection = try openHandle()
         let started = try check(PQexec(connection, sql), sql: sql, expecting: [PGRES_COPY_OUT])
@@ -24,8 +25,14 @@ extension PGConnection {
             guard failure == nil else { continue }
             var count = Int(length)
             if count > 0, buffer[count - 1] == 0x0A { count -= 1 }
-            do { try body(UnsafeRawBufferPointer(start: buffer, count: count)) } catch { failure = error }
+            do {
+                try body(UnsafeRawBufferPointer(start: buffer, count: count))
+            } catch {
+                failure = error
+                if abandonsCopyOnError { break }
+            }
         }
+        if abandonsCopyOnError, let failure { throw failure }
         try finishCommand(sql: sql)
         if let failure { throw failure }
     }

@@ -14,6 +14,11 @@ public final class PGConnection: CustomStringConvertible {
     /// What the connection string names (without the password).
     public let info: PGConnectionInfo
     var handle: OpaquePointer?
+    /// Whether ``copyOut(_:_:)`` stops at once when its body throws, instead of reading the rest
+    /// of the data so that the connection stays usable: for a reader that is being cancelled and
+    /// whose connection is closed next (a table of millions of rows would otherwise be read to
+    /// its end first).
+    public var abandonsCopyOnError = false
 
     /// Connects. The corresponding C function is `PQconnectdb`.
     ///

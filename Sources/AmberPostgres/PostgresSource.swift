@@ -76,7 +76,9 @@ public final class PostgresSource {
     /// Ends the transaction and closes the connection. Closing twice is a no-op.
     public func close() {
         guard !connection.isClosed else { return }
-        try? connection.execute("ROLLBACK")
+        // A COPY left midway (`abandonsCopyOnError`) would be read to its end before a ROLLBACK:
+        // closing the connection ends the transaction as well.
+        if !connection.abandonsCopyOnError { try? connection.execute("ROLLBACK") }
         connection.close()
     }
 

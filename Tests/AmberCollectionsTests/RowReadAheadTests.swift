@@ -55,6 +55,27 @@ struct RowReadAheadTests {
         ahead.cancel()
     }
 
+    /// Rows of 100 KB: chunks are cut by bytes too, so the lead stays near the limit in bytes,
+    /// not 1,024 rows (100 MB).
+    @Test func largeRowsStayWithinTheLimitInBytes() throws {
+        let emitted = Counter()
+        let ahead = RowReadAhead(tables: ["t"], limit: 1 << 20, interrupt: {}) { _, emit in
+            for i in 0..<300 {
+                try emit(Self.row(0, i, padding: 100_000))
+                emitted.add()
+            }
+        }
+        var consumed = 0, largestLead = 0
+        try ahead.forEachRow(of: "t") { _ in
+            consumed += 1
+            largestLead = max(largestLead, emitted.current - consumed)
+            usleep(200)
+        }
+        #expect(consumed == 300)
+        #expect(largestLead <= 24, "the reader ran \(largestLead) rows of 100 KB ahead")
+        ahead.cancel()
+    }
+
     @Test func aReadersErrorComesAfterTheRowsReadBeforeIt() throws {
         let ahead = RowReadAhead(tables: ["a", "b", "c"], interrupt: {}) { table, emit in
             for i in 0..<(table == "b" ? 1_500 : 3_000) { try emit(Self.row(0, i)) }
