@@ -15,7 +15,7 @@ public final class Repository: Sendable {
     public let backend: any Backend
     public let config: RepositoryConfig
     /// The repository's secrets: visible in this package only (tests compare them); others use
-    /// ``makeChunker()``, ``makeIDHasher(for:)`` and ``makeDerivedHasher(info:)``.
+    /// ``makeChunker()``, ``makeIDHasher(for:)`` and ``makePreparedHasher(info:)``.
     package let keys: MasterKeys
     /// The union of every index file loaded so far.
     public let index = MasterIndex()
@@ -150,12 +150,8 @@ public final class Repository: Sendable {
     }
 
     /// An HMAC-SHA256 keyed with `HKDF-SHA256(master, info)`: a keyed hash for another layer's
-    /// purpose (a manifest's split key) that never hands out the master secret.
-    public func makeDerivedHasher(info: String) -> HMACSHA256 {
-        HMACSHA256(key: HKDF.sha256(key: keys.master, salt: [], info: Array(info.utf8), count: 32))
-    }
-
-    /// ``makeDerivedHasher(info:)``'s MAC, for many short messages (``PreparedHMACSHA256``).
+    /// purpose (a manifest's split key) that never hands out the master secret, prepared for
+    /// many short messages (``PreparedHMACSHA256``).
     public func makePreparedHasher(info: String) -> PreparedHMACSHA256 {
         PreparedHMACSHA256(key: HKDF.sha256(key: keys.master, salt: [], info: Array(info.utf8), count: 32))
     }
