@@ -11,13 +11,16 @@ extension Array where Element: BitwiseCopyable {
 }
 
 extension Array where Element == UInt8 {
-    /// Whether these bytes come before `other` in unsigned-byte lexicographic order (a proper
-    /// prefix comes first): `lexicographicallyPrecedes`, as one `memcmp` of the common length.
-    public func bytesPrecede(_ other: [UInt8]) -> Bool {
+    /// The unsigned-byte lexicographic order of these bytes and `other` (a proper prefix comes
+    /// first): negative, zero or positive, from one `memcmp` of the common length.
+    public func compareBytes(_ other: [UInt8]) -> Int {
         let common = Swift.min(count, other.count)
         let order = common == 0 ? 0 : withUnsafeBytes { x in
-            other.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, common) }
+            other.withUnsafeBytes { y in Int(memcmp(x.baseAddress!, y.baseAddress!, common)) }
         }
-        return order < 0 || (order == 0 && count < other.count)
+        return order != 0 ? order : count - other.count
     }
+
+    /// Whether these bytes come before `other` (``compareBytes(_:)``): `lexicographicallyPrecedes`.
+    public func bytesPrecede(_ other: [UInt8]) -> Bool { compareBytes(other) < 0 }
 }

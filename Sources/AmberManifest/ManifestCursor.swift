@@ -47,14 +47,14 @@ public struct ManifestCursor: Sendable {
                 if case .tombstone = head.value, !keepsTombstones { continue }
                 return head
             }
-            let order = try base.peekKey { Self.compare($0, winner.key) }
+            let order = try base.peekKey { $0.compareBytes(winner.key) }
             if let order, order < 0 {
                 guard let head = try base.next() else { return nil }
                 if case .tombstone = head.value, !keepsTombstones { continue }
                 return head
             }
             if order == 0 { _ = try base.next() }  // shadowed by the run
-            for i in runHeads.indices where runHeads[i].map({ Self.compare($0.key, winner.key) == 0 }) == true {
+            for i in runHeads.indices where runHeads[i].map({ $0.key.compareBytes(winner.key) == 0 }) == true {
                 runHeads[i] = try runs[i].next()
             }
             smallestRun = Self.smallest(runHeads)
@@ -68,25 +68,9 @@ public struct ManifestCursor: Sendable {
         var best: Int?
         for i in heads.indices {
             guard let head = heads[i] else { continue }
-            if let b = best, let current = heads[b], compare(current.key, head.key) < 0 { continue }
+            if let b = best, let current = heads[b], current.key.bytesPrecede(head.key) { continue }
             best = i
         }
         return best
-    }
-
-    /// The unsigned-byte lexicographic order of two keys: negative, zero or positive.
-    @inline(__always)
-    static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                let n = min(pa.count, pb.count)
-                var i = 0
-                while i < n {
-                    if pa[i] != pb[i] { return pa[i] < pb[i] ? -1 : 1 }
-                    i += 1
-                }
-                return pa.count == pb.count ? 0 : (pa.count < pb.count ? -1 : 1)
-            }
-        }
     }
 }

@@ -12,6 +12,8 @@ struct ByteOrderTests {
         for _ in 0..<20_000 {
             let a = key(), b = key()
             #expect(a.bytesPrecede(b) == a.lexicographicallyPrecedes(b), "\(a) \(b)")
+            let order = a.compareBytes(b)
+            #expect((order < 0) == a.lexicographicallyPrecedes(b) && (order > 0) == b.lexicographicallyPrecedes(a), "\(a) \(b)")
             #expect(a.hasSameBytes(as: b) == (a == b), "\(a) \(b)")
             let x = ManifestValue.inline(a), y = ManifestValue.inline(b)
             #expect((x == y) == (a == b))
