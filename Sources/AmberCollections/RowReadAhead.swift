@@ -137,7 +137,7 @@ final class RowReadAhead: @unchecked Sendable {
             } catch {
                 // The rows read before the error come first, as they would without reading ahead.
                 if !chunk.isEmpty { try? put(.rows(chunk, bytes: bytes)) }
-                try? put(.failure(isCancelled ? Cancelled() : error))
+                try? put(.failure(error))  // refused once cancelled: nobody takes it then
                 return
             }
         }

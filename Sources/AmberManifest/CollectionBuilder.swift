@@ -5,30 +5,15 @@ import AmberRepository
 /// (a tree) or a ``CollectionBuilder`` (a collection's manifest).
 public protocol EntrySink: AnyObject, SendableMetatype {
     associatedtype Result
-    func append(key: [UInt8], value: [UInt8]) throws(ManifestError)
-    /// Appends an entry whose level-0 boundary hash a ``LeafHasher`` from ``makeLeafHasher()``
-    /// computed on another thread.
-    func append(key: [UInt8], value: [UInt8], leafHash: UInt32) throws(ManifestError)
-    /// A hasher of leaf boundaries for another thread, or `nil` if the sink has no use for one.
-    func makeLeafHasher() -> LeafHasher?
+    /// Appends an entry; `leafHash` is its key's level-0 boundary hash when a ``LeafHasher``
+    /// from ``makeLeafHasher()`` computed it on another thread, `nil` to compute it here.
+    func append(key: [UInt8], value: [UInt8], leafHash: UInt32?) throws(ManifestError)
+    /// A hasher of leaf boundaries for another thread.
+    func makeLeafHasher() -> LeafHasher
     func finish() throws(ManifestError) -> Result
 }
 
-extension EntrySink {
-    public func append(key: [UInt8], value: [UInt8], leafHash: UInt32) throws(ManifestError) {
-        try append(key: key, value: value)
-    }
-
-    public func makeLeafHasher() -> LeafHasher? { nil }
-}
-
-extension ManifestBuilder: EntrySink {
-    public func append(key: [UInt8], value: [UInt8], leafHash: UInt32) throws(ManifestError) {
-        _ = try add(key: key, value: value, leafHash: leafHash)
-    }
-
-    public func makeLeafHasher() -> LeafHasher? { makeLeafHasher() as LeafHasher }
-}
+extension ManifestBuilder: EntrySink {}
 
 /// Builds the manifest a backup records for a collection, given the one its previous backup of
 /// the same collection recorded (the *parent*, `docs/manifest-format.md` §Layers).
@@ -56,19 +41,14 @@ public final class CollectionBuilder: EntrySink {
     }
 
     /// Appends an entry. Keys must be strictly increasing in unsigned-byte lexicographic order.
-    public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
-        let stored = try canonical.add(key: key, value: value)
-        try layers.append(key: key, stored: stored)
-    }
-
-    /// Appends an entry whose canonical leaf boundary hash is already computed (``makeLeafHasher()``).
-    public func append(key: [UInt8], value: [UInt8], leafHash: UInt32) throws(ManifestError) {
+    /// `leafHash`: the key's canonical leaf boundary hash, if already computed (``makeLeafHasher()``).
+    public func append(key: [UInt8], value: [UInt8], leafHash: UInt32? = nil) throws(ManifestError) {
         let stored = try canonical.add(key: key, value: value, leafHash: leafHash)
         try layers.append(key: key, stored: stored)
     }
 
     /// A hasher of the canonical tree's leaf boundaries, for the thread that produces the entries.
-    public func makeLeafHasher() -> LeafHasher? { canonical.makeLeafHasher() as LeafHasher }
+    public func makeLeafHasher() -> LeafHasher { canonical.makeLeafHasher() }
 
     /// Ends the build and returns the collection's manifest.
     public func finish() throws(ManifestError) -> CollectionManifest {

@@ -98,8 +98,9 @@ public final class ManifestBuilder {
     }
 
     /// Appends an entry. Keys must be strictly increasing in unsigned-byte lexicographic order.
-    public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
-        _ = try add(key: key, value: value)
+    /// `leafHash`: the key's level-0 boundary hash, if a ``LeafHasher`` of this builder computed it.
+    public func append(key: [UInt8], value: [UInt8], leafHash: UInt32? = nil) throws(ManifestError) {
+        _ = try add(key: key, value: value, leafHash: leafHash)
     }
 
     /// Appends an entry and returns its value as the leaf stores it (chunks stored).
@@ -114,7 +115,7 @@ public final class ManifestBuilder {
     }
 
     /// A hasher of leaf boundaries with this builder's key, for another thread.
-    func makeLeafHasher() -> LeafHasher { LeafHasher(rule: rule.copy()) }
+    public func makeLeafHasher() -> LeafHasher { LeafHasher(rule: rule.copy()) }
 
     /// Appends an entry whose value is already stored (a run copying a value, or a tombstone).
     func append(key: [UInt8], stored: ManifestValue) throws(ManifestError) {

@@ -24,13 +24,7 @@ public final class PipelinedBuilder<Builder: EntrySink>: @unchecked Sendable {
         pipe.startWorker { [self] in
             do throws(ManifestError) {
                 while let batch = try pipe.next() {
-                    for (key, value, leafHash) in batch {
-                        if let leafHash {
-                            try self.builder.append(key: key, value: value, leafHash: leafHash)
-                        } else {
-                            try self.builder.append(key: key, value: value)
-                        }
-                    }
+                    for (key, value, leafHash) in batch { try self.builder.append(key: key, value: value, leafHash: leafHash) }
                 }
             } catch {
                 pipe.stop(error)  // the builder failed, or the producer abandoned the manifest
