@@ -3,7 +3,9 @@ import Foundation
 
 /// A collection read from a JSON file: `ndjson:PATH` (one document per line) or `json:PATH`
 /// (an array of documents). Each document is an object with an id field; it is stored in
-/// canonical form (RFC 8785), so key order and whitespace in the source make no difference.
+/// canonical form (RFC 8785) except for its numbers, which keep their spelling
+/// (``CanonicalJSON/NumberForm/asWritten``): key order and whitespace in the source make no
+/// difference, and `1.0` comes back `1.0`. The id is a key by value: `1.0` and `1` are the same id.
 public struct JSONCollectionSource: Sendable {
     public enum Format: String, Sendable {
         case ndjson
@@ -204,7 +206,7 @@ public struct JSONCollectionSource: Sendable {
         guard let key = DocumentKey(json: idValue) else {
             throw SourceError(file: path, line: place, message: "the \"\(field!)\" field must be a string or a number, not \(idValue.canonicalText.prefix(40))")
         }
-        return CollectionDocument(key: key, value: CanonicalJSON.serialize(value, capacity: sourceLength), line: line)
+        return CollectionDocument(key: key, value: CanonicalJSON.serialize(value, capacity: sourceLength, numbers: .asWritten), line: line)
     }
 }
 

@@ -1,15 +1,16 @@
 import Foundation
 
-/// The fast path to a document's canonical bytes: RFC 8785 text written straight from the source
-/// text in one pass, with no ``JSONValue`` in between.
+/// The fast path to a document's stored bytes: its canonical text with numbers as written
+/// (``CanonicalJSON/NumberForm/asWritten``) straight from the source text in one pass, with no
+/// ``JSONValue`` in between.
 ///
 /// It handles what documents are usually made of and gives up, returning `nil`, on anything
 /// else; the caller then takes the general path (``JSONParser`` then ``CanonicalJSON``), which
 /// also produces the error message for bad input. Whatever it returns is byte for byte what the
 /// general path gives. It gives up on:
 /// - a top-level value that is not an object, or nesting deeper than ``JSONParser/maximumDepth``;
-/// - a number whose canonical text may differ from its spelling: an exponent, more than 15
-///   significant digits, a fraction ending in `0`, `-0`, or a magnitude below 10⁻⁵;
+/// - a number with an exponent or an integer part of more than 300 digits (which may be beyond
+///   the double range);
 /// - a string escape other than `\"` `\\` `\b` `\f` `\n` `\r` `\t` (those are canonical as
 ///   written), and any escape in an object key;
 /// - a duplicate key, invalid UTF-8, a raw control character, or any syntax error.
@@ -287,36 +288,24 @@ extension CanonicalTranscoder {
         return false
     }
 
-    /// Copies a number whose spelling is its canonical text (see the type's description).
+    /// Copies a number as written (``CanonicalJSON/NumberForm/asWritten``), after checking its
+    /// grammar; gives up on an exponent or an integer part of over 300 digits, where only the
+    /// general path can tell whether the value is in the double range.
     private mutating func number() -> Bool {
         let start = i
-        let negative = input[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
+        if input[i] == UInt8(ascii: "-") { i += 1 }
         let integerStart = i
         while i < input.count, isDigit(input[i]) { i += 1 }
         let integerDigits = i - integerStart
-        guard integerDigits > 0 else { return false }
-        let integerIsZero = input[integerStart] == UInt8(ascii: "0")
-        guard !integerIsZero || integerDigits == 1 else { return false }  // leading zero: an error
-        var significant = integerIsZero ? 0 : integerDigits
+        guard integerDigits > 0, integerDigits <= 300 else { return false }
+        guard input[integerStart] != UInt8(ascii: "0") || integerDigits == 1 else { return false }  // leading zero: an error
         if i < input.count, input[i] == UInt8(ascii: ".") {
             i += 1
             let fractionStart = i
             while i < input.count, isDigit(input[i]) { i += 1 }
-            guard i > fractionStart, input[i - 1] != UInt8(ascii: "0") else { return false }
-            if integerIsZero {
-                var zeros = 0
-                while input[fractionStart + zeros] == UInt8(ascii: "0") { zeros += 1 }
-                guard zeros <= 4 else { return false }
-                significant = i - fractionStart - zeros
-            } else {
-                significant += i - fractionStart
-            }
-        } else if integerIsZero, negative {
-            return false  // -0 is written 0
+            guard i > fractionStart else { return false }
         }
         if i < input.count, input[i] == UInt8(ascii: "e") || input[i] == UInt8(ascii: "E") { return false }
-        guard significant <= 15 else { return false }
         emit(from: start, to: i)
         return true
     }

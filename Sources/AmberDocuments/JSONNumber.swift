@@ -13,20 +13,28 @@
 ///   inside that range the two forms coincide, so the output is byte-identical to RFC 8785.
 /// - Magnitudes beyond `Double.greatestFiniteMagnitude` are errors, NaN and ±∞ do not exist.
 ///
-/// The representation is normalized: two numbers are `==` exactly when their canonical texts are
-/// equal. ``double`` is always the nearest double, for consumers that want one.
+/// The value is normalized: two numbers are `==` exactly when their canonical texts are equal.
+/// ``double`` is always the nearest double, for consumers that want one. A number read from text
+/// also keeps its ``spelling`` where that may differ from the canonical text (`1.0`, `-0.0`,
+/// `1E2`, `3.14159265358979323846`): stored documents keep it (``CanonicalJSON/NumberForm``),
+/// since an archive must give back the numbers it was given; keys and equality do not.
 public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The nearest double; `+0.0` for zero. Never NaN or infinite.
     public let double: Double
     /// ASCII digits with an optional leading `-`, set only when the number is an exact integer
     /// whose RFC 8785 double text would differ.
     public let exactIntegerText: [UInt8]?
+    /// The text the number was read from, when it has a fraction, an exponent or is `-0`: the
+    /// spellings whose canonical text may differ. `nil` for other integer literals (their text is
+    /// the canonical one) and for numbers made from values. Not part of `==`.
+    public let spelling: [UInt8]?
 
     /// A double; `nil` for NaN and ±∞. `-0.0` becomes `0`.
     public init?(_ value: Double) {
         guard value.isFinite else { return nil }
         double = value == 0 ? 0 : value
         exactIntegerText = nil
+        spelling = nil
     }
 
     /// An integer, exact whatever its magnitude.
@@ -51,6 +59,24 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         } else {
             exactIntegerText = text
         }
+        spelling = double == 0 && text.first == UInt8(ascii: "-") ? text : nil  // -0, canonically 0
+    }
+
+    /// A literal with a fraction or an exponent, already known to be well-formed, and its
+    /// correctly rounded double (finite).
+    init(literal text: [UInt8], double: Double) {
+        self.double = double == 0 ? 0 : double
+        exactIntegerText = nil
+        spelling = text
+    }
+
+    public static func == (a: JSONNumber, b: JSONNumber) -> Bool {
+        a.double == b.double && a.exactIntegerText == b.exactIntegerText
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(double)
+        hasher.combine(exactIntegerText)
     }
 
     /// Whether the value is kept as exact integer text rather than as a double.
@@ -58,6 +84,9 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// The canonical text: RFC 8785 for doubles, the exact digits for exact integers.
     public var canonicalText: [UInt8] { exactIntegerText ?? CanonicalJSON.numberText(double) }
+
+    /// The text a stored document writes: the ``spelling`` if there is one, else the canonical text.
+    public var writtenText: [UInt8] { spelling ?? canonicalText }
 
     public var description: String { String(decoding: canonicalText, as: UTF8.self) }
 

@@ -5,7 +5,8 @@ extension JSONReader {
         return value  // exact: 10^22 < 2^53 · 2^22
     }
 
-    /// Reads a number (RFC 8259 §6) and converts it as ``JSONNumber`` documents.
+    /// Reads a number (RFC 8259 §6) and converts it as ``JSONNumber`` documents, keeping the
+    /// spelling of one with a fraction, an exponent or a minus zero.
     mutating func parseNumber() throws(JSONError) -> JSONNumber {
         let start = index
         var negative = false
@@ -59,10 +60,10 @@ extension JSONReader {
             throw error(.numberOutOfRange, "number beyond the double range", at: start)
         }
         let signed = negative ? -value : value
-        if isIntegerLiteral && integerDigits > 15 {
+        if isIntegerLiteral && (integerDigits > 15 || negative && value == 0) {
             return JSONNumber(integerLiteral: Array(text), double: signed)
         }
-        return JSONNumber(signed)!
+        return isIntegerLiteral ? JSONNumber(signed)! : JSONNumber(literal: Array(text), double: signed)
     }
 
     /// The exponent's sign and digits, after `e` or `E` (capped in magnitude at 100,000).

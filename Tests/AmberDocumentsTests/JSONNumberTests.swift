@@ -30,4 +30,22 @@ struct JSONNumberTests {
         #expect(JSONNumber(.nan) == nil && JSONNumber(.infinity) == nil)
         #expect(JSONNumber(-0.0)?.double.sign == .plus)
     }
+
+    /// A number read from text keeps its spelling for stored documents; keys and `==` go by value.
+    @Test(arguments: [
+        ("1.0", "1"), ("-0.0", "0"), ("-0", "0"), ("1E2", "100"), ("4.50", "4.5"), ("1e-400", "0"),
+        ("3.14159265358979323846", "3.141592653589793"), ("1.5e-7", "1.5e-7"), ("17", "17"), ("9007199254740993", "9007199254740993"),
+    ] as [(String, String)])
+    func spellingIsKeptBesideTheValue(input: String, canonical: String) throws {
+        let number = try #require(JSONNumber(text: input))
+        #expect(number.description == canonical)
+        #expect(String(decoding: number.writtenText, as: UTF8.self) == input)
+        let document = try JSONParser.parse(Array("[\(input)]".utf8))
+        #expect(String(decoding: CanonicalJSON.serialize(document, numbers: .asWritten), as: UTF8.self) == "[\(input)]")
+        #expect(String(decoding: CanonicalJSON.serialize(document), as: UTF8.self) == "[\(canonical)]")
+        let plain = try #require(JSONNumber(text: canonical))
+        #expect(number == plain && number.hashValue == plain.hashValue)
+        #expect(DocumentKey(json: .number(number))?.encoded == DocumentKey(json: .number(plain))?.encoded)
+        #expect(DocumentKey.string(Array(input.utf8)).encoded.count == input.utf8.count + 3)
+    }
 }
