@@ -82,7 +82,9 @@ extension Amber {
                 }
 
                 let repository = try global.openRepository()
-                let lock = try global.lock(repository, mode: .exclusive)
+                // Removing snapshot files needs no exclusive lock: backups, restores and checks
+                // may go on (format.md §14); prunes, syncs, compactions and other forgets may not.
+                let lock = try global.lock(repository, mode: .maintenance)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
 

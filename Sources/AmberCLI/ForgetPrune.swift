@@ -1,6 +1,6 @@
 import AmberKit
 
-/// The hand-over from `forget --prune` to prune: forget releases its exclusive lock first,
+/// The hand-over from `forget --prune` to prune: forget releases its maintenance lock first,
 /// because prune takes a maintenance lock of its own (which lets backups run meanwhile).
 enum PruneStep {
     static func run(_ repository: Repository, lock: RepositoryLock, dryRun: Bool, compact: Bool, global: GlobalOptions) throws {

@@ -13,7 +13,8 @@ extension Checker {
             guard let id = BlobID(hex: name) else { continue }
             let snapshot: Snapshot
             do {
-                snapshot = try repository.loadSnapshot(id)
+                guard let loaded = try repository.loadListedSnapshot(id) else { continue }  // forgotten meanwhile
+                snapshot = loaded
             } catch {
                 self.error("snapshot \(id.shortHex): \(error.message)")
                 continue

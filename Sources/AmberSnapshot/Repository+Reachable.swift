@@ -22,13 +22,7 @@ extension Repository {
         var pending = [BlobID]()
         var count = 0
         for id in ids {
-            let snapshot: Snapshot
-            do {
-                snapshot = try loadSnapshot(id)
-            } catch where error.code == .storage {
-                if (try? backend.exists(FileHandle(.snapshots, id.hex))) == false { continue }
-                throw error
-            }
+            guard let snapshot = try loadListedSnapshot(id) else { continue }
             count += 1
             guard let root = snapshot.treeID else {
                 throw RepositoryError(.damaged, "snapshot \(id.shortHex) has no valid root tree id")

@@ -34,15 +34,27 @@ extension Repository {
         }
     }
 
-    /// Every snapshot, oldest first.
+    /// Every snapshot, oldest first. One that a `forget` removes between the listing and its
+    /// loading is left out.
     public func listSnapshots() throws(RepositoryError) -> [SnapshotRecord] {
         let names = try RepositoryError.catching { () throws(BackendError) in try backend.list(.snapshots) }
         var records = [SnapshotRecord]()
         for (name, _) in names {
-            guard let id = BlobID(hex: name) else { continue }
-            records.append(SnapshotRecord(id: id, snapshot: try loadSnapshot(id)))
+            guard let id = BlobID(hex: name), let snapshot = try loadListedSnapshot(id) else { continue }
+            records.append(SnapshotRecord(id: id, snapshot: snapshot))
         }
         return records.sorted { ($0.snapshot.date, $0.id) < ($1.snapshot.date, $1.id) }
+    }
+
+    /// A snapshot a listing named: `nil` when it is gone since (removed by a `forget`, which
+    /// runs beside backups, restores and checks), its error otherwise.
+    public func loadListedSnapshot(_ id: BlobID) throws(RepositoryError) -> Snapshot? {
+        do {
+            return try loadSnapshot(id)
+        } catch where error.code == .storage {
+            if (try? backend.exists(FileHandle(.snapshots, id.hex))) == false { return nil }
+            throw error
+        }
     }
 
     /// Finds a snapshot by `latest`, a full id, or a unique prefix of one.

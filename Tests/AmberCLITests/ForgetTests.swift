@@ -1,4 +1,5 @@
 import AmberKit
+import AmberStorage
 import Foundation
 import Testing
 
@@ -189,14 +190,66 @@ struct ForgetTests {
         #expect(amber.run(["forget", first]).code == 1, "an id that is gone")
     }
 
-    @Test func takesAnExclusiveLock() throws {
-        try makeDailySeries(days: 2)
+    /// `forget` only removes snapshot files, so it runs beside backups, restores and checks
+    /// (shared locks: a host's nightly backup must not fail because another host forgets), and
+    /// is kept apart from prunes, syncs and other forgets (maintenance locks) and from
+    /// compactions (exclusive). The backup that held the shared lock then completes and checks.
+    @Test func runsBesideBackupsButNotBesidePrunes() throws {
+        try makeDailySeries(days: 3)
         let repository = try Repository.open(backend: LocalBackend(path: temp.sub("repo")), password: Array(amber.password.utf8))
-        let lock = try RepositoryLock.acquire(repository, exclusive: false)
-        let blocked = amber.run(["forget", "--keep-last", "1"])
-        #expect(blocked.code == 11, "\(blocked.stderr)")
-        lock.release()
+        let backup = try RepositoryLock.acquire(repository, mode: .shared)
+        let forgot = amber.run(["forget", "--keep-last", "2"])
+        #expect(forgot.code == 0, "a running backup does not stop a forget: \(forgot.stderr)")
+        #expect(try snapshotList().count == 2)
+        backup.release()
+
+        for mode in [LockMode.maintenance, .exclusive] {
+            let held = try RepositoryLock.acquire(repository, mode: mode)
+            let blocked = amber.run(["forget", "--keep-last", "1"])
+            #expect(blocked.code == 11, "\(mode): \(blocked.stderr)")
+            #expect(try snapshotList().count == 2, "\(mode): nothing removed")
+            held.release()
+        }
         #expect(amber.run(["forget", "--keep-last", "1"]).code == 0)
         #expect(try snapshotList().count == 1)
+        let check = amber.run(["check"])
+        #expect(check.code == 0, "\(check.stdout) \(check.stderr)")
+    }
+
+    /// What a backup, restore or check sees when a forget beside it removes a snapshot between
+    /// its listing of `snapshots/` and its reading: the snapshot is left out, not an error.
+    @Test func aSnapshotForgottenWhileListedIsLeftOut() throws {
+        try makeDailySeries(days: 3)
+        let local = LocalBackend(path: temp.sub("repo"))
+        let stale = StaleSnapshotListing(base: local, snapshots: try local.list(.snapshots))
+        let first = try #require(try snapshotList().first?["short_id"] as? String)
+        #expect(amber.run(["forget", first]).code == 0)
+        let repository = try Repository.open(backend: stale, password: Array(amber.password.utf8))
+        try repository.loadIndex()
+        #expect(try repository.listSnapshots().count == 2)
+        #expect(try repository.reachableBlobs().snapshots == 2)
+        let report = try Checker(repository: repository).run(readData: .all)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.snapshots == 2)
+    }
+}
+
+/// A backend whose listing of `snapshots/` was taken before some were removed.
+private struct StaleSnapshotListing: Backend {
+    let base: LocalBackend
+    let snapshots: [(name: String, size: Int)]
+    var location: String { base.location }
+    func create() throws(BackendError) { try base.create() }
+    func save(_ handle: AmberStorage.FileHandle, _ bytes: [UInt8]) throws(BackendError) { try base.save(handle, bytes) }
+    func load(_ handle: AmberStorage.FileHandle, offset: Int, length: Int?) throws(BackendError) -> [UInt8] {
+        try base.load(handle, offset: offset, length: length)
+    }
+    func size(_ handle: AmberStorage.FileHandle) throws(BackendError) -> Int { try base.size(handle) }
+    func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)] {
+        kind == .snapshots ? snapshots : try base.list(kind)
+    }
+    func remove(_ handle: AmberStorage.FileHandle) throws(BackendError) { try base.remove(handle) }
+    func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
+        try base.removeAbandonedTemporaries(olderThan: age)
     }
 }
