@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Crash harness (issue 15): SIGKILL at random instants during backups (a directory, an NDJSON
+# file and a SQLite database in one snapshot), forget --prune, prune, compact, sync and password
+# changes; after every round the repository must check clean and every snapshot it lists must
+# restore exactly what its source held when it was taken.
+#
+#   Benchmarks/faults/crash.sh [--rounds N] [--size small|large] [--seed S] [--amber PATH]
+#                              [--work DIR] [--keep] [--real-kdf]
+#
+# CI runs it small (Tests/AmberCLITests/FaultHarnessTests.swift); by hand:
+#   Benchmarks/faults/crash.sh --rounds 200 --size large --amber .build/release/amber
+#
+# Oracles: sha256sum of every file of the source tree, the NDJSON file's bytes (its documents are
+# written as amber stores them), `sqlite3 .dump` of the database, each taken when the state was
+# made; a snapshot's tag names its state. A kill may come before, during or after the operation's
+# end: an operation that ends by itself must exit 0. Prints one line per round and a summary;
+# exits 1 if anything failed. The repository, offsite copy and sources of a failed round are kept.
+set -euo pipefail
+
+rounds=20 size=small seed=1 amber="" work="" keep=0 real_kdf=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) rounds=$2; shift 2 ;;
+        --size) size=$2; shift 2 ;;
+        --seed) seed=$2; shift 2 ;;
+        --amber) amber=$2; shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        --keep) keep=1; shift ;;
+        --real-kdf) real_kdf=1; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "crash.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+here=$(cd "$(dirname "$0")" && pwd)
+[ -n "$amber" ] || amber="$here/../../.build/release/amber"
+amber=$(cd "$(dirname "$amber")" && pwd)/$(basename "$amber")
+[ -x "$amber" ] || { echo "crash.sh: no amber at $amber (build it, or give --amber)" >&2; exit 2; }
+for tool in python3 sqlite3 sha256sum; do
+    command -v $tool >/dev/null || { echo "crash.sh: needs $tool" >&2; exit 2; }
+done
+[ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/amber-crash.XXXXXX")
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+[ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
+
+case "$size" in small|large) ;; *) echo "crash.sh: --size small or large" >&2; exit 2 ;; esac
+[ "$real_kdf" = 1 ] || export AMBER_SCRYPT_TESTING=1
+export AMBER_REPOSITORY="$work/repo" AMBER_CACHE_DIR="$work/cache" AMBER_PASSWORD_FILE="$work/password"
+unset AMBER_PASSWORD AMBER_PASSWORD_COMMAND
+src="$work/src" states="$work/states" offsite="$work/offsite"
+mkdir -p "$src" "$states"
+RANDOM=$seed
+
+failures=0 kills=0 completed=0 verified=0
+fail() { echo "  FAIL: $*"; failures=$((failures + 1)); }
+
+# The state of the sources: make it, and record its oracle.
+state=0
+make_state() {
+    python3 "$here/make-sources.py" "$src" "$state" "$size" "$seed"
+    (cd "$src/files" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) > "$states/files-$state.sum"
+    sha256sum < "$src/docs.ndjson" | cut -d' ' -f1 > "$states/docs-$state.sum"
+    sqlite3 "$src/app.db" .dump | sha256sum | cut -d' ' -f1 > "$states/app-$state.sum"
+}
+
+# Passwords: a key change may be killed after adding the new key and before removing the old,
+# so the password is whichever of the two opens the repository.
+password=pw-0
+set_password() { printf '%s' "$1" > "$work/password"; password=$1; }
+find_password() {
+    for candidate in "$password" "pw-$(( ${password#pw-} + 1 ))" "pw-$(( ${password#pw-} - 1 ))"; do
+        printf '%s' "$candidate" > "$work/password"
+        local code=0
+        "$amber" snapshots --json > /dev/null 2>"$work/find-password.err" || code=$?
+        if [ "$code" = 0 ]; then password=$candidate; return 0; fi
+        [ "$code" = 12 ] || { fail "snapshots exited $code: $(tail -2 "$work/find-password.err")"; return 1; }
+    done
+    fail "no password opens the repository"
+    return 1
+}
+
+# restore_and_compare SNAPSHOT STATE [REPOSITORY]: restores the three sources and compares them
+# with the oracle of STATE.
+restore_and_compare() {
+    local id=$1 s=$2 repo=${3:-$work/repo} out="$work/restore"
+    rm -rf "$out" && mkdir -p "$out"
+    if ! AMBER_REPOSITORY=$repo "$amber" restore "$id" --target "$out/tree" --include files > /dev/null 2>"$out/err"; then
+        fail "restore $id (state $s) of files: $(tail -1 "$out/err")"; return
+    fi
+    if ! (cd "$out/tree/files" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | cmp -s - "$states/files-$s.sum"; then
+        fail "snapshot $id (state $s): the restored files differ from the source"
+    fi
+    if ! AMBER_REPOSITORY=$repo "$amber" restore "$id" --target "ndjson:$out/docs" > /dev/null 2>"$out/err"; then
+        fail "restore $id (state $s) of docs: $(tail -1 "$out/err")"
+    elif [ "$(sha256sum < "$out/docs/docs.ndjson" | cut -d' ' -f1)" != "$(cat "$states/docs-$s.sum")" ]; then
+        fail "snapshot $id (state $s): the restored docs.ndjson differs from the source"
+    fi
+    if ! AMBER_REPOSITORY=$repo "$amber" restore "$id" --target "sqlite:$out/app.db" > /dev/null 2>"$out/err"; then
+        fail "restore $id (state $s) of app.db: $(tail -1 "$out/err")"
+    elif [ "$(sqlite3 "$out/app.db" .dump | sha256sum | cut -d' ' -f1)" != "$(cat "$states/app-$s.sum")" ]; then
+        fail "snapshot $id (state $s): the restored app.db differs from the source (sqlite3 .dump)"
+    fi
+    verified=$((verified + 1))
+}
+
+# Snapshots of a repository as "id state" lines, oldest first.
+snapshot_states() {
+    AMBER_REPOSITORY=${1:-$work/repo} "$amber" snapshots --json | python3 -c '
+import json, sys
+for s in json.load(sys.stdin):
+    tags = [t for t in s.get("tags") or [] if t.startswith("state-")]
+    print(s["short_id"], tags[0][6:] if tags else "?")'
+}
+
+# verify_repository all|sample: check, then restore every snapshot or the newest and one other.
+verify_repository() {
+    local which=$1 code=0
+    "$amber" check > "$work/check.out" 2>&1 || code=$?
+    [ "$code" = 0 ] || { fail "check exited $code: $(grep -v '^$' "$work/check.out" | tail -3 | tr '\n' ' ')"; return; }
+    local lines
+    lines=$(snapshot_states) || { fail "snapshots --json failed"; return; }
+    [ -n "$lines" ] || return 0
+    local picked
+    if [ "$which" = all ]; then
+        picked=$lines
+    else
+        local count
+        count=$(printf '%s\n' "$lines" | wc -l)
+        picked=$( (printf '%s\n' "$lines" | tail -1; printf '%s\n' "$lines" | sed -n "$((RANDOM % count + 1))p") | sort -u)
+    fi
+    while read -r id s; do
+        [ "$s" != "?" ] || { fail "snapshot $id has no state tag"; continue; }
+        restore_and_compare "$id" "$s"
+    done <<< "$picked"
+}
+
+backup() {
+    (cd "$src" && exec "$amber" backup files ndjson:docs.ndjson sqlite:app.db --tag "state-$state" --host crash)
+}
+
+# One operation, as a command line for the round: a backup more often than the rest.
+pick_operation() {
+    local r=$((RANDOM % 20))
+    if [ "$(snapshot_states | wc -l)" -lt 2 ] || [ $r -lt 9 ]; then echo backup
+    elif [ $r -lt 12 ]; then echo forget
+    elif [ $r -lt 14 ]; then echo prune
+    elif [ $r -lt 16 ]; then echo compact
+    elif [ $r -lt 18 ]; then echo sync
+    else echo passwd
+    fi
+}
+
+run_operation() {
+    case "$1" in
+        backup) backup ;;
+        forget) exec "$amber" forget --keep-last 3 --prune ;;
+        prune) exec "$amber" prune --max-unused 0% ;;
+        compact) exec "$amber" compact ;;
+        sync) exec "$amber" sync --to "$offsite" ;;
+        passwd)
+            printf '%s' "pw-$(( ${password#pw-} + 1 ))" > "$work/new-password"
+            exec "$amber" key passwd --new-password-file "$work/new-password" ;;
+    esac
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+echo "crash harness: $rounds rounds, size $size, seed $seed, amber $amber ($("$amber" version 2>/dev/null | head -1)), work $work"
+set_password pw-0
+"$amber" init > /dev/null
+make_state
+start=$(now_ms)
+backup > /dev/null 2>&1 || { echo "crash.sh: the first backup failed" >&2; exit 1; }
+# How long each operation takes when it runs to its end (the longest seen; the first backup's
+# to begin with): the kill comes at a uniform instant in 0..1.3x that, so most operations die
+# at some point of their work and about a quarter end by themselves.
+declare -A duration
+for op in backup forget prune compact sync passwd; do duration[$op]=$(( $(now_ms) - start )); done
+
+for round in $(seq 1 "$rounds"); do
+    find_password || break
+    operation=$(pick_operation)
+    if [ "$operation" = backup ]; then state=$((state + 1)); make_state; fi
+    delay=$(( (RANDOM * 32768 + RANDOM) % (duration[$operation] * 13 / 10 + 1) ))
+    start=$(now_ms)
+    ( run_operation "$operation" ) > "$work/op.out" 2>&1 &
+    pid=$!
+    outcome=""
+    while true; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            code=0; wait "$pid" || code=$?
+            if [ "$code" = 0 ]; then
+                outcome="completed in $(( $(now_ms) - start )) ms"; completed=$((completed + 1))
+                [ $(( $(now_ms) - start )) -le "${duration[$operation]}" ] || duration[$operation]=$(( $(now_ms) - start ))
+            else
+                outcome="exit $code"; fail "$operation exited $code by itself: $(tail -2 "$work/op.out" | tr '\n' ' ')"
+            fi
+            break
+        fi
+        if [ $(( $(now_ms) - start )) -ge "$delay" ]; then
+            pkill -KILL -P "$pid" 2>/dev/null || true
+            kill -KILL "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            outcome="killed after ${delay} ms"; kills=$((kills + 1))
+            break
+        fi
+        sleep 0.02
+    done
+    if [ "$operation" = passwd ] && [ "${outcome%% *}" = completed ]; then set_password "$(cat "$work/new-password")"; fi
+    find_password || break
+    before=$failures
+    verify_repository sample
+    if [ "$operation" = sync ] && [ -f "$offsite/config" ]; then
+        code=0
+        AMBER_REPOSITORY=$offsite "$amber" check > "$work/check-offsite.out" 2>&1 || code=$?
+        [ "$code" = 0 ] || fail "check of the offsite copy exited $code: $(tail -2 "$work/check-offsite.out" | tr '\n' ' ')"
+        newest=$(snapshot_states "$offsite" | tail -1)
+        [ -z "$newest" ] || restore_and_compare ${newest% *} ${newest#* } "$offsite"
+    fi
+    printf 'round %d: %s, %s; %s\n' "$round" "$operation" "$outcome" "$([ $failures = "$before" ] && echo ok || echo "$((failures - before)) failures")"
+    if [ $failures != "$before" ]; then keep=1; trap - EXIT; fi
+done
+
+# The end: the whole repository read, and every snapshot restored.
+find_password || true
+code=0
+"$amber" check --read-data > "$work/check.out" 2>&1 || code=$?
+[ "$code" = 0 ] || fail "check --read-data exited $code: $(tail -3 "$work/check.out" | tr '\n' ' ')"
+verify_repository all
+echo "crash harness: $rounds rounds, $kills kills, $completed operations completed, $verified snapshot restores compared, $failures failures"
+[ "$failures" = 0 ] || { echo "kept for inspection: $work"; trap - EXIT; exit 1; }

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// The fault harnesses of `Benchmarks/faults/` at a small size, so that CI runs them on every
+/// change; by hand they run large (see each script's header). Needs python3 and sqlite3.
+@Suite(.serialized)
+struct FaultHarnessTests {
+    let temp = TemporaryDirectory()
+
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Benchmarks/faults").path
+
+    /// SIGKILL at random instants of backups, forget --prune, prune, compact, sync and password
+    /// changes: after each, `check` is clean and the snapshots restore what their sources held.
+    @Test func killedOperationsLeaveEverySnapshotRestorable() throws {
+        let result = try runScript("crash.sh", ["--rounds", "8", "--size", "small", "--seed", "\(UInt16.random(in: 1...9999))"])
+        #expect(result.code == 0, "\(result.output)")
+        #expect(result.output.contains(", 0 failures"), "\(result.output)")
+    }
+
+    private func runScript(_ name: String, _ arguments: [String]) throws -> (code: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.scripts + "/" + name] + arguments + ["--amber", AmberRunner.executable, "--work", temp.sub("work")]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = "/usr/bin:/bin"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
