@@ -54,14 +54,11 @@ RANDOM=$seed
 failures=0 kills=0 completed=0 verified=0
 fail() { echo "  FAIL: $*"; failures=$((failures + 1)); }
 
+. "$here/lib.sh"
+
 # The state of the sources: make it, and record its oracle.
 state=0
-make_state() {
-    python3 "$here/make-sources.py" "$src" "$state" "$size" "$seed"
-    (cd "$src/files" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) > "$states/files-$state.sum"
-    sha256sum < "$src/docs.ndjson" | cut -d' ' -f1 > "$states/docs-$state.sum"
-    sqlite3 "$src/app.db" .dump | sha256sum | cut -d' ' -f1 > "$states/app-$state.sum"
-}
+make_state() { make_sources "$src" "$state" "$size" "$seed" "$states/$state"; }
 
 # Passwords: a key change may be killed after adding the new key and before removing the old,
 # so the password is whichever of the two opens the repository.
@@ -79,38 +76,8 @@ find_password() {
     return 1
 }
 
-# restore_and_compare SNAPSHOT STATE [REPOSITORY]: restores the three sources and compares them
-# with the oracle of STATE.
-restore_and_compare() {
-    local id=$1 s=$2 repo=${3:-$work/repo} out="$work/restore"
-    rm -rf "$out" && mkdir -p "$out"
-    if ! AMBER_REPOSITORY=$repo "$amber" restore "$id" --target "$out/tree" --include files > /dev/null 2>"$out/err"; then
-        fail "restore $id (state $s) of files: $(tail -1 "$out/err")"; return
-    fi
-    if ! (cd "$out/tree/files" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | cmp -s - "$states/files-$s.sum"; then
-        fail "snapshot $id (state $s): the restored files differ from the source"
-    fi
-    if ! AMBER_REPOSITORY=$repo "$amber" restore "$id" --target "ndjson:$out/docs" > /dev/null 2>"$out/err"; then
-        fail "restore $id (state $s) of docs: $(tail -1 "$out/err")"
-    elif [ "$(sha256sum < "$out/docs/docs.ndjson" | cut -d' ' -f1)" != "$(cat "$states/docs-$s.sum")" ]; then
-        fail "snapshot $id (state $s): the restored docs.ndjson differs from the source"
-    fi
-    if ! AMBER_REPOSITORY=$repo "$amber" restore "$id" --target "sqlite:$out/app.db" > /dev/null 2>"$out/err"; then
-        fail "restore $id (state $s) of app.db: $(tail -1 "$out/err")"
-    elif [ "$(sqlite3 "$out/app.db" .dump | sha256sum | cut -d' ' -f1)" != "$(cat "$states/app-$s.sum")" ]; then
-        fail "snapshot $id (state $s): the restored app.db differs from the source (sqlite3 .dump)"
-    fi
-    verified=$((verified + 1))
-}
-
-# Snapshots of a repository as "id state" lines, oldest first.
-snapshot_states() {
-    AMBER_REPOSITORY=${1:-$work/repo} "$amber" snapshots --json | python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    tags = [t for t in s.get("tags") or [] if t.startswith("state-")]
-    print(s["short_id"], tags[0][6:] if tags else "?")'
-}
+# restore_and_compare SNAPSHOT STATE [REPOSITORY]: the snapshot against the oracle of STATE.
+restore_and_compare() { compare_restores "$1" "$states/$2" "${3:-$work/repo}" "$work/restore"; }
 
 # verify_repository all|sample: check, then restore every snapshot or the newest and one other.
 verify_repository() {
@@ -118,7 +85,7 @@ verify_repository() {
     "$amber" check > "$work/check.out" 2>&1 || code=$?
     [ "$code" = 0 ] || { fail "check exited $code: $(grep -v '^$' "$work/check.out" | tail -3 | tr '\n' ' ')"; return; }
     local lines
-    lines=$(snapshot_states) || { fail "snapshots --json failed"; return; }
+    lines=$(snapshot_states "$work/repo" | cut -d" " -f1,2) || { fail "snapshots --json failed"; return; }
     [ -n "$lines" ] || return 0
     local picked
     if [ "$which" = all ]; then
@@ -141,7 +108,7 @@ backup() {
 # One operation, as a command line for the round: a backup more often than the rest.
 pick_operation() {
     local r=$((RANDOM % 20))
-    if [ "$(snapshot_states | wc -l)" -lt 2 ] || [ $r -lt 9 ]; then echo backup
+    if [ "$(snapshot_states "$work/repo" | wc -l)" -lt 2 ] || [ $r -lt 9 ]; then echo backup
     elif [ $r -lt 12 ]; then echo forget
     elif [ $r -lt 14 ]; then echo prune
     elif [ $r -lt 16 ]; then echo compact
@@ -214,7 +181,7 @@ for round in $(seq 1 "$rounds"); do
         code=0
         AMBER_REPOSITORY=$offsite "$amber" check > "$work/check-offsite.out" 2>&1 || code=$?
         [ "$code" = 0 ] || fail "check of the offsite copy exited $code: $(tail -2 "$work/check-offsite.out" | tr '\n' ' ')"
-        newest=$(snapshot_states "$offsite" | tail -1)
+        newest=$(snapshot_states "$offsite" | tail -1 | cut -d" " -f1,2)
         [ -z "$newest" ] || restore_and_compare ${newest% *} ${newest#* } "$offsite"
     fi
     printf 'round %d: %s, %s; %s\n' "$round" "$operation" "$outcome" "$([ $failures = "$before" ] && echo ok || echo "$((failures - before)) failures")"

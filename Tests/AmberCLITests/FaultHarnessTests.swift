@@ -18,6 +18,16 @@ struct FaultHarnessTests {
         #expect(result.output.contains(", 0 failures"), "\(result.output)")
     }
 
+    /// Three hosts back up into one repository at once while a fourth process forgets and
+    /// prunes: every process exits 0, and every snapshot restores. On the test S3 server (moto)
+    /// when scripts/test started one, else in a directory.
+    @Test func hostsBackUpBesideAForgetInOneRepository() throws {
+        let s3 = ProcessInfo.processInfo.environment["AMBER_TEST_S3_ENDPOINT"] != nil
+        let result = try runScript("many-hosts.sh", ["--rounds", "2", "--hosts", "3", "--seed", "\(UInt16.random(in: 1...9999))"] + (s3 ? [] : ["--local"]))
+        #expect(result.code == 0, "\(result.output)")
+        #expect(result.output.contains(", 0 failures"), "\(result.output)")
+    }
+
     private func runScript(_ name: String, _ arguments: [String]) throws -> (code: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Many hosts, one S3 repository (issue 15): in each round, HOSTS processes with different host
+# names back up at once into one S3 repository while another runs `forget --keep-last 2 --prune`.
+# Every process must exit 0 (none may fail because another holds a lock); after each round
+# `check` is clean and each host's newest snapshot restores what its sources held; at the end
+# `check --read-data` is clean and every snapshot kept restores exactly.
+#
+#   Benchmarks/faults/many-hosts.sh [--rounds N] [--hosts H] [--size small|large] [--seed S]
+#                                   [--amber PATH] [--work DIR] [--keep] [--local]
+#
+# S3: AMBER_TEST_S3_ENDPOINT and AWS_* from the environment (scripts/test sets them), or else a
+# moto server this script starts (scripts/moto-server). --local uses a directory instead.
+# CI runs it small (Tests/AmberCLITests/FaultHarnessTests.swift); by hand:
+#   Benchmarks/faults/many-hosts.sh --rounds 20 --amber .build/release/amber
+#
+# Oracles as in crash.sh (sha256sum of files, NDJSON bytes, sqlite3 .dump per host and state).
+set -euo pipefail
+
+rounds=5 hosts=3 size=small seed=1 amber="" work="" keep=0 local=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) rounds=$2; shift 2 ;;
+        --hosts) hosts=$2; shift 2 ;;
+        --size) size=$2; shift 2 ;;
+        --seed) seed=$2; shift 2 ;;
+        --amber) amber=$2; shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        --keep) keep=1; shift ;;
+        --local) local=1; shift ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) echo "many-hosts.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+here=$(cd "$(dirname "$0")" && pwd)
+[ -n "$amber" ] || amber="$here/../../.build/release/amber"
+amber=$(cd "$(dirname "$amber")" && pwd)/$(basename "$amber")
+[ -x "$amber" ] || { echo "many-hosts.sh: no amber at $amber (build it, or give --amber)" >&2; exit 2; }
+[ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/amber-hosts.XXXXXX")
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+moto_pid=""
+cleanup() {
+    if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; fi
+    if [ "$keep" != 1 ]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+export AMBER_SCRYPT_TESTING=1 AMBER_PASSWORD=many-hosts
+unset AMBER_PASSWORD_FILE AMBER_PASSWORD_COMMAND
+
+if [ "$local" = 1 ]; then
+    repo="$work/repo"
+else
+    if [ -z "${AMBER_TEST_S3_ENDPOINT:-}" ]; then
+        eval "$("$here/../../scripts/moto-server")"
+        moto_pid=$MOTO_PID
+        export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION
+    fi
+    repo="s3:$AMBER_TEST_S3_ENDPOINT/amber-hosts-$seed-$RANDOM/repo"
+fi
+export AMBER_REPOSITORY=$repo
+
+. "$here/lib.sh"
+failures=0 verified=0 runs=0
+fail() { echo "  FAIL: $*"; failures=$((failures + 1)); }
+
+echo "many hosts: $rounds rounds, $hosts hosts backing up at once beside a forget --prune, size $size, seed $seed, repository $repo"
+"$amber" init > /dev/null
+
+for round in $(seq 1 "$rounds"); do
+    before=$failures
+    for h in $(seq 1 "$hosts"); do
+        mkdir -p "$work/host-$h" "$work/states"
+        make_sources "$work/host-$h" "$round" "$size" $((seed * 100 + h)) "$work/states/host-$h-$round"
+    done
+    pids=()
+    for h in $(seq 1 "$hosts"); do
+        (cd "$work/host-$h" && AMBER_CACHE_DIR="$work/cache-$h" exec "$amber" backup files ndjson:docs.ndjson sqlite:app.db \
+            --host "host-$h" --tag "state-$round") > "$work/backup-$h.out" 2>&1 &
+        pids+=("$!:backup on host-$h:$work/backup-$h.out")
+    done
+    # The forget starts while the backups run (they have taken their locks after the key derivation).
+    sleep 0.$((RANDOM % 10))
+    AMBER_CACHE_DIR="$work/cache-forget" "$amber" forget --keep-last 2 --prune > "$work/forget.out" 2>&1 &
+    pids+=("$!:forget --prune:$work/forget.out")
+    for entry in "${pids[@]}"; do
+        pid=${entry%%:*} rest=${entry#*:}
+        what=${rest%%:*} out=${rest#*:}
+        code=0; wait "$pid" || code=$?
+        runs=$((runs + 1))
+        [ "$code" = 0 ] || fail "round $round: $what exited $code: $(tail -2 "$out" | tr '\n' ' ')"
+    done
+    code=0
+    "$amber" check > "$work/check.out" 2>&1 || code=$?
+    [ "$code" = 0 ] || fail "round $round: check exited $code: $(tail -3 "$work/check.out" | tr '\n' ' ')"
+    listing=$(snapshot_states "$repo")
+    for h in $(seq 1 "$hosts"); do
+        newest=$(printf '%s\n' "$listing" | awk -v host="host-$h" '$3 == host' | tail -1)
+        if [ "${newest#* }" != "$round host-$h" ]; then
+            fail "round $round: host-$h's newest snapshot is \"$newest\", not its backup of state $round"
+        else
+            compare_restores "${newest%% *}" "$work/states/host-$h-$round" "$repo" "$work/restore"
+        fi
+    done
+    printf 'round %d: %d backups and a forget --prune, %s\n' "$round" "$hosts" \
+        "$([ $failures = "$before" ] && echo ok || echo "$((failures - before)) failures")"
+done
+
+code=0
+"$amber" check --read-data > "$work/check.out" 2>&1 || code=$?
+[ "$code" = 0 ] || fail "check --read-data exited $code: $(tail -3 "$work/check.out" | tr '\n' ' ')"
+kept=0
+while read -r id state host; do
+    [ -n "$id" ] || continue
+    kept=$((kept + 1))
+    compare_restores "$id" "$work/states/$host-$state" "$repo" "$work/restore"
+done <<< "$(snapshot_states "$repo")"
+echo "many hosts: $rounds rounds, $runs processes, $kept snapshots kept, $verified snapshot restores compared, $failures failures"
+[ "$failures" = 0 ] || { echo "kept for inspection: $work"; keep=1; exit 1; }
