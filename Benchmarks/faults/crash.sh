@@ -101,6 +101,23 @@ verify_repository() {
     done <<< "$picked"
 }
 
+# The offsite copy a sync made, perhaps killed: it opens with a password of the repository's
+# history (a sync killed before it copied the newest key file opens with an older one), checks
+# clean, and its newest snapshot restores.
+verify_offsite() {
+    local n=${password#pw-} code=12 key="$work/offsite-password"
+    while [ "$n" -ge 0 ] && [ "$code" = 12 ]; do
+        printf 'pw-%d' "$n" > "$key"
+        code=0
+        AMBER_PASSWORD_FILE=$key AMBER_REPOSITORY=$offsite "$amber" check > "$work/check-offsite.out" 2>&1 || code=$?
+        n=$((n - 1))
+    done
+    [ "$code" = 0 ] || { fail "check of the offsite copy exited $code: $(tail -2 "$work/check-offsite.out" | tr '\n' ' ')"; return; }
+    local newest
+    newest=$(AMBER_PASSWORD_FILE=$key snapshot_states "$offsite" | tail -1 | cut -d" " -f1,2) || true
+    [ -z "$newest" ] || AMBER_PASSWORD_FILE=$key restore_and_compare ${newest% *} ${newest#* } "$offsite"
+}
+
 backup() {
     (cd "$src" && exec "$amber" backup files ndjson:docs.ndjson sqlite:app.db --tag "state-$state" --host crash)
 }
@@ -177,13 +194,7 @@ for round in $(seq 1 "$rounds"); do
     find_password || break
     before=$failures
     verify_repository sample
-    if [ "$operation" = sync ] && [ -f "$offsite/config" ]; then
-        code=0
-        AMBER_REPOSITORY=$offsite "$amber" check > "$work/check-offsite.out" 2>&1 || code=$?
-        [ "$code" = 0 ] || fail "check of the offsite copy exited $code: $(tail -2 "$work/check-offsite.out" | tr '\n' ' ')"
-        newest=$(snapshot_states "$offsite" | tail -1 | cut -d" " -f1,2)
-        [ -z "$newest" ] || restore_and_compare ${newest% *} ${newest#* } "$offsite"
-    fi
+    if [ "$operation" = sync ] && [ -f "$offsite/config" ]; then verify_offsite; fi
     printf 'round %d: %s, %s; %s\n' "$round" "$operation" "$outcome" "$([ $failures = "$before" ] && echo ok || echo "$((failures - before)) failures")"
     if [ $failures != "$before" ]; then keep=1; trap - EXIT; fi
 done

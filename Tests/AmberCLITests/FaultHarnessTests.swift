@@ -28,6 +28,14 @@ struct FaultHarnessTests {
         #expect(result.output.contains(", 0 failures"), "\(result.output)")
     }
 
+    /// Flips and truncations in a sample of the repository's files: `check --read-data` detects
+    /// and names each, and no restore of a damaged repository exits 0 with other contents.
+    @Test func damageIsDetectedNamedAndNeverRestoredSilently() throws {
+        let result = try runScript("corrupt.sh", ["--max-cases", "4", "--seed", "\(UInt16.random(in: 1...9999))"])
+        #expect(result.code == 0, "\(result.output)")
+        #expect(result.output.contains(", 0 failures"), "\(result.output)")
+    }
+
     private func runScript(_ name: String, _ arguments: [String]) throws -> (code: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
