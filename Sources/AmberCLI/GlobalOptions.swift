@@ -44,7 +44,13 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the repository named by the options.
     func openRepository() throws -> Repository {
         let (backend, password) = try backendAndPassword()
-        return try Repository.open(backend: backend, password: password)
+        return warnOfCopies(try Repository.open(backend: backend, password: password))
+    }
+
+    /// Shows what opening read from a copy (a damaged config or key file) as warnings.
+    private func warnOfCopies(_ repository: Repository) -> Repository {
+        if !quiet { for note in repository.copyNotes { Output.error("warning: \(note)") } }
+        return repository
     }
 
     /// Opens the repository on another thread while `body` runs, and returns both: the key
@@ -63,7 +69,7 @@ struct GlobalOptions: ParsableArguments {
             _ = try? opening.repository()
             throw error
         }
-        return (try opening.repository(), value)
+        return (warnOfCopies(try opening.repository()), value)
     }
 
     /// The backend, checked to hold a repository (told apart before asking for a password), and

@@ -6,7 +6,47 @@ extension Amber {
     struct Repair: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Repair a damaged repository.",
-            subcommands: [RepairIndex.self])
+            subcommands: [RepairIndex.self, RepairKeys.self])
+    }
+
+    /// `amber repair keys`: the config and key files from their copies, and the copies from them.
+    struct RepairKeys: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keys",
+            abstract: "Rewrite a damaged config or key file from its copy, and write the copies a repository lacks.",
+            discussion: """
+                The config and every key file have a byte-for-byte copy in copies/, so that one damaged \
+                file does not lose the repository: commands then read the copy and warn. repair keys \
+                rewrites whichever of a file and its copy is damaged or missing, and writes the copies of a \
+                repository made before they existed. It takes the exclusive lock.
+
+                Examples:
+                  amber check          # names a damaged config, key file or copy
+                  amber repair keys
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try Exit.run {
+                let repository = try global.openRepository()
+                let lock = try global.lock(repository, mode: .exclusive)
+                Interrupts.onInterrupt { lock.release() }
+                defer { lock.release() }
+                let report = try repository.repairCopies()
+                if global.json {
+                    Output.json(report, snakeCase: true)
+                } else if !global.quiet {
+                    for file in report.restoredFromCopies { Output.line("rewrote \(file) from its copy") }
+                    for copy in report.copiesWritten { Output.line("wrote \(copy)") }
+                    if report.restoredFromCopies.isEmpty && report.copiesWritten.isEmpty && report.lost.isEmpty {
+                        Output.line("the config, the key files and their copies are whole")
+                    }
+                }
+                for file in report.lost { Output.error("error: \(file) and its copy are both damaged or missing") }
+                return report.lost.isEmpty ? Exit.ok : Exit.partial
+            }
+        }
     }
 
     /// `amber repair index`: rebuilds the index from the packs' own headers.

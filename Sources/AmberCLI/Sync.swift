@@ -73,7 +73,7 @@ extension Amber {
                 return
             }
             guard !global.quiet else { return }
-            for kind in ["keys", "data", "index", "plans", "snapshots", "config"] {
+            for kind in ["keys", "copies", "data", "index", "plans", "snapshots", "config"] {
                 guard let c = report.kinds[kind], c.sourceFiles + c.deletedFiles > 0 else { continue }
                 var line = "\(kind): \(c.copiedFiles) copied (\(Output.bytes(UInt64(c.copiedBytes)))), \(c.presentFiles) already there"
                 if c.deletedFiles > 0 { line += ", \(c.deletedFiles) deleted (\(Output.bytes(UInt64(c.deletedBytes))))" }

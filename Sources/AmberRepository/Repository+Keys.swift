@@ -45,7 +45,7 @@ extension Repository {
         return matches[0]
     }
 
-    /// Removes a key file. Refuses (`.invalidArgument`) to remove the key that opened this repository,
+    /// Removes a key file and its copy. Refuses (`.invalidArgument`) to remove the key that opened this repository,
     /// or the last key file, as restic does: either would lock the user out.
     public func removeKey(_ name: String) throws(RepositoryError) {
         let names = try storage { () throws(BackendError) in try backend.list(.keys) }.map(\.name)
@@ -57,7 +57,7 @@ extension Repository {
             throw RepositoryError(.invalidArgument,
                                   "refusing to remove key \(name.prefix(8)): it is the key in use; open the repository with another password to remove it")
         }
-        try storage { () throws(BackendError) in try backend.remove(AmberStorage.FileHandle(.keys, name)) }
+        try Self.removeWithCopy(backend, AmberStorage.FileHandle(.keys, name))
     }
 
     /// Replaces the key in use: adds a key file for `password`, then removes the one that opened the
@@ -66,7 +66,7 @@ extension Repository {
         guard let old = keyName else { throw RepositoryError(.invalidArgument, "the key in use is unknown") }
         let added = try addKey(password: password, scrypt: scrypt)
         guard added != old else { return added }
-        try storage { () throws(BackendError) in try backend.remove(AmberStorage.FileHandle(.keys, old)) }
+        try Self.removeWithCopy(backend, AmberStorage.FileHandle(.keys, old))
         return added
     }
 }

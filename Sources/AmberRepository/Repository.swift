@@ -25,18 +25,23 @@ public final class Repository: Sendable {
     private let pool: Mutex<[Sealer]>
     /// What ``loadIndex(excludingPending:)`` found damaged and did instead (``indexDamage``).
     let damage = Mutex<IndexDamage>(IndexDamage())
+    /// The files ``open(backend:password:)`` found damaged and read from their copies instead
+    /// (`Repository+Copies.swift`), as warnings to show: empty when nothing was.
+    public let copyNotes: [String]
 
-    init(backend: any Backend, config: RepositoryConfig, keys: MasterKeys, keyName: String? = nil) {
+    init(backend: any Backend, config: RepositoryConfig, keys: MasterKeys, keyName: String? = nil, copyNotes: [String] = []) {
         self.backend = backend
         self.config = config
         self.keys = keys
         self.keyName = keyName
+        self.copyNotes = copyNotes
         pool = Mutex([])
     }
 
     // MARK: Creating and opening
 
-    /// Creates a repository: key file first, then the config, whose presence marks a repository.
+    /// Creates a repository: key file first, then the config, whose presence marks a repository;
+    /// each with its copy (`Repository+Copies.swift`).
     public static func initialize(backend: any Backend, password: [UInt8], scrypt: ScryptParameters,
                                   config: RepositoryConfig = .makeDefault()) throws(RepositoryError) -> Repository {
         do {
@@ -54,7 +59,7 @@ public final class Repository: Sendable {
         let sealed = try repository.withSealer { sealer throws(RepositoryError) in
             try sealer.sealFile(.config, payload: config.encoded())
         }
-        try storage { () throws(BackendError) in try backend.save(.config, sealed) }
+        try saveWithCopy(backend, .config, sealed)
         return Repository(backend: backend, config: config, keys: keys, keyName: keyName)
     }
 
@@ -73,17 +78,24 @@ public final class Repository: Sendable {
             throw RepositoryError(.damaged, "the repository at \(backend.location) has no key files")
         }
         // Try every key file: one that is malformed, or that opens but does not match the config
-        // (left by an interrupted init), must not hide a good one.
-        var damaged = [String](), unmatched = [String]()
+        // (left by an interrupted init), must not hide a good one. A damaged key file or config
+        // is read from its copy, if the repository has copies.
+        var damaged = [String](), unmatched = [String](), notes = [String]()
+        let configCopy = try loadCopy(backend, of: .config)
         for (name, _) in keyNames.sorted(by: { $0.name < $1.name }) {
             let what = "key file \(name.prefix(8))"
             let keys: MasterKeys
+            var keyNote: String?
             do throws(RepositoryError) {
-                let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
+                var bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
                 // A key file is named by the SHA-256 of its bytes: damage shows before any password is tried.
-                guard Hex.encode(SHA256.hash(bytes)) == name else {
-                    damaged.append("\(what) is damaged: its contents do not match its name")
-                    continue
+                if Hex.encode(SHA256.hash(bytes)) != name {
+                    guard let copy = try loadCopy(backend, of: FileHandle(.keys, name)) else {
+                        damaged.append("\(what) is damaged: its contents do not match its name")
+                        continue
+                    }
+                    bytes = copy
+                    keyNote = "\(what) is damaged; its copy in copies/ was used: run `amber repair keys`"
                 }
                 guard let unwrapped = try KeyFile(decoding: bytes, what: what).unwrap(password: password, what: what) else { continue }
                 keys = unwrapped
@@ -94,15 +106,21 @@ public final class Repository: Sendable {
             }
             // The password opened this key: what fails now is the config's (or the key is an
             // orphan of an interrupted init, which another key file may outdo).
-            let plainConfig: [UInt8]
+            let sealer = Sealer(keys: keys, compressionLevel: 0)
+            var plainConfig: [UInt8]
             do throws(RepositoryError) {
-                plainConfig = try Sealer(keys: keys, compressionLevel: 0).openFile(.config, configBytes, what: "the config file")
+                plainConfig = try sealer.openFile(.config, configBytes, what: "the config file")
             } catch {
-                unmatched.append("\(what) opens with the password but the config file does not open with it (\(error.message))")
-                continue
+                guard let configCopy, let fromCopy = try? sealer.openFile(.config, configCopy, what: "the copy of the config file") else {
+                    unmatched.append("\(what) opens with the password but the config file does not open with it (\(error.message))")
+                    continue
+                }
+                plainConfig = fromCopy
+                notes.append("\(error.message); its copy in copies/ was used: run `amber repair keys`")
             }
             do throws(RepositoryError) {
-                return Repository(backend: backend, config: try RepositoryConfig(decoding: plainConfig), keys: keys, keyName: name)
+                return Repository(backend: backend, config: try RepositoryConfig(decoding: plainConfig), keys: keys, keyName: name,
+                                  copyNotes: (keyNote.map { [$0] } ?? []) + notes)
             } catch {
                 throw RepositoryError(.damaged, "the config file of the repository at \(backend.location): \(error.message)")
             }
@@ -118,12 +136,14 @@ public final class Repository: Sendable {
         throw RepositoryError(.wrongPassword, "wrong password: no key in the repository at \(backend.location) opens with it" + note)
     }
 
-    /// Wraps the master key under another password and saves it as a new key file; returns its name.
+    /// Wraps the master key under another password and saves it as a new key file, with its
+    /// copy; returns its name.
     @discardableResult
     public func addKey(password: [UInt8], scrypt: ScryptParameters) throws(RepositoryError) -> String {
         let bytes = try KeyFile.wrap(keys, password: password, parameters: scrypt).encoded()
         let name = Hex.encode(SHA256.hash(bytes))
-        try storage { () throws(BackendError) in try backend.save(FileHandle(.keys, name), bytes) }
+        try storage { () throws(BackendError) in try backend.create() }  // copies/ in an older repository
+        try Self.saveWithCopy(backend, FileHandle(.keys, name), bytes)
         return name
     }
 

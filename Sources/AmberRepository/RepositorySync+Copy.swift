@@ -18,7 +18,7 @@ extension RepositorySync {
             } catch {
                 throw RepositoryError.storage(error)
             }
-            guard Self.matchesName(bytes, handle) else {
+            guard Self.isNamedByContent(handle) == false || Self.matchesName(bytes, handle) else {
                 throw RepositoryError.damaged("\(handle.path) in \(source.location)",
                                               "its contents do not match its name; it was not copied (run `amber check`)")
             }
@@ -33,7 +33,7 @@ extension RepositorySync {
         }
         if options.verifyContents {
             let reread = try storage { () throws(BackendError) in try target.load(handle) }
-            let good = handle.kind == .config ? reread == bytes : Self.matchesName(reread, handle)
+            let good = Self.isNamedByContent(handle) ? Self.matchesName(reread, handle) : reread == bytes
             guard good else {
                 try? target.remove(handle)
                 throw RepositoryError.damaged("\(handle.path) in \(target.location)",
@@ -41,6 +41,11 @@ extension RepositorySync {
             }
         }
         return bytes.count
+    }
+
+    /// Whether a file is named by the SHA-256 of its bytes: all but the config and its copy.
+    static func isNamedByContent(_ handle: FileHandle) -> Bool {
+        handle.kind != .config && !(handle.kind == .copies && handle.name == "config")
     }
 
     /// Whether a file's SHA-256 is its name (`docs/format.md` I1).

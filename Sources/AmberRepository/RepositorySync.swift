@@ -41,9 +41,9 @@ public struct RepositorySync: Sendable {
     public let options: SyncOptions
 
     /// The kinds copied, in phases: a phase starts only when the one before has finished.
-    static let phases: [[FileKind]] = [[.keys], [.data], [.plans, .index], [.snapshots]]
+    static let phases: [[FileKind]] = [[.keys, .copies], [.data], [.plans, .index], [.snapshots]]
     /// The order of deletions (`delete`): what refers to others goes first, as prune deletes.
-    static let deletionOrder: [FileKind] = [.snapshots, .index, .data, .plans, .keys]
+    static let deletionOrder: [FileKind] = [.snapshots, .index, .data, .plans, .keys, .copies]
 
     public init(source: any Backend, destination: any Backend, options: SyncOptions = SyncOptions()) {
         self.source = source

@@ -25,6 +25,8 @@ public final class Checker: Sendable {
 
     /// Runs the check. `progress` is called with (packs read, packs to read).
     public func run(readData: ReadDataSelection, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(RepositoryError) -> CheckReport {
+        let copies = try repository.copyFindings()
+        update { $0.errors += copies.errors; $0.warnings += copies.warnings }
         try loadIndexFiles()
         let packs = try checkPacks()
         let snapshots = try checkSnapshots()

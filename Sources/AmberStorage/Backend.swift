@@ -8,9 +8,12 @@ public enum FileKind: String, Sendable, CaseIterable {
     case locks
     /// Prune plans: packs and index files waiting for deletion (`docs/format.md` §Prune).
     case plans
+    /// Byte-for-byte copies of the files without which nothing opens: `config` and each key
+    /// file under its own name (`docs/format.md` §Copies). Absent in repositories written before.
+    case copies
 }
 
-/// One file in a backend: its kind and its name (64 hex digits, or `config`).
+/// One file in a backend: its kind and its name (64 hex digits, or `config`; `copies` holds both).
 public struct FileHandle: Hashable, Sendable, CustomStringConvertible {
     public let kind: FileKind
     public let name: String

@@ -84,12 +84,15 @@ struct KeyAndConfigDamageTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
+    /// A key file or config damaged together with its copy in copies/ (one alone is read from
+    /// the other: CopiesTests) is named, not taken for a wrong password.
     @Test func damageIsNamed() throws {
         #expect(amber.run(["init"]).code == 0)
         let keys = try FileManager.default.contentsOfDirectory(atPath: temp.sub("repo/keys"))
         let key = temp.sub("repo/keys/") + keys[0]
         let saved = try Data(contentsOf: URL(fileURLWithPath: key))
         try flip(key)
+        try flip(temp.sub("repo/copies/") + keys[0])
         let damagedKey = amber.run(["snapshots"])
         #expect(damagedKey.code == 1 && damagedKey.stderr.contains("key file \(keys[0].prefix(8)) is damaged"), "\(damagedKey.stderr)")
         #expect(!damagedKey.stderr.contains("wrong password"))
@@ -98,6 +101,7 @@ struct KeyAndConfigDamageTests {
         #expect(amber.run(["snapshots"], password: "not it").code == 12)
 
         try flip(temp.sub("repo/config"))
+        try flip(temp.sub("repo/copies/config"))
         let damagedConfig = amber.run(["snapshots"])
         #expect(damagedConfig.code == 1 && damagedConfig.stderr.contains("the config file") && damagedConfig.stderr.contains("damaged"),
                 "\(damagedConfig.stderr)")

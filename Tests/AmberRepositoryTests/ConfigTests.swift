@@ -1,6 +1,7 @@
 import AmberChunking
 import AmberCore
 import AmberRepository
+import AmberStorage
 import Testing
 
 @Suite("Repository config")
@@ -58,10 +59,14 @@ struct ConfigTests {
         let raw = try store.backend.load(.config)
         #expect(!contains(raw, config.repositoryID.bytes))
         #expect(try reopen(store.backend).config == config)
-        // A flipped byte in the config makes open fail as damaged, not as a wrong password.
+        // A flipped byte in the config and in its copy makes open fail as damaged, not as a
+        // wrong password; with the copy whole, the copy is read and the damage noted.
         var bad = raw
         bad[raw.count - 3] ^= 1
         try store.overwrite(.config, bad)
+        let viaCopy = try Repository.open(backend: store.backend, password: password)
+        #expect(viaCopy.config == config && viaCopy.copyNotes.count == 1)
+        try store.overwrite(AmberStorage.FileHandle(.copies, "config"), bad)
         let error = #expect(throws: RepositoryError.self) { try Repository.open(backend: store.backend, password: password) }
         #expect(error?.code == .damaged)
     }

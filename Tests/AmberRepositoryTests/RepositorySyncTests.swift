@@ -190,7 +190,7 @@ final class CorruptingBackend: Backend {
 
     func allBytes(_ backend: any Backend) throws -> Int {
         var total = try backend.size(.config)
-        for kind in [FileKind.keys, .data, .index, .snapshots, .plans] { total += try backend.list(kind).reduce(0) { $0 + $1.size } }
+        for kind in [FileKind.keys, .data, .index, .snapshots, .plans, .copies] { total += try backend.list(kind).reduce(0) { $0 + $1.size } }
         return total
     }
 }

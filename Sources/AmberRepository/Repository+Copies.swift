@@ -1,0 +1,150 @@
+import AmberCore
+import AmberCrypto
+import AmberStorage
+
+/// The *copies* (`docs/format.md` §4.1): every writer of the config or a key file first saves a
+/// byte-for-byte copy under `copies/` (`copies/config`, `copies/<key file name>`), so that one
+/// damaged file never loses the repository. A reader that finds the config or a key file
+/// damaged takes its copy, and says so (``Repository/copyNotes``); `check` compares each file
+/// with its copy and names the damaged one; ``Repository/repairCopies()`` rewrites whichever is
+/// damaged or missing. Repositories written before copies existed have none until repaired.
+extension Repository {
+    /// Saves `bytes` as `handle` (the config or a key file) and as its copy: the copy first, so
+    /// that a file present always has its copy.
+    static func saveWithCopy(_ backend: any Backend, _ handle: FileHandle, _ bytes: [UInt8]) throws(RepositoryError) {
+        try storage { () throws(BackendError) in
+            try backend.save(FileHandle(.copies, handle.name), bytes)
+            try backend.save(handle, bytes)
+        }
+    }
+
+    /// Removes a key file and its copy.
+    static func removeWithCopy(_ backend: any Backend, _ handle: FileHandle) throws(RepositoryError) {
+        try storage { () throws(BackendError) in
+            try backend.remove(handle)
+            try backend.remove(FileHandle(.copies, handle.name))
+        }
+    }
+
+    /// The copy of a file, or nil when there is none (an older repository, or a damaged copy of
+    /// a key file, whose name is the SHA-256 of its bytes).
+    static func loadCopy(_ backend: any Backend, of handle: FileHandle) throws(RepositoryError) -> [UInt8]? {
+        let bytes: [UInt8]
+        do {
+            bytes = try backend.load(FileHandle(.copies, handle.name))
+        } catch where error.code == .notFound {
+            return nil
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+        if handle.kind == .keys && Hex.encode(SHA256.hash(bytes)) != handle.name { return nil }
+        return bytes
+    }
+}
+
+/// What ``Repository/repairCopies()`` did.
+public struct CopyRepair: Sendable, Codable, Equatable {
+    /// Files rewritten from their copy (`config`, `keys/NAME`).
+    public var restoredFromCopies: [String] = []
+    /// Copies written or rewritten from their file (`copies/config`, `copies/NAME`).
+    public var copiesWritten: [String] = []
+    /// Key files whose file and copy are both damaged or missing: they cannot be repaired.
+    public var lost: [String] = []
+}
+
+extension Repository {
+    /// Makes every key file and the config whole again from their copies, and each copy from its
+    /// file, writing the copies an older repository lacks. The config is judged by whether it
+    /// opens with this repository's keys, a key file by its name.
+    public func repairCopies() throws(RepositoryError) -> CopyRepair {
+        var report = CopyRepair()
+        try storage { () throws(BackendError) in try backend.create() }  // copies/ in an older repository
+        let sealed = { (bytes: [UInt8]) -> Bool in
+            (try? Sealer(keys: self.keys, compressionLevel: 0).openFile(.config, bytes, what: "config")) != nil
+        }
+        let config = try? storage { () throws(BackendError) in try backend.load(.config) }
+        let configCopy = try Self.loadCopy(backend, of: .config)
+        if let config, sealed(config) {
+            if configCopy != config {
+                try storage { () throws(BackendError) in try backend.save(FileHandle(.copies, "config"), config) }
+                report.copiesWritten.append("copies/config")
+            }
+        } else if let configCopy, sealed(configCopy) {
+            try storage { () throws(BackendError) in try backend.save(.config, configCopy) }
+            report.restoredFromCopies.append("config")
+        } else {
+            // Neither opens, yet the repository did: write both from what it read.
+            let bytes = try withSealer { sealer throws(RepositoryError) in try sealer.sealFile(.config, payload: self.config.encoded()) }
+            try Self.saveWithCopy(backend, .config, bytes)
+            report.restoredFromCopies.append("config")
+        }
+        for (name, _) in try storage({ () throws(BackendError) in try backend.list(.keys) }) {
+            let handle = FileHandle(.keys, name)
+            let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
+            let copy = try Self.loadCopy(backend, of: handle)
+            if Hex.encode(SHA256.hash(bytes)) == name {
+                if copy == nil {
+                    try storage { () throws(BackendError) in try backend.save(FileHandle(.copies, name), bytes) }
+                    report.copiesWritten.append("copies/\(name)")
+                }
+            } else if let copy {
+                try storage { () throws(BackendError) in try backend.save(handle, copy) }
+                report.restoredFromCopies.append("keys/\(name)")
+            } else {
+                report.lost.append("keys/\(name)")
+            }
+        }
+        return report
+    }
+}
+
+extension Repository {
+    /// What `check` says of the config, the key files and their copies: errors name a damaged
+    /// file or copy (the config judged by whether it opens with this repository's keys, a key
+    /// file by its name); warnings name missing copies (a repository made before copies existed,
+    /// or an interrupted key change) and leftover copies of removed key files.
+    public func copyFindings() throws(RepositoryError) -> (errors: [String], warnings: [String]) {
+        var errors = [String](), warnings = [String]()
+        let opens = { (bytes: [UInt8]) -> Bool in
+            (try? Sealer(keys: self.keys, compressionLevel: 0).openFile(.config, bytes, what: "config")) != nil
+        }
+        let config = try? storage { () throws(BackendError) in try backend.load(.config) }
+        if let config, !opens(config) { errors.append("the config file is damaged (its copy was used): run `amber repair keys`") }
+        if let copy = try Self.loadCopy(backend, of: .config) {
+            if !opens(copy) { errors.append("copies/config, the copy of the config file, is damaged: run `amber repair keys`") }
+        } else {
+            warnings.append("the config file has no copy in copies/ (a repository made before copies): run `amber repair keys`")
+        }
+        let keyNames = Set(try storage { () throws(BackendError) in try backend.list(.keys) }.map(\.name))
+        for name in keyNames.sorted() {
+            let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
+            if Hex.encode(SHA256.hash(bytes)) != name {
+                errors.append("key file \(name.prefix(8)) is damaged: its contents do not match its name; run `amber repair keys`")
+            }
+            let copy: [UInt8]?
+            do {
+                copy = try backend.load(FileHandle(.copies, name))
+            } catch where error.code == .notFound {
+                warnings.append("key file \(name.prefix(8)) has no copy in copies/: run `amber repair keys`")
+                continue
+            } catch {
+                throw RepositoryError.storage(error)
+            }
+            if let copy, Hex.encode(SHA256.hash(copy)) != name {
+                errors.append("copies/\(name.prefix(8)), the copy of key file \(name.prefix(8)), is damaged: run `amber repair keys`")
+            }
+        }
+        let copies: [(name: String, size: Int)]
+        do {
+            copies = try backend.list(.copies)
+        } catch where error.code == .notFound {
+            copies = []
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+        for (name, _) in copies where name != "config" && !keyNames.contains(name) {
+            warnings.append("copies/\(name.prefix(8)) is the copy of a key file that is gone (a key removal was interrupted)")
+        }
+        return (errors, warnings)
+    }
+}
