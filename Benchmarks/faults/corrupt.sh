@@ -15,32 +15,22 @@
 # Prints one line per damage and a summary; exits 1 on any failure.
 set -euo pipefail
 
-size=small seed=1 amber="" work="" keep=0 max_cases=0
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+max_cases=0
 while [ $# -gt 0 ]; do
+    common_option "$@"
+    if [ "$shift_by" -gt 0 ]; then shift "$shift_by"; continue; fi
     case "$1" in
-        --size) size=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
         --max-cases) max_cases=$2; shift 2 ;;
-        --amber) amber=$2; shift 2 ;;
-        --work) work=$2; shift 2 ;;
-        --keep) keep=1; shift ;;
         -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "corrupt.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-here=$(cd "$(dirname "$0")" && pwd)
-[ -n "$amber" ] || amber="$here/../../.build/release/amber"
-amber=$(cd "$(dirname "$amber")" && pwd)/$(basename "$amber")
-[ -x "$amber" ] || { echo "corrupt.sh: no amber at $amber (build it, or give --amber)" >&2; exit 2; }
-[ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/amber-corrupt.XXXXXX")
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-[ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
+harness_setup corrupt
 export AMBER_SCRYPT_TESTING=1 AMBER_PASSWORD=corrupt AMBER_CACHE_DIR="$work/cache"
 unset AMBER_PASSWORD_FILE AMBER_PASSWORD_COMMAND
 RANDOM=$seed
-
-. "$here/lib.sh"
 failures=0 verified=0
 fail() { echo "  FAIL: $*"; failures=$((failures + 1)); }
 

@@ -17,33 +17,21 @@
 # exits 1 if anything failed. The repository, offsite copy and sources of a failed round are kept.
 set -euo pipefail
 
-rounds=20 size=small seed=1 amber="" work="" keep=0 real_kdf=0
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+rounds=20 real_kdf=0
 while [ $# -gt 0 ]; do
+    common_option "$@"
+    if [ "$shift_by" -gt 0 ]; then shift "$shift_by"; continue; fi
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
-        --size) size=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        --amber) amber=$2; shift 2 ;;
-        --work) work=$2; shift 2 ;;
-        --keep) keep=1; shift ;;
         --real-kdf) real_kdf=1; shift ;;
         -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "crash.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-here=$(cd "$(dirname "$0")" && pwd)
-[ -n "$amber" ] || amber="$here/../../.build/release/amber"
-amber=$(cd "$(dirname "$amber")" && pwd)/$(basename "$amber")
-[ -x "$amber" ] || { echo "crash.sh: no amber at $amber (build it, or give --amber)" >&2; exit 2; }
-for tool in python3 sqlite3 sha256sum; do
-    command -v $tool >/dev/null || { echo "crash.sh: needs $tool" >&2; exit 2; }
-done
-[ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/amber-crash.XXXXXX")
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-[ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
+harness_setup crash
 
-case "$size" in small|large) ;; *) echo "crash.sh: --size small or large" >&2; exit 2 ;; esac
 [ "$real_kdf" = 1 ] || export AMBER_SCRYPT_TESTING=1
 export AMBER_REPOSITORY="$work/repo" AMBER_CACHE_DIR="$work/cache" AMBER_PASSWORD_FILE="$work/password"
 unset AMBER_PASSWORD AMBER_PASSWORD_COMMAND
@@ -53,8 +41,6 @@ RANDOM=$seed
 
 failures=0 kills=0 completed=0 verified=0
 fail() { echo "  FAIL: $*"; failures=$((failures + 1)); }
-
-. "$here/lib.sh"
 
 # The state of the sources: make it, and record its oracle.
 state=0

@@ -1,5 +1,39 @@
-# Shared by the fault harnesses (sourced): sources with oracles, and restores compared with them.
-# The caller defines fail MESSAGE, and sets $amber and $here (this directory).
+# Shared by the fault harnesses (sourced, with $here set to this directory): their common
+# options and set-up, sources with oracles, and restores compared with them. The caller defines
+# fail MESSAGE before it compares.
+
+size=small seed=1 amber="" work="" keep=0
+
+# common_option ARGS...: takes the options every harness has (--size, --seed, --amber, --work,
+# --keep) and sets shift_by to how many arguments it used (0: not one of them).
+common_option() {
+    shift_by=2
+    case "$1" in
+        --size) size=$2 ;;
+        --seed) seed=$2 ;;
+        --amber) amber=$2 ;;
+        --work) work=$2 ;;
+        --keep) keep=1; shift_by=1 ;;
+        *) shift_by=0 ;;
+    esac
+}
+
+# harness_setup NAME: checks the options and tools, makes $amber (default: the release build)
+# and $work (default: a new temporary directory) absolute, and removes $work at exit unless --keep.
+harness_setup() {
+    local name=$1
+    case "$size" in small|large) ;; *) echo "$name: --size small or large" >&2; exit 2 ;; esac
+    [ -n "$amber" ] || amber="$here/../../.build/release/amber"
+    amber=$(cd "$(dirname "$amber")" && pwd)/$(basename "$amber")
+    [ -x "$amber" ] || { echo "$name: no amber at $amber (build it, or give --amber)" >&2; exit 2; }
+    for tool in python3 sqlite3 sha256sum; do
+        command -v $tool >/dev/null || { echo "$name: needs $tool" >&2; exit 2; }
+    done
+    [ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/amber-$name.XXXXXX")
+    mkdir -p "$work"
+    work=$(cd "$work" && pwd)
+    [ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
+}
 
 # make_sources DIR STATE SIZE SEED ORACLE: writes state STATE of the sources in DIR
 # (make-sources.py) and their oracle files ORACLE-files.sum, ORACLE-docs.sum, ORACLE-app.sum.

@@ -16,28 +16,21 @@
 # Oracles as in crash.sh (sha256sum of files, NDJSON bytes, sqlite3 .dump per host and state).
 set -euo pipefail
 
-rounds=5 hosts=3 size=small seed=1 amber="" work="" keep=0 local=0
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+rounds=5 hosts=3 local=0
 while [ $# -gt 0 ]; do
+    common_option "$@"
+    if [ "$shift_by" -gt 0 ]; then shift "$shift_by"; continue; fi
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
         --hosts) hosts=$2; shift 2 ;;
-        --size) size=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        --amber) amber=$2; shift 2 ;;
-        --work) work=$2; shift 2 ;;
-        --keep) keep=1; shift ;;
         --local) local=1; shift ;;
         -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "many-hosts.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-here=$(cd "$(dirname "$0")" && pwd)
-[ -n "$amber" ] || amber="$here/../../.build/release/amber"
-amber=$(cd "$(dirname "$amber")" && pwd)/$(basename "$amber")
-[ -x "$amber" ] || { echo "many-hosts.sh: no amber at $amber (build it, or give --amber)" >&2; exit 2; }
-[ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/amber-hosts.XXXXXX")
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+harness_setup hosts
 moto_pid=""
 cleanup() {
     if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; fi
@@ -58,8 +51,6 @@ else
     repo="s3:$AMBER_TEST_S3_ENDPOINT/amber-hosts-$seed-$RANDOM/repo"
 fi
 export AMBER_REPOSITORY=$repo
-
-. "$here/lib.sh"
 failures=0 verified=0 runs=0
 fail() { echo "  FAIL: $*"; failures=$((failures + 1)); }
 

@@ -82,6 +82,15 @@ struct GlobalOptions: ParsableArguments {
         return (backend, try password())
     }
 
+    /// Opens the repository, locks it in `mode` for `body` (released on return and on Ctrl-C).
+    func withLockedRepository<T>(_ mode: LockMode, _ body: (Repository) throws -> T) throws -> T {
+        let repository = try openRepository()
+        let lock = try self.lock(repository, mode: mode)
+        Interrupts.onInterrupt { lock.release() }
+        defer { lock.release() }
+        return try body(repository)
+    }
+
     /// Takes a lock on the repository, waiting up to `--retry-lock` for a conflicting one to go.
     func lock(_ repository: Repository, mode: LockMode) throws -> RepositoryLock {
         try RepositoryLock.acquire(repository, mode: mode, retryingFor: try retryLockSeconds())

@@ -29,11 +29,7 @@ extension Amber {
 
         func run() throws {
             try Exit.run {
-                let repository = try global.openRepository()
-                let lock = try global.lock(repository, mode: .exclusive)
-                Interrupts.onInterrupt { lock.release() }
-                defer { lock.release() }
-                let report = try repository.repairCopies()
+                let report = try global.withLockedRepository(.exclusive) { try $0.repairCopies() }
                 if global.json {
                     Output.json(report, snakeCase: true)
                 } else if !global.quiet {
@@ -69,11 +65,7 @@ extension Amber {
 
         func run() throws {
             try Exit.run {
-                let repository = try global.openRepository()
-                let lock = try global.lock(repository, mode: .exclusive)
-                Interrupts.onInterrupt { lock.release() }
-                defer { lock.release() }
-                let report = try IndexRepair(repository: repository).run()
+                let report = try global.withLockedRepository(.exclusive) { try IndexRepair(repository: $0).run() }
                 if global.json {
                     Output.json(report)
                 } else if !global.quiet {
