@@ -72,14 +72,15 @@ verify_repository() {
     [ "$code" = 0 ] || { fail "check exited $code: $(grep -v '^$' "$work/check.out" | tail -3 | tr '\n' ' ')"; return; }
     local lines
     lines=$(snapshot_states "$work/repo" | cut -d" " -f1,2) || { fail "snapshots --json failed"; return; }
-    [ -n "$lines" ] || return 0
+    [ -n "$lines" ] || { fail "the repository lists no snapshot (the first backup completed)"; return; }
     local picked
     if [ "$which" = all ]; then
         picked=$lines
     else
         local count
         count=$(printf '%s\n' "$lines" | wc -l)
-        picked=$( (printf '%s\n' "$lines" | tail -1; printf '%s\n' "$lines" | sed -n "$((RANDOM % count + 1))p") | sort -u)
+        local pick=$((RANDOM % count + 1))  # here, not in a subshell: bash reseeds RANDOM in those
+        picked=$( (printf '%s\n' "$lines" | tail -1; printf '%s\n' "$lines" | sed -n "${pick}p") | sort -u)
     fi
     while read -r id s; do
         [ "$s" != "?" ] || { fail "snapshot $id has no state tag"; continue; }
@@ -109,15 +110,32 @@ backup() {
 }
 
 # One operation, as a command line for the round: a backup more often than the rest.
+# Sets $operation (in this shell: bash reseeds RANDOM in subshells, which would make --seed
+# reproduce nothing).
 pick_operation() {
     local r=$((RANDOM % 20))
-    if [ "$(snapshot_states "$work/repo" | wc -l)" -lt 2 ] || [ $r -lt 9 ]; then echo backup
-    elif [ $r -lt 12 ]; then echo forget
-    elif [ $r -lt 14 ]; then echo prune
-    elif [ $r -lt 16 ]; then echo compact
-    elif [ $r -lt 18 ]; then echo sync
-    else echo passwd
+    if [ "$(snapshot_states "$work/repo" | wc -l)" -lt 2 ] || [ $r -lt 9 ]; then operation=backup
+    elif [ $r -lt 12 ]; then operation=forget
+    elif [ $r -lt 14 ]; then operation=prune
+    elif [ $r -lt 16 ]; then operation=compact
+    elif [ $r -lt 18 ]; then operation=sync
+    else operation=passwd
     fi
+}
+
+# What an operation that ran to its end must have left: a backup, a snapshot of the new state as
+# the newest; a forget --keep-last 3, at most 3 snapshots.
+check_completed() {
+    local listing
+    listing=$(snapshot_states "$work/repo") || { fail "snapshots --json failed"; return; }
+    case "$1" in
+        backup)
+            [ "$(printf '%s\n' "$listing" | tail -1 | cut -d' ' -f2)" = "$state" ] \
+                || fail "the backup of state $state completed, yet the newest snapshot is: $(printf '%s\n' "$listing" | tail -1)" ;;
+        forget)
+            [ "$(printf '%s\n' "$listing" | grep -c .)" -le 3 ] \
+                || fail "forget --keep-last 3 completed, yet $(printf '%s\n' "$listing" | grep -c .) snapshots are left" ;;
+    esac
 }
 
 run_operation() {
@@ -148,8 +166,9 @@ declare -A duration
 for op in backup forget prune compact sync passwd; do duration[$op]=$(( $(now_ms) - start )); done
 
 for round in $(seq 1 "$rounds"); do
+    before=$failures
     find_password || break
-    operation=$(pick_operation)
+    pick_operation
     if [ "$operation" = backup ]; then state=$((state + 1)); make_state; fi
     delay=$(( (RANDOM * 32768 + RANDOM) % (duration[$operation] * 13 / 10 + 1) ))
     start=$(now_ms)
@@ -170,7 +189,11 @@ for round in $(seq 1 "$rounds"); do
         if [ $(( $(now_ms) - start )) -ge "$delay" ]; then
             pkill -KILL -P "$pid" 2>/dev/null || true
             kill -KILL "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
+            code=0; wait "$pid" 2>/dev/null || code=$?
+            # 137: killed. Anything else but 0 means it failed by itself just before the kill.
+            if [ "$code" != 137 ] && [ "$code" != 0 ]; then
+                fail "$operation exited $code by itself: $(tail -2 "$work/op.out" | tr '\n' ' ')"
+            fi
             outcome="killed after ${delay} ms"; kills=$((kills + 1))
             break
         fi
@@ -178,7 +201,7 @@ for round in $(seq 1 "$rounds"); do
     done
     if [ "$operation" = passwd ] && [ "${outcome%% *}" = completed ]; then set_password "$(cat "$work/new-password")"; fi
     find_password || break
-    before=$failures
+    [ "${outcome%% *}" != completed ] || check_completed "$operation"
     verify_repository sample
     if [ "$operation" = sync ] && [ -f "$offsite/config" ]; then verify_offsite; fi
     printf 'round %d: %s, %s; %s\n' "$round" "$operation" "$outcome" "$([ $failures = "$before" ] && echo ok || echo "$((failures - before)) failures")"

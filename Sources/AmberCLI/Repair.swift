@@ -35,7 +35,12 @@ extension Amber {
                 } else if !global.quiet {
                     for file in report.restoredFromCopies { Output.line("rewrote \(file) from its copy") }
                     for copy in report.copiesWritten { Output.line("wrote \(copy)") }
-                    if report.restoredFromCopies.isEmpty && report.copiesWritten.isEmpty && report.lost.isEmpty {
+                    for file in report.resealed {
+                        Output.line("sealed \(file) again from what the repository read (neither it nor its copy was whole); sync destinations must be made anew")
+                    }
+                    for copy in report.orphanCopiesRemoved { Output.line("removed \(copy), the copy of a removed key file") }
+                    if report.restoredFromCopies.isEmpty && report.copiesWritten.isEmpty && report.resealed.isEmpty
+                        && report.orphanCopiesRemoved.isEmpty && report.lost.isEmpty {
                         Output.line("the config, the key files and their copies are whole")
                     }
                 }

@@ -26,6 +26,18 @@ extension Repository {
         }
     }
 
+    /// The config's bytes, or nil when there is none; other storage errors are thrown, so that
+    /// a config that cannot be read is never taken for a damaged one.
+    func loadConfigBytes() throws(RepositoryError) -> [UInt8]? {
+        do {
+            return try backend.load(.config)
+        } catch where error.code == .notFound {
+            return nil
+        } catch {
+            throw RepositoryError.storage(error)
+        }
+    }
+
     /// The copy of a file, or nil when there is none (an older repository, or a damaged copy of
     /// a key file, whose name is the SHA-256 of its bytes).
     static func loadCopy(_ backend: any Backend, of handle: FileHandle) throws(RepositoryError) -> [UInt8]? {
@@ -48,6 +60,12 @@ public struct CopyRepair: Sendable, Codable, Equatable {
     public var restoredFromCopies: [String] = []
     /// Copies written or rewritten from their file (`copies/config`, `copies/NAME`).
     public var copiesWritten: [String] = []
+    /// Files sealed again from what the open repository read, neither they nor their copy being
+    /// whole (`config`): their bytes changed, so a `sync` destination must be made anew.
+    public var resealed: [String] = []
+    /// Copies of key files that are gone (a removal interrupted, or made by a release without
+    /// copies), removed: each still wraps the master key under a password that was revoked.
+    public var orphanCopiesRemoved: [String] = []
     /// Key files whose file and copy are both damaged or missing: they cannot be repaired.
     public var lost: [String] = []
 }
@@ -62,7 +80,7 @@ extension Repository {
         let sealed = { (bytes: [UInt8]) -> Bool in
             (try? Sealer(keys: self.keys, compressionLevel: 0).openFile(.config, bytes, what: "config")) != nil
         }
-        let config = try? storage { () throws(BackendError) in try backend.load(.config) }
+        let config = try loadConfigBytes()
         let configCopy = try Self.loadCopy(backend, of: .config)
         if let config, sealed(config) {
             if configCopy != config {
@@ -73,12 +91,18 @@ extension Repository {
             try storage { () throws(BackendError) in try backend.save(.config, configCopy) }
             report.restoredFromCopies.append("config")
         } else {
-            // Neither opens, yet the repository did: write both from what it read.
+            // Neither opens (or the config is gone), yet the repository did: seal again what it
+            // read. The bytes differ from before, so offsite copies made by sync must be redone.
             let bytes = try withSealer { sealer throws(RepositoryError) in try sealer.sealFile(.config, payload: self.config.encoded()) }
             try Self.saveWithCopy(backend, .config, bytes)
-            report.restoredFromCopies.append("config")
+            report.resealed.append("config")
         }
-        for (name, _) in try storage({ () throws(BackendError) in try backend.list(.keys) }) {
+        let keyNames = try storage({ () throws(BackendError) in try backend.list(.keys) }).map(\.name)
+        for (name, _) in try listCopies() where name != "config" && !keyNames.contains(name) {
+            try storage { () throws(BackendError) in try backend.remove(FileHandle(.copies, name)) }
+            report.orphanCopiesRemoved.append("copies/\(name)")
+        }
+        for name in keyNames {
             let handle = FileHandle(.keys, name)
             let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
             let copy = try Self.loadCopy(backend, of: handle)
@@ -108,7 +132,7 @@ extension Repository {
         let opens = { (bytes: [UInt8]) -> Bool in
             (try? Sealer(keys: self.keys, compressionLevel: 0).openFile(.config, bytes, what: "config")) != nil
         }
-        let config = try? storage { () throws(BackendError) in try backend.load(.config) }
+        let config = try loadConfigBytes()
         if let config, !opens(config) { errors.append("the config file is damaged (its copy was used): run `amber repair keys`") }
         if let copy = try Self.loadCopy(backend, of: .config) {
             if !opens(copy) { errors.append("copies/config, the copy of the config file, is damaged: run `amber repair keys`") }
@@ -134,17 +158,21 @@ extension Repository {
                 errors.append("copies/\(name.prefix(8)), the copy of key file \(name.prefix(8)), is damaged: run `amber repair keys`")
             }
         }
-        let copies: [(name: String, size: Int)]
+        for (name, _) in try listCopies() where name != "config" && !keyNames.contains(name) {
+            warnings.append("copies/\(name.prefix(8)) is the copy of a removed key file and still opens with its revoked password: "
+                            + "run `amber repair keys` to remove it")
+        }
+        return (errors, warnings)
+    }
+
+    /// The files in copies/; none in a repository made before copies.
+    func listCopies() throws(RepositoryError) -> [(name: String, size: Int)] {
         do {
-            copies = try backend.list(.copies)
+            return try backend.list(.copies)
         } catch where error.code == .notFound {
-            copies = []
+            return []
         } catch {
             throw RepositoryError.storage(error)
         }
-        for (name, _) in copies where name != "config" && !keyNames.contains(name) {
-            warnings.append("copies/\(name.prefix(8)) is the copy of a key file that is gone (a key removal was interrupted)")
-        }
-        return (errors, warnings)
     }
 }

@@ -81,7 +81,9 @@ public final class Repository: Sendable {
         // (left by an interrupted init), must not hide a good one. A damaged key file or config
         // is read from its copy, if the repository has copies.
         var damaged = [String](), unmatched = [String](), notes = [String]()
-        let configCopy = try loadCopy(backend, of: .config)
+        // The config's copy is read only if the config does not open, and a copy that cannot be
+        // read (absent, or storage refusing it) is no copy: it never stops an intact repository.
+        var configCopy: [UInt8]??
         for (name, _) in keyNames.sorted(by: { $0.name < $1.name }) {
             let what = "key file \(name.prefix(8))"
             let keys: MasterKeys
@@ -111,7 +113,8 @@ public final class Repository: Sendable {
             do throws(RepositoryError) {
                 plainConfig = try sealer.openFile(.config, configBytes, what: "the config file")
             } catch {
-                guard let configCopy, let fromCopy = try? sealer.openFile(.config, configCopy, what: "the copy of the config file") else {
+                if configCopy == nil { configCopy = .some((try? loadCopy(backend, of: .config)) ?? nil) }
+                guard let copy = configCopy ?? nil, let fromCopy = try? sealer.openFile(.config, copy, what: "the copy of the config file") else {
                     unmatched.append("\(what) opens with the password but the config file does not open with it (\(error.message))")
                     continue
                 }

@@ -94,4 +94,30 @@ struct CopiesTests {
         let r = amber.run(["snapshots"])
         #expect(r.code == 1 && r.stderr.contains("config file"), "\(r.stderr)")
     }
+
+    /// A key file removed without its copy (an interrupted removal, or one by a release without
+    /// copies) leaves a copy that still opens with the revoked password: check says so, and
+    /// repair keys removes it.
+    @Test func theCopyOfARemovedKeyIsNamedAndRemoved() throws {
+        _ = try backUpAFile()
+        var adding = amber
+        adding.extraEnvironment["AMBER_NEW_PASSWORD"] = "revoked"
+        #expect(adding.run(["key", "add"]).code == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: repo + "/keys")
+        try #require(names.count == 2)
+        // Remove the key that opens with "revoked", as an older release would: its file only.
+        var revoked = amber
+        revoked.password = "revoked"
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(revoked.run(["key", "list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let keyInUse = try #require(listed.first { $0["current"] as? Bool == true }?["id"] as? String)
+        let file = try #require(names.first { $0.hasPrefix(keyInUse) })
+        try FileManager.default.removeItem(atPath: repo + "/keys/" + file)
+        #expect(revoked.run(["snapshots"]).code == 12, "the key file is gone")
+        let check = amber.run(["check"])
+        #expect(check.code == 0 && check.stdout.contains("revoked password"), "\(check.stdout)")
+        let repair = amber.run(["repair", "keys"])
+        #expect(repair.code == 0 && repair.stdout.contains("removed copies/\(file)"), "\(repair.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: repo + "/copies/" + file))
+        #expect(!amber.run(["check"]).stdout.contains("warning"))
+    }
 }

@@ -23,7 +23,7 @@ struct FaultHarnessTests {
     /// when scripts/test started one, else in a directory.
     @Test func hostsBackUpBesideAForgetInOneRepository() throws {
         let s3 = ProcessInfo.processInfo.environment["AMBER_TEST_S3_ENDPOINT"] != nil
-        let result = try runScript("many-hosts.sh", ["--rounds", "2", "--hosts", "3", "--seed", "\(UInt16.random(in: 1...9999))"] + (s3 ? [] : ["--local"]))
+        let result = try runScript("many-hosts.sh", ["--rounds", "3", "--hosts", "3", "--seed", "\(UInt16.random(in: 1...9999))"] + (s3 ? [] : ["--local"]))
         #expect(result.code == 0, "\(result.output)")
         #expect(result.output.contains(", 0 failures"), "\(result.output)")
     }
