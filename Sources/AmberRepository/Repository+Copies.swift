@@ -1,5 +1,4 @@
 import AmberCore
-import AmberCrypto
 import AmberStorage
 
 /// The *copies* (`docs/format.md` §4.1): every writer of the config or a key file first saves a
@@ -26,31 +25,17 @@ extension Repository {
         }
     }
 
-    /// The config's bytes, or nil when there is none; other storage errors are thrown, so that
-    /// a config that cannot be read is never taken for a damaged one.
-    func loadConfigBytes() throws(RepositoryError) -> [UInt8]? {
-        do {
-            return try backend.load(.config)
-        } catch where error.code == .notFound {
-            return nil
-        } catch {
-            throw RepositoryError.storage(error)
-        }
-    }
-
     /// The copy of a file, or nil when there is none (an older repository, or a damaged copy of
     /// a key file, whose name is the SHA-256 of its bytes).
     static func loadCopy(_ backend: any Backend, of handle: FileHandle) throws(RepositoryError) -> [UInt8]? {
-        let bytes: [UInt8]
-        do {
-            bytes = try backend.load(FileHandle(.copies, handle.name))
-        } catch where error.code == .notFound {
-            return nil
-        } catch {
-            throw RepositoryError.storage(error)
-        }
-        if handle.kind == .keys && Hex.encode(SHA256.hash(bytes)) != handle.name { return nil }
+        guard let bytes = try backend.loadIfPresent(FileHandle(.copies, handle.name)) else { return nil }
+        if handle.kind == .keys && !handle.isNamed(by: bytes) { return nil }
         return bytes
+    }
+
+    /// Whether `bytes` are a config file that opens with this repository's keys.
+    private func opensAsConfig(_ bytes: [UInt8]) -> Bool {
+        (try? Sealer(keys: keys, compressionLevel: 0).openFile(.config, bytes, what: "config")) != nil
     }
 }
 
@@ -77,17 +62,14 @@ extension Repository {
     public func repairCopies() throws(RepositoryError) -> CopyRepair {
         var report = CopyRepair()
         try storage { () throws(BackendError) in try backend.create() }  // copies/ in an older repository
-        let sealed = { (bytes: [UInt8]) -> Bool in
-            (try? Sealer(keys: self.keys, compressionLevel: 0).openFile(.config, bytes, what: "config")) != nil
-        }
-        let config = try loadConfigBytes()
+        let config = try backend.loadIfPresent(.config)
         let configCopy = try Self.loadCopy(backend, of: .config)
-        if let config, sealed(config) {
+        if let config, opensAsConfig(config) {
             if configCopy != config {
                 try storage { () throws(BackendError) in try backend.save(FileHandle(.copies, "config"), config) }
                 report.copiesWritten.append("copies/config")
             }
-        } else if let configCopy, sealed(configCopy) {
+        } else if let configCopy, opensAsConfig(configCopy) {
             try storage { () throws(BackendError) in try backend.save(.config, configCopy) }
             report.restoredFromCopies.append("config")
         } else {
@@ -98,7 +80,7 @@ extension Repository {
             report.resealed.append("config")
         }
         let keyNames = try storage({ () throws(BackendError) in try backend.list(.keys) }).map(\.name)
-        for (name, _) in try listCopies() where name != "config" && !keyNames.contains(name) {
+        for (name, _) in try backend.listPresent(.copies) where name != "config" && !keyNames.contains(name) {
             try storage { () throws(BackendError) in try backend.remove(FileHandle(.copies, name)) }
             report.orphanCopiesRemoved.append("copies/\(name)")
         }
@@ -106,7 +88,7 @@ extension Repository {
             let handle = FileHandle(.keys, name)
             let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
             let copy = try Self.loadCopy(backend, of: handle)
-            if Hex.encode(SHA256.hash(bytes)) == name {
+            if handle.isNamed(by: bytes) {
                 if copy == nil {
                     try storage { () throws(BackendError) in try backend.save(FileHandle(.copies, name), bytes) }
                     report.copiesWritten.append("copies/\(name)")
@@ -129,50 +111,32 @@ extension Repository {
     /// or an interrupted key change) and leftover copies of removed key files.
     public func copyFindings() throws(RepositoryError) -> (errors: [String], warnings: [String]) {
         var errors = [String](), warnings = [String]()
-        let opens = { (bytes: [UInt8]) -> Bool in
-            (try? Sealer(keys: self.keys, compressionLevel: 0).openFile(.config, bytes, what: "config")) != nil
-        }
-        let config = try loadConfigBytes()
-        if let config, !opens(config) { errors.append("the config file is damaged (its copy was used): run `amber repair keys`") }
+        if let config = try backend.loadIfPresent(.config), !opensAsConfig(config) { errors.append("the config file is damaged (its copy was used): run `amber repair keys`") }
         if let copy = try Self.loadCopy(backend, of: .config) {
-            if !opens(copy) { errors.append("copies/config, the copy of the config file, is damaged: run `amber repair keys`") }
+            if !opensAsConfig(copy) { errors.append("copies/config, the copy of the config file, is damaged: run `amber repair keys`") }
         } else {
             warnings.append("the config file has no copy in copies/ (a repository made before copies): run `amber repair keys`")
         }
         let keyNames = Set(try storage { () throws(BackendError) in try backend.list(.keys) }.map(\.name))
         for name in keyNames.sorted() {
-            let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
-            if Hex.encode(SHA256.hash(bytes)) != name {
+            let handle = FileHandle(.keys, name)
+            let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
+            if !handle.isNamed(by: bytes) {
                 errors.append("key file \(name.prefix(8)) is damaged: its contents do not match its name; run `amber repair keys`")
             }
-            let copy: [UInt8]?
-            do {
-                copy = try backend.load(FileHandle(.copies, name))
-            } catch where error.code == .notFound {
+            guard let copy = try backend.loadIfPresent(FileHandle(.copies, name)) else {
                 warnings.append("key file \(name.prefix(8)) has no copy in copies/: run `amber repair keys`")
                 continue
-            } catch {
-                throw RepositoryError.storage(error)
             }
-            if let copy, Hex.encode(SHA256.hash(copy)) != name {
+            if !handle.isNamed(by: copy) {
                 errors.append("copies/\(name.prefix(8)), the copy of key file \(name.prefix(8)), is damaged: run `amber repair keys`")
             }
         }
-        for (name, _) in try listCopies() where name != "config" && !keyNames.contains(name) {
+        for (name, _) in try backend.listPresent(.copies) where name != "config" && !keyNames.contains(name) {
             warnings.append("copies/\(name.prefix(8)) is the copy of a removed key file and still opens with its revoked password: "
                             + "run `amber repair keys` to remove it")
         }
         return (errors, warnings)
     }
 
-    /// The files in copies/; none in a repository made before copies.
-    func listCopies() throws(RepositoryError) -> [(name: String, size: Int)] {
-        do {
-            return try backend.list(.copies)
-        } catch where error.code == .notFound {
-            return []
-        } catch {
-            throw RepositoryError.storage(error)
-        }
-    }
 }

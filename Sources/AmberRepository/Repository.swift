@@ -91,7 +91,7 @@ public final class Repository: Sendable {
             do throws(RepositoryError) {
                 var bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
                 // A key file is named by the SHA-256 of its bytes: damage shows before any password is tried.
-                if Hex.encode(SHA256.hash(bytes)) != name {
+                if !FileHandle(.keys, name).isNamed(by: bytes) {
                     guard let copy = try loadCopy(backend, of: FileHandle(.keys, name)) else {
                         damaged.append("\(what) is damaged: its contents do not match its name")
                         continue
@@ -197,7 +197,7 @@ public final class Repository: Sendable {
     public func loadFile(_ type: RepositoryFileType, _ handle: FileHandle) throws(RepositoryError) -> [UInt8] {
         let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
         let what = "\(handle.kind.rawValue) file \(handle.name.prefix(8))"
-        guard Hex.encode(SHA256.hash(bytes)) == handle.name else {
+        guard handle.isNamed(by: bytes) else {
             throw RepositoryError.damaged(what, "its contents do not match its name")
         }
         return try withSealer { sealer throws(RepositoryError) in try sealer.openFile(type, bytes, what: what) }
@@ -264,14 +264,7 @@ public final class Repository: Sendable {
 
     /// Every prune plan, with its file name.
     public func loadPrunePlans() throws(RepositoryError) -> [(name: String, plan: PrunePlan)] {
-        let names: [(name: String, size: Int)]
-        do {
-            names = try backend.list(.plans)
-        } catch where error.code == .notFound {
-            return []  // a repository created before plans existed
-        } catch {
-            throw RepositoryError.storage(error)
-        }
+        let names = try backend.listPresent(.plans)  // none in a repository created before plans existed
         var plans = [(name: String, plan: PrunePlan)]()
         for (name, _) in names {
             let payload: [UInt8]

@@ -1,5 +1,4 @@
 import AmberCore
-import AmberCrypto
 import AmberStorage
 
 extension RepositorySync {
@@ -18,7 +17,7 @@ extension RepositorySync {
             } catch {
                 throw RepositoryError.storage(error)
             }
-            guard Self.isNamedByContent(handle) == false || Self.matchesName(bytes, handle) else {
+            guard Self.isNamedByContent(handle) == false || handle.isNamed(by: bytes) else {
                 throw RepositoryError.damaged("\(handle.path) in \(source.location)",
                                               "its contents do not match its name; it was not copied (run `amber check`)")
             }
@@ -33,7 +32,7 @@ extension RepositorySync {
         }
         if options.verifyContents {
             let reread = try storage { () throws(BackendError) in try target.load(handle) }
-            let good = Self.isNamedByContent(handle) ? Self.matchesName(reread, handle) : reread == bytes
+            let good = Self.isNamedByContent(handle) ? handle.isNamed(by: reread) : reread == bytes
             guard good else {
                 try? target.remove(handle)
                 throw RepositoryError.damaged("\(handle.path) in \(target.location)",
@@ -48,8 +47,4 @@ extension RepositorySync {
         handle.kind != .config && !(handle.kind == .copies && handle.name == "config")
     }
 
-    /// Whether a file's SHA-256 is its name (`docs/format.md` I1).
-    static func matchesName(_ bytes: [UInt8], _ handle: FileHandle) -> Bool {
-        Hex.encode(SHA256.hash(bytes)) == handle.name
-    }
 }

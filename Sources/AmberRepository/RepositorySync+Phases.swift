@@ -33,9 +33,9 @@ extension RepositorySync {
 
     func listFiles() throws(RepositoryError) -> SyncListing {
         var listing = SyncListing()
-        for kind in [FileKind.snapshots, .plans, .index, .data, .keys, .copies] { listing.source[kind] = try list(source, kind) }
+        for kind in [FileKind.snapshots, .plans, .index, .data, .keys, .copies] { listing.source[kind] = try source.listPresent(kind) }
         for kind in Self.deletionOrder {
-            listing.destination[kind] = Dictionary(try list(destination, kind).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
+            listing.destination[kind] = Dictionary(try destination.listPresent(kind).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
         }
         return listing
     }

@@ -83,29 +83,11 @@ public struct RepositorySync: Sendable {
 
     /// Whether the destination already has the config; throws if it has a different one.
     private func destinationConfig(matching config: [UInt8]) throws(RepositoryError) -> Bool {
-        let existing: [UInt8]
-        do {
-            existing = try destination.load(.config)
-        } catch where error.code == .notFound {
-            return false
-        } catch {
-            throw RepositoryError.storage(error)
-        }
+        guard let existing = try destination.loadIfPresent(.config) else { return false }
         guard existing == config else {
             throw RepositoryError(.invalidArgument,
                                   "\(destination.location) holds a different repository (its config differs); sync only copies into an empty location or an earlier copy of this repository")
         }
         return true
-    }
-
-    /// Lists a kind; a backend without that directory (plans in an older repository) has none.
-    func list(_ backend: any Backend, _ kind: FileKind) throws(RepositoryError) -> [(name: String, size: Int)] {
-        do {
-            return try backend.list(kind)
-        } catch where error.code == .notFound {
-            return []
-        } catch {
-            throw RepositoryError.storage(error)
-        }
     }
 }
