@@ -85,9 +85,6 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The canonical text: RFC 8785 for doubles, the exact digits for exact integers.
     public var canonicalText: [UInt8] { exactIntegerText ?? CanonicalJSON.numberText(double) }
 
-    /// The text a stored document writes: the ``spelling`` if there is one, else the canonical text.
-    public var writtenText: [UInt8] { spelling ?? canonicalText }
-
     public var description: String { String(decoding: canonicalText, as: UTF8.self) }
 
     /// The value as an `Int64` when it is an integer in range; `nil` otherwise.
