@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C system libraries: module.modulemap + shim.h each.
@@ -79,12 +80,17 @@ let package = Package(
                 dependencies: ["AmberCore", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem", "AmberCollections",
                                "AmberPostgres"],
                 swiftSettings: swiftSettings),
+        // Orchestration of whole runs: profiles read from a YAML file (backup, forget, prune, check,
+        // sync, hooks, monitoring) and the systemd units or cron line that schedule them.
+        .target(name: "AmberProfiles",
+                dependencies: ["AmberCore", "AmberStorageS3", "AmberRepository", "AmberBackup", .product(name: "Yams", package: "Yams")],
+                swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",
                 dependencies: ["AmberCore", "AmberCrypto", "AmberCompression", "AmberChunking", "AmberStorage",
                                "AmberStorageS3", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberFilesystem",
                                "AmberDocuments", "AmberSQLite", "AmberPostgres", "AmberCollections", "AmberBackup",
-                               "AmberLibraryVersions"],
+                               "AmberLibraryVersions", "AmberProfiles"],
                 swiftSettings: swiftSettings),
 
         // Test support, shipped as a library for tests here and for other backends' tests.
@@ -128,6 +134,8 @@ let package = Package(
         .testTarget(name: "AmberCollectionsTests", dependencies: ["AmberKit", "AmberCollections", "AmberTesting"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberBackupTests", dependencies: ["AmberKit"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AmberProfilesTests", dependencies: ["AmberProfiles"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberCLITests", dependencies: ["AmberKit", "AmberCLI", "AmberTesting"],
                     swiftSettings: swiftSettings),

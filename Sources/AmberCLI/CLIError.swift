@@ -39,9 +39,9 @@ enum Exit {
     }
 
     /// Runs a command body: prints any error as `amber: …` on standard error and exits with
-    /// its code. Installs the interrupt handler first.
-    static func run(_ body: () throws -> Int32) throws {
-        Interrupts.install()
+    /// its code. Installs the interrupt handler first, unless the command handles them itself (`run`).
+    static func run(installsInterruptHandler: Bool = true, _ body: () throws -> Int32) throws {
+        if installsInterruptHandler { Interrupts.install() }
         let code: Int32
         do {
             code = try body()

@@ -8,7 +8,7 @@
 /// and `AmberCollections` (collection sources and targets) → `AmberBackup` (what a backup and a
 /// restore run: source and target strings, the steps, options and results); `AmberDocuments` (JSON, database values,
 /// document keys) sits beside the building blocks on `AmberCore`, and `AmberSQLite` (SQLite
-/// databases as schema plus keyed rows) and `AmberPostgres` (PostgreSQL databases through libpq) on it. Importing `AmberKit` imports them all.
+/// databases as schema plus keyed rows) and `AmberPostgres` (PostgreSQL databases through libpq) on it; `AmberProfiles` (profile files: whole runs and their schedules) above `AmberBackup`. Importing `AmberKit` imports them all.
 @_exported import AmberCore
 @_exported import AmberCrypto
 @_exported import AmberCompression
@@ -25,3 +25,4 @@
 @_exported import AmberCollections
 @_exported import AmberBackup
 @_exported import AmberLibraryVersions
+@_exported import AmberProfiles

@@ -1,0 +1,150 @@
+import AmberRepository
+import Foundation
+import Synchronization
+
+/// Carries out a ``RunPlan``: the environment commands and the password command once, the
+/// monitor's start, the `before` hooks, each step as a child `amber` process, the `after`
+/// hooks, and on failure the `on-failure` hooks; then the monitor's end and the
+/// ``RunRecord``. It stops at the first step or hook that fails (a partial backup, exit 3, is
+/// not a failure and the run goes on) and ends with the exit code of what failed.
+public final class ProfileRunner: @unchecked Sendable {
+    let plan: RunPlan
+    /// The `amber` binary the steps run (this process's own).
+    let executable: String
+    /// The caller's environment, which the steps and hooks inherit.
+    let environment: [String: String]
+    let stateDirectory: String
+    /// Where the run's own lines go (the CLI writes them to standard error).
+    private let report: @Sendable (String) -> Void
+    private let output = OutputTail()
+    private let state = Mutex<(interrupted: Bool, child: Process?)>((false, nil))
+
+    public init(plan: RunPlan, executable: String, environment: [String: String], stateDirectory: String,
+                say: @escaping @Sendable (String) -> Void) {
+        self.plan = plan
+        self.executable = executable
+        self.environment = environment
+        self.stateDirectory = stateDirectory
+        self.report = say
+    }
+
+    /// Says a line of the run's own, and keeps it in the log the monitor receives.
+    private func say(_ line: String) {
+        report(line)
+        output.append(Array((line + "\n").utf8))
+    }
+
+    /// Stops the run (SIGINT, SIGTERM): the step running is sent SIGTERM and nothing after it starts.
+    public func interrupt() {
+        let child = state.withLock { state -> Process? in
+            state.interrupted = true
+            return state.child
+        }
+        if let child, child.isRunning { child.terminate() }
+    }
+
+    /// Runs the plan and returns its record (also saved in the state directory).
+    public func run() -> RunRecord {
+        let profile = plan.profile
+        let started = Date()
+        var record = RunRecord(profile: profile.name, started: RFC3339.format(started), finished: "", result: .success,
+                               exitCode: 0, failedStep: nil, steps: [],
+                               lastCheck: RunRecord.load(profile: profile.name, directory: stateDirectory)?.lastCheck)
+        var failure: (step: String, code: Int32)?
+        let environments: Environments
+        do {
+            environments = try Environments(profile: profile, caller: environment)
+        } catch {
+            say(error.description)
+            environments = Environments(hooks: environment, steps: environment)
+            failure = ("environment", 1)
+        }
+        let monitor = MonitorClient(monitor: profile.monitor, say: { [self] in say($0) })
+        monitor.started(environment: environments.hooks)
+        if failure == nil {
+            failure = runHooks(profile.hooks.before, "before hook", environments.hooks, into: &record)
+        }
+        if failure == nil {
+            if let note = plan.checkNote { say(note) }
+            for (index, step) in plan.steps.enumerated() {
+                say("step \(index + 1)/\(plan.steps.count): \(step.commandLine)")
+                let code = execute(executable, step.arguments, environments.steps.merging(step.environment) { $1 }, name: step.kind.rawValue, into: &record)
+                if code == 3 { record.result = .partial }
+                if code == 0, step.kind == .check { record.lastCheck = RFC3339.format(Date()) }
+                if code != 0, code != 3 { failure = (step.kind.rawValue, code); break }
+            }
+        }
+        if failure == nil {
+            failure = runHooks(profile.hooks.after, "after hook", environments.hooks, into: &record)
+        }
+        if let failure {
+            record.result = state.withLock { $0.interrupted } ? .interrupted : .failure
+            record.failedStep = failure.step
+            record.exitCode = record.result == .interrupted ? 130 : failure.code
+            var hookEnvironment = environments.hooks
+            hookEnvironment.merge(Self.outcomeVariables(record)) { $1 }
+            _ = runHooks(profile.hooks.onFailure, "on-failure hook", hookEnvironment, into: &record, stopsAtFailure: false)
+        } else if record.result == .partial {
+            record.exitCode = 3
+        }
+        record.finished = RFC3339.format(Date())
+        say("run \(profile.name): \(record.result.rawValue)" + (record.failedStep.map { " at \($0)" } ?? "") + ", exit code \(record.exitCode)")
+        monitor.finished(record, log: output.text, environment: environments.hooks.merging(Self.outcomeVariables(record)) { $1 })
+        do { try record.save(directory: stateDirectory) } catch { say("warning: \(error.description)") }
+        return record
+    }
+
+    /// The variables an on-failure hook and the monitor's command see.
+    static func outcomeVariables(_ record: RunRecord) -> [String: String] {
+        ["AMBER_PROFILE": record.profile, "AMBER_RUN_RESULT": record.result == .success ? "success" : "failure",
+         "AMBER_EXIT_CODE": String(record.exitCode), "AMBER_FAILED_STEP": record.failedStep ?? ""]
+    }
+
+    /// Runs hooks in order; the first failing one ends them unless `stopsAtFailure` is false.
+    private func runHooks(_ commands: [String], _ kind: String, _ environment: [String: String],
+                          into record: inout RunRecord, stopsAtFailure: Bool = true) -> (step: String, code: Int32)? {
+        for (index, command) in commands.enumerated() {
+            let name = "\(kind) \(index + 1)"
+            say("\(name): \(command)")
+            let code = execute("/bin/sh", ["-c", command], environment, name: name, into: &record)
+            guard code != 0 else { continue }
+            say("\(name) failed with exit code \(code)")
+            if stopsAtFailure { return (name, code == 130 ? 130 : 1) }
+        }
+        return nil
+    }
+
+    /// Runs one child to its end, its output passed through (and its end kept for the
+    /// monitor); returns its exit code (128 + N when a signal N ended it, 127 when it could not start).
+    private func execute(_ path: String, _ arguments: [String], _ environment: [String: String], name: String,
+                         into record: inout RunRecord) -> Int32 {
+        let started = Date()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        let relays = [output.relay(to: FileHandle.standardOutput), output.relay(to: FileHandle.standardError)]
+        process.standardOutput = relays[0].pipe
+        process.standardError = relays[1].pipe
+        var code: Int32
+        if state.withLock({ $0.interrupted }) {
+            code = 130
+        } else {
+            do {
+                try process.run()
+                state.withLock { $0.child = process }
+                process.waitUntilExit()
+                state.withLock { $0.child = nil }
+                code = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+            } catch {
+                say("\(name): cannot start \(path): \(error.localizedDescription)")
+                code = 127
+            }
+        }
+        for relay in relays { relay.finish() }
+        if state.withLock({ $0.interrupted }), code == 0 { code = 130 }
+        record.steps.append(RunRecord.Step(name: name, exitCode: code, seconds: (Date().timeIntervalSince(started) * 100).rounded() / 100))
+        return code
+    }
+}
