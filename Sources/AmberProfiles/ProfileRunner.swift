@@ -83,7 +83,7 @@ public final class ProfileRunner: @unchecked Sendable {
             record.exitCode = record.result == .interrupted ? 130 : failure.code
             var hookEnvironment = environments.hooks
             hookEnvironment.merge(Self.outcomeVariables(record)) { $1 }
-            _ = runHooks(profile.hooks.onFailure, "on-failure hook", hookEnvironment, into: &record, stopsAtFailure: false)
+            _ = runHooks(profile.hooks.onFailure, "on-failure hook", hookEnvironment, into: &record, afterFailure: true)
         } else if record.result == .partial {
             record.exitCode = 3
         }
@@ -100,24 +100,26 @@ public final class ProfileRunner: @unchecked Sendable {
          "AMBER_EXIT_CODE": String(record.exitCode), "AMBER_FAILED_STEP": record.failedStep ?? ""]
     }
 
-    /// Runs hooks in order; the first failing one ends them unless `stopsAtFailure` is false.
+    /// Runs hooks in order; the first failing one ends them, except `afterFailure` (the
+    /// on-failure hooks: each runs, even after an interrupt).
     private func runHooks(_ commands: [String], _ kind: String, _ environment: [String: String],
-                          into record: inout RunRecord, stopsAtFailure: Bool = true) -> (step: String, code: Int32)? {
+                          into record: inout RunRecord, afterFailure: Bool = false) -> (step: String, code: Int32)? {
         for (index, command) in commands.enumerated() {
             let name = "\(kind) \(index + 1)"
             say("\(name): \(command)")
-            let code = execute("/bin/sh", ["-c", command], environment, name: name, into: &record)
+            let code = execute("/bin/sh", ["-c", command], environment, name: name, into: &record, evenIfInterrupted: afterFailure)
             guard code != 0 else { continue }
             say("\(name) failed with exit code \(code)")
-            if stopsAtFailure { return (name, code == 130 ? 130 : 1) }
+            if !afterFailure { return (name, 1) }
         }
         return nil
     }
 
     /// Runs one child to its end, its output passed through (and its end kept for the
-    /// monitor); returns its exit code (128 + N when a signal N ended it, 127 when it could not start).
+    /// monitor); returns its exit code (128 + N when a signal N ended it, 127 when it could not
+    /// start, 130 without starting it once the run is interrupted unless `evenIfInterrupted`).
     private func execute(_ path: String, _ arguments: [String], _ environment: [String: String], name: String,
-                         into record: inout RunRecord) -> Int32 {
+                         into record: inout RunRecord, evenIfInterrupted: Bool = false) -> Int32 {
         let started = Date()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -128,7 +130,7 @@ public final class ProfileRunner: @unchecked Sendable {
         process.standardOutput = relays[0].pipe
         process.standardError = relays[1].pipe
         var code: Int32
-        if state.withLock({ $0.interrupted }) {
+        if !evenIfInterrupted, state.withLock({ $0.interrupted }) {
             code = 130
         } else {
             do {
@@ -143,7 +145,7 @@ public final class ProfileRunner: @unchecked Sendable {
             }
         }
         for relay in relays { relay.finish() }
-        if state.withLock({ $0.interrupted }), code == 0 { code = 130 }
+        if !evenIfInterrupted, state.withLock({ $0.interrupted }), code == 0 { code = 130 }
         record.steps.append(RunRecord.Step(name: name, exitCode: code, seconds: (Date().timeIntervalSince(started) * 100).rounded() / 100))
         return code
     }
