@@ -27,8 +27,8 @@ struct YAMLValue {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return "\(file):\(mark.line):\(mark.column): \(problem)"
-        case let .duplicatedKeysInMapping(duplicates, _):
-            return "\(file): a key is given twice: \(duplicates.joined(separator: ", "))"
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return "\(file):\(context.mark.line): a key is given twice in one mapping: \(duplicates.joined(separator: ", "))"
         default:
             return "\(file): \(error)"
         }

@@ -83,6 +83,8 @@ struct ProfileFileTests {
         ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    monitor: {url: ftp://x}\n", "f:5:", "https://"),
         ("profiles:\n  'bad name':\n    repository: /r\n    sources: [/a]\n", "f:3:", "profile name"),
         ("profile:\n  p: {}\n", "f:1:", "unknown key \"profile\""),
+        ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    forget: {keep-daily: 3}\n    forget: {keep-daily: 4}\n", "f:5:", "given twice"),
+        ("profiles:\n  p:\n    repository:\n    sources: [/a]\n", "f:3:", "has no repository"),
     ])
     func mistakesAreNamedWithTheirLine(text: String, place: String, words: String) {
         #expect {
