@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CXattr", path: "Sources/CXattr"),
+        // posix_spawn's closefrom and pipe2 (GNU extensions), for the children a profile run starts.
+        .target(name: "CSpawn", path: "Sources/CSpawn"),
         // The SHA-256 compression function with the x86 SHA extensions (PreparedHMACSHA256).
         .target(name: "CSHA256", path: "Sources/CSHA256"),
 
@@ -83,7 +85,8 @@ let package = Package(
         // Orchestration of whole runs: profiles read from a YAML file (backup, forget, prune, check,
         // sync, hooks, monitoring) and the systemd units or cron line that schedule them.
         .target(name: "AmberProfiles",
-                dependencies: ["AmberCore", "AmberStorageS3", "AmberRepository", "AmberBackup", .product(name: "Yams", package: "Yams")],
+                dependencies: ["AmberCore", "AmberStorageS3", "AmberRepository", "AmberBackup", "CSpawn",
+                               .product(name: "Yams", package: "Yams")],
                 swiftSettings: swiftSettings),
         // Umbrella.
         .target(name: "AmberKit",

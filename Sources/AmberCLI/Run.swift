@@ -49,7 +49,8 @@ extension Amber {
                     return Exit.ok
                 }
                 let runner = ProfileRunner(plan: plan, executable: Self.executable, environment: environment,
-                                           stateDirectory: stateDirectory, say: { Output.error("amber run: \($0)") })
+                                           stateDirectory: stateDirectory, keepsStandardOutput: json,
+                                           say: { Output.error("amber run: \($0)") })
                 let signals = Self.forwardInterrupts(to: runner)
                 let record = withExtendedLifetime(signals) { runner.run() }
                 if json { Output.json(record) }
@@ -64,7 +65,7 @@ extension Amber {
 
         /// SIGINT and SIGTERM stop the run after the step running (which gets SIGTERM), so the
         /// on-failure hooks, the monitor and the record still happen; SIGPIPE is ignored (a
-        /// monitor command that reads nothing).
+        /// monitor command that reads nothing). Children start with all three at their defaults.
         static func forwardInterrupts(to runner: ProfileRunner) -> [any DispatchSourceSignal] {
             signal(SIGPIPE, SIG_IGN)
             return [SIGINT, SIGTERM].map { number in

@@ -52,6 +52,7 @@ extension Amber.Schedule {
                     return Exit.ok
                 }
                 let next = try scope.scheduler.nextElapse(of: every)
+                if let randomizedDelay { try scope.scheduler.checkTimespan(randomizedDelay) }
                 let directory = scope.scheduler.directory
                 if dryRun {
                     Output.line("# \(directory)/\(units.serviceName)\n\(units.service)\n# \(directory)/\(units.timerName)\n\(units.timer)")

@@ -16,6 +16,16 @@ struct Environments {
         self.steps = steps
     }
 
+    /// What the on-failure hooks and the monitor get when the environment could not be built:
+    /// the caller's, without any password, with `AMBER_PROFILE` and `AMBER_REPOSITORY`.
+    init(failedFor profile: Profile, caller: [String: String]) {
+        var base = caller.merging(profile.environment) { $1 }
+        base["AMBER_PASSWORD"] = nil
+        base["AMBER_PROFILE"] = profile.name
+        base["AMBER_REPOSITORY"] = profile.repository
+        self.init(hooks: base, steps: base)
+    }
+
     init(profile: Profile, caller: [String: String]) throws(ProfileError) {
         var base = caller.merging(profile.environment) { $1 }
         for (name, command) in profile.environmentCommands.sorted(by: { $0.key < $1.key }) {
@@ -40,7 +50,10 @@ struct Environments {
     /// The first line a shell command prints; its failure names `what`, never its output.
     static func firstLine(of command: String, environment: [String: String], what: String) throws(ProfileError) -> String {
         let result = SystemTool.run("/bin/sh", ["-c", command], environment: environment)
-        guard result.code == 0 else { throw ProfileError("\(what) failed with exit status \(result.code)") }
+        guard result.code == 0 else {
+            let said = result.errors.split(separator: "\n").first.map { ": \($0)" } ?? ""
+            throw ProfileError("\(what) failed with exit status \(result.code)\(said)")
+        }
         var line = Substring(result.output)
         if let end = line.firstIndex(where: { $0 == "\n" || $0 == "\r\n" }) { line = line[..<end] }
         guard !line.isEmpty else { throw ProfileError("\(what) printed nothing") }

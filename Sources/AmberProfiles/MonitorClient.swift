@@ -8,7 +8,7 @@ struct MonitorClient {
     let say: (String) -> Void
 
     /// The run started: `URL/start`.
-    func started(environment: [String: String]) {
+    func started() {
         guard let monitor, monitor.pingsStart, let url = monitor.url else { return }
         ping(Self.url(url, appending: "/start"), body: [])
     }
@@ -39,6 +39,6 @@ struct MonitorClient {
 
     private func run(_ command: String, log: String, environment: [String: String]) {
         let result = SystemTool.run("/bin/sh", ["-c", command], environment: environment, input: Data(log.utf8))
-        if result.code != 0 { say("warning: the monitor command failed (\(result.errorLine))") }
+        if result.code != 0 { say("warning: the monitor command failed with exit status \(result.code)") }
     }
 }

@@ -36,16 +36,27 @@ public struct ProfileFile: Sendable {
         return file
     }
 
-    /// Parses `text` as the contents of `path`.
-    public init(text: String, path: String) throws(ProfileError) {
+    /// Parses `text` as the contents of `path`. Besides `profiles`, the top level may hold
+    /// `defaults` and keys starting `x-`, which are not read: places for anchors that profiles
+    /// merge (`<<: *defaults`).
+    public init(text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ProfileError) {
         guard let root = try YAMLValue.parse(text, file: path) else { throw ProfileError("\(path): the file is empty") }
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let paths = PathResolver(base: (absolute as NSString).deletingLastPathComponent,
+                                 home: environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory())
         var profiles: [Profile] = []
-        for (key, value) in try root.entries("the file", allowed: ["profiles"]) where key == "profiles" {
-            for (name, body) in try value.entries("profiles") {
-                guard Self.isValidName(name) else {
-                    throw body.error("profile name \"\(name)\": use letters, digits, '-', '_' and '.'")
+        for (key, keyNode, value) in try root.keyedEntries("the file") {
+            guard key == "profiles" else {
+                guard key == "defaults" || key.hasPrefix("x-") else {
+                    throw keyNode.error("unknown key \"\(key)\" at the top of the file (known: profiles, defaults, x-…)")
                 }
-                profiles.append(try Profile(name: name, yaml: body))
+                continue
+            }
+            for (name, nameNode, body) in try value.keyedEntries("profiles") {
+                guard Self.isValidName(name) else {
+                    throw nameNode.error("profile name \"\(name)\": use letters, digits, '-', '_' and '.'")
+                }
+                profiles.append(try Profile(name: name, yaml: body, paths: paths))
             }
         }
         guard !profiles.isEmpty else { throw root.error("no profiles: the file needs a profiles mapping") }
@@ -58,12 +69,13 @@ public struct ProfileFile: Sendable {
         self.warnings = warnings
     }
 
-    /// The profile called `name`; without a name, the only one.
+    /// The profile called `name`; without a name, the only one, or the one called `default`.
     public func profile(_ name: String?) throws(ProfileError) -> Profile {
         let names = profiles.map(\.name).joined(separator: ", ")
         guard let name else {
-            guard profiles.count == 1 else { throw ProfileError("\(path) has several profiles: name one of \(names)") }
-            return profiles[0]
+            if profiles.count == 1 { return profiles[0] }
+            if let profile = profiles.first(where: { $0.name == "default" }) { return profile }
+            throw ProfileError("\(path) has several profiles and none called default: name one of \(names)")
         }
         guard let profile = profiles.first(where: { $0.name == name }) else {
             throw ProfileError("\(path) has no profile \"\(name)\" (it has \(names))", category: .notFound)
@@ -81,7 +93,7 @@ public struct ProfileFile: Sendable {
     private var holdsSecrets: Bool {
         profiles.contains { profile in
             if case .literal = profile.password { return true }
-            if profile.sources.contains(where: { SourceRedaction.redacted($0.location) != $0.location }) { return true }
+            if profile.sources.contains(where: { RunPlan.movingPassword($0.location).password != nil }) { return true }
             return profile.environment.keys.contains { name in
                 ["SECRET", "PASSWORD", "TOKEN", "PASSPHRASE"].contains { name.uppercased().contains($0) }
             }

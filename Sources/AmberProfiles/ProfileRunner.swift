@@ -17,10 +17,14 @@ public final class ProfileRunner: @unchecked Sendable {
     /// Where the run's own lines go (the CLI writes them to standard error).
     private let report: @Sendable (String) -> Void
     private let output = OutputTail()
-    private let state = Mutex<(interrupted: Bool, child: Process?)>((false, nil))
+    private let state = Mutex<(interrupted: Bool, child: ChildProcess?)>((false, nil))
+    /// Where the children's standard output goes: standard error when standard output carries
+    /// the run's JSON record.
+    private let outputDestination: FileHandle
 
     public init(plan: RunPlan, executable: String, environment: [String: String], stateDirectory: String,
-                say: @escaping @Sendable (String) -> Void) {
+                keepsStandardOutput: Bool = false, say: @escaping @Sendable (String) -> Void) {
+        outputDestination = keepsStandardOutput ? FileHandle.standardError : FileHandle.standardOutput
         self.plan = plan
         self.executable = executable
         self.environment = environment
@@ -36,11 +40,10 @@ public final class ProfileRunner: @unchecked Sendable {
 
     /// Stops the run (SIGINT, SIGTERM): the step running is sent SIGTERM and nothing after it starts.
     public func interrupt() {
-        let child = state.withLock { state -> Process? in
+        state.withLock { state in
             state.interrupted = true
-            return state.child
+            state.child?.terminate()
         }
-        if let child, child.isRunning { child.terminate() }
     }
 
     /// Runs the plan and returns its record (also saved in the state directory).
@@ -56,11 +59,11 @@ public final class ProfileRunner: @unchecked Sendable {
             environments = try Environments(profile: profile, caller: environment)
         } catch {
             say(error.description)
-            environments = Environments(hooks: environment, steps: environment)
+            environments = Environments(failedFor: profile, caller: environment)
             failure = ("environment", 1)
         }
         let monitor = MonitorClient(monitor: profile.monitor, say: { [self] in say($0) })
-        monitor.started(environment: environments.hooks)
+        monitor.started()
         if failure == nil {
             failure = runHooks(profile.hooks.before, "before hook", environments.hooks, into: &record)
         }
@@ -81,11 +84,12 @@ public final class ProfileRunner: @unchecked Sendable {
             record.result = state.withLock { $0.interrupted } ? .interrupted : .failure
             record.failedStep = failure.step
             record.exitCode = record.result == .interrupted ? 130 : failure.code
-            var hookEnvironment = environments.hooks
-            hookEnvironment.merge(Self.outcomeVariables(record)) { $1 }
-            _ = runHooks(profile.hooks.onFailure, "on-failure hook", hookEnvironment, into: &record, afterFailure: true)
         } else if record.result == .partial {
             record.exitCode = 3
+        }
+        if record.result != .success {
+            let hookEnvironment = environments.hooks.merging(Self.outcomeVariables(record)) { $1 }
+            _ = runHooks(profile.hooks.onFailure, "on-failure hook", hookEnvironment, into: &record, afterFailure: true)
         }
         record.finished = RFC3339.format(Date())
         say("run \(profile.name): \(record.result.rawValue)" + (record.failedStep.map { " at \($0)" } ?? "") + ", exit code \(record.exitCode)")
@@ -96,7 +100,7 @@ public final class ProfileRunner: @unchecked Sendable {
 
     /// The variables an on-failure hook and the monitor's command see.
     static func outcomeVariables(_ record: RunRecord) -> [String: String] {
-        ["AMBER_PROFILE": record.profile, "AMBER_RUN_RESULT": record.result == .success ? "success" : "failure",
+        ["AMBER_PROFILE": record.profile, "AMBER_RUN_RESULT": record.result.rawValue,
          "AMBER_EXIT_CODE": String(record.exitCode), "AMBER_FAILED_STEP": record.failedStep ?? ""]
     }
 
@@ -121,28 +125,27 @@ public final class ProfileRunner: @unchecked Sendable {
     private func execute(_ path: String, _ arguments: [String], _ environment: [String: String], name: String,
                          into record: inout RunRecord, evenIfInterrupted: Bool = false) -> Int32 {
         let started = Date()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let relays = [output.relay(to: FileHandle.standardOutput), output.relay(to: FileHandle.standardError)]
-        process.standardOutput = relays[0].pipe
-        process.standardError = relays[1].pipe
-        var code: Int32
-        if !evenIfInterrupted, state.withLock({ $0.interrupted }) {
-            code = 130
-        } else {
-            do {
-                try process.run()
-                state.withLock { $0.child = process }
-                process.waitUntilExit()
-                state.withLock { $0.child = nil }
-                code = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-            } catch {
-                say("\(name): cannot start \(path): \(error.localizedDescription)")
-                code = 127
+        let relays = [output.relay(to: outputDestination), output.relay(to: FileHandle.standardError)]
+        // Started under the lock, so an interrupt either comes before (nothing starts) or finds the child.
+        let child: Result<ChildProcess?, ProfileError> = state.withLock { state in
+            if !evenIfInterrupted, state.interrupted { return .success(nil) }
+            let spawned = Result { () throws(ProfileError) in
+                try ChildProcess.spawn(path, arguments, environment: environment, output: relays[0].writeEnd, error: relays[1].writeEnd)
             }
+            if case let .success(child) = spawned { state.child = child }
+            return spawned.map { $0 }
+        }
+        for relay in relays { relay.closeWriteEnd() }
+        var code: Int32
+        switch child {
+        case .success(nil):
+            code = 130
+        case let .success(child?):
+            code = child.wait()
+            state.withLock { $0.child = nil }
+        case let .failure(error):
+            say("\(name): \(error.description)")
+            code = 127
         }
         for relay in relays { relay.finish() }
         if !evenIfInterrupted, state.withLock({ $0.interrupted }), code == 0 { code = 130 }

@@ -34,7 +34,7 @@ public struct RunPlan: Sendable {
         let common = profile.retryLock.map { ["--retry-lock", $0] } ?? []
         var steps: [RunStep] = []
         for group in Self.groups(profile.sources) {
-            let (locations, environment) = try Self.movingPasswords(group.map(\.location))
+            let (locations, environment) = Self.movingPasswords(group.map(\.location))
             var arguments = ["backup"] + locations + group[0].options
             arguments += profile.tags.flatMap { ["--tag", $0] }
             if let host = profile.host { arguments += ["--host", host] }
@@ -67,11 +67,13 @@ public struct RunPlan: Sendable {
         self.checkNote = checkNote
     }
 
-    /// Sources with equal options, in the order their first member appears.
+    /// Sources with equal options, in the order their first member appears; a PostgreSQL
+    /// source with a password of its own is alone in its group (its password goes to it only).
     static func groups(_ sources: [SourceEntry]) -> [[SourceEntry]] {
         var groups: [[SourceEntry]] = []
         for source in sources {
-            if let index = groups.firstIndex(where: { $0[0].options == source.options }) {
+            let alone = movingPassword(source.location).password != nil
+            if !alone, let index = groups.firstIndex(where: { $0[0].options == source.options && movingPassword($0[0].location).password == nil }) {
                 groups[index].append(source)
             } else {
                 groups.append([source])
@@ -80,24 +82,36 @@ public struct RunPlan: Sendable {
         return groups
     }
 
-    /// The locations with any PostgreSQL password taken out, and `PGPASSWORD` holding it: a
-    /// password on a command line is visible to every user of the machine.
-    static func movingPasswords(_ locations: [String]) throws(ProfileError) -> ([String], [String: String]) {
-        var passwords = Set<String>()
-        let moved = locations.map { location in
-            guard case .postgres = Location(location) else { return location }
-            let redacted = SourceRedaction.redacted(location)
-            guard redacted != location, let scheme = location.range(of: "://"),
-                  let at = location[scheme.upperBound...].firstIndex(of: "@"),
-                  let colon = location[scheme.upperBound..<at].firstIndex(of: ":") else { return location }
-            let encoded = String(location[location.index(after: colon)..<at])
-            passwords.insert(encoded.removingPercentEncoding ?? encoded)
-            return redacted
+    /// The locations with a PostgreSQL password taken out (there is at most one: see
+    /// ``groups(_:)``), and `PGPASSWORD` holding it: a password on a command line is visible to
+    /// every user of the machine.
+    static func movingPasswords(_ locations: [String]) -> ([String], [String: String]) {
+        let moved = locations.map(movingPassword)
+        return (moved.map(\.location), moved.compactMap(\.password).first.map { ["PGPASSWORD": $0] } ?? [:])
+    }
+
+    /// A PostgreSQL URI without its password (`user:PASSWORD@` or a `password=` parameter), and
+    /// the password, percent-decoded; any other location as it is.
+    static func movingPassword(_ location: String) -> (location: String, password: String?) {
+        guard case .postgres = Location(location) else { return (location, nil) }
+        var text = location
+        var password: String?
+        if let query = text.firstIndex(of: "?") {
+            var parameters = text[text.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map(String.init)
+            if let index = parameters.firstIndex(where: { $0.hasPrefix("password=") }) {
+                let encoded = String(parameters.remove(at: index).dropFirst("password=".count))
+                password = encoded.removingPercentEncoding ?? encoded
+                text = String(text[..<query]) + (parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&"))
+            }
         }
-        guard passwords.count <= 1 else {
-            throw ProfileError("PostgreSQL sources with the same options but different passwords: give them in ~/.pgpass instead")
+        let redacted = SourceRedaction.redacted(text)
+        if redacted != text, let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+           let colon = text[scheme.upperBound..<at].firstIndex(of: ":") {
+            let encoded = String(text[text.index(after: colon)..<at])
+            password = encoded.removingPercentEncoding ?? encoded
+            text = redacted
         }
-        return (moved, passwords.first.map { ["PGPASSWORD": $0] } ?? [:])
+        return (text, password)
     }
 }
 

@@ -59,6 +59,8 @@ public struct ScheduleUnits: Sendable, Equatable {
             "",
             "[Service]",
             "Type=oneshot",
+            "# A backup that skipped unreadable files (3) is not a failed unit; the monitor hears of it.",
+            "SuccessExitStatus=3",
             "ExecStart=" + [executable, "run", profile, "--config", configPath].map(Self.quoted).joined(separator: " "),
             "Nice=10",
             "IOSchedulingClass=best-effort",
@@ -96,7 +98,9 @@ public struct ScheduleUnits: Sendable, Equatable {
         } else {
             return nil
         }
+        // cron turns an unescaped % into a newline, quoted or not.
         return when + " " + [executable, "run", profile, "--config", configPath].map(ShellQuoting.quoted).joined(separator: " ")
+            .replacingOccurrences(of: "%", with: "\\%")
     }
 
     /// A word of `ExecStart=` as systemd reads it: `%` and `$` doubled, quoted when it holds

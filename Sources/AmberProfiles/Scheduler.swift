@@ -27,6 +27,13 @@ public struct Scheduler: Sendable {
             .map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) }
     }
 
+    /// Checks a `RandomizedDelaySec=` value with `systemd-analyze timespan` (when installed).
+    public func checkTimespan(_ text: String) throws(ProfileError) {
+        guard let analyze = Self.tool("systemd-analyze") else { return }
+        let result = SystemTool.run(analyze, ["timespan", text])
+        guard result.code == 0 else { throw ProfileError("\"\(text)\" is not a systemd time span such as 30m or 1h (systemd-analyze: \(result.errorLine))") }
+    }
+
     /// Writes the units and, when `enable`, reloads systemd and starts the timer.
     public func install(_ units: ScheduleUnits, enable: Bool) throws(ProfileError) {
         do {
@@ -77,48 +84,5 @@ public struct Scheduler: Sendable {
     /// The path of a tool in /usr/bin or /bin.
     static func tool(_ name: String) -> String? {
         ["/usr/bin/", "/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-}
-
-/// A short-lived system tool's exit code and output.
-struct SystemTool {
-    let code: Int32
-    let output: String
-    let errors: String
-
-    /// The first line of what the tool wrote on standard error (or output).
-    var errorLine: String {
-        let text = errors.isEmpty ? output : errors
-        return text.split(separator: "\n").first.map(String.init) ?? "exit status \(code)"
-    }
-
-    /// Runs `path` to its end with `input` on its standard input (none: /dev/null) and
-    /// `environment` (nil: this process's), collecting both outputs.
-    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) -> SystemTool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        do { try process.run() } catch { return SystemTool(code: 127, output: "", errors: "\(error.localizedDescription)") }
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errors = Box()
-        let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        if let input {
-            // A writer of its own: a tool that reads nothing must not block us on a full pipe.
-            Thread {
-                stdin.fileHandleForWriting.write(input)
-                try? stdin.fileHandleForWriting.close()
-            }.start()
-        }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return SystemTool(code: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                          errors: String(decoding: errors.data, as: UTF8.self))
     }
 }

@@ -34,9 +34,12 @@ struct YAMLValue {
         }
     }
 
-    /// A scalar as text (`what` names it in the error otherwise).
-    func string(_ what: String) throws(ProfileError) -> String {
+    /// A scalar as text (`what` names it in the error otherwise); a null (`~`, `null`, nothing)
+    /// or, unless `allowsEmpty`, an empty string is refused.
+    func string(_ what: String, allowsEmpty: Bool = false) throws(ProfileError) -> String {
         guard case let .scalar(scalar) = node else { throw error("\(what) must be a single value") }
+        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { throw error("\(what) has no value") }
+        if scalar.string.isEmpty, !allowsEmpty { throw error("\(what) is empty") }
         return scalar.string
     }
 
@@ -67,18 +70,31 @@ struct YAMLValue {
     }
 
     /// The entries of a mapping in file order, keys as text; a key outside `allowed` (when
-    /// given) is an error that lists the allowed ones.
+    /// given) is an error that lists the allowed ones. YAML merge keys (`<<: *defaults`, or a
+    /// list of aliases) add the merged mappings' entries the mapping does not set itself.
     func entries(_ what: String, allowed: [String]? = nil) throws(ProfileError) -> [(key: String, value: YAMLValue)] {
+        try keyedEntries(what, allowed: allowed).map { ($0.key, $0.value) }
+    }
+
+    /// ``entries(_:allowed:)`` with each key's node too (for errors at the key's line).
+    func keyedEntries(_ what: String, allowed: [String]? = nil) throws(ProfileError) -> [(key: String, keyNode: YAMLValue, value: YAMLValue)] {
         guard case let .mapping(mapping) = node else { throw error("\(what) must be a mapping of names to values") }
-        var result: [(key: String, value: YAMLValue)] = []
+        var result: [(key: String, keyNode: YAMLValue, value: YAMLValue)] = []
+        var merged: [(key: String, keyNode: YAMLValue, value: YAMLValue)] = []
         for (key, value) in mapping {
             let keyValue = YAMLValue(node: key, file: file)
             let name = try keyValue.string("a key of \(what)")
+            let entry = YAMLValue(node: value, file: file)
+            if name == "<<" {
+                for source in try entry.items("a merge key") { merged += try source.keyedEntries(what, allowed: allowed) }
+                continue
+            }
             if let allowed, !allowed.contains(name) {
                 throw keyValue.error("unknown key \"\(name)\" in \(what) (known: \(allowed.joined(separator: ", ")))")
             }
-            result.append((name, YAMLValue(node: value, file: file)))
+            result.append((name, keyValue, entry))
         }
+        for entry in merged where !result.contains(where: { $0.key == entry.key }) { result.append(entry) }
         return result
     }
 

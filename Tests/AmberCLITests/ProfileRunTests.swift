@@ -75,6 +75,9 @@ struct ProfileRunTests {
             """)
         let run = amber.run(["run", "nightly", "--config", config, "--json"])
         #expect(run.code == 0, "\(run.stderr)")
+        // Standard output is the record alone (the steps' own output went to standard error).
+        let printed = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(printed["result"] as? String == "success")
         #expect(!run.stderr.contains("correct horse"))
         #expect(FileManager.default.fileExists(atPath: temp.sub("after-ran")))
         #expect(try record()["result"] as? String == "success")
@@ -87,10 +90,11 @@ struct ProfileRunTests {
         var fromS3 = owner
         fromS3.repository = remote
         for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"] { fromS3.extraEnvironment[name] = environment[name] }
-        let files = fromS3.run(["restore", "latest", "--target", temp.sub("back")])
+        // The database's URI holds a password, so it was backed up alone: the latest snapshot.
+        let files = fromS3.run(["restore", "latest", "--path", temp.sub("files"), "--target", temp.sub("back")])
         #expect(files.code == 0 || files.code == 3, "\(files.stderr)")
         try runTool(["diff", "-r", "--no-dereference", temp.sub("files"), temp.sub("back/files")])
-        let users = fromS3.run(["restore", "latest", "--target", "ndjson:" + temp.sub("back-ndjson")])
+        let users = fromS3.run(["restore", "latest", "--path", temp.sub("files"), "--target", "ndjson:" + temp.sub("back-ndjson")])
         #expect(users.code == 0, "\(users.stderr)")
         #expect(try String(contentsOfFile: temp.sub("back-ndjson/users.ndjson"), encoding: .utf8) == documents)
         let target = TestPostgres.database(names[1], on: server)
@@ -106,7 +110,7 @@ struct ProfileRunTests {
         let config = try writeProfile("""
                 sources: ["\(temp.sub("files"))"]
                 hooks:
-                  before: ["echo stopping the app", "exit 9", "touch \(temp.sub("second-before-ran"))"]
+                  before: ["echo stopping the app; env > \(temp.sub("hook-env")); yes | head -1", "exit 9", "touch \(temp.sub("second-before-ran"))"]
                   after: "touch \(temp.sub("after-ran"))"
                   on-failure: "echo $AMBER_FAILED_STEP $AMBER_EXIT_CODE > \(temp.sub("on-failure"))"
                 monitor:
@@ -116,6 +120,11 @@ struct ProfileRunTests {
         let run = amber.run(["run", "--config", config])
         #expect(run.code == 1)
         #expect(run.stderr.contains("before hook 2 failed with exit code 9"), "\(run.stderr)")
+        // Hooks start with SIGPIPE at its default and never see a password, the caller's or the profile's.
+        #expect(!run.stderr.contains("Broken pipe"), "\(run.stderr)")
+        let hookEnvironment = try String(contentsOfFile: temp.sub("hook-env"), encoding: .utf8)
+        #expect(!hookEnvironment.contains("correct horse") && !hookEnvironment.contains("not the password"))
+        #expect(hookEnvironment.contains("AMBER_PROFILE=nightly"))
         #expect(try snapshotCount() == 0)
         #expect(!FileManager.default.fileExists(atPath: temp.sub("second-before-ran")))
         #expect(!FileManager.default.fileExists(atPath: temp.sub("after-ran")))
@@ -134,6 +143,21 @@ struct ProfileRunTests {
         let wrong = amber.run(["run", "--config", config])
         #expect(wrong.code == 12, "\(wrong.stderr)")
         #expect(try record()["failed_step"] as? String == "backup")
+    }
+
+    @Test func aProcessAHookLeavesBehindDoesNotHoldTheRunUp() throws {
+        try FileManager.default.createDirectory(atPath: temp.sub("files"), withIntermediateDirectories: true)
+        writeFile(temp.sub("files/a.txt"), textBytes(1000, seed: 1))
+        #expect(owner.run(["init"]).code == 0)
+        let config = try writeProfile("""
+                sources: ["\(temp.sub("files"))"]
+                hooks: {before: "sleep 40 & echo started a daemon"}
+            """)
+        let started = Date()
+        let run = amber.run(["run", "--config", config])
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(Date().timeIntervalSince(started) < 25)
+        #expect(try snapshotCount() == 1)
     }
 
     @Test func anInterruptedRunStopsAfterTheStepRunningAndSaysSo() throws {

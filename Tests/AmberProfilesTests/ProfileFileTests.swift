@@ -81,10 +81,20 @@ struct ProfileFileTests {
         ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    password: x\n    password-file: /y\n", "f:6:", "give one of"),
         ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    env: {AMBER_PASSWORD: x}\n", "f:5:", "AMBER_PASSWORD"),
         ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    monitor: {url: ftp://x}\n", "f:5:", "https://"),
-        ("profiles:\n  'bad name':\n    repository: /r\n    sources: [/a]\n", "f:3:", "profile name"),
+        ("profiles:\n  'bad name':\n    repository: /r\n    sources: [/a]\n", "f:2:", "profile name"),
         ("profile:\n  p: {}\n", "f:1:", "unknown key \"profile\""),
         ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    forget: {keep-daily: 3}\n    forget: {keep-daily: 4}\n", "f:5:", "given twice"),
-        ("profiles:\n  p:\n    repository:\n    sources: [/a]\n", "f:3:", "has no repository"),
+        ("profiles:\n  p:\n    repository:\n    sources: [/a]\n", "f:3:", "has no value"),
+        ("profiles:\n  p:\n    repository: ~\n    sources: [/a]\n", "f:3:", "has no value"),
+        ("profiles:\n  p:\n    repository: /r\n    sources:\n", "f:4:", "has no value"),
+        ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    sync: [\"\"]\n", "f:5:", "is empty"),
+        ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    forget: {keep-daily: 0}\n", "f:5:", "at least 1"),
+        ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    forget: {keep-within: d}\n", "f:5:", "1y2m3d4h"),
+        ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    forget: {keep-last: 1, group-by: hosts}\n", "f:5:", "group-by"),
+        ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    check: {read-data-subset: banana}\n", "f:5:", "N/T"),
+        ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    retry-lock: forever\n", "f:5:", "retry-lock"),
+        ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    exclude-larger-than: big\n", "f:5:", "size"),
+        ("other: 1\nprofiles:\n  p: {repository: /r, sources: [/a]}\n", "f:1:", "top of the file"),
     ])
     func mistakesAreNamedWithTheirLine(text: String, place: String, words: String) {
         #expect {
@@ -93,6 +103,62 @@ struct ProfileFileTests {
             let message = "\(error)"
             return message.hasPrefix(place) && message.contains(words)
         }
+    }
+
+    @Test func pathsAreReadFromHomeAndTheFilesDirectory() throws {
+        let text = """
+            profiles:
+              p:
+                repository: repo
+                password-file: ~/.amber-password
+                sources: [docs, "~/notes", "ndjson:data/users.ndjson", /abs, "postgresql://u@h/db", "sqlite:../app.db"]
+                exclude-file: excludes.txt
+                sync: [../copy, "s3:https://h/b/p"]
+            """
+        let profile = try ProfileFile(text: text, path: "/etc/amber/amber.yaml", environment: ["HOME": "/home/me"]).profile("p")
+        #expect(profile.repository == "/etc/amber/repo")
+        #expect(profile.password == .file("/home/me/.amber-password"))
+        #expect(profile.sources.map(\.location) == ["/etc/amber/docs", "/home/me/notes", "ndjson:/etc/amber/data/users.ndjson", "/abs",
+                                                    "postgresql://u@h/db", "sqlite:/etc/amber/../app.db"])
+        #expect(profile.sources[0].options == ["--exclude-file", "/etc/amber/excludes.txt"])
+        #expect(profile.sync.map(\.location) == ["/etc/amber/../copy", "s3:https://h/b/p"])
+    }
+
+    @Test func profilesMergeSharedSettingsAndTheDefaultProfileRunsWithoutAName() throws {
+        let text = """
+            defaults: &base
+              repository: /srv/amber
+              password-command: pass show amber
+              forget: {keep-daily: 7}
+            profiles:
+              default:
+                <<: *base
+                sources: [/home]
+              databases:
+                <<: *base
+                repository: /srv/db-amber
+                sources: ["postgresql://app@db/app"]
+            """
+        let file = try ProfileFile(text: text, path: "/f")
+        let chosen = try file.profile(nil)
+        #expect(chosen.name == "default")
+        #expect(chosen.repository == "/srv/amber")
+        #expect(chosen.forget?.options == ["--keep-daily", "7"])
+        #expect(try file.profile("databases").repository == "/srv/db-amber")
+        #expect(try file.profile("databases").password == .command("pass show amber"))
+    }
+
+    @Test func eachPostgreSQLPasswordGoesToItsOwnSourceOnly() throws {
+        let text = """
+            profiles:
+              p:
+                repository: /r
+                sources: ["postgresql://app:p%40ss@db/app", "postgresql://other@db2/x", "postgresql://q@db3/y?sslmode=require&password=qs%21"]
+            """
+        let plan = try RunPlan(profile: try ProfileFile(text: text, path: "/f").profile("p"), lastCheck: nil, hostName: "h")
+        #expect(plan.steps.map(\.arguments) == [["backup", "postgresql://app@db/app"], ["backup", "postgresql://other@db2/x"],
+                                                ["backup", "postgresql://q@db3/y?sslmode=require"]])
+        #expect(plan.steps.map(\.environment) == [["PGPASSWORD": "p@ss"], [:], ["PGPASSWORD": "qs!"]])
     }
 
     @Test func aProfileIsChosenByNameOrAsTheOnlyOne() throws {

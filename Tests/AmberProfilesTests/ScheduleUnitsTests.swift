@@ -34,6 +34,8 @@ struct ScheduleUnitsTests {
         #expect(units(.user, calendar: "30 2 * * 1-5").cronLine?.hasPrefix("30 2 * * 1-5 /bin/true run nightly") == true)
         #expect(units(.user, calendar: "Mon..Fri 22:00").cronLine == nil)
         #expect(units(.user, config: "/my files/a.yaml").cronLine?.hasSuffix("--config '/my files/a.yaml'") == true)
+        // cron reads an unescaped % as a newline.
+        #expect(units(.user, config: "/b/100%.yaml").cronLine?.hasSuffix("--config /b/100\\%.yaml") == true)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze")),
