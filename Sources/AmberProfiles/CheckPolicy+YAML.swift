@@ -21,19 +21,19 @@ extension CheckPolicy {
     }
 }
 
-/// Durations as a profile writes them: numbers each followed by a unit, `1d12h`.
+/// Durations as a profile writes them for `check.every` and `retry-lock`: numbers each followed
+/// by a unit, `1d12h` (forget's `keep-within` durations are ``RetentionDuration``s).
 enum Durations {
-    static let unitSeconds: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800, "y": 365.25 * 86400]
+    static let unitSeconds: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
 
-    /// The seconds of `text` when each of its units is one of `units` (`m` is months where
-    /// `units` has `y`, as forget's `--keep-within` reads it); nil when it is not a duration.
+    /// The seconds of `text` when each of its units is one of `units`; nil when it is not a
+    /// duration, or a zero one.
     static func seconds(_ text: String, units: String) -> Double? {
         var total = 0.0, number = ""
         for c in text {
             if c.isNumber || c == "." {
                 number.append(c)
-            } else if units.contains(c), let unit = c == "m" && units.contains("y") ? 30.44 * 86400 : unitSeconds[c],
-                      let value = Double(number) {
+            } else if units.contains(c), let unit = unitSeconds[c], let value = Double(number) {
                 total += value * unit
                 number = ""
             } else {

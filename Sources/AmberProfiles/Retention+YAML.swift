@@ -1,3 +1,5 @@
+import AmberSnapshot
+
 extension Retention {
     static let counts = ["keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly"]
     static let withins = ["keep-within", "keep-within-hourly", "keep-within-daily", "keep-within-weekly",
@@ -26,7 +28,7 @@ extension Retention {
                 options += ["--\(key)", text]
             default:
                 let text = try value.string(key)
-                guard Durations.seconds(text, units: "ymdh") != nil else { throw value.error("\(key) must be a duration such as 1y2m3d4h") }
+                guard let duration = RetentionDuration(text), !duration.isZero else { throw value.error("\(key) must be a duration such as 1y2m3d4h") }
                 options += ["--\(key)", text]
             }
         }
