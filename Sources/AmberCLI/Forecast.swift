@@ -24,7 +24,7 @@ extension Amber {
 
         @OptionGroup(title: "Retention policy") var retention: RetentionOptions
 
-        @Option(name: .long, help: "How many months ahead (default 12).")
+        @Option(name: .long, help: "How many months ahead.")
         var months = 12
 
         func validate() throws {
@@ -35,16 +35,32 @@ extension Amber {
             try Exit.run {
                 let policy = try retention.policy()
                 let repository = try global.openRepository()
+                let lock = try global.lock(repository, mode: .shared)
+                Interrupts.onInterrupt { lock.release() }
+                defer { lock.release() }
+                let all = try repository.listSnapshots()
                 let records = try selection.records(in: repository, named: [])
                 guard !records.isEmpty else { throw CLIError.usage("no snapshots to forecast from") }
                 let now = try selection.filter().at ?? Date()
-                // From an earlier moment the repository held what its snapshots had added by then.
-                let current = selection.at == nil ? Double(try repository.storedBytes())
-                    : Double(records.reduce(0) { $0 + $1.snapshot.stats.addedBytes })
                 try global.loadIndex(repository)
-                let forecast = StorageForecast(records: records, policy: policy.isEmpty ? nil : policy, currentBytes: current,
-                                               readRate: repository.measureReadRate() ?? 100e6, now: now)
-                let report = ForecastReport(forecast: forecast, months: months)
+                // What each stream's newest snapshot reaches, as stored: its compression, measured.
+                let newest = Set(StorageForecast.newestOfEachStream(all) + StorageForecast.newestOfEachStream(records))
+                var stored: [BlobID: Double] = [:]
+                for record in (all + records) where newest.contains(record.id) && stored[record.id] == nil {
+                    stored[record.id] = Double(try RepositoryStatistics(repository, snapshots: [record], mode: .rawData).totalSize)
+                }
+                // The repository's overhead per backup, from all of it; the forecast of the chosen snapshots carries it.
+                let overhead = StorageForecast.overheadPerBackup(records: all, storedBytes: Double(try repository.storedBytes()), storedSizes: stored)
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = TimeZone(identifier: "UTC")!
+                let horizon = calendar.date(byAdding: .month, value: months, to: now) ?? now
+                let forecast = StorageForecast(records: records, policy: policy.isEmpty ? nil : policy, overheadPerBackup: overhead,
+                                               storedSizes: stored, readRate: repository.measureReadRate() ?? 100e6, now: now, horizon: horizon)
+                let emptied = forecast.groupsKeepingNothing(at: now)
+                guard emptied.isEmpty else {
+                    throw CLIError.usage("the policy keeps no snapshot of \(emptied.joined(separator: "; ")), so forget would refuse it")
+                }
+                let report = ForecastReport(forecast: forecast, months: months, calendar: calendar)
                 if global.json { Output.json(report) } else if !global.quiet { report.print(policy: policy) }
                 return Exit.ok
             }

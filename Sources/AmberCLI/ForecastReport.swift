@@ -12,19 +12,18 @@ struct ForecastReport: Encodable {
         enum CodingKeys: String, CodingKey { case month, date, keptSnapshots = "kept_snapshots", strategies }
     }
 
-    let rates: [ForecastRates]
+    let streams: [ForecastStream]
+    let overheadPerBackup: Double
     let readBytesPerSecond: Double
     let months: [Month]
     let recommended: String
     let reason: String
 
     enum CodingKeys: String, CodingKey {
-        case rates, readBytesPerSecond = "read_bytes_per_second", months, recommended, reason
+        case streams, overheadPerBackup = "overhead_per_backup", readBytesPerSecond = "read_bytes_per_second", months, recommended, reason
     }
 
-    init(forecast: StorageForecast, months count: Int) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+    init(forecast: StorageForecast, months count: Int, calendar: Calendar) {
         var months: [Month] = []
         var previous = forecast.now
         var last: [BackupStrategy: StrategyFigures] = [:]
@@ -36,7 +35,8 @@ struct ForecastReport: Encodable {
             previous = date
         }
         let (best, reason) = StorageForecast.recommendation(last)
-        self.rates = forecast.rates
+        self.streams = forecast.summaries
+        self.overheadPerBackup = forecast.overheadPerBackup
         self.readBytesPerSecond = forecast.readRate
         self.months = months
         self.recommended = best.rawValue
@@ -45,20 +45,26 @@ struct ForecastReport: Encodable {
 
     /// The text form: the streams' rates, a table a month, and the recommendation.
     func print(policy: RetentionPolicy) {
-        for (index, rate) in rates.enumerated() {
-            Output.line("stream \(index + 1): a backup every \(Output.duration(rate.interval)), adding \(Output.bytes(UInt64(rate.addedPerBackup))) "
-                        + "(\(Output.bytes(UInt64(rate.churnPerBackup))) replacing data, \(Output.bytes(UInt64(rate.growthPerBackup))) growth); "
-                        + "restore size \(Output.bytes(UInt64(rate.restoreBytes)))")
+        for stream in streams {
+            let rate = stream.rates
+            let name = "\(stream.host ?? "?") \((stream.sources ?? []).map(SourceRedaction.redacted).joined(separator: ", "))"
+            guard stream.running else {
+                Output.line("\(name): stopped (newest backup \(stream.newest ?? "?")), kept as it is")
+                continue
+            }
+            Output.line("\(name): a backup every \(Output.duration(rate.interval)), adding \(Self.bytes(rate.addedPerBackup)) "
+                        + "(\(Self.bytes(rate.churnPerBackup)) replacing data, \(Self.bytes(rate.growthPerBackup)) growth); "
+                        + "restore size \(Self.bytes(rate.restoreBytes))")
         }
         Output.line(policy.isEmpty ? "every snapshot kept" : "kept by the policy given, as forget keeps them")
         let header = ["month", "date", "kept", "amber", "sent", "full dumps", "weekly+incr", "restore newest", "restore oldest"]
         var rows = [header]
         for month in months {
             let amber = month.strategies[BackupStrategy.amber.rawValue]!
-            rows.append([String(month.month), month.date, String(month.keptSnapshots), Output.bytes(UInt64(amber.repositoryBytes)),
-                         Output.bytes(UInt64(amber.sentBytes)),
-                         Output.bytes(UInt64(month.strategies[BackupStrategy.fullEveryTime.rawValue]!.repositoryBytes)),
-                         Output.bytes(UInt64(month.strategies[BackupStrategy.weeklyFullDailyIncremental.rawValue]!.repositoryBytes)),
+            rows.append([String(month.month), month.date, String(month.keptSnapshots), Self.bytes(amber.repositoryBytes),
+                         Self.bytes(amber.sentBytes),
+                         Self.bytes(month.strategies[BackupStrategy.fullEveryTime.rawValue]!.repositoryBytes),
+                         Self.bytes(month.strategies[BackupStrategy.weeklyFullDailyIncremental.rawValue]!.repositoryBytes),
                          Output.duration(amber.restoreNewestSeconds), Output.duration(amber.restoreOldestSeconds)])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -70,4 +76,7 @@ struct ForecastReport: Encodable {
         }
         Output.line("recommended: \(reason)")
     }
+
+    /// A model's byte count as text (never negative).
+    static func bytes(_ value: Double) -> String { Output.bytes(UInt64(max(0, value.isFinite ? value : 0))) }
 }

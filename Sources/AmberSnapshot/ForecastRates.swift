@@ -3,12 +3,14 @@ import Foundation
 /// What a forecast reads off one backup stream's history (a group of snapshots of the same host
 /// and sources, oldest first). docs/strategy.md gives the model; the names here are its symbols.
 public struct ForecastRates: Sendable, Equatable, Encodable {
-    /// Seconds between two backups: the median interval (one day with a single snapshot).
+    /// Seconds between two backups (Δ): the median of the newest three intervals (a retention
+    /// policy keeps the newest backups densest), at least an hour; a day with a single snapshot.
     public var interval: Double
     /// Restore size of the newest snapshot (R).
     public var restoreBytes: Double
-    /// Stored bytes per restored byte (k): what the stream's first backup stored over what it
-    /// holds (lower than the truth when that backup found data other streams had stored).
+    /// Stored bytes per restored byte (k): the stored size of the blobs the newest snapshot
+    /// reaches over its restore size when that is known (`storedNewest`), else what the stream's
+    /// first backup stored over what it holds.
     public var storedPerRestored: Double
     /// Stored bytes each later backup added, on average (g), compaction included.
     public var addedPerBackup: Double
@@ -28,15 +30,20 @@ public struct ForecastRates: Sendable, Equatable, Encodable {
         case growthPerBackup = "growth_per_backup", churnPerBackup = "churn_per_backup"
     }
 
-    /// The rates of `records` (one stream, any order).
-    public init(records: [SnapshotRecord]) {
+    /// The rates of `records` (one stream, any order); `storedNewest` is the stored size of what
+    /// the newest snapshot reaches, when measured.
+    public init(records: [SnapshotRecord], storedNewest: Double? = nil) {
         let sorted = records.sorted { $0.snapshot.date < $1.snapshot.date }
-        let intervals = zip(sorted, sorted.dropFirst()).map { $1.snapshot.date.timeIntervalSince($0.snapshot.date) }.sorted()
-        interval = intervals.isEmpty ? 86400 : max(1, intervals[intervals.count / 2])
+        let intervals = zip(sorted, sorted.dropFirst()).suffix(3).map { $1.snapshot.date.timeIntervalSince($0.snapshot.date) }.sorted()
+        interval = intervals.isEmpty ? 86400 : max(3600, intervals[intervals.count / 2])
         let first = sorted.first?.snapshot.stats, last = sorted.last?.snapshot.stats
         restoreBytes = Double(last?.bytes ?? 0)
         let firstRestore = Double(first?.bytes ?? 0), firstAdded = Double(first?.addedBytes ?? 0)
-        storedPerRestored = firstRestore > 0 && firstAdded > 0 ? firstAdded / firstRestore : 1
+        if let storedNewest, storedNewest > 0, restoreBytes > 0 {
+            storedPerRestored = storedNewest / restoreBytes
+        } else {
+            storedPerRestored = firstRestore > 0 && firstAdded > 0 ? firstAdded / firstRestore : 1
+        }
         let later = sorted.dropFirst().map { Double($0.snapshot.stats.addedBytes) }
         addedPerBackup = later.isEmpty ? 0 : later.reduce(0, +) / Double(later.count)
         addedSlope = Self.slope(later)

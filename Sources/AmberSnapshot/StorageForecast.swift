@@ -1,3 +1,4 @@
+import AmberCore
 import AmberRepository
 import Foundation
 
@@ -21,12 +22,15 @@ public struct StrategyFigures: Sendable, Equatable, Encodable {
     /// What the backups since the previous date wrote, and so what a sync sends offsite.
     public var sentBytes: Double
     /// Bytes a restore of the newest and of the oldest kept backup writes (for chained
-    /// increments: the full and every increment after it).
+    /// increments: the full and every increment after it), all streams together.
     public var restoreNewestBytes: Double
     public var restoreOldestBytes: Double
     /// Those, at the measured rate.
     public var restoreNewestSeconds: Double
     public var restoreOldestSeconds: Double
+
+    static let zero = StrategyFigures(repositoryBytes: 0, sentBytes: 0, restoreNewestBytes: 0, restoreOldestBytes: 0,
+                                      restoreNewestSeconds: 0, restoreOldestSeconds: 0)
 
     enum CodingKeys: String, CodingKey {
         case repositoryBytes = "repository_bytes", sentBytes = "sent_bytes", restoreNewestBytes = "restore_newest_bytes"
@@ -37,64 +41,121 @@ public struct StrategyFigures: Sendable, Equatable, Encodable {
 
 /// A forecast of a repository's size, offsite traffic and restore cost under a retention policy,
 /// from its own history: each stream (snapshots of one host and sources) is extended at its own
-/// interval and rates (``ForecastRates``), the policy is applied to the extended history as
-/// `forget` would apply it, and what the kept snapshots hold is summed as docs/strategy.md says.
+/// interval and rates (``ForecastRates``) up to the horizon, the policy is applied to the
+/// extended history as `forget` would apply it, and what the kept snapshots hold is summed as
+/// docs/strategy.md says.
 public struct StorageForecast: Sendable {
-    /// One stream: its snapshots, oldest first, and its rates.
+    /// One stream: its snapshots, its rates, its backups up to the horizon (the snapshots, then
+    /// the extension) and which of those are weekly fulls.
     struct Stream: Sendable {
+        let key: SnapshotGroupKey
         let records: [SnapshotRecord]
         let rates: ForecastRates
+        let running: Bool
+        let timeline: [SnapshotRecord]
+        let fulls: [Int]
     }
 
     let streams: [Stream]
     let policy: RetentionPolicy?
-    /// The repository's size now and what the model gives for now: their difference (pack
-    /// headers, index and snapshot files, what a prune has not yet freed) is carried forward.
-    let offset: Double
+    /// What each kept backup costs beyond the data its snapshot counts (h), see
+    /// ``overheadPerBackup(records:storedBytes:storedSizes:)``.
+    public let overheadPerBackup: Double
     /// Restored bytes per second: blobs read, decrypted and decompressed, measured on the repository.
     public let readRate: Double
     public let now: Date
 
-    /// The forecast for `records` (all of a repository's snapshots, or the ones a filter chose),
-    /// kept by `policy` (nil: every snapshot is kept), from `currentBytes` at `now`.
-    public init(records: [SnapshotRecord], policy: RetentionPolicy?, grouping: SnapshotGrouping = .hostAndSources,
-                currentBytes: Double, readRate: Double, now: Date = Date()) {
-        streams = SnapshotGroupKey.group(records, by: grouping).map { _, members in
-            let sorted = members.sorted { $0.snapshot.date < $1.snapshot.date }
-            return Stream(records: sorted, rates: ForecastRates(records: sorted))
-        }.sorted { ($0.records.first?.snapshot.date ?? now) < ($1.records.first?.snapshot.date ?? now) }
+    /// The forecast for `records` (the snapshots a filter chose, up to `now`) kept by `policy`
+    /// (nil: every snapshot is kept) until `horizon`. `storedSizes` holds the stored size of what
+    /// some snapshots reach (each stream's newest), by id.
+    public init(records: [SnapshotRecord], policy: RetentionPolicy?, overheadPerBackup: Double,
+                storedSizes: [BlobID: Double] = [:], readRate: Double, now: Date, horizon: Date) {
+        streams = Self.streams(records, storedSizes: storedSizes).map { key, sorted, rates in
+            let running = sorted.last.map { rates.isRunning(newest: $0.snapshot.date, at: now) } ?? false
+            let timeline = Self.extend(sorted, rates: rates, running: running, after: now, until: horizon)
+            return Stream(key: key, records: sorted, rates: rates, running: running, timeline: timeline,
+                          fulls: Self.weeklyFulls(timeline))
+        }
         self.policy = policy
+        self.overheadPerBackup = overheadPerBackup
         self.readRate = max(1, readRate)
         self.now = now
-        let modelNow = streams.reduce(0.0) { total, stream in
-            total + Self.amberBytes(kept: Array(stream.records.indices), stream: stream)
-        }
-        offset = currentBytes - modelNow
     }
 
-    /// The rates of each stream.
-    public var rates: [ForecastRates] { streams.map(\.rates) }
+    /// h: the repository's `storedBytes` less what the model gives for `records` (every snapshot
+    /// it holds, each kept), over their number — index and snapshot files, pack headers, runs
+    /// that compaction replaced and no prune has freed yet.
+    public static func overheadPerBackup(records: [SnapshotRecord], storedBytes: Double, storedSizes: [BlobID: Double] = [:]) -> Double {
+        guard !records.isEmpty else { return 0 }
+        let model = streams(records, storedSizes: storedSizes).reduce(0.0) { total, stream in
+            total + amberBytes(kept: Array(stream.sorted.indices), records: stream.sorted, rates: stream.rates)
+        }
+        return max(0, storedBytes - model) / Double(records.count)
+    }
+
+    /// The records grouped as `forget` groups them by default (host and sources), oldest first, with their rates.
+    static func streams(_ records: [SnapshotRecord], storedSizes: [BlobID: Double])
+        -> [(key: SnapshotGroupKey, sorted: [SnapshotRecord], rates: ForecastRates)] {
+        SnapshotGroupKey.group(records, by: .hostAndSources).map { key, members in
+            let sorted = members.sorted { $0.snapshot.date < $1.snapshot.date }
+            return (key, sorted, ForecastRates(records: sorted, storedNewest: sorted.last.flatMap { storedSizes[$0.id] }))
+        }.sorted { $0.key < $1.key }
+    }
+
+    /// Each stream: its group, whether it is extended, and its rates.
+    public var summaries: [ForecastStream] {
+        streams.map { ForecastStream(host: $0.key.host, sources: $0.key.sources, newest: $0.records.last?.snapshot.time,
+                                     running: $0.running, rates: $0.rates) }
+    }
+
+    /// The groups of which the policy keeps no snapshot at `date` (`forget` refuses such a policy).
+    public func groupsKeepingNothing(at date: Date) -> [String] {
+        streams.filter { !$0.records.isEmpty && kept(in: $0, at: date).isEmpty }.map(\.key.description)
+    }
 
     /// Each strategy's figures at `date`; `sentBytes` counts the backups after `since`.
     public func figures(at date: Date, since: Date) -> [BackupStrategy: StrategyFigures] {
-        var result: [BackupStrategy: StrategyFigures] = [:]
-        for strategy in BackupStrategy.allCases {
-            var total = StrategyFigures(repositoryBytes: strategy == .amber ? offset : 0, sentBytes: 0, restoreNewestBytes: 0,
-                                        restoreOldestBytes: 0, restoreNewestSeconds: 0, restoreOldestSeconds: 0)
-            for stream in streams {
-                let figures = self.figures(of: stream, strategy, at: date, since: since)
-                total.repositoryBytes += figures.repositoryBytes
-                total.sentBytes += figures.sentBytes
-                total.restoreNewestBytes += figures.restoreNewestBytes
-                total.restoreOldestBytes += figures.restoreOldestBytes
+        var result = Dictionary(uniqueKeysWithValues: BackupStrategy.allCases.map { ($0, StrategyFigures.zero) })
+        for stream in streams {
+            let kept = self.kept(in: stream, at: date)
+            let new = stream.timeline.indices.filter { stream.timeline[$0].snapshot.date > since && stream.timeline[$0].snapshot.date <= date }
+            for strategy in BackupStrategy.allCases {
+                let figures = self.figures(of: stream, strategy, kept: kept, new: new)
+                result[strategy]!.repositoryBytes += figures.repositoryBytes
+                result[strategy]!.sentBytes += figures.sentBytes
+                result[strategy]!.restoreNewestBytes += figures.restoreNewestBytes
+                result[strategy]!.restoreOldestBytes += figures.restoreOldestBytes
             }
-            total.restoreNewestSeconds = total.restoreNewestBytes / readRate
-            total.restoreOldestSeconds = total.restoreOldestBytes / readRate
-            result[strategy] = total
+            result[.amber]!.repositoryBytes += overheadPerBackup * Double(kept.count)
+            result[.amber]!.sentBytes += overheadPerBackup * Double(new.count)
+        }
+        for strategy in BackupStrategy.allCases {
+            result[strategy]!.restoreNewestSeconds = result[strategy]!.restoreNewestBytes / readRate
+            result[strategy]!.restoreOldestSeconds = result[strategy]!.restoreOldestBytes / readRate
         }
         return result
     }
 
     /// The number of snapshots kept at `date`, all streams together.
     public func keptCount(at date: Date) -> Int { streams.reduce(0) { $0 + kept(in: $1, at: date).count } }
+}
+
+/// A stream as `amber forecast` reports it.
+public struct ForecastStream: Sendable, Encodable {
+    public let host: String?
+    public let sources: [String]?
+    /// The time of its newest snapshot.
+    public let newest: String?
+    /// Whether it is extended (it still runs: its newest backup is less than 3Δ + 1 day old).
+    public let running: Bool
+    public let rates: ForecastRates
+}
+
+extension StorageForecast {
+    /// The id of each stream's newest snapshot among `records`.
+    public static func newestOfEachStream(_ records: [SnapshotRecord]) -> [BlobID] {
+        SnapshotGroupKey.group(records, by: .hostAndSources).compactMap { _, members in
+            members.max { $0.snapshot.date < $1.snapshot.date }?.id
+        }
+    }
 }

@@ -12,8 +12,19 @@ struct ForecastTests {
 
     static func day(_ number: Int) -> String { "2026-11-\(number < 10 ? "0" : "")\(number)T03:00:00Z" }
 
-    /// Makes the 30 backups and returns the repository's snapshots, oldest first.
-    func history() throws -> [SnapshotRecord] {
+    /// The bytes of every file of the repository (directories not counted).
+    func repositoryBytes() -> Double {
+        let files = FileManager.default.enumerator(atPath: temp.sub("repo"))?.compactMap { $0 as? String } ?? []
+        return files.reduce(0.0) { total, file in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: temp.sub("repo") + "/" + file)
+            return total + (attributes?[.type] as? FileAttributeType == .typeRegular ? Double(attributes?[.size] as? Int ?? 0) : 0)
+        }
+    }
+
+    /// Makes the 30 backups and returns the repository's snapshots, oldest first, and the
+    /// repository's size after day 10 and after day 30.
+    func history() throws -> (records: [SnapshotRecord], day10: Double, day30: Double) {
+        var day10 = 0.0
         #expect(amber.run(["init"]).code == 0)
         var generator = SplitMix64(seed: 30)
         var documents = (0..<4000).map { index in (id: 10_000 + index, value: Int(generator.next() % 1_000_000)) }
@@ -28,24 +39,26 @@ struct ForecastTests {
             try lines.write(toFile: temp.sub("docs.ndjson"), atomically: true, encoding: .utf8)
             let backup = amber.run(["backup", "ndjson:" + temp.sub("docs.ndjson"), "--time", Self.day(day)])
             try #require(backup.code == 0, "\(backup.stderr)")
+            if day == 10 { day10 = repositoryBytes() }
         }
         let repository = try Repository.open(backend: try BackendLocation.open(temp.sub("repo"), environment: [:]),
                                              password: Array(amber.password.utf8))
-        return try repository.listSnapshots().sorted { $0.snapshot.date < $1.snapshot.date }
+        return (try repository.listSnapshots().sorted { $0.snapshot.date < $1.snapshot.date }, day10, repositoryBytes())
     }
 
     @Test func aForecastFromTenDaysPredictsDayThirtyAndPoliciesAreAppliedAsForgetDoes() throws {
-        let records = try history()
+        let (records, day10, day30) = try history()
         try #require(records.count == 30)
-        // Back-test: from days 1-10, day 30's repository (what the backups added; nothing was forgotten).
+        // Back-test: from days 1-10 and the repository then, the repository on day 30 (nothing was forgotten).
         let first = Array(records.prefix(10))
-        let added = { (records: ArraySlice<SnapshotRecord>) in Double(records.reduce(0) { $0 + $1.snapshot.stats.addedBytes }) }
-        let forecast = StorageForecast(records: first, policy: nil, currentBytes: added(records.prefix(10)), readRate: 1e8,
-                                       now: first[9].snapshot.date.addingTimeInterval(3600))
-        let predicted = try #require(forecast.figures(at: records[29].snapshot.date.addingTimeInterval(3600), since: first[9].snapshot.date)[.amber])
-        let actual = added(records[...])
-        #expect(abs(predicted.repositoryBytes - actual) / actual < 0.15, "predicted \(predicted.repositoryBytes), actual \(actual)")
-        let rates = try #require(forecast.rates.first)
+        let end = records[29].snapshot.date.addingTimeInterval(3600)
+        let forecast = StorageForecast(records: first, policy: nil,
+                                       overheadPerBackup: StorageForecast.overheadPerBackup(records: first, storedBytes: day10),
+                                       readRate: 1e8, now: first[9].snapshot.date.addingTimeInterval(3600), horizon: end)
+        let predicted = try #require(forecast.figures(at: end, since: first[9].snapshot.date)[.amber])
+        #expect(abs(predicted.repositoryBytes - day30) / day30 < 0.15, "predicted \(predicted.repositoryBytes), actual \(day30)")
+        #expect(forecast.keptCount(at: end) == 30)
+        let rates = try #require(forecast.summaries.first?.rates)
         #expect(rates.interval == 86400)
         #expect(rates.churnPerBackup > rates.growthPerBackup)
 
