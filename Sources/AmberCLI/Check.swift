@@ -31,10 +31,9 @@ extension Amber {
                 defer { lock.release() }
                 let progress = ProgressCounter()
                 let display = ProgressDisplay(progress: progress, verb: "packs read:", enabled: global.showsProgress && selection != .none)
-                let report = try Checker(repository: repository).run(readData: selection) { done, total in
-                    progress.setTotal(items: UInt64(total), bytes: 0)
-                    progress.add(items: 1)
-                    _ = done
+                let report = try Checker(repository: repository).run(readData: selection) { read in
+                    progress.setTotal(items: UInt64(read.totalPacks), bytes: UInt64(read.totalBytes))
+                    progress.set(items: UInt64(read.packs), bytes: UInt64(read.bytes))
                 }
                 display.finish()
                 if global.json {

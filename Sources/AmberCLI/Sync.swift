@@ -49,7 +49,8 @@ extension Amber {
                                           options: SyncOptions(parallelism: parallel, verifyContents: verify, delete: delete))
                 let report: SyncReport
                 do {
-                    report = try sync.run { bytes in progress.add(items: 1, bytes: UInt64(bytes)) }
+                    report = try sync.run(planned: { files, bytes in progress.setTotal(items: UInt64(files), bytes: UInt64(bytes)) },
+                                          progress: { bytes in progress.add(items: 1, bytes: UInt64(bytes)) })
                 } catch {
                     display.finish()
                     throw error

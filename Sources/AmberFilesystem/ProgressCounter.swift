@@ -19,6 +19,11 @@ public final class ProgressCounter: Sendable {
         counts.withLock { $0.items += items; $0.bytes += bytes }
     }
 
+    /// Sets the counts done (for operations that report totals so far, not increments).
+    public func set(items: UInt64, bytes: UInt64) {
+        counts.withLock { $0.items = items; $0.bytes = bytes }
+    }
+
     public func setTotal(items: UInt64, bytes: UInt64) {
         counts.withLock { $0.totalItems = items; $0.totalBytes = bytes }
     }

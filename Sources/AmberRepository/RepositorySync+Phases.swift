@@ -8,6 +8,19 @@ struct SyncListing {
     var source = [FileKind: [(name: String, size: Int)]]()
     /// The destination's files by kind: name to size.
     var destination = [FileKind: [String: Int]]()
+
+    /// The source's files of `kind` the destination lacks or holds at another size.
+    func missing(_ kind: FileKind) -> [(name: String, size: Int)] {
+        let present = destination[kind] ?? [:]
+        return (source[kind] ?? []).filter { present[$0.name] != $0.size }
+    }
+
+    /// How many files of `kinds` a sync copies, and their bytes.
+    func missing(kinds: [FileKind]) -> (files: Int, bytes: Int) {
+        kinds.map(missing).reduce((files: 0, bytes: 0)) { total, files in
+            (total.files + files.count, total.bytes + files.reduce(0) { $0 + $1.size })
+        }
+    }
 }
 
 /// A ``SyncReport`` the copying threads update.
@@ -46,8 +59,7 @@ extension RepositorySync {
         var jobs = [(handle: AmberStorage.FileHandle, size: Int)]()
         for kind in phase {
             let listed = files.source[kind] ?? []
-            let present = files.destination[kind] ?? [:]
-            let missing = listed.filter { present[$0.name] != $0.size }
+            let missing = files.missing(kind)
             report.withLock {
                 $0[kind].sourceFiles += listed.count
                 $0[kind].presentFiles += listed.count - missing.count

@@ -51,17 +51,20 @@ public struct RepositorySync: Sendable {
         self.options = options
     }
 
-    /// Runs the sync. `progress` is called after each file copied with its size in bytes, from
-    /// any thread. Throws `.noRepository` if the source has no config, `.invalidArgument` if the
+    /// Runs the sync. `planned` is called once the files to copy are known, with their number
+    /// and bytes; `progress` after each file copied with its size in bytes, from any thread. Throws `.noRepository` if the source has no config, `.invalidArgument` if the
     /// destination holds a different repository, `.damaged` if a file fails verification (a bad
     /// destination copy is removed so a rerun sends it again), `.storage` for backend failures.
     @discardableResult
-    public func run(progress: @escaping @Sendable (Int) -> Void = { _ in }) throws(RepositoryError) -> SyncReport {
+    public func run(planned: (_ files: Int, _ bytes: Int) -> Void = { _, _ in },
+                    progress: @escaping @Sendable (Int) -> Void = { _ in }) throws(RepositoryError) -> SyncReport {
         let start = Date()
         let config = try loadSourceConfig()
         try storage { () throws(BackendError) in try destination.create() }
         let configPresent = try destinationConfig(matching: config)
         let files = try listFiles()
+        let missing = files.missing(kinds: Self.phases.flatMap { $0 })
+        planned(missing.files + (configPresent ? 0 : 1), missing.bytes + (configPresent ? 0 : config.count))
         let report = SharedSyncReport()
         report.withLock { $0.verifiedContents = options.verifyContents }
         for phase in Self.phases {

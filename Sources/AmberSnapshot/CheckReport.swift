@@ -1,5 +1,13 @@
 import AmberCore
 
+/// How far `check --read-data` has read: packs and their bytes, so far and in all.
+public struct ReadDataProgress: Sendable, Equatable {
+    public var packs: Int
+    public var totalPacks: Int
+    public var bytes: Int
+    public var totalBytes: Int
+}
+
 /// Which pack files `check` reads in full.
 public enum ReadDataSelection: Sendable, Equatable {
     /// None: structure only.

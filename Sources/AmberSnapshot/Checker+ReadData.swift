@@ -25,8 +25,8 @@ extension Checker {
     }
 
     /// Reads the packs in full on every core, verifying each blob.
-    func readData(_ packs: [(id: BlobID, size: Int)], progress: (@Sendable (Int, Int) -> Void)?) {
-        let done = Mutex(0)
+    func readData(_ packs: [(id: BlobID, size: Int)], progress: (@Sendable (ReadDataProgress) -> Void)?) {
+        let done = Mutex(ReadDataProgress(packs: 0, totalPacks: packs.count, bytes: 0, totalBytes: packs.reduce(0) { $0 + $1.size }))
         let next = Mutex(0)
         let workers = min(System.coreCount, packs.count)
         let byPack = Dictionary(grouping: repository.index.allBlobs.values, by: \.pack)
@@ -35,8 +35,12 @@ extension Checker {
                 let i: Int = next.withLock { n in defer { n += 1 }; return n }
                 guard i < packs.count else { return }
                 readPack(packs[i].id, expected: (byPack[packs[i].id] ?? []).map(\.entry))
-                let count = done.withLock { d in d += 1; return d }
-                progress?(count, packs.count)
+                let sofar = done.withLock { d in
+                    d.packs += 1
+                    d.bytes += packs[i].size
+                    return d
+                }
+                progress?(sofar)
             }
         }
     }

@@ -23,8 +23,9 @@ public final class Checker: Sendable {
         self.repository = repository
     }
 
-    /// Runs the check. `progress` is called with (packs read, packs to read).
-    public func run(readData: ReadDataSelection, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(RepositoryError) -> CheckReport {
+    /// Runs the check. `progress` is called after each pack read, with the packs and bytes read
+    /// so far and to read.
+    public func run(readData: ReadDataSelection, progress: (@Sendable (ReadDataProgress) -> Void)? = nil) throws(RepositoryError) -> CheckReport {
         let copies = try repository.copyFindings()
         update { $0.errors += copies.errors; $0.warnings += copies.warnings }
         try loadIndexFiles()
