@@ -12,6 +12,11 @@ struct Amber: ParsableCommand {
             AMBER_PASSWORD_FILE, AMBER_PASSWORD_COMMAND (or --password-file / --password-command), or a prompt.
             Exit codes: 0 ok, 1 error, 3 partial (some files skipped), 10 no repository, 11 locked, \
             12 wrong password, 130 interrupted.
+
+            Examples:
+              amber -r /srv/amber init
+              amber backup ~/work ndjson:users.ndjson --tag daily
+              amber restore latest --target /tmp/restore --verify
             """,
         version: "amber 0.1.0",
         subcommands: [Init.self, Backup.self, Snapshots.self, Ls.self, Diff.self, Dump.self, Restore.self, Forget.self, Prune.self, Compact.self, Check.self, Sync.self, Key.self, Unlock.self, Repair.self, Tag.self, Find.self, Stats.self, Forecast.self, Run.self, Schedule.self, Version.self])

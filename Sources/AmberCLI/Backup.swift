@@ -5,7 +5,14 @@ import Foundation
 extension Amber {
     /// `amber backup PATH...`: backs up directories and files into a new snapshot.
     struct Backup: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Back up files and directories into a new snapshot.")
+        static let configuration = CommandConfiguration(
+            abstract: "Back up files and directories into a new snapshot.",
+            discussion: """
+                Examples:
+                  amber backup ~/work ~/photos --exclude '*.tmp' --exclude-caches --tag daily
+                  amber backup ndjson:users.ndjson sqlite:app.db postgresql://app@db/app
+                  pg_dump app | amber backup --stdin --stdin-filename app.sql
+                """)
 
         @OptionGroup var global: GlobalOptions
 

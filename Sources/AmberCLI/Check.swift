@@ -5,7 +5,13 @@ import Foundation
 extension Amber {
     /// `amber check`: verifies the repository's structure and, optionally, its data.
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify the repository.")
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the repository.",
+            discussion: """
+                Examples:
+                  amber check
+                  amber check --read-data-subset 10%
+                """)
 
         @OptionGroup var global: GlobalOptions
 

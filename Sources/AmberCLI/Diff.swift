@@ -12,6 +12,10 @@ extension Amber {
                 T type changed, U only metadata changed (a directory ends in /). Each collection then lists its \
                 document keys added (+), changed (M) and removed (-). Equal subtrees of the trees and manifests are \
                 skipped without being read, so the cost follows the changes.
+
+                Examples:
+                  amber diff 1a2b3c latest
+                  amber diff 1a2b3c latest --json
                 """)
 
         @OptionGroup var global: GlobalOptions

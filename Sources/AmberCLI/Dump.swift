@@ -12,6 +12,10 @@ extension Amber {
                 A second argument starting with / is a file's path in the snapshot (as amber ls prints it): its \
                 bytes go to standard output. Otherwise it names a collection. A key is the document's id; a \
                 composite key is the JSON text of an array ([1,"a"]).
+
+                Examples:
+                  amber dump latest /work/notes.txt > notes.txt
+                  amber dump latest users u00042
                 """)
 
         @OptionGroup var global: GlobalOptions

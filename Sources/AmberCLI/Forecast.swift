@@ -14,7 +14,7 @@ extension Amber {
                 Without --keep-* every snapshot is kept. --at forecasts from an earlier moment, with the \
                 repository as its snapshots then made it (a back-test). Formulas and assumptions: docs/strategy.md.
 
-                Example:
+                Examples:
                   amber forecast --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --months 24
                 """)
 

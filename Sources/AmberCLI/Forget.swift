@@ -14,6 +14,11 @@ extension Amber {
                 the UTC offset each snapshot time was written with: UTC for Amber's snapshots. \
                 --keep-within* durations look like 1y2m3d4h and count back from the group's newest snapshot. \
                 Only snapshot files are removed; the data they alone used stays until a prune.
+
+                Examples:
+                  amber forget --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --dry-run
+                  amber forget --keep-daily 7 --keep-weekly 4 --prune
+                  amber forget 1a2b3c
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -4,7 +4,13 @@ import ArgumentParser
 extension Amber {
     /// `amber init`: creates a repository.
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a new repository.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a new repository.",
+            discussion: """
+                Examples:
+                  amber -r /srv/amber init
+                  amber -r s3:https://s3.example.com/bucket/amber init
+                """)
 
         @OptionGroup var global: GlobalOptions
 

@@ -10,6 +10,10 @@ extension Amber {
             discussion: """
                 Every key file wraps the same master key under its own password. New passwords come from \
                 --new-password-file, AMBER_NEW_PASSWORD_FILE, AMBER_NEW_PASSWORD, or a prompt (asked twice).
+
+                Examples:
+                  amber key list
+                  amber key add --new-password-file ~/new-password
                 """,
             subcommands: [List.self, Add.self, Remove.self, Passwd.self])
     }
@@ -54,7 +58,12 @@ extension Amber.Key {
 
     /// `amber key list`.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the key files; * marks the one that opened the repository.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the key files; * marks the one that opened the repository.",
+            discussion: """
+                Examples:
+                  amber key list --json
+                """)
 
         @OptionGroup var global: GlobalOptions
 
@@ -79,7 +88,12 @@ extension Amber.Key {
 
     /// `amber key add`.
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a key file for a new password.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a key file for a new password.",
+            discussion: """
+                Examples:
+                  AMBER_NEW_PASSWORD_FILE=~/new-password amber key add
+                """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var newPassword: NewPasswordOptions
@@ -104,7 +118,11 @@ extension Amber.Key {
     /// `amber key remove ID`.
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove a key file (an id prefix). The key in use and the last key cannot be removed.")
+            abstract: "Remove a key file (an id prefix). The key in use and the last key cannot be removed.",
+            discussion: """
+                Examples:
+                  amber key remove 4f2a
+                """)
 
         @OptionGroup var global: GlobalOptions
 
@@ -131,7 +149,11 @@ extension Amber.Key {
     /// `amber key passwd`.
     struct Passwd: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change the password: add a key for the new password, then remove the key in use.")
+            abstract: "Change the password: add a key for the new password, then remove the key in use.",
+            discussion: """
+                Examples:
+                  amber key passwd --new-password-file ~/new-password
+                """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var newPassword: NewPasswordOptions

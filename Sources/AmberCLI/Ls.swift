@@ -12,6 +12,10 @@ extension Amber {
                 with its documents and bytes and, for a database, its columns, key and indexes, followed by the \
                 database's other objects (views, triggers, and for PostgreSQL what pg_dump captured: functions, \
                 domains, materialized views, policies, …).
+
+                Examples:
+                  amber ls latest /work
+                  amber ls latest /app --long
                 """)
 
         @OptionGroup var global: GlobalOptions

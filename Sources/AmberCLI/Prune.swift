@@ -14,6 +14,10 @@ extension Amber {
                 Before that, prune compacts the collections the next backups build on (see amber compact), \
                 unless --no-compact is given or another process holds a lock (compaction then waits for a \
                 later prune).
+
+                Examples:
+                  amber prune --dry-run
+                  amber prune
                 """)
 
         @OptionGroup var global: GlobalOptions

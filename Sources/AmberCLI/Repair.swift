@@ -6,6 +6,11 @@ extension Amber {
     struct Repair: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Repair a damaged repository.",
+            discussion: """
+                Examples:
+                  amber check
+                  amber repair index
+                """,
             subcommands: [RepairIndex.self, RepairKeys.self])
     }
 

@@ -22,6 +22,11 @@ extension Amber {
                 expression, …) is listed and nothing is written. --skip-unmappable restores the tables and rows \
                 without the unmappable structure, with a warning for each; a value that does not fit is always an \
                 error. --from does not apply across engines.
+
+                Examples:
+                  amber restore latest --target /tmp/restore --include '*.md' --verify
+                  amber restore latest --target ndjson:/tmp/out
+                  amber restore latest --target postgresql://app@db/app_copy
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -14,7 +14,7 @@ extension Amber {
                 and amber run exits with the failing step's code (1 for a hook). The last run's record is kept \
                 in ~/.local/state/amber/profiles (amber schedule status shows it).
 
-                Example:
+                Examples:
                   amber run nightly --dry-run
                 """)
 

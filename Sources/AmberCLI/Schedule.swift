@@ -7,6 +7,11 @@ extension Amber {
     struct Schedule: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a profile on a schedule: systemd timer units (or a cron line).",
+            discussion: """
+                Examples:
+                  amber schedule install nightly --every daily
+                  amber schedule status
+                """,
             subcommands: [Install.self, Status.self, Remove.self])
 
         /// Options the schedule subcommands share.

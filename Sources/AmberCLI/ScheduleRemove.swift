@@ -5,7 +5,13 @@ import Foundation
 extension Amber.Schedule {
     /// `amber schedule remove PROFILE`.
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop and remove a profile's timer and service units.")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop and remove a profile's timer and service units.",
+            discussion: """
+                Examples:
+                  amber schedule remove nightly
+                  amber schedule remove nightly --system
+                """)
 
         @Argument(help: "The profile whose schedule goes.")
         var profile: String

@@ -5,7 +5,13 @@ import Foundation
 extension Amber.Schedule {
     /// `amber schedule status [PROFILE]`.
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show each profile's schedule, its next run and how its last run ended.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show each profile's schedule, its next run and how its last run ended.",
+            discussion: """
+                Examples:
+                  amber schedule status
+                  amber schedule status nightly --json
+                """)
 
         @Argument(help: "One profile (default: every profile of the file).")
         var profile: String?

@@ -4,7 +4,13 @@ import ArgumentParser
 extension Amber {
     /// `amber snapshots`: the catalog.
     struct Snapshots: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the snapshots in the repository.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the snapshots in the repository.",
+            discussion: """
+                Examples:
+                  amber snapshots
+                  amber snapshots --host db1 --tag daily --latest 3 --json
+                """)
 
         @OptionGroup var global: GlobalOptions
 

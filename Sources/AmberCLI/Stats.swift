@@ -11,6 +11,10 @@ extension Amber {
                 each distinct file content once. raw-data: the blobs the snapshots reach, each once, as stored \
                 (compressed and encrypted) and before compression. All snapshots, or those named, or those the \
                 --host/--tag/--path/--at filter selects.
+
+                Examples:
+                  amber stats
+                  amber stats --mode raw-data latest
                 """)
 
         @OptionGroup var global: GlobalOptions

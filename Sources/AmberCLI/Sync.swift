@@ -13,6 +13,10 @@ extension Amber {
                 with the same passwords. The source is opened with the password and held with a maintenance lock \
                 (backups may run meanwhile; prune and forget wait). Nothing should write to the destination \
                 except syncs from this repository.
+
+                Examples:
+                  amber sync --to s3:https://s3.example.com/bucket/amber --verify
+                  amber sync --to /mnt/usb/amber --delete
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -4,7 +4,13 @@ import ArgumentParser
 extension Amber {
     /// `amber version`: Amber's version and the C libraries it is linked with.
     struct Version: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the version of amber and of its libraries.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the version of amber and of its libraries.",
+            discussion: """
+                Examples:
+                  amber version
+                  amber version --json
+                """)
 
         @Flag(name: .long, help: "Print machine-readable JSON on standard output.")
         var json = false
