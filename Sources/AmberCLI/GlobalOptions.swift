@@ -106,21 +106,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Seconds of a duration written as Go writes them: `90s`, `5m`, `1h30m`, `1.5h`.
-    static func duration(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-        var total = 0.0, number = ""
-        for c in text {
-            if c.isNumber || c == "." {
-                number.append(c)
-            } else if let unit = units[c], let value = Double(number) {
-                total += value * unit
-                number = ""
-            } else {
-                return nil
-            }
-        }
-        return number.isEmpty && !text.isEmpty ? total : nil
-    }
+    static func duration(_ text: String) -> Double? { Durations.seconds(text, units: "smh", allowsZero: true) }
 
     /// Loads the repository's index; a damaged index file (its packs then indexed from their own
     /// headers) is a warning on standard error, not a failure.

@@ -20,26 +20,3 @@ extension CheckPolicy {
         if readData, readDataSubset != nil { throw yaml.error("give read-data or read-data-subset, not both") }
     }
 }
-
-/// Durations as a profile writes them for `check.every` and `retry-lock`: numbers each followed
-/// by a unit, `1d12h` (forget's `keep-within` durations are ``RetentionDuration``s).
-enum Durations {
-    static let unitSeconds: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
-
-    /// The seconds of `text` when each of its units is one of `units`; nil when it is not a
-    /// duration, or a zero one.
-    static func seconds(_ text: String, units: String) -> Double? {
-        var total = 0.0, number = ""
-        for c in text {
-            if c.isNumber || c == "." {
-                number.append(c)
-            } else if units.contains(c), let unit = unitSeconds[c], let value = Double(number) {
-                total += value * unit
-                number = ""
-            } else {
-                return nil
-            }
-        }
-        return number.isEmpty && total > 0 ? total : nil
-    }
-}
