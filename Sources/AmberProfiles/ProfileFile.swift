@@ -15,9 +15,7 @@ public struct ProfileFile: Sendable {
     /// The file used when none is named.
     public static func defaultPath(environment: [String: String]) -> String {
         if let path = environment["AMBER_CONFIG"], !path.isEmpty { return path }
-        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        return configHome + "/amber/amber.yaml"
+        return BaseDirectories.configHome(environment) + "/amber/amber.yaml"
     }
 
     /// Reads and checks the file at `path`.
@@ -43,7 +41,7 @@ public struct ProfileFile: Sendable {
         guard let root = try YAMLValue.parse(text, file: path) else { throw ProfileError("\(path): the file is empty") }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let paths = PathResolver(base: (absolute as NSString).deletingLastPathComponent,
-                                 home: environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory())
+                                 home: BaseDirectories.home(environment))
         var profiles: [Profile] = []
         for (key, keyNode, value) in try root.keyedEntries("the file") {
             guard key == "profiles" else {

@@ -44,9 +44,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
     /// The directory records live in.
     public static func directory(environment: [String: String]) -> String {
-        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/amber/profiles" }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.local/state/amber/profiles"
+        BaseDirectories.stateHome(environment) + "/amber/profiles"
     }
 
     /// The last record of `profile` in `directory`, or nil when there is none (or it does not parse).

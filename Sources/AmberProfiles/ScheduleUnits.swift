@@ -41,9 +41,7 @@ public struct ScheduleUnits: Sendable, Equatable {
         switch scope {
         case .system: return "/etc/systemd/system"
         case .user:
-            let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? (environment["HOME"] ?? "") + "/.config"
-            return configHome + "/systemd/user"
+            return BaseDirectories.configHome(environment) + "/systemd/user"
         }
     }
 
