@@ -38,15 +38,17 @@ extension Amber {
                 let lock = try global.lock(repository, mode: .shared)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
+                // Every snapshot is read once: all of them give the overhead, the filter's the forecast.
                 let all = try repository.listSnapshots()
-                let records = try selection.records(in: repository, named: [])
+                let filter = try selection.filter()
+                let records = all.filter { filter.matches($0.snapshot) }
                 guard !records.isEmpty else { throw CLIError.usage("no snapshots to forecast from") }
-                let now = try selection.filter().at ?? Date()
+                let now = filter.at ?? Date()
                 try global.loadIndex(repository)
                 // What each stream's newest snapshot reaches, as stored: its compression, measured.
                 let newest = Set(StorageForecast.newestOfEachStream(all) + StorageForecast.newestOfEachStream(records))
                 var stored: [BlobID: Double] = [:]
-                for record in (all + records) where newest.contains(record.id) && stored[record.id] == nil {
+                for record in all where newest.contains(record.id) {
                     stored[record.id] = Double(try RepositoryStatistics(repository, snapshots: [record], mode: .rawData).totalSize)
                 }
                 // The repository's overhead per backup, from all of it; the forecast of the chosen snapshots carries it.
