@@ -129,6 +129,7 @@ extension Amber {
             if global.json {
                 Output.json(CollectionRestoreSummary(report, snapshot: record.id.hex, verified: verify))
             } else if !global.quiet {
+                for change in report.structure { Output.line("structure: \(change)") }
                 let how = incremental ? "\(report.inserted) inserted, \(report.updated) updated, \(report.deleted) deleted" : "\(report.documents) documents"
                 Output.line("restored snapshot \(record.id.shortHex) to \(shownTarget): \(report.collections) collections, \(how)")
                 if verify { Output.line(report.mismatches.isEmpty ? "verified: the target equals the snapshot" : "verify: \(report.mismatches.count) differences from the snapshot") }
@@ -151,6 +152,8 @@ struct CollectionRestoreSummary: Encodable {
     let deleted: Int
     let verified: Bool
     let mismatches: [Item]
+    /// How an incremental restore changed the structure, a table an item.
+    let structureChanges: [String]
 
     init(_ r: CollectionRestoreReport, snapshot: String, verified: Bool) {
         snapshotID = snapshot
@@ -161,10 +164,12 @@ struct CollectionRestoreSummary: Encodable {
         deleted = r.deleted
         self.verified = verified
         mismatches = r.mismatches.map { Item(collection: $0.collection, key: $0.key, kind: $0.kind.rawValue) }
+        structureChanges = r.structure
     }
 
     enum CodingKeys: String, CodingKey {
         case messageType = "message_type", snapshotID = "snapshot_id", collections, documents, inserted, updated, deleted, verified, mismatches
+        case structureChanges = "structure_changes"
     }
 }
 

@@ -74,21 +74,49 @@ extension CollectionRestorer {
         return mismatches
     }
 
-    /// Applies the changes from snapshot `from` to `tree` to a database that holds `from`, in one transaction.
+    /// Applies the changes from snapshot `from` to `tree` to a database that holds `from`, in one
+    /// transaction. When the structure changed, a ``PostgresMigration`` alters it first (what it
+    /// cannot carry over is refused before anything is written) and the tables are checked
+    /// against the newer snapshot's before the transaction commits; tables added get all their
+    /// rows, tables whose columns changed are rewritten whole by their changes.
     public func restorePostgresIncrementally(_ tree: BlobID, from: BlobID, at uri: String, force: Bool) throws -> CollectionRestoreReport {
         try refuseCrossEngineIncremental([tree, from], target: .postgresql)
         let (newSet, newSchema) = try postgresSet(tree)
         let (oldSet, oldSchema) = try postgresSet(from)
-        try checkIncremental(old: oldSet, new: newSet, changedTables: Self.tableChanges(old: oldSchema.tables, new: newSchema.tables, name: \.qualifiedName), force: force,
-                             target: "the database") { try verifyPostgres(from, at: uri, rowsOnly: true) }
+        let migration = try PostgresMigration(from: oldSchema, to: newSchema, serverMajor: (newSchema.dump?.serverVersion ?? 0) / 10000)
+        guard migration.refused.isEmpty else {
+            throw RepositoryError(.invalidArgument, "the structure changed between the two snapshots in ways an incremental restore "
+                                  + "does not carry over (\(migration.refused.joined(separator: ", "))): restore the newer one in full")
+        }
+        try checkTargetHolds(force: force, target: "the database") { try verifyPostgres(from, at: uri, rowsOnly: true) }
         let target = try PostgresTarget.openExisting(uri: uri)
         defer { target.close() }
         var report = CollectionRestoreReport()
+        report.structure = migration.changes
+        let previous = Dictionary(oldSet.collections.map { ($0.displayName, $0) }, uniquingKeysWith: { first, _ in first })
         try target.transaction {
-            for (old, new) in zip(oldSet.collections, newSet.collections) {
-                let (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
-                try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
+            try target.migrate(migration.beforeRows)
+            for new in newSet.collections {
+                var (upserts, deletes) = ([(DocumentKey, DatabaseRow)](), [DocumentKey]())
+                let replaced = migration.replacedTables.contains(new.displayName)
+                if let old = previous[new.displayName], !replaced {
+                    (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
+                } else {
+                    // A new table, or one whose rows cannot be matched: every row, as new.
+                    try forEachRow(of: new) { key, row in upserts.append((key, row)) }
+                    report.inserted += upserts.count
+                    report.deleted += Int(previous[new.displayName]?.manifest.count ?? 0)
+                }
+                try target.apply(table: new.displayName, upserts: upserts, deletes: deletes, replacingAll: replaced)
                 report.collections += 1
+            }
+            try target.migrate(migration.afterRows)
+            if !migration.isEmpty {
+                let differences = try target.structureDifferences(from: newSchema, removed: migration.removedTables)
+                guard differences.isEmpty else {
+                    throw RepositoryError(.invalidArgument, "after altering its structure, the database's tables are not the newer "
+                                          + "snapshot's (\(differences.joined(separator: "; "))); nothing was changed: restore the newer one in full")
+                }
             }
             try target.applySequences(of: newSchema)
         }

@@ -19,6 +19,9 @@ public struct CollectionRestoreReport: Sendable {
     /// What could not be restored because the repository is damaged there, one line each (the
     /// restore is partial: exit 3).
     public var damaged = [String]()
+    /// How an incremental restore changed the target's structure, a table a line
+    /// (`app.tree (definition changed: column note added)`, `app.extra (added)`).
+    public var structure = [String]()
     public init() {}
 }
 
@@ -185,6 +188,12 @@ public struct CollectionRestorer {
             throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots (\(changed.joined(separator: ", "))): "
                                   + "restore the newer one in full")
         }
+        try checkTargetHolds(force: force, target: target, verify: verify)
+    }
+
+    /// Refuses (unless `force`) when the target, read back by `verify`, does not hold the
+    /// older snapshot of an incremental restore.
+    func checkTargetHolds(force: Bool, target: String, verify: () throws -> [Mismatch]) throws {
         guard !force else { return }
         let mismatches = try verify()
         guard mismatches.isEmpty else {

@@ -15,13 +15,14 @@ extension PostgresTarget {
 /// outside the key is not updated. In a table without a primary key (keyed by content, see
 /// ``PostgresSchema/Table``), an upsert is a plain `INSERT` (a changed row has a new key) and the
 /// rows to delete are found by reading the table and keying each row the way a source does.
-/// Structure is not migrated: compare ``schema`` with the snapshots' and fall back to a full
-/// restore when it changed; sequence values are set by ``applySequences(of:)``.
+/// Structure changes are applied by ``migrate(_:)`` (a ``PostgresMigration``'s statements) and
+/// checked by ``structureDifferences(from:removed:)``; sequence values are set by
+/// ``applySequences(of:)``.
 public final class PostgresIncrementalTarget {
     /// The connection (its description names the server without the password).
     public let connection: PGConnection
-    /// The target's schema when it was opened.
-    public let schema: PostgresSchema
+    /// The target's schema when it was opened, or read again by ``migrate(_:)``.
+    public private(set) var schema: PostgresSchema
     private var depth = 0
 
     init(uri: String) throws(PGError) {
@@ -52,9 +53,10 @@ public final class PostgresIncrementalTarget {
     }
 
     /// Applies one table's changes (nested in ``transaction(_:)`` if inside one): first every
-    /// delete, then every upsert. Deleting a missing key is not an error.
+    /// delete (or, `replacingAll`, every row the table has), then every upsert. Deleting a
+    /// missing key is not an error.
     public func apply<Upserts: Sequence<(DocumentKey, DatabaseRow)>, Deletes: Sequence<DocumentKey>>(
-        table name: String, upserts: Upserts, deletes: Deletes
+        table name: String, upserts: Upserts, deletes: Deletes, replacingAll: Bool = false
     ) throws {
         guard let table = schema.table(named: name) else {
             throw PGError(code: .unknownTable, message: "no such table in the target", connection: connection.description,
@@ -63,7 +65,9 @@ public final class PostgresIncrementalTarget {
         do {
             try withSavepoint {
                 let writer = PostgresRowWriter(table: table, connection: connection)
-                if table.primaryKey.isEmpty {
+                if replacingAll {
+                    try connection.execute("DELETE FROM ONLY \(SQL.qualified(table.schema, table.name))")
+                } else if table.primaryKey.isEmpty {
                     try writer.deleteByContent(Set(deletes))
                 } else {
                     try writer.delete(keys: deletes)
@@ -73,6 +77,35 @@ public final class PostgresIncrementalTarget {
         } catch let error as PGError {
             throw error.inTable(table.qualifiedName)
         }
+    }
+
+    /// Runs statements that change the structure (inside ``transaction(_:)``), then reads the
+    /// structure again, so that rows are written to the tables as they now are.
+    public func migrate(_ statements: [String]) throws(PGError) {
+        guard !statements.isEmpty else { return }
+        for statement in statements { try connection.execute(statement) }
+        schema = try PostgresSchema(reading: connection, schemas: [], tables: [])
+    }
+
+    /// How the tables of `expected` (a snapshot's schema) differ from the target's, one line each
+    /// (`app.tree: columns differ`), and which of `removed` the target still has: read inside the
+    /// open transaction, so a migration is checked before it commits.
+    public func structureDifferences(from expected: PostgresSchema, removed: Set<String>) throws(PGError) -> [String] {
+        let present = try PostgresSchema(reading: connection, schemas: [], tables: [])
+        var differences = removed.sorted().filter { present.table(named: $0)?.qualifiedName == $0 }.map { "\($0): still present" }
+        for table in expected.tables {
+            guard let actual = present.tables.first(where: { $0.qualifiedName == table.qualifiedName }) else {
+                differences.append("\(table.qualifiedName): missing")
+                continue
+            }
+            let parts: [(String, Bool)] = [("columns", actual.columns == table.columns), ("primary key", actual.primaryKey == table.primaryKey),
+                                           ("constraints", actual.constraints == table.constraints), ("indexes", actual.indexes == table.indexes),
+                                           ("comment", actual.comment == table.comment),
+                                           ("storage parameters", actual.storageParameters == table.storageParameters)]
+            let differing = parts.filter { !$0.1 }.map(\.0)
+            if !differing.isEmpty { differences.append("\(table.qualifiedName): \(differing.joined(separator: ", ")) differ") }
+        }
+        return differences
     }
 
     /// Sets every sequence of `target` (the new snapshot's schema) that exists here to its value.

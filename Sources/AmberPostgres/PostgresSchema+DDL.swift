@@ -10,34 +10,44 @@ extension PostgresSchema {
         for sequence in sequences where !sequence.identity {
             statements.append("CREATE SEQUENCE \(SQL.qualified(sequence.schema, sequence.name)) AS \(sequence.dataType) \(sequence.options)")
         }
-        for table in tables {
-            let columns = table.columns.map { column in
-                var text = "\(SQL.quote(column.name)) \(column.type)"
-                if let expression = column.generated { text += " GENERATED ALWAYS AS (\(expression)) STORED" }
-                if let expression = column.defaultValue { text += " DEFAULT \(expression)" }
-                if column.notNull { text += " NOT NULL" }
-                return text
+        for table in tables { statements += createStatements(table) }
+        return statements
+    }
+
+    /// `CREATE TABLE` of one table with its columns (types, defaults, NOT NULL, generated
+    /// expressions) and storage parameters, then its identity columns (with their sequences).
+    func createStatements(_ table: Table) -> [String] {
+        let columns = table.columns.map { column in
+            var text = "\(SQL.quote(column.name)) \(column.type)"
+            if let expression = column.generated { text += " GENERATED ALWAYS AS (\(expression)) STORED" }
+            if let expression = column.defaultValue { text += " DEFAULT \(expression)" }
+            if column.notNull { text += " NOT NULL" }
+            return text
+        }
+        var create = "CREATE TABLE \(SQL.qualified(table.schema, table.name)) (\(columns.joined(separator: ", ")))"
+        if let parameters = table.storageParameters, !parameters.isEmpty {
+            create += " WITH (" + Self.storageParameterList(parameters) + ")"
+        }
+        var statements = [create]
+        for column in table.columns {
+            guard let identity = column.identity else { continue }
+            var text = "ALTER TABLE \(SQL.qualified(table.schema, table.name)) ALTER COLUMN \(SQL.quote(column.name)) "
+                + "ADD GENERATED \(identity == "always" ? "ALWAYS" : "BY DEFAULT") AS IDENTITY"
+            if let sequence = sequences.first(where: { $0.identity && $0.ownedBy?.matches(table, column) == true }) {
+                text += " (SEQUENCE NAME \(SQL.qualified(sequence.schema, sequence.name)) \(sequence.options))"
             }
-            var create = "CREATE TABLE \(SQL.qualified(table.schema, table.name)) (\(columns.joined(separator: ", ")))"
-            if let parameters = table.storageParameters, !parameters.isEmpty {
-                // `name=value` as reloptions holds it; the value quoted, as pg_dump writes it.
-                create += " WITH (" + parameters.map { parameter in
-                    let (name, value) = parameter.firstIndex(of: "=").map { (String(parameter[..<$0]), String(parameter[parameter.index(after: $0)...])) } ?? (parameter, "")
-                    return "\(name)=\(SQL.literal(value))"
-                }.joined(separator: ", ") + ")"
-            }
-            statements.append(create)
-            for column in table.columns {
-                guard let identity = column.identity else { continue }
-                var text = "ALTER TABLE \(SQL.qualified(table.schema, table.name)) ALTER COLUMN \(SQL.quote(column.name)) "
-                    + "ADD GENERATED \(identity == "always" ? "ALWAYS" : "BY DEFAULT") AS IDENTITY"
-                if let sequence = sequences.first(where: { $0.identity && $0.ownedBy?.matches(table, column) == true }) {
-                    text += " (SEQUENCE NAME \(SQL.qualified(sequence.schema, sequence.name)) \(sequence.options))"
-                }
-                statements.append(text)
-            }
+            statements.append(text)
         }
         return statements
+    }
+
+    /// `name='value', …` of storage parameters as `reloptions` holds them (`name=value`), the
+    /// value quoted as `pg_dump` writes it.
+    static func storageParameterList(_ parameters: [String]) -> String {
+        parameters.map { parameter in
+            let (name, value) = parameter.firstIndex(of: "=").map { (String(parameter[..<$0]), String(parameter[parameter.index(after: $0)...])) } ?? (parameter, "")
+            return "\(name)=\(SQL.literal(value))"
+        }.joined(separator: ", ")
     }
 
     /// Primary-key, unique, exclusion and check constraints, then indexes, then foreign keys.

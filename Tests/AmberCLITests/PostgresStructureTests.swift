@@ -58,6 +58,21 @@ struct PostgresStructureTests {
         REFRESH MATERIALIZED VIEW app.totals;
         """
 
+    /// Between two backups: columns added (NOT NULL with a default, to a parent whose child
+    /// inherits it), dropped (with its foreign key), an index, a comment, a table added with a
+    /// serial key, a table without a primary key removed, rows changed.
+    static let schemaChange = """
+        ALTER TABLE app.tree ADD COLUMN note text NOT NULL DEFAULT 'n';
+        UPDATE app.tree SET note = 'changed' WHERE id = 2;
+        ALTER TABLE app.orders DROP COLUMN item;
+        CREATE INDEX tree_note ON app.tree (note);
+        COMMENT ON COLUMN app.tree.note IS 'a note';
+        CREATE TABLE app.extra (id serial PRIMARY KEY, label text);
+        INSERT INTO app.extra (label) VALUES ('x'), ('y');
+        DROP TABLE app.loose;
+        ALTER TABLE app.parent ADD COLUMN weight int;
+        """
+
     private func database(_ name: String) -> String { TestPostgres.database(name, on: server) }
 
     private func sql(_ uri: String, _ text: String) throws { try TestPostgres.execute(uri, text) }
@@ -66,7 +81,7 @@ struct PostgresStructureTests {
 
     @Test func wholeStructureComesBackAsPgDumpSeesIt() throws {
         let suffix = UInt64.random(in: 0...UInt64.max) % 1_000_000_000
-        let names = ["amber_struct_src_\(suffix)", "amber_struct_dst_\(suffix)", "amber_struct_own_\(suffix)"]
+        let names = ["amber_struct_src_\(suffix)", "amber_struct_dst_\(suffix)", "amber_struct_own_\(suffix)", "amber_struct_inc_\(suffix)"]
         for name in names { try sql(server, "CREATE DATABASE \(name)") }
         defer { for name in names { try? sql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") } }
         let source = database(names[0]), target = database(names[1])
@@ -127,11 +142,33 @@ struct PostgresStructureTests {
         let changed = amber.run(["restore", "latest", "--from", "latest", "--target", target, "--verify"])
         #expect(changed.code != 0 && changed.stderr.contains("(structure) FUNCTION public.extra(): extra"), "\(changed.stderr)")
 
-        // An incremental restore across a schema change is refused, naming the tables that changed.
+        // An incremental restore across a schema change alters the structure, then applies the
+        // rows: judged by pg_dump on a database that held the older snapshot.
         let first = try #require(summary["snapshot_id"] as? String)
-        try sql(source, "ALTER TABLE app.tree ADD COLUMN note text; CREATE TABLE app.extra (id int PRIMARY KEY)")
+        let migrated = database(names[3])
+        #expect(amber.run(["restore", first, "--target", migrated]).code == 0)
+        try sql(source, Self.schemaChange)
         #expect(amber.run(["backup", source]).code == 0)
-        let across = amber.run(["restore", "latest", "--from", first, "--target", target])
-        #expect(across.code != 0 && across.stderr.contains("app.extra (added), app.tree (definition changed)"), "\(across.stderr)")
+        let across = amber.run(["restore", "latest", "--from", first, "--target", migrated, "--verify"])
+        #expect(across.code == 0, "\(across.stderr)")
+        for line in ["structure: app.extra (added)", "structure: app.loose (removed)",
+                     "structure: app.tree (definition changed: column note added, index tree_note added",
+                     "structure: app.orders (definition changed: column item dropped, constraint orders_item_fkey dropped)",
+                     "structure: app.child (definition changed: rows replaced (no primary key))",
+                     "verified: the target equals the snapshot"] {
+            #expect(across.stdout.contains(line), "\(line) in \(across.stdout)")
+        }
+        #expect(try pgDump(migrated, "--schema-only") == pgDump(source, "--schema-only"))
+        #expect(try pgDump(migrated, "--data-only") == pgDump(source, "--data-only"))
+
+        // What it cannot carry over (a function's body) is named, and the database is left as it was.
+        let second = try #require(amber.run(["snapshots", "--json", "--latest", "1"]).stdout.firstMatch(of: /"id":"([0-9a-f]{64})"/)?.1)
+        try sql(source, "CREATE OR REPLACE FUNCTION app.twice(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x * 2 + 0'; "
+                + "ALTER TABLE app.tree ADD COLUMN more int")
+        #expect(amber.run(["backup", source]).code == 0)
+        let before = try pgDump(migrated, "--schema-only")
+        let refused = amber.run(["restore", "latest", "--from", String(second), "--target", migrated])
+        #expect(refused.code != 0 && refused.stderr.contains("FUNCTION app.twice(integer) (changed)"), "\(refused.stderr)")
+        #expect(try pgDump(migrated, "--schema-only") == before)
     }
 }

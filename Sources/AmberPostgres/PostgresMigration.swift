@@ -1,0 +1,139 @@
+/// What brings a database that holds one snapshot's structure to the next snapshot's, for an
+/// incremental restore across a schema change (`restore B --from A` after `ALTER TABLE … ADD
+/// COLUMN`, a new table, a dropped index).
+///
+/// *Migrated*: tables added (created with their constraints, indexes, sequences and comments) and
+/// removed (dropped); in the other tables, columns added at the end, dropped, retyped, their
+/// defaults, NOT NULL and comments; constraints, indexes, storage parameters and the table's
+/// comment; schemas and sequences added or removed. The rows then follow by their changes: a
+/// column added or retyped changes every row of its table, so such a table is rewritten whole.
+///
+/// *Refused*, each named before anything is written: anything else that differs (a function, a
+/// view, a type, a trigger, a policy, a partitioned table's definition, privileges, owners, a
+/// primary key, an identity or generated column, columns reordered). When both snapshots hold
+/// the structure `pg_dump` wrote (``SchemaDump``), its entries decide what changed; a table
+/// whose own entry is unchanged (an inheritance child, whose new column comes from its parent)
+/// is not altered itself.
+public struct PostgresMigration: Sendable {
+    /// Run before the rows: constraints and indexes that go or change are dropped, removed
+    /// tables dropped, schemas and sequences created, columns dropped, added (nullable) and
+    /// retyped, defaults set, added tables created.
+    public internal(set) var beforeRows: [String] = []
+    /// Run after the rows: NOT NULL set, constraints and indexes created (foreign keys last),
+    /// comments, sequence ownership, removed sequences dropped.
+    public internal(set) var afterRows: [String] = []
+    /// What an incremental restore cannot carry over, one item each (`FUNCTION app.twice(integer)
+    /// (changed)`, `app.items: primary key changed`).
+    public internal(set) var refused: [String] = []
+    /// One line per table whose structure changes: `app.tree (definition changed: column note
+    /// added)`, `app.extra (added)`, `app.loose (removed)`.
+    public internal(set) var changes: [String] = []
+    /// Tables of the older snapshot that the newer one does not have (dropped), and tables of the
+    /// newer one that the older one does not have (created; their rows all arrive as new).
+    public internal(set) var removedTables: Set<String> = []
+    public internal(set) var addedTables: Set<String> = []
+    /// Tables without a primary key whose columns change: their rows are keyed by their content,
+    /// which the change alters, so they cannot be matched; all their rows are replaced.
+    public internal(set) var replacedTables: Set<String> = []
+
+    /// Nothing to migrate and nothing refused.
+    public var isEmpty: Bool { beforeRows.isEmpty && afterRows.isEmpty && refused.isEmpty }
+
+    /// Gathered apart while tables are compared: drops of foreign keys, then of other
+    /// constraints and indexes (first of all), and foreign keys created (last of all).
+    var foreignKeyDrops: [String] = []
+    var drops: [String] = []
+    var foreignKeys: [String] = []
+
+    /// The migration from `old` to `new`; `serverMajor` picks the `pg_restore` that compares
+    /// their ``SchemaDump``s, if both have one.
+    public init(from old: PostgresSchema, to new: PostgresSchema, serverMajor: Int) throws(PGError) {
+        var gate = EntryGate()
+        if let before = old.dump, let after = new.dump {
+            let changes = try before.changes(to: after, serverMajor: serverMajor)
+            gate = EntryGate(changes: changes)
+            refused += changes.filter { !Self.isCarriedOver($0, old: old, new: new) }.map { "\($0.entry.display) (\($0.kind.rawValue))" }
+        }
+        compareOtherObjects(old, new, gate: gate)
+        let before = Dictionary(old.tables.map { ($0.qualifiedName, $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(new.tables.map { ($0.qualifiedName, $0) }, uniquingKeysWith: { first, _ in first })
+        var created = [String]()
+        for table in new.tables where before[table.qualifiedName] == nil {
+            addedTables.insert(table.qualifiedName)
+            changes.append("\(table.qualifiedName) (added)")
+            created += new.createStatements(table)
+            addConstraintsAndIndexes(of: table, old: nil)
+            afterRows += Self.commentStatements(table, old: nil)
+        }
+        var altered = [String]()
+        for table in new.tables {
+            guard let previous = before[table.qualifiedName], previous != table else { continue }
+            altered += alter(previous, into: table, gate: gate)
+        }
+        for table in old.tables where after[table.qualifiedName] == nil {
+            removedTables.insert(table.qualifiedName)
+            changes.append("\(table.qualifiedName) (removed)")
+            beforeRows.append("DROP TABLE \(SQL.qualified(table.schema, table.name))")
+        }
+        beforeRows = foreignKeyDrops + drops + beforeRows
+        beforeRows += Self.newSchemasAndSequences(old, new) + altered + created
+        afterRows += foreignKeys + Self.sequenceOwnership(old, new)
+        afterRows += old.sequences.filter { sequence in !sequence.identity && !new.sequences.contains { $0.sameObject(as: sequence) } }
+            .map { "DROP SEQUENCE IF EXISTS \(SQL.qualified($0.schema, $0.name))" }
+    }
+
+    /// Schemas and (not identity) sequences of `new` that `old` lacks, created.
+    static func newSchemasAndSequences(_ old: PostgresSchema, _ new: PostgresSchema) -> [String] {
+        let schemas = new.schemas.filter { schema in !old.schemas.contains { $0.name == schema.name } }
+            .map { "CREATE SCHEMA \(SQL.quote($0.name))" }
+        let sequences = new.sequences.filter { sequence in !sequence.identity && !old.sequences.contains { $0.sameObject(as: sequence) } }
+            .map { "CREATE SEQUENCE \(SQL.qualified($0.schema, $0.name)) AS \($0.dataType) \($0.options)" }
+        return schemas + sequences
+    }
+
+    /// `ALTER SEQUENCE … OWNED BY` for the new (not identity) sequences that a column owns.
+    static func sequenceOwnership(_ old: PostgresSchema, _ new: PostgresSchema) -> [String] {
+        new.sequences.filter { sequence in !sequence.identity && !old.sequences.contains { $0.sameObject(as: sequence) } }
+            .compactMap { sequence in
+                sequence.ownedBy.map { owner in
+                    "ALTER SEQUENCE \(SQL.qualified(sequence.schema, sequence.name)) OWNED BY "
+                        + "\(SQL.qualified(owner.schema, owner.table)).\(SQL.quote(owner.column))"
+                }
+            }
+    }
+
+    /// Refuses what differs outside tables in the members ``PostgresSchema`` keeps itself (for
+    /// snapshots without a ``SchemaDump``: enum types, views, schemas' comments, sequences'
+    /// definitions).
+    mutating func compareOtherObjects(_ old: PostgresSchema, _ new: PostgresSchema, gate: EntryGate) {
+        guard gate.changes == nil else { return }  // the dump's entries said it all
+        for type in new.enums where !old.enums.contains(type) { refused.append("type \(type.schema).\(type.name) (added or changed)") }
+        for type in old.enums where !new.enums.contains(where: { $0.schema == type.schema && $0.name == type.name }) {
+            refused.append("type \(type.schema).\(type.name) (removed)")
+        }
+        for view in Set(old.views).symmetricDifference(new.views) { refused.append("view \(view.schema).\(view.name) (changed)") }
+        for schema in new.schemas where old.schemas.contains(where: { $0.name == schema.name && $0 != schema }) {
+            refused.append("comment on schema \(schema.name) (changed)")
+        }
+        for schema in old.schemas where !new.schemas.contains(where: { $0.name == schema.name }) {
+            refused.append("schema \(schema.name) (removed)")
+        }
+        for sequence in new.sequences where !sequence.identity {
+            if let previous = old.sequences.first(where: { $0.sameObject(as: sequence) }), !previous.sameDefinition(as: sequence) {
+                refused.append("sequence \(sequence.schema).\(sequence.name) (definition changed)")
+            }
+        }
+    }
+}
+
+extension PostgresSchema.Sequence {
+    /// Whether both name the same sequence.
+    func sameObject(as other: Self) -> Bool { schema == other.schema && name == other.name }
+
+    /// Whether both are defined alike, whatever their values.
+    func sameDefinition(as other: Self) -> Bool {
+        var a = self, b = other
+        (a.lastValue, a.isCalled, b.lastValue, b.isCalled) = (0, false, 0, false)
+        return a == b
+    }
+}
