@@ -43,7 +43,8 @@ public struct RestoreRunner {
             report = try restorer.restorePostgres(root, to: uri, force: options.force, skipUnmappable: options.skipUnmappable,
                                                   dumpOptions: SchemaDump.Options(noOwner: options.noOwner, noACL: options.noACL))
         case (.postgres(let uri), let base?):
-            report = try restorer.restorePostgresIncrementally(root, from: base, at: uri, force: options.force)
+            report = try restorer.restorePostgresIncrementally(root, from: base, at: uri, force: options.force,
+                                                               dumpOptions: SchemaDump.Options(noOwner: options.noOwner, noACL: options.noACL))
         case (.path, _), (.json, _), (.s3, _):
             throw RestoreError(message: "collections restore to ndjson:DIR, sqlite:PATH or postgresql://… targets")
         }

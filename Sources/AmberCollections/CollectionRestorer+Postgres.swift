@@ -79,11 +79,16 @@ extension CollectionRestorer {
     /// cannot carry over is refused before anything is written) and the tables are checked
     /// against the newer snapshot's before the transaction commits; tables added get all their
     /// rows, tables whose columns changed are rewritten whole by their changes.
-    public func restorePostgresIncrementally(_ tree: BlobID, from: BlobID, at uri: String, force: Bool) throws -> CollectionRestoreReport {
+    ///
+    /// `dumpOptions.noOwner`: tables created belong to the restoring role (else to the owner the
+    /// newer snapshot's structure names).
+    public func restorePostgresIncrementally(_ tree: BlobID, from: BlobID, at uri: String, force: Bool,
+                                             dumpOptions: SchemaDump.Options = .init()) throws -> CollectionRestoreReport {
         try refuseCrossEngineIncremental([tree, from], target: .postgresql)
         let (newSet, newSchema) = try postgresSet(tree)
         let (oldSet, oldSchema) = try postgresSet(from)
-        let migration = try PostgresMigration(from: oldSchema, to: newSchema, serverMajor: (newSchema.dump?.serverVersion ?? 0) / 10000)
+        let migration = try PostgresMigration(from: oldSchema, to: newSchema, serverMajor: (newSchema.dump?.serverVersion ?? 0) / 10000,
+                                              options: dumpOptions)
         guard migration.refused.isEmpty else {
             throw RepositoryError(.invalidArgument, "the structure changed between the two snapshots in ways an incremental restore "
                                   + "does not carry over (\(migration.refused.joined(separator: ", "))): restore the newer one in full")
@@ -93,8 +98,17 @@ extension CollectionRestorer {
         defer { target.close() }
         var report = CollectionRestoreReport()
         report.structure = migration.changes
+        report.warnings += migration.warnings
         let previous = Dictionary(oldSet.collections.map { ($0.displayName, $0) }, uniquingKeysWith: { first, _ in first })
         try target.transaction {
+            if !migration.isEmpty && !force {
+                // Altered as the older snapshot's: its tables must be as that snapshot has them.
+                let differences = try target.structureDifferences(from: oldSchema, removed: [])
+                guard differences.isEmpty else {
+                    throw RepositoryError(.invalidArgument, "the database's tables are not the --from snapshot's (\(differences.joined(separator: "; "))); "
+                                          + "use --force to alter them anyway")
+                }
+            }
             try target.migrate(migration.beforeRows)
             for new in newSet.collections {
                 var (upserts, deletes) = ([(DocumentKey, DatabaseRow)](), [DocumentKey]())

@@ -17,6 +17,16 @@ extension PostgresMigration {
         func says(_ kind: String, _ schema: String, _ name: String) -> Bool {
             changes == nil || changed.contains(SchemaDump.Entry(kind: kind, schema: schema, name: name, owner: "", sql: "").identity)
         }
+
+        /// Whether the entries show `KIND schema name` removed (never, without entries).
+        func removed(_ kind: String, _ schema: String, _ name: String) -> Bool {
+            changes?.contains { $0.kind == .removed && $0.entry.kind == kind && $0.entry.schema == schema && $0.entry.name == name } == true
+        }
+
+        /// The owner of the entry `KIND schema name` that the newer archive added, if any.
+        func addedOwner(_ kind: String, _ schema: String, _ name: String) -> String? {
+            changes?.first { $0.kind == .added && $0.entry.kind == kind && $0.entry.schema == schema && $0.entry.name == name }?.entry.owner
+        }
     }
 
     /// Whether a changed entry of the stored structure is one this migration carries over: a
@@ -29,7 +39,8 @@ extension PostgresMigration {
         func isTable(_ name: Substring) -> Bool { tables.contains { $0.name == name } }
         switch entry.kind {
         case "TABLE":
-            return isTable(entry.name[...])
+            // What the migration does not model must stay as it was (or, for a new table, be absent).
+            return isTable(entry.name[...]) && unmodeledLines(entry.sql) == (change.previous.map { unmodeledLines($0.sql) } ?? [])
         case "CONSTRAINT", "FK CONSTRAINT", "DEFAULT":
             // Tagged `table name`.
             return entry.name.split(separator: " ", maxSplits: 1).first.map(isTable) ?? false
@@ -43,6 +54,18 @@ extension PostgresMigration {
             return change.kind != .changed
         default:
             return false
+        }
+    }
+
+    /// Lines of a table's entry that say what the migration does not carry over: inheritance,
+    /// typed and partition tables, collations, persistence, per-column storage, statistics and
+    /// options, replica identity, TOAST options, access method and tablespace (when not the
+    /// defaults `pg_restore` sets before every table).
+    static func unmodeledLines(_ sql: String) -> [Substring] {
+        let words = ["INHERITS", " COLLATE ", "UNLOGGED", " OF ", "PARTITION", "SET STORAGE", "SET COMPRESSION", "SET STATISTICS",
+                     "REPLICA IDENTITY", "toast.", "SET (", "SET default_", "TABLESPACE", " USING "]
+        return sql.split(separator: "\n").filter { line in
+            line != "SET default_tablespace = '';" && line != "SET default_table_access_method = heap;" && words.contains { line.contains($0) }
         }
     }
 
@@ -60,9 +83,11 @@ extension PostgresMigration {
             // A serial column's default is an entry of its own.
             statements = alterDefaults(old, into: new, what: &what) { gate.says("DEFAULT", new.schema, "\(new.name) \($0)") }
         }
-        // Also when the columns come from another table (an inheritance parent's).
+        // Also when the columns come from another table (an inheritance parent's). Its rows go
+        // first, so no cast runs on them.
         if new.primaryKey.isEmpty, old.columns.map(\.name) != new.columns.map(\.name) || old.columns.map(\.type) != new.columns.map(\.type) {
             replacedTables.insert(new.qualifiedName)
+            statements.insert("DELETE FROM ONLY \(SQL.qualified(new.schema, new.name))", at: 0)
             what.append("rows replaced (no primary key)")
         }
         what += addConstraintsAndIndexes(of: new, old: old, gate: gate)
@@ -94,7 +119,7 @@ extension PostgresMigration {
                     refused.append("\(new.qualifiedName).\(column.name): identity column added")
                     continue
                 }
-                var add = "ALTER TABLE \(name) ADD COLUMN IF NOT EXISTS \(quoted) \(column.type)"
+                var add = "ALTER TABLE \(name) ADD COLUMN \(quoted) \(column.type)"
                 if let expression = column.generated { add += " GENERATED ALWAYS AS (\(expression)) STORED" }
                 if let expression = column.defaultValue { add += " DEFAULT \(expression)" }
                 statements.append(add)
@@ -107,7 +132,10 @@ extension PostgresMigration {
                 continue
             }
             if previous.type != column.type {
+                // The old default must not stand in the way of the new type: dropped, then set anew.
+                if previous.defaultValue != nil { statements.append("ALTER TABLE \(name) ALTER COLUMN \(quoted) DROP DEFAULT") }
                 statements.append("ALTER TABLE \(name) ALTER COLUMN \(quoted) TYPE \(column.type) USING \(quoted)::\(column.type)")
+                if let expression = column.defaultValue { statements.append("ALTER TABLE \(name) ALTER COLUMN \(quoted) SET DEFAULT \(expression)") }
                 what.append("column \(column.name) retyped (\(previous.type) → \(column.type))")
             }
             if previous.notNull && !column.notNull { statements.append("ALTER TABLE \(name) ALTER COLUMN \(quoted) DROP NOT NULL") }
@@ -132,7 +160,7 @@ extension PostgresMigration {
                                says: (String) -> Bool) -> [String] {
         new.columns.compactMap { column in
             guard let previous = old.columns.first(where: { $0.name == column.name }), previous.defaultValue != column.defaultValue,
-                  column.identity == nil, says(column.name) else { return nil }
+                  previous.type == column.type, column.identity == nil, says(column.name) else { return nil }
             what.append("default of \(column.name)")
             let target = "ALTER TABLE \(SQL.qualified(new.schema, new.name)) ALTER COLUMN \(SQL.quote(column.name))"
             return column.defaultValue.map { "\(target) SET DEFAULT \($0)" } ?? "\(target) DROP DEFAULT"
@@ -153,6 +181,11 @@ extension PostgresMigration {
                 || (constraint.kind == "c" && gate.says("TABLE", table.schema, table.name))
         }
         var what = [String]()
+        if let old, old.constraints.filter({ $0.kind == "p" }) != table.constraints.filter({ $0.kind == "p" }) {
+            // Rows are matched by the key: it must stand while they are applied.
+            refused.append("\(table.qualifiedName): primary key constraint renamed or redefined")
+            return what
+        }
         for constraint in old?.constraints ?? [] where !table.constraints.contains(constraint) && own(constraint) {
             let drop = "ALTER TABLE ONLY \(name) DROP CONSTRAINT \(SQL.quote(constraint.name))"
             if constraint.kind == "f" { foreignKeyDrops.append(drop) } else { drops.append(drop) }

@@ -36,6 +36,9 @@ public struct PostgresMigration: Sendable {
     /// which the change alters, so they cannot be matched; all their rows are replaced.
     public internal(set) var replacedTables: Set<String> = []
 
+    /// What the restore should say: the checks it could not make.
+    public internal(set) var warnings: [String] = []
+
     /// Nothing to migrate and nothing refused.
     public var isEmpty: Bool { beforeRows.isEmpty && afterRows.isEmpty && refused.isEmpty }
 
@@ -46,13 +49,19 @@ public struct PostgresMigration: Sendable {
     var foreignKeys: [String] = []
 
     /// The migration from `old` to `new`; `serverMajor` picks the `pg_restore` that compares
-    /// their ``SchemaDump``s, if both have one.
-    public init(from old: PostgresSchema, to new: PostgresSchema, serverMajor: Int) throws(PGError) {
+    /// their ``SchemaDump``s, if both have one; `options.noOwner` leaves new tables to the
+    /// restoring role (else they get the owner the dump names).
+    public init(from old: PostgresSchema, to new: PostgresSchema, serverMajor: Int, options: SchemaDump.Options = .init()) throws(PGError) {
         var gate = EntryGate()
         if let before = old.dump, let after = new.dump {
-            let changes = try before.changes(to: after, serverMajor: serverMajor)
-            gate = EntryGate(changes: changes)
-            refused += changes.filter { !Self.isCarriedOver($0, old: old, new: new) }.map { "\($0.entry.display) (\($0.kind.rawValue))" }
+            do {
+                let changes = try before.changes(to: after, serverMajor: serverMajor)
+                gate = EntryGate(changes: changes)
+                refused += changes.filter { !Self.isCarriedOver($0, old: old, new: new) }.map { "\($0.entry.display) (\($0.kind.rawValue))" }
+            } catch where error.code == .clientProgram {
+                warnings.append("\(error.message): changes to functions, views, triggers, policies and other objects "
+                                + "between the two snapshots are not checked, only tables, types, views and sequences")
+            }
         }
         compareOtherObjects(old, new, gate: gate)
         let before = Dictionary(old.tables.map { ($0.qualifiedName, $0) }, uniquingKeysWith: { first, _ in first })
@@ -62,6 +71,9 @@ public struct PostgresMigration: Sendable {
             addedTables.insert(table.qualifiedName)
             changes.append("\(table.qualifiedName) (added)")
             created += new.createStatements(table)
+            if !options.noOwner, let owner = gate.addedOwner("TABLE", table.schema, table.name), !owner.isEmpty {
+                afterRows.append("ALTER TABLE \(SQL.qualified(table.schema, table.name)) OWNER TO \(SQL.quote(owner))")
+            }
             addConstraintsAndIndexes(of: table, old: nil)
             afterRows += Self.commentStatements(table, old: nil)
         }
@@ -71,15 +83,33 @@ public struct PostgresMigration: Sendable {
             altered += alter(previous, into: table, gate: gate)
         }
         for table in old.tables where after[table.qualifiedName] == nil {
+            // A table is dropped only when the newer structure says it is gone: a backup of some
+            // tables (--table, --schema) lacks the others without their being dropped.
+            guard gate.removed("TABLE", table.schema, table.name), new.schemas.contains(where: { $0.name == table.schema }) else {
+                refused.append("\(table.qualifiedName) (not in the newer snapshot, which may hold only some tables)")
+                continue
+            }
             removedTables.insert(table.qualifiedName)
             changes.append("\(table.qualifiedName) (removed)")
-            beforeRows.append("DROP TABLE \(SQL.qualified(table.schema, table.name))")
+        }
+        // One statement, so removed tables may refer to one another.
+        if !removedTables.isEmpty {
+            beforeRows.append("DROP TABLE " + old.tables.filter { removedTables.contains($0.qualifiedName) }
+                .map { SQL.qualified($0.schema, $0.name) }.joined(separator: ", "))
+        }
+        for table in replacedTables where new.tables.contains(where: { $0.constraints.contains { $0.kind == "f" && $0.references(table, in: new) } }) {
+            refused.append("\(table) (no primary key, columns changed, and a foreign key refers to it: its rows cannot be replaced)")
         }
         beforeRows = foreignKeyDrops + drops + beforeRows
         beforeRows += Self.newSchemasAndSequences(old, new) + altered + created
         afterRows += foreignKeys + Self.sequenceOwnership(old, new)
-        afterRows += old.sequences.filter { sequence in !sequence.identity && !new.sequences.contains { $0.sameObject(as: sequence) } }
-            .map { "DROP SEQUENCE IF EXISTS \(SQL.qualified($0.schema, $0.name))" }
+        for sequence in old.sequences where !sequence.identity && !new.sequences.contains(where: { $0.sameObject(as: sequence) }) {
+            guard gate.removed("SEQUENCE", sequence.schema, sequence.name) else {
+                refused.append("sequence \(sequence.schema).\(sequence.name) (not in the newer snapshot)")
+                continue
+            }
+            afterRows.append("DROP SEQUENCE IF EXISTS \(SQL.qualified(sequence.schema, sequence.name))")
+        }
     }
 
     /// Schemas and (not identity) sequences of `new` that `old` lacks, created.
@@ -123,6 +153,16 @@ public struct PostgresMigration: Sendable {
                 refused.append("sequence \(sequence.schema).\(sequence.name) (definition changed)")
             }
         }
+    }
+}
+
+extension PostgresSchema.Constraint {
+    /// Whether this foreign key refers to the table named `qualifiedName` (`schema.name`) of
+    /// `schema`, as `pg_get_constraintdef` writes the reference (quoted or not).
+    func references(_ qualifiedName: String, in schema: PostgresSchema) -> Bool {
+        guard let table = schema.tables.first(where: { $0.qualifiedName == qualifiedName }) else { return false }
+        return definition.contains("REFERENCES \(table.schema).\(table.name)(")
+            || definition.contains("REFERENCES \(SQL.qualified(table.schema, table.name))(")
     }
 }
 

@@ -170,5 +170,10 @@ struct PostgresStructureTests {
         let refused = amber.run(["restore", "latest", "--from", String(second), "--target", migrated])
         #expect(refused.code != 0 && refused.stderr.contains("FUNCTION app.twice(integer) (changed)"), "\(refused.stderr)")
         #expect(try pgDump(migrated, "--schema-only") == before)
+        // A backup of some tables does not drop the others.
+        #expect(amber.run(["backup", source, "--table", "app.tree"]).code == 0)
+        let narrow = amber.run(["restore", "latest", "--from", String(second), "--target", migrated])
+        #expect(narrow.code != 0 && narrow.stderr.contains("app.items (not in the newer snapshot"), "\(narrow.stderr)")
+        #expect(try pgDump(migrated, "--schema-only") == before)
     }
 }
