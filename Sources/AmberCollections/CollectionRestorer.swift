@@ -168,12 +168,12 @@ public struct CollectionRestorer {
         return try comparer.finish()
     }
 
-    /// Compares rows a target yields already encoded (`DatabaseRow.encoded`), in key order, with a
+    /// Compares rows a target yields already encoded (keys and `DatabaseRow.encoded`), in key order, with a
     /// collection's manifest: the stored bytes are compared as they are, nothing decoded.
     func compareEncodedRows(of collection: CollectionSet.Collection,
-                            reading rows: (_ body: (DocumentKey, [UInt8]) throws -> Void) throws -> Void) throws -> [Mismatch] {
+                            reading rows: (_ body: (_ key: [UInt8], _ row: [UInt8]) throws -> Void) throws -> Void) throws -> [Mismatch] {
         var comparer = try CollectionComparer(repository: repository, manifest: collection.manifest, name: collection.displayName)
-        try rows { key, row in try comparer.feed(key: key.encoded, value: row) }
+        try rows { key, row in try comparer.feed(key: key, value: row) }
         return try comparer.finish()
     }
 

@@ -74,9 +74,10 @@ public final class JSONCollection: CollectionSource {
         } else {
             do {
                 if let readAhead {
-                    // This thread only forwards what the reader parsed: it hashes the leaf boundaries too.
-                    manifest = try build(hashesLeaves: true) { builder in
-                        try readAhead.forEachRow(of: source.name) { try builder.append(key: $0.key, value: $0.value) }
+                    // What the reader parsed reaches the builder chunk by chunk, leaf boundaries hashed.
+                    readAhead.hashLeaves(with: LeafHasher(repository: repository))
+                    manifest = try build { builder in
+                        try readAhead.forEachChunk(of: source.name) { rows in try builder.append(entries: rows) }
                     }
                     idField = fieldFound.field ?? idField
                 } else {

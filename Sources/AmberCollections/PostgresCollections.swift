@@ -1,4 +1,5 @@
 import AmberCore
+import AmberManifest
 import AmberPostgres
 import AmberRepository
 import AmberSnapshot
@@ -38,7 +39,7 @@ public final class PostgresCollections: CollectionSource {
         // The connection is closed after the reader stops: a cancelled COPY need not be read to its end.
         source.connection.abandonsCopyOnError = true
         readAhead = RowReadAhead(tables: schema.tables.map(\.qualifiedName), interrupt: { canceller.cancel() }) { table, emit in
-            try source.forEachEncodedRow(table: table) { key, row in try emit((key.encoded, row)) }
+            try source.forEachEncodedRow(table: table) { key, row in try emit((key, row)) }
         }
     }
 
@@ -46,17 +47,16 @@ public final class PostgresCollections: CollectionSource {
 
     public func archive(repository: Repository, writer: BlobWriter, parent: CollectionSet?) throws -> (set: BlobID, collections: [Snapshot.CollectionSummary]) {
         let collections: [CollectionSet.Collection]
+        readAhead?.hashLeaves(with: LeafHasher(repository: repository))
         do {
             collections = try CollectionSet.buildCollections(schema.tables.map(\.qualifiedName), engine: .postgresql, parent: parent,
                                                              repository, writer, notes: &ownNotes,
-                                                             hashesLeaves: readAhead != nil) { table, builder in
-                // Rows read ahead leave this thread a forwarder: it also hashes the leaf boundaries.
+                                                             hashesLeaves: false) { table, builder in
+                // Rows read ahead reach the builder chunk by chunk, their leaf boundaries hashed by the reader.
                 if let readAhead {
-                    try readAhead.forEachRow(of: table) { row in try builder.append(key: row.key, value: row.value) }
+                    try readAhead.forEachChunk(of: table) { rows in try builder.append(entries: rows) }
                 } else {
-                    try source.forEachEncodedRow(table: table) { key, row in
-                        try builder.append(key: key.encoded, value: row)
-                    }
+                    try source.forEachEncodedRow(table: table) { key, row in try builder.append(key: key, value: row) }
                 }
             }
         } catch {

@@ -1,3 +1,4 @@
+import AmberManifest
 import Foundation
 
 /// The rows of a database source's tables, read on a thread of their own into a bounded buffer
@@ -9,15 +10,18 @@ import Foundation
 /// rows or an eighth of `limit`, and waits while the rows queued hold `limit` bytes or more
 /// (counted with each array's capacity and a fixed overhead, so the figure is close to the
 /// memory held): at most about `limit` plus two chunks are held, whatever the rows' size. The consumer takes the rows table by table in the
-/// same order (``forEachRow(of:_:)``); an error of the reader reaches it in its place, after
-/// the rows read before it. ``cancel()`` stops the reader (calling `interrupt`, which should
+/// same order, row by row (``forEachRow(of:_:)``) or chunk by chunk (``forEachChunk(of:_:)``,
+/// which hands them on without touching each); an error of the reader reaches it in its
+/// place, after the rows read before it. Once given a ``LeafHasher`` (``hashLeaves(with:)``,
+/// when the repository is unlocked), the reader also computes each row's leaf boundary hash. ``cancel()`` stops the reader (calling `interrupt`, which should
 /// make a blocked read return, e.g. ``AmberPostgres/PGCanceller/cancel()``) and waits for it: call
 /// it before closing what the reader reads from.
 final class RowReadAhead: @unchecked Sendable {
-    /// One row: its encoded key and its encoded value.
-    typealias Row = (key: [UInt8], value: [UInt8])
-    /// Reads one table, calling the function it is given with each row in key order.
-    typealias Reader = (_ table: String, _ emit: (Row) throws -> Void) throws -> Void
+    /// One row: its encoded key, its encoded value, and its key's leaf boundary hash when the
+    /// reader had a hasher (the builder computes the others).
+    typealias Row = PipelinedBuilder<CollectionBuilder>.Entry
+    /// Reads one table, calling the function it is given with each row's key and value in key order.
+    typealias Reader = (_ table: String, _ emit: ((key: [UInt8], value: [UInt8])) throws -> Void) throws -> Void
 
     private enum Item {
         case rows([Row], bytes: Int)
@@ -46,6 +50,7 @@ final class RowReadAhead: @unchecked Sendable {
     private var queuedBytes = 0
     private var cancelled = false
     private var running = true
+    private var leafHasher: LeafHasher?
 
     /// Starts the reader.
     ///
@@ -78,6 +83,14 @@ final class RowReadAhead: @unchecked Sendable {
     ///
     /// - Throws: the reader's error for this table (or an earlier one), or what `body` throws.
     func forEachRow(of table: String, _ body: (Row) throws -> Void) throws {
+        try forEachChunk(of: table) { rows in for row in rows { try body(row) } }
+    }
+
+    /// Calls `body` with the rows of `table` (the next table of the list given) chunk by chunk,
+    /// in order: at most 1,024 rows each.
+    ///
+    /// - Throws: the reader's error for this table (or an earlier one), or what `body` throws.
+    func forEachChunk(of table: String, _ body: ([Row]) throws -> Void) throws {
         guard nextTable < tables.count, tables[nextTable] == table else {
             throw SourceError(file: table, message: "rows asked out of order (read ahead: \(tables))")
         }
@@ -85,13 +98,21 @@ final class RowReadAhead: @unchecked Sendable {
         while true {
             switch take() {
             case .rows(let rows, _):
-                for row in rows { try body(row) }
+                try body(rows)
             case .end:
                 return
             case .failure(let error):
                 throw error
             }
         }
+    }
+
+    /// Has the reader compute the leaf boundary hash of the rows it reads from now on (the
+    /// hasher is the reader's alone from then on).
+    func hashLeaves(with hasher: LeafHasher) {
+        condition.lock()
+        leafHasher = hasher
+        condition.unlock()
     }
 
     /// Stops the reader and waits for it to return. Harmless after the reader has finished.
@@ -119,15 +140,17 @@ final class RowReadAhead: @unchecked Sendable {
             guard !isCancelled else { return }
             var chunk = [Row]()
             var bytes = 0
+            var hasher = currentHasher
             do {
                 try read(table) { row in
-                    chunk.append(row)
+                    chunk.append((row.key, row.value, hasher?.hash(row.key)))
                     bytes += row.key.capacity + row.value.capacity + Self.rowOverhead
                     if chunk.count == Self.chunkRows || bytes >= chunkBytes {
                         try put(.rows(chunk, bytes: bytes))
                         chunk = []
                         chunk.reserveCapacity(Self.chunkRows)
                         bytes = 0
+                        if hasher == nil { hasher = currentHasher }
                     }
                 }
                 if !chunk.isEmpty { try put(.rows(chunk, bytes: bytes)) }
@@ -152,6 +175,12 @@ final class RowReadAhead: @unchecked Sendable {
         if case .rows(_, let bytes) = item { queuedBytes += bytes }
         queue.append(item)
         condition.broadcast()
+    }
+
+    private var currentHasher: LeafHasher? {
+        condition.lock()
+        defer { condition.unlock() }
+        return leafHasher
     }
 
     private var isCancelled: Bool {

@@ -70,15 +70,30 @@ final class BatchPipe<Element>: @unchecked Sendable {
     /// consumer's error once it has stopped.
     func flush() throws(ManifestError) {
         guard !batch.isEmpty else { return }
+        try enqueue(batch)
+        batch = Batch()
+        batch.reserveCapacity(batchEntries)
+        bytes = 0
+    }
+
+    /// Hands a whole batch over (after the one being filled), as it is: for a producer that
+    /// already holds its entries in batches, which then travel without being copied entry by
+    /// entry. Its size is the producer's to bound.
+    func append(batch whole: Batch) throws(ManifestError) {
+        try flush()
+        guard !whole.isEmpty else { return }
+        try enqueue(whole)
+    }
+
+    /// Queues a batch, waiting while the queue is full; throws the consumer's error once it
+    /// has stopped.
+    private func enqueue(_ batch: Batch) throws(ManifestError) {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= depth && !stopped { condition.wait() }
         guard !stopped else { throw consumerFailure ?? ManifestError(.invalidArgument, "the reader stopped") }
         queue.append(batch)
         condition.broadcast()
-        batch = Batch()
-        batch.reserveCapacity(batchEntries)
-        bytes = 0
     }
 
     /// Ends production, with the error that ended it if any; `discardingQueued` drops the

@@ -8,8 +8,12 @@
 /// storage failure) is rethrown by a later ``append(key:value:)`` or by ``finish()``. Call
 /// ``finish()`` or ``cancel()``; ``cancel()`` after a failure is harmless.
 public final class PipelinedBuilder<Builder: EntrySink>: @unchecked Sendable {
+    /// An entry as it travels: its key, value, and the key's leaf boundary hash if computed
+    /// (``LeafHasher``), else nil.
+    public typealias Entry = (key: [UInt8], value: [UInt8], leafHash: UInt32?)
+
     private let builder: Builder
-    private let pipe = BatchPipe<(key: [UInt8], value: [UInt8], leafHash: UInt32?)>(batchEntries: 1024, batchBytes: 1 << 20, depth: 8)
+    private let pipe = BatchPipe<Entry>(batchEntries: 1024, batchBytes: 1 << 20, depth: 8)
     /// Hashes each key's leaf boundary on the producer's thread, when asked to.
     private let leafHasher: LeafHasher?
 
@@ -35,6 +39,13 @@ public final class PipelinedBuilder<Builder: EntrySink>: @unchecked Sendable {
     /// Queues an entry for the builder.
     public func append(key: [UInt8], value: [UInt8]) throws(ManifestError) {
         try pipe.append((key, value, leafHasher?.hash(key)), bytes: key.count + value.count)
+    }
+
+    /// Queues a batch of entries as it is (no entry copied, no boundary hashed here: each
+    /// entry's `leafHash`, if nil, is computed by the builder). For a producer that holds its
+    /// entries in batches of about a thousand (``BatchPipe/append(batch:)``).
+    public func append(entries: [Entry]) throws(ManifestError) {
+        try pipe.append(batch: entries)
     }
 
     /// Waits for the builder to take every entry and returns what it built.

@@ -2,37 +2,96 @@ import AmberCore
 import AmberDocuments
 
 extension COPYText {
-    /// Appends a COPY line to `out` as an encoded ``DatabaseRow`` whose columns are `names`
-    /// (every value text or null, as a PostgreSQL row is stored: `format.md` §12.3), without
-    /// building the row: the same bytes as `DatabaseRow(…).encoded`, one copy per value.
-    /// `fields` receives, per column, where its text is in `out` (`nil` for NULL).
+    /// What every encoded row of a table begins each column with, worked out once per table:
+    /// the column count, then per column its name's length and bytes (``DatabaseRow``'s
+    /// encoding, `format.md` §12.3), all in one buffer.
+    public struct RowLayout: Sendable {
+        /// `count varint`, then `nameLength varint ‖ name` per column.
+        let prefixes: [UInt8]
+        /// Where each column's prefix ends in ``prefixes`` (the first begins after the count).
+        let ends: [Int]
+        let countLength: Int
+        /// The bytes a row adds to its values: the prefixes, and per column a type byte and a
+        /// length varint of at most 10 bytes.
+        let overhead: Int
+
+        public init(names: [[UInt8]]) {
+            var prefixes = [UInt8]()
+            LEB128.append(UInt64(names.count), to: &prefixes)
+            countLength = prefixes.count
+            var ends = [Int]()
+            for name in names {
+                LEB128.append(UInt64(name.count), to: &prefixes)
+                prefixes.append(contentsOf: name)
+                ends.append(prefixes.count)
+            }
+            self.prefixes = prefixes
+            self.ends = ends
+            overhead = prefixes.count + 11 * names.count
+        }
+    }
+
+    /// A COPY line as an encoded ``DatabaseRow`` whose columns are the layout's (every value
+    /// text or null, as a PostgreSQL row is stored: `format.md` §12.3), without building the
+    /// row: the same bytes as `DatabaseRow(…).encoded`, written in place into one array of the
+    /// size needed (unescaping only shortens a value). `fields` receives, per column, where its
+    /// text is in the result (`nil` for NULL).
     ///
     /// - Throws: ``PGError/Code/copyFormat`` for a line that is malformed or has another number of
-    ///   values than `names`.
-    public static func encodeRow(_ line: UnsafeRawBufferPointer, names: [[UInt8]], into out: inout [UInt8],
-                                 fields: inout [Range<Int>?]) throws(PGError) {
+    ///   values than the layout's columns.
+    public static func encodeRow(_ line: UnsafeRawBufferPointer, layout: RowLayout,
+                                 fields: inout [Range<Int>?]) throws(PGError) -> [UInt8] {
         fields.removeAll(keepingCapacity: true)
-        LEB128.append(UInt64(names.count), to: &out)
+        let columns = layout.ends.count
         var column = 0
-        try forEachField(line) { value in
-            defer { column += 1 }
-            guard column < names.count else { return }
-            LEB128.append(UInt64(names[column].count), to: &out)
-            out.append(contentsOf: names[column])
-            guard let value else {
-                out.append(0x00)
-                fields.append(nil)
-                return
+        var failure: PGError?
+        let row = layout.prefixes.withUnsafeBufferPointer { prefixes in
+            [UInt8](unsafeUninitializedCapacity: layout.overhead + line.count) { out, written in
+                var at = layout.countLength
+                var start = 0
+                _ = UnsafeMutableBufferPointer(rebasing: out[0..<at]).initialize(from: prefixes[0..<at])
+                do throws(PGError) {
+                    try forEachField(line) { value in
+                        defer { column += 1 }
+                        guard column < columns else { return }
+                        let prefixStart = column == 0 ? layout.countLength : layout.ends[column - 1]
+                        let prefix = prefixes[prefixStart..<layout.ends[column]]
+                        _ = UnsafeMutableBufferPointer(rebasing: out[at..<at + prefix.count]).initialize(from: prefix)
+                        at += prefix.count
+                        guard let value else {
+                            out[at] = 0x00
+                            at += 1
+                            fields.append(nil)
+                            return
+                        }
+                        out[at] = 0x03
+                        at += 1
+                        var length = value.count
+                        while length >= 0x80 {
+                            out[at] = UInt8(truncatingIfNeeded: length) | 0x80
+                            at += 1
+                            length >>= 7
+                        }
+                        out[at] = UInt8(length)
+                        at += 1
+                        start = at
+                        if !value.isEmpty {
+                            (out.baseAddress! + at).initialize(from: value.baseAddress!.assumingMemoryBound(to: UInt8.self), count: value.count)
+                        }
+                        at += value.count
+                        fields.append(start..<at)
+                    }
+                } catch {
+                    failure = error
+                }
+                written = at
             }
-            out.append(0x03)
-            LEB128.append(UInt64(value.count), to: &out)
-            let start = out.count
-            out.append(contentsOf: value)
-            fields.append(start..<out.count)
         }
-        guard column == names.count else {
-            throw PGError(code: .copyFormat, message: "a COPY line has \(column) values, expected \(names.count)")
+        if let failure { throw failure }
+        guard column == columns else {
+            throw PGError(code: .copyFormat, message: "a COPY line has \(column) values, expected \(columns)")
         }
+        return row
     }
 
     /// Appends an encoded ``DatabaseRow`` (`format.md` §12.3) as one COPY line, without decoding

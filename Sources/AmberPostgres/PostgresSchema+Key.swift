@@ -32,17 +32,22 @@ extension PostgresSchema.Table {
         }
     }
 
-    /// Makes the key of a row (which has ``rowColumns``) of a table with a primary key, encoded by
-    /// ``COPYText/encodeRow(_:names:into:fields:)``, from the positions of its values; the key
+    /// Makes the encoded key (``DocumentKey/encoded``) of a row (which has ``rowColumns``) of a table with a primary key, encoded by
+    /// ``COPYText/encodeRow(_:layout:fields:)``, from the positions of its values; the key
     /// columns' positions are worked out once, for use on every row of the table.
     ///
     /// - Throws: ``PGError/Code/rowMismatch`` for a NULL or a non-integer text in an integer key.
-    func encodedKeyMaker() -> (_ row: [UInt8], _ fields: [Range<Int>?]) throws(PGError) -> DocumentKey {
+    func encodedKeyMaker() -> (_ row: [UInt8], _ fields: [Range<Int>?]) throws(PGError) -> [UInt8] {
         let columns = Array(zip(keyOffsets, integerKeys))
         let name = qualifiedName
-        return { (row: [UInt8], fields: [Range<Int>?]) throws(PGError) -> DocumentKey in
-            var values = [DatabaseValue]()
-            values.reserveCapacity(columns.count)
+        // The composite encoding (``DocumentKey/encoded``) written straight from the row's bytes:
+        // no key value or array per row besides the key's own.
+        return { (row: [UInt8], fields: [Range<Int>?]) throws(PGError) -> [UInt8] in
+            var capacity = 2
+            for (offset, isInteger) in columns { capacity += isInteger ? 9 : 2 * (fields[offset]?.count ?? 0) + 3 }
+            var key = [UInt8]()
+            key.reserveCapacity(capacity)
+            key.append(0x03)
             for (offset, isInteger) in columns {
                 guard let range = fields[offset] else {
                     throw PGError(code: .rowMismatch, message: "NULL in the primary key", table: name)
@@ -51,12 +56,13 @@ extension PostgresSchema.Table {
                     guard let number = Self.integer(row[range]) else {
                         throw PGError(code: .rowMismatch, message: "a primary-key value is not an integer", table: name)
                     }
-                    values.append(.integer(number))
+                    DocumentKey.appendCompositeValue(.integer(number), to: &key)
                 } else {
-                    values.append(.text(Array(row[range])))
+                    DocumentKey.appendCompositeBytes(row[range], blob: false, to: &key)
                 }
             }
-            return .composite(values)
+            key.append(0x00)
+            return key
         }
     }
 

@@ -1,3 +1,4 @@
+import AmberCore
 import AmberDocuments
 
 /// Reads a PostgreSQL database as a schema and, per table, rows keyed by primary key, all from
@@ -115,7 +116,7 @@ public final class PostgresSource {
             return try forEachEncodedRow(table: name) { key, bytes in
                 let row = try DatabaseRow(encoded: bytes, key: nil, namesLike: previous)
                 previous = row
-                try body(key, row)
+                try body(try DocumentKey(encoded: key), row)
             }
         }
         let names = table.rowColumns.map { Array($0.name.utf8) }
@@ -135,32 +136,34 @@ public final class PostgresSource {
     }
 
     /// Like ``forEachRow(table:_:)``, but passes each row encoded (`DatabaseRow.encoded`), made
-    /// straight from the COPY line without building the row: what a backup stores.
-    public func forEachEncodedRow(table name: String, _ body: (DocumentKey, [UInt8]) throws -> Void) throws {
+    /// straight from the COPY line without building the row, with its key encoded
+    /// (``DocumentKey/encoded``): what a backup stores.
+    public func forEachEncodedRow(table name: String, _ body: (_ key: [UInt8], _ row: [UInt8]) throws -> Void) throws {
         guard let table = schema.table(named: name), !table.primaryKey.isEmpty else {
             // Rows keyed by their content refer to the key for their values (`format.md` §12.3).
-            return try forEachRow(table: name) { key, row in try body(key, row.encoded(sharingValuesWith: key)) }
+            return try forEachRow(table: name) { key, row in try body(key.encoded, row.encoded(sharingValuesWith: key)) }
         }
-        let names = table.rowColumns.map { Array($0.name.utf8) }
-        var previous: DocumentKey?
+        let layout = COPYText.RowLayout(names: table.rowColumns.map { Array($0.name.utf8) })
+        var previous: [UInt8]?
         let makeKey = table.encodedKeyMaker()
         var fields = [Range<Int>?]()
-        let overhead = 10 + names.reduce(0) { $0 + $1.count + 12 }
         try namingErrors(in: table) {
             try connection.copyOut("COPY (\(Self.rowSelect(table)) ORDER BY \(table.keyOrderSQL)) TO STDOUT") { line in
-                var row = [UInt8]()
-                row.reserveCapacity(line.count + overhead)
-                try COPYText.encodeRow(line, names: names, into: &row, fields: &fields)
+                let row = try COPYText.encodeRow(line, layout: layout, fields: &fields)
                 let key = try makeKey(row, fields)
-                if let previous, !(previous < key) {
-                    throw PGError(code: .keyOrder, message: previous == key
-                        ? "two rows have the primary key \(key.display)"
-                        : "rows out of key order: \(key.display) after \(previous.display)", table: table.qualifiedName)
-                }
+                // Encoded keys sort as the keys do: one memcmp.
+                if let previous, previous.compareBytes(key) >= 0 { throw Self.orderError(previous, key, table: table) }
                 previous = key
                 try body(key, row)
             }
         }
+    }
+
+    /// The error for a key that does not come after the one before it.
+    private static func orderError(_ previous: [UInt8], _ key: [UInt8], table: PostgresSchema.Table) -> PGError {
+        let shown = { (bytes: [UInt8]) in (try? DocumentKey(encoded: bytes))?.display ?? Hex.encode(bytes) }
+        return PGError(code: .keyOrder, message: previous == key ? "two rows have the primary key \(shown(key))"
+                           : "rows out of key order: \(shown(key)) after \(shown(previous))", table: table.qualifiedName)
     }
 
     /// `SELECT` of a table's ``PostgresSchema/Table/rowColumns``, in order, from the table

@@ -13,7 +13,7 @@ struct RowReadAheadTests {
         var current: Int { lock.lock(); defer { lock.unlock() }; return value }
     }
 
-    static func row(_ table: Int, _ i: Int, padding: Int = 0) -> RowReadAhead.Row {
+    static func row(_ table: Int, _ i: Int, padding: Int = 0) -> (key: [UInt8], value: [UInt8]) {
         (Array("\(table):\(i)".utf8), Array(String(repeating: "v", count: padding + i % 7).utf8))
     }
 

@@ -19,22 +19,34 @@ struct PipelinedBuilderTests {
         #expect(root == direct)
     }
 
-    /// Leaf boundaries hashed on the producer's thread (``LeafHasher``) cut the same canonical
-    /// tree and the same packed base as the builder's own hashing.
+    /// Leaf boundaries hashed on the producer's thread (``LeafHasher``, the builder's or the
+    /// repository's) cut the same canonical tree and the same packed base as the builder's own
+    /// hashing, also when entries arrive in whole batches, some hashed and some not (rows read
+    /// ahead before the repository was unlocked).
     @Test(arguments: [1, 5_000, 30_000])
     func leavesHashedByTheProducerCutTheSameTrees(count: Int) throws {
         let repository = makeRepository()
         let sorted = entries(makeEntries(count, seed: 5)).sorted { $0.key.lexicographicallyPrecedes($1.key) }
         var manifests = [CollectionManifest]()
-        for hashesLeaves in [false, true] {
+        for mode in 0..<3 {
             let writer = BlobWriter(repository: repository)
             let pipelined = PipelinedBuilder(try CollectionBuilder(repository: repository, writer: writer, parent: nil),
-                                             hashesLeaves: hashesLeaves)
-            for (key, value) in sorted { try pipelined.append(key: key, value: value) }
+                                             hashesLeaves: mode == 1)
+            if mode == 2 {
+                let hasher = LeafHasher(repository: repository)
+                var batch = [PipelinedBuilder<CollectionBuilder>.Entry]()
+                for (i, (key, value)) in sorted.enumerated() {
+                    batch.append((key, value, i < count / 3 ? nil : hasher.hash(key)))
+                    if batch.count == 700 { try pipelined.append(entries: batch); batch = [] }
+                }
+                try pipelined.append(entries: batch)
+            } else {
+                for (key, value) in sorted { try pipelined.append(key: key, value: value) }
+            }
             manifests.append(try pipelined.finish())
             _ = try writer.finish()
         }
-        #expect(manifests[0] == manifests[1])
+        #expect(manifests[0] == manifests[1] && manifests[0] == manifests[2])
         #expect(manifests[0].canonical == (try build(repository, sorted)))
         if count > 1_000 { #expect(manifests[0].canonical.height > 1) }
     }

@@ -24,11 +24,14 @@ struct COPYTextTests {
     /// parsed values, and the recorded positions hold each value's text.
     @Test(arguments: [
         "1\t\\N\tx", #"a\tb\\c\nd\re\101\x41\q"# + "\tz\t", "\t\t", #"\N"# + "\t" + #"\N"# + "\tplain",
+        // Lengths of two and three varint bytes, escapes in a long value, an empty last value.
+        String(repeating: "x", count: 200) + "\t" + String(repeating: "\\t", count: 17_000) + "\t",
     ])
     func encodeRowMatchesTheRowEncoding(line: String) throws {
         let bytes = Array(line.utf8)
         let values = try COPYText.parse(bytes)
-        let names = values.indices.map { Array("column \($0)".utf8) }
+        // Names of one- and two-byte length varints.
+        let names = values.indices.map { Array("column \($0)".utf8) + ($0 == 1 ? Array(repeating: 0x6E, count: 130) : []) }
         let (out, fields) = try encode(bytes, names: names)
         #expect(out == DatabaseRow(zip(names, values).map { DatabaseRow.Column(name: $0, value: $1) }).encoded)
         for (field, value) in zip(fields, values) {
@@ -41,8 +44,8 @@ struct COPYTextTests {
     private func encode(_ line: [UInt8], names: [[UInt8]]) throws -> ([UInt8], [Range<Int>?]) {
         try line.withUnsafeBytes { raw in
             Result { () throws(PGError) -> ([UInt8], [Range<Int>?]) in
-                var out = [UInt8](), fields = [Range<Int>?]()
-                try COPYText.encodeRow(raw, names: names, into: &out, fields: &fields)
+                var fields = [Range<Int>?]()
+                let out = try COPYText.encodeRow(raw, layout: COPYText.RowLayout(names: names), fields: &fields)
                 return (out, fields)
             }
         }.get()
