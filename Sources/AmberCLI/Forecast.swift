@@ -45,19 +45,12 @@ extension Amber {
                 guard !records.isEmpty else { throw CLIError.usage("no snapshots to forecast from") }
                 let now = filter.at ?? Date()
                 try global.loadIndex(repository)
-                // What each stream's newest snapshot reaches, as stored: its compression, measured.
-                let newest = Set(StorageForecast.newestOfEachStream(all) + StorageForecast.newestOfEachStream(records))
-                var stored: [BlobID: Double] = [:]
-                for record in all where newest.contains(record.id) {
-                    stored[record.id] = Double(try RepositoryStatistics(repository, snapshots: [record], mode: .rawData).totalSize)
-                }
-                // The repository's overhead per backup, from all of it; the forecast of the chosen snapshots carries it.
-                let overhead = StorageForecast.overheadPerBackup(records: all, storedBytes: Double(try repository.storedBytes()), storedSizes: stored)
                 var calendar = Calendar(identifier: .gregorian)
                 calendar.timeZone = TimeZone(identifier: "UTC")!
                 let horizon = calendar.date(byAdding: .month, value: months, to: now) ?? now
-                let forecast = StorageForecast(records: records, policy: policy.isEmpty ? nil : policy, overheadPerBackup: overhead,
-                                               storedSizes: stored, readRate: repository.measureReadRate() ?? 100e6, now: now, horizon: horizon)
+                // The overhead per backup comes from all snapshots; the forecast of the chosen ones carries it.
+                let forecast = try StorageForecast(repository: repository, records: records, all: all,
+                                                   policy: policy.isEmpty ? nil : policy, now: now, horizon: horizon)
                 let emptied = forecast.groupsKeepingNothing(at: now)
                 guard emptied.isEmpty else {
                     throw CLIError.usage("the policy keeps no snapshot of \(emptied.joined(separator: "; ")), so forget would refuse it")

@@ -25,11 +25,15 @@ public struct RepositoryStatistics: Sendable, Encodable {
     public var totalUncompressedSize: UInt64?
     public var compressionRatio: Double?
     public var compressionSpaceSaving: Double?
+    /// raw-data: what restoring every snapshot gives (their restore sizes added up) over the
+    /// unique data before compression: what deduplication saves.
+    public var deduplicationRatio: Double?
 
     enum CodingKeys: String, CodingKey {
         case mode, snapshotsCount = "snapshots_count", totalSize = "total_size", totalFileCount = "total_file_count"
         case totalBlobCount = "total_blob_count", totalUncompressedSize = "total_uncompressed_size"
         case compressionRatio = "compression_ratio", compressionSpaceSaving = "compression_space_saving"
+        case deduplicationRatio = "deduplication_ratio"
     }
 
     /// Counts `snapshots` in `mode`; the index must be loaded for files-by-contents and raw-data.
@@ -67,6 +71,8 @@ public struct RepositoryStatistics: Sendable, Encodable {
             totalUncompressedSize = plain
             compressionRatio = stored == 0 ? nil : Double(plain) / Double(stored)
             compressionSpaceSaving = plain == 0 ? nil : (1 - Double(stored) / Double(plain)) * 100
+            let restored = snapshots.reduce(0) { $0 + $1.snapshot.stats.bytes }
+            deduplicationRatio = plain == 0 ? nil : Double(restored) / Double(plain)
         }
     }
 }
