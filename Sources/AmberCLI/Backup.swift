@@ -83,13 +83,14 @@ extension Amber {
                     collections: collections, excludes: rules)
                 options.dryRun = dryRun
                 let progress = ProgressCounter()
-                if global.showsProgress {
+                let style = global.progressStyle
+                if style != .none {
                     DispatchQueue.global(qos: .utility).async {
                         let total = TreeScanner.count(sources, excludes: rules)
                         progress.setTotal(items: total.items, bytes: total.bytes)
                     }
                 }
-                let display = ProgressDisplay(progress: progress, verb: "processed", enabled: global.showsProgress)
+                let display = ProgressDisplay(progress: progress, verb: "processed", style: style)
                 let result = try BackupRunner(repository: repository, options: options, progress: progress).run(opened, lock: lock)
                 display.finish()
                 report(result, seconds: Date().timeIntervalSince(started))

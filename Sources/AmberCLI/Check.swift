@@ -36,7 +36,7 @@ extension Amber {
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 let progress = ProgressCounter()
-                let display = ProgressDisplay(progress: progress, verb: "packs read:", enabled: global.showsProgress && selection != .none)
+                let display = ProgressDisplay(progress: progress, verb: "packs read:", style: selection != .none ? global.progressStyle : .none)
                 let report = try Checker(repository: repository).run(readData: selection) { read in
                     progress.setTotal(items: UInt64(read.totalPacks), bytes: UInt64(read.totalBytes))
                     progress.set(items: UInt64(read.packs), bytes: UInt64(read.bytes))

@@ -6,7 +6,8 @@ enum PruneStep {
     static func run(_ repository: Repository, lock: RepositoryLock, dryRun: Bool, compact: Bool, global: GlobalOptions) throws {
         lock.release()
         let report = try Amber.Prune.prune(repository, maxUnused: "5%", dryRun: dryRun, compact: compact,
-                                           lockRetry: try global.retryLockSeconds())
+                                           lockRetry: try global.retryLockSeconds(),
+                                           progress: global.json ? .none : global.progressStyle)  // forget's JSON is the output
         if !global.json { Amber.Prune.print(report, global: global, dryRun: dryRun) }
     }
 }

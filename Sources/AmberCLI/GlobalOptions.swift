@@ -116,7 +116,14 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Whether a progress display belongs on standard error.
-    var showsProgress: Bool { !json && !quiet && isatty(2) == 1 }
+    /// How long operations show progress: a line on a terminal; with `--json`, status lines on
+    /// standard output when it is a terminal or `AMBER_PROGRESS_FPS` asks for them (a tool
+    /// reading the output then gets them; a pipe gets none by default); nothing with `--quiet`.
+    var progressStyle: ProgressDisplay.Style {
+        if quiet { return .none }
+        if json { return isatty(1) == 1 || ProcessInfo.processInfo.environment["AMBER_PROGRESS_FPS"] != nil ? .json : .none }
+        return isatty(2) == 1 ? .line : .none
+    }
 }
 
 /// A repository being opened on a thread of its own (``GlobalOptions/openingRepository(while:)``).

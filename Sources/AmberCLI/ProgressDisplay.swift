@@ -4,17 +4,33 @@ import Foundation
 
 /// A one-line progress display on standard error, redrawn twice a second (`AMBER_PROGRESS_FPS`
 /// times a second when set, as restic's RESTIC_PROGRESS_FPS): items, bytes, rate, and an ETA
-/// once the total is known. Only shown on a terminal.
+/// once the total is known. Only shown on a terminal. With `--json`, a `status` line on standard
+/// output instead (as restic's status messages), when standard output is a terminal or
+/// `AMBER_PROGRESS_FPS` is set (``GlobalOptions/progressStyle``).
 final class ProgressDisplay: @unchecked Sendable {
+    /// How progress is shown.
+    enum Style {
+        case none
+        /// A line on standard error, redrawn in place.
+        case line
+        /// `{"message_type":"status",…}` lines on standard output.
+        case json
+    }
+
     private let progress: ProgressCounter
     private let verb: String
+    private let style: Style
     private let start = Date()
     private var timer: (any DispatchSourceTimer)?
+    /// Held while drawing, so that ``finish()`` returns only once no line is being written.
+    private let drawing = NSLock()
+    private var finished = false
 
-    init(progress: ProgressCounter, verb: String, enabled: Bool) {
+    init(progress: ProgressCounter, verb: String, style: Style) {
         self.progress = progress
         self.verb = verb
-        guard enabled else { return }
+        self.style = style
+        guard style != .none else { return }
         let timer = DispatchSource.makeTimerSource(queue: .global())
         let period = Self.period(environment: ProcessInfo.processInfo.environment)
         timer.schedule(deadline: .now() + period, repeating: period)
@@ -30,6 +46,13 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     private func draw() {
+        drawing.lock()
+        defer { drawing.unlock() }
+        guard !finished else { return }
+        if style == .json {
+            Output.json(status())
+            return
+        }
         let c = progress.current
         let elapsed = Date().timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(c.bytes) / elapsed : 0
@@ -47,11 +70,51 @@ final class ProgressDisplay: @unchecked Sendable {
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
     }
 
-    /// Stops the display and clears its line.
+    /// A `--json` status message: what is done, the totals when known, the rate, and the
+    /// seconds left when they can be told (by bytes, else by items).
+    struct Status: Encodable {
+        var messageType = "status"
+        let action: String
+        let secondsElapsed: Double
+        let secondsRemaining: Double?
+        let percentDone: Double?
+        let itemsDone: UInt64
+        let totalItems: UInt64?
+        let bytesDone: UInt64
+        let totalBytes: UInt64?
+        let bytesPerSecond: Double
+
+        enum CodingKeys: String, CodingKey {
+            case messageType = "message_type", action, secondsElapsed = "seconds_elapsed", secondsRemaining = "seconds_remaining"
+            case percentDone = "percent_done", itemsDone = "items_done", totalItems = "total_items", bytesDone = "bytes_done"
+            case totalBytes = "total_bytes", bytesPerSecond = "bytes_per_second"
+        }
+    }
+
+    func status() -> Status {
+        let c = progress.current
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(c.bytes) / elapsed : 0
+        var fraction: Double?
+        if let total = c.totalBytes, total > 0 {
+            fraction = min(1, Double(c.bytes) / Double(total))
+        } else if let items = c.totalItems, items > 0 {
+            fraction = min(1, Double(c.items) / Double(items))
+        }
+        let remaining = fraction.flatMap { $0 > 0 ? elapsed * (1 - $0) / $0 : nil }
+        return Status(action: verb.trimmingCharacters(in: CharacterSet(charactersIn: ":")), secondsElapsed: (elapsed * 10).rounded() / 10,
+                      secondsRemaining: remaining.map { ($0 * 10).rounded() / 10 }, percentDone: fraction, itemsDone: c.items,
+                      totalItems: c.totalItems, bytesDone: c.bytes, totalBytes: c.totalBytes, bytesPerSecond: rate.rounded())
+    }
+
+    /// Stops the display and clears its line; no status is written after it returns.
     func finish() {
         guard let timer else { return }
         timer.cancel()
         self.timer = nil
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        drawing.lock()
+        finished = true
+        drawing.unlock()
+        if style == .line { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     }
 }

@@ -35,7 +35,7 @@ extension Amber {
             try Exit.run {
                 let repository = try global.openRepository()
                 let report = try Prune.prune(repository, maxUnused: maxUnused, dryRun: dryRun, compact: !noCompact,
-                                             lockRetry: try global.retryLockSeconds())
+                                             lockRetry: try global.retryLockSeconds(), progress: global.progressStyle)
                 Prune.print(report, global: global, dryRun: dryRun)
                 return Exit.ok
             }
@@ -43,13 +43,21 @@ extension Amber {
 
         /// Shared with `forget --prune`.
         static func prune(_ repository: Repository, maxUnused: String, dryRun: Bool, compact: Bool,
-                          lockRetry: Double = 0) throws -> MaintenanceReport {
+                          lockRetry: Double = 0, progress style: ProgressDisplay.Style = .none) throws -> MaintenanceReport {
             let text = maxUnused.hasSuffix("%") ? String(maxUnused.dropLast()) : maxUnused
             guard let percent = Double(text), percent >= 0, percent <= 100 else {
                 throw CLIError.usage("--max-unused \"\(maxUnused)\": expected a percentage such as 5%")
             }
             var options = PruneOptions(maxUnusedPercent: percent, dryRun: dryRun)
             options.lockRetry = lockRetry
+            // Packs repacked (with their bytes), then packs deleted: one display, its totals set per step.
+            let counter = ProgressCounter()
+            let display = ProgressDisplay(progress: counter, verb: "packs repacked or deleted:", style: style)
+            defer { display.finish() }
+            options.progress = { step in
+                counter.setTotal(items: UInt64(step.packs), bytes: UInt64(step.bytes))
+                counter.set(items: UInt64(step.packsDone), bytes: UInt64(step.bytesDone))
+            }
             return try Maintenance(repository: repository, prune: options, compact: compact).run()
         }
 

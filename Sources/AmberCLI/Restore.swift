@@ -82,7 +82,7 @@ extension Amber {
                 if include.isEmpty {
                     progress.setTotal(items: record.snapshot.stats.documents, bytes: record.snapshot.stats.bytes)
                 }
-                let display = ProgressDisplay(progress: progress, verb: "restored", enabled: global.showsProgress)
+                let display = ProgressDisplay(progress: progress, verb: "restored", style: global.progressStyle)
                 let started = Date()
                 let result = try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter(include),
                                                                                    progress: progress, sparse: !noSparse)

@@ -48,7 +48,7 @@ extension Amber {
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 let progress = ProgressCounter()
-                let display = ProgressDisplay(progress: progress, verb: "copied", enabled: global.showsProgress)
+                let display = ProgressDisplay(progress: progress, verb: "copied", style: global.progressStyle)
                 let sync = RepositorySync(source: repository.backend, destination: target,
                                           options: SyncOptions(parallelism: parallel, verifyContents: verify, delete: delete))
                 let report: SyncReport

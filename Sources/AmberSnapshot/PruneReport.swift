@@ -13,6 +13,9 @@ public struct PruneOptions: Sendable {
     /// Seconds to keep trying for the maintenance lock while another process holds a conflicting
     /// one (`--retry-lock`).
     public var lockRetry: Double = 0
+    /// Told how far the long steps are: packs repacked (and their bytes read) while the plan is
+    /// made, then packs deleted; each step starts again from zero with its own totals.
+    public var progress: (@Sendable (PruneProgress) -> Void)?
 
     public init(maxUnusedPercent: Double = 5, dryRun: Bool = false) {
         self.maxUnusedPercent = maxUnusedPercent
@@ -55,4 +58,15 @@ public struct PruneReport: Sendable, Codable {
         case bytesUnused = "bytes_unused", bytesDeleted = "bytes_deleted", plansWritten = "plans_written"
         case plansCompleted = "plans_completed", temporaryFilesRemoved = "temporary_files_removed"
     }
+}
+
+/// How far a prune's long step is (``PruneOptions/progress``).
+public struct PruneProgress: Sendable {
+    public enum Step: String, Sendable { case repacking, deleting }
+    public var step: Step
+    public var packsDone: Int
+    public var packs: Int
+    /// Bytes of the packs repacked so far, and of all those to repack (0 while deleting).
+    public var bytesDone: Int
+    public var bytes: Int
 }

@@ -127,7 +127,15 @@ extension Pruner {
     /// Copies the live blobs out of the packs being repacked, verifying each as it goes.
     private func copyLiveBlobs(of repack: [BlobID], _ packs: [BlobID: PackInfo], into fresh: Repository) throws(RepositoryError) {
         let writer = BlobWriter(repository: fresh)
+        let total = repack.reduce(0) { $0 + packs[$1]!.size }
+        var done = 0, bytesDone = 0
+        options.progress?(PruneProgress(step: .repacking, packsDone: 0, packs: repack.count, bytesDone: 0, bytes: total))
         for id in repack {
+            defer {
+                done += 1
+                bytesDone += packs[id]!.size
+                options.progress?(PruneProgress(step: .repacking, packsDone: done, packs: repack.count, bytesDone: bytesDone, bytes: total))
+            }
             let bytes = try RepositoryError.catching { () throws(BackendError) in try repository.backend.load(AmberStorage.FileHandle(.data, id.hex)) }
             for e in packs[id]!.live {
                 let envelope = Array(bytes[Int(e.offset)..<Int(e.offset + e.length)])

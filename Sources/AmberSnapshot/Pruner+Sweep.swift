@@ -42,7 +42,11 @@ extension Pruner {
         // writing it: such a pack stays (the next prune judges it like any other).
         let stillIndexed = try packsIndexedOutside(plan)
         for index in plan.indexFiles { try remove(AmberStorage.FileHandle(.index, index.hex)) }
-        for pack in plan.packs where !stillIndexed.contains(pack) { try remove(AmberStorage.FileHandle(.data, pack.hex)) }
+        let doomed = plan.packs.filter { !stillIndexed.contains($0) }
+        for (done, pack) in doomed.enumerated() {
+            try remove(AmberStorage.FileHandle(.data, pack.hex))
+            options.progress?(PruneProgress(step: .deleting, packsDone: done + 1, packs: doomed.count, bytesDone: 0, bytes: 0))
+        }
         try RepositoryError.catching { () throws(BackendError) in try repository.backend.remove(AmberStorage.FileHandle(.plans, name)) }
         report.plansCompleted += 1
         return true
