@@ -1,21 +1,34 @@
 import AmberKit
 import Foundation
 
-/// Finds the password: `--password-file`, `--password-command`, then `AMBER_PASSWORD_FILE`,
-/// `AMBER_PASSWORD_COMMAND`, `AMBER_PASSWORD`, then a prompt on the terminal. The password is
-/// never printed, logged or passed on a command line.
+/// Finds the password, as restic does: `--password-file` or `--password-command` (an option given
+/// on the command line wins over both variables), else `AMBER_PASSWORD_FILE` or
+/// `AMBER_PASSWORD_COMMAND` (both set is an error: they exclude each other), else
+/// `AMBER_PASSWORD`, else a prompt on the terminal. The password is never printed, logged or
+/// passed on a command line.
 struct PasswordSource {
     let options: GlobalOptions
 
     func read(confirm: Bool) throws -> [UInt8] {
         let env = options.environment
-        if let file = options.passwordFile ?? env["AMBER_PASSWORD_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        let nonEmptyVariable = { (name: String) in env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var file = options.passwordFile, command = options.passwordCommand
+        if file != nil && command != nil {
+            throw CLIError.usage("--password-file and --password-command exclude each other")
+        }
+        if file == nil && command == nil {
+            (file, command) = (nonEmptyVariable("AMBER_PASSWORD_FILE"), nonEmptyVariable("AMBER_PASSWORD_COMMAND"))
+            if file != nil && command != nil {
+                throw CLIError.usage("AMBER_PASSWORD_FILE and AMBER_PASSWORD_COMMAND exclude each other: unset one")
+            }
+        }
+        if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CLIError.usage("cannot read the password file \(file)")
             }
             return try nonEmpty(firstLine(Array(data)), from: "the password file \(file)")
         }
-        if let command = options.passwordCommand ?? env["AMBER_PASSWORD_COMMAND"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let command {
             return try nonEmpty(firstLine(try run(command)), from: "the password command")
         }
         if let password = env["AMBER_PASSWORD"], !password.isEmpty {

@@ -57,6 +57,16 @@ struct ErrorExitTests {
         #expect(runner.run(["snapshots"], password: "").code == 0)
         runner.extraEnvironment = ["AMBER_PASSWORD_COMMAND": "echo wrong"]
         #expect(runner.run(["snapshots"], password: "").code == 12)
+        // As restic: an option wins over the variables; a file and a command from the variables exclude each other.
+        writeFile(temp.sub("wrong"), Array("wrong\n".utf8), mode: 0o600)
+        runner.extraEnvironment = ["AMBER_PASSWORD_FILE": temp.sub("wrong")]
+        #expect(runner.run(["snapshots", "--password-command", "echo 'correct horse'"], password: "").code == 0)
+        runner.extraEnvironment = ["AMBER_PASSWORD_FILE": file, "AMBER_PASSWORD_COMMAND": "echo 'correct horse'"]
+        let both = runner.run(["snapshots"], password: "")
+        #expect(both.code == 1 && both.stderr.contains("exclude each other"), "\(both.stderr)")
+        // A file or command goes before AMBER_PASSWORD.
+        runner.extraEnvironment = ["AMBER_PASSWORD_FILE": file]
+        #expect(runner.run(["snapshots"], password: "wrong").code == 0)
     }
 
     @Test func unreadableFileIsSkippedWithExit3() throws {
