@@ -19,11 +19,14 @@ public final class SnapshotCompactor {
     private let repository: Repository
     private let policy: LayerPolicy
     private let dryRun: Bool
+    /// Seconds to keep trying for the exclusive lock while another process holds one (`--retry-lock`).
+    private let lockRetry: Double
 
-    public init(repository: Repository, policy: LayerPolicy = LayerPolicy(), dryRun: Bool = false) {
+    public init(repository: Repository, policy: LayerPolicy = LayerPolicy(), dryRun: Bool = false, lockRetry: Double = 0) {
         self.repository = repository
         self.policy = policy
         self.dryRun = dryRun
+        self.lockRetry = lockRetry
     }
 
     /// A database entry of a snapshot's root tree and its compacted collection set.
@@ -35,7 +38,7 @@ public final class SnapshotCompactor {
 
     /// Compacts and replaces the snapshots; returns what was done.
     public func run() throws -> CompactionReport {
-        let lock = try RepositoryLock.acquire(repository, exclusive: true)
+        let lock = try RepositoryLock.acquire(repository, mode: .exclusive, retryingFor: lockRetry)
         defer { lock.release() }
         let snapshots = try repository.listSnapshots()
         try repository.loadIndex()

@@ -30,7 +30,7 @@ extension Amber {
         func run() throws {
             try Exit.run {
                 let repository = try global.openRepository()
-                let report = try SnapshotCompactor(repository: repository, dryRun: dryRun).run()
+                let report = try SnapshotCompactor(repository: repository, dryRun: dryRun, lockRetry: try global.retryLockSeconds()).run()
                 if global.json {
                     Output.json(report)
                 } else if !global.quiet {

@@ -69,5 +69,17 @@ struct RetryLockTests {
         let waited = amber.run(["--retry-lock", "20s", "restore", "latest", "--target", temp.sub("b")])
         #expect(waited.code == 0, "\(waited.stderr)")
         #expect(amber.run(["restore", "latest", "--target", temp.sub("c"), "--retry-lock", "soon"]).code == 1)
+
+        // compact too (it took the lock without retrying).
+        let again = try RepositoryLock.acquire(repository, exclusive: true)
+        #expect(amber.run(["compact"]).code == 11)
+        let second = Holder(again)
+        let later = Thread {
+            Thread.sleep(forTimeInterval: 1.5)
+            second.lock.release()
+        }
+        later.start()
+        let compacted = amber.run(["compact", "--retry-lock", "20s"])
+        #expect(compacted.code == 0, "\(compacted.stderr)")
     }
 }
