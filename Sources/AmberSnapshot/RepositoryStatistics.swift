@@ -25,6 +25,24 @@ public struct RepositoryStatistics: Sendable, Encodable {
     public var totalUncompressedSize: UInt64?
     public var compressionRatio: Double?
     public var compressionSpaceSaving: Double?
+    /// Each snapshot counted, oldest first: its size, what its backup added to the repository,
+    /// and its collections' sizes (any mode).
+    public var snapshots: [SnapshotFigures] = []
+
+    /// One snapshot's figures, as its backup recorded them.
+    public struct SnapshotFigures: Sendable, Encodable {
+        public var id: String
+        public var time: String
+        public var host: String
+        /// What a restore of it gives (files and documents).
+        public var bytes: UInt64
+        /// What its backup added to the repository (stored bytes of new blobs).
+        public var addedBytes: UInt64
+        public var collections: [Snapshot.CollectionSummary]?
+
+        enum CodingKeys: String, CodingKey { case id, time, host, bytes, addedBytes = "added_bytes", collections }
+    }
+
     /// raw-data: what restoring every snapshot gives (their restore sizes added up) over the
     /// unique data before compression: what deduplication saves.
     public var deduplicationRatio: Double?
@@ -33,13 +51,17 @@ public struct RepositoryStatistics: Sendable, Encodable {
         case mode, snapshotsCount = "snapshots_count", totalSize = "total_size", totalFileCount = "total_file_count"
         case totalBlobCount = "total_blob_count", totalUncompressedSize = "total_uncompressed_size"
         case compressionRatio = "compression_ratio", compressionSpaceSaving = "compression_space_saving"
-        case deduplicationRatio = "deduplication_ratio"
+        case deduplicationRatio = "deduplication_ratio", snapshots
     }
 
     /// Counts `snapshots` in `mode`; the index must be loaded for files-by-contents and raw-data.
     public init(_ repository: Repository, snapshots: [SnapshotRecord], mode: Mode) throws {
         self.mode = mode.rawValue
         snapshotsCount = snapshots.count
+        self.snapshots = snapshots.sorted { $0.snapshot.date < $1.snapshot.date }.map { record in
+            SnapshotFigures(id: record.id.hex, time: record.snapshot.time, host: record.snapshot.host, bytes: record.snapshot.stats.bytes,
+                            addedBytes: record.snapshot.stats.addedBytes, collections: record.snapshot.collections)
+        }
         switch mode {
         case .restoreSize:
             totalSize = snapshots.reduce(0) { $0 + $1.snapshot.stats.bytes }

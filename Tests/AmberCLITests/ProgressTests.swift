@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Progress lines (issue 17): `sync` and `check --read-data` show what they will copy or read, a
+/// Progress lines (issue 17): `sync`, `restore` and `check --read-data` show what they will copy or read, a
 /// rate and an ETA on a terminal (a pseudo-terminal made by util-linux's `script`), and nothing
 /// in a pipe.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
@@ -26,6 +26,9 @@ struct ProgressTests {
         let syncLines = sync.components(separatedBy: "\r").filter { $0.contains("copied") && $0.contains("ETA") }
         #expect(!syncLines.isEmpty, "\(sync)")
         #expect(syncLines.first?.contains(" of ") == true)
+
+        let restore = try onTerminal(["restore", "latest", "--target", temp.sub("restored")])
+        #expect(restore.components(separatedBy: "\r").contains { $0.contains("restored") && $0.contains("ETA") }, "\(restore)")
 
         let check = try onTerminal(["check", "--read-data"])
         #expect(check.components(separatedBy: "\r").contains { $0.contains("packs read") && $0.contains("ETA") }, "\(check)")

@@ -30,6 +30,10 @@ import Testing
         let raw = amber.run(["stats", "--mode", "raw-data", "--json"])
         let figures = try #require(try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [String: Any])
         #expect((figures["deduplication_ratio"] as? Double ?? 0) > 0 && (figures["compression_ratio"] as? Double ?? 0) > 1, "\(raw.stdout)")
+        // Per snapshot: what its backup added, and its collections.
+        let perSnapshot = try #require(figures["snapshots"] as? [[String: Any]])
+        #expect(perSnapshot.count == 3 && perSnapshot.allSatisfy { ($0["added_bytes"] as? Int ?? 0) > 0 }, "\(raw.stdout)")
+        #expect(perSnapshot.last.flatMap { ($0["collections"] as? [[String: Any]])?.first?["documents"] as? Int } == 140, "\(raw.stdout)")
 
         let artifacts = Self.root.appendingPathComponent(".build/test-artifacts").path
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
