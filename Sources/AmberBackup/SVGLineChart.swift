@@ -1,3 +1,4 @@
+import AmberCore
 import Foundation
 
 /// A line chart as inline SVG (no script, no font or image to fetch): one polyline per series
@@ -49,9 +50,9 @@ public struct SVGLineChart: Sendable {
         let spanX = maxX > minX ? maxX - minX : 1
         func px(_ x: Double) -> Double { margin.left + (maxX > minX ? (x - minX) / spanX * plot.width : plot.width / 2) }
         func py(_ y: Double) -> Double { margin.top + plot.height - y / maxY * plot.height }
-        var svg = "<svg id=\"\(HTML.escape(id))\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" "
-            + "height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n"
-        svg += "<title>\(HTML.escape(title))</title>\n"
+        var svg = "<svg id=\"\(Markup.escape(id))\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" "
+            + "height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(Markup.escape(title))\">\n"
+        svg += "<title>\(Markup.escape(title))</title>\n"
         let bottom = margin.top + plot.height
         svg += "<g class=\"axes\" stroke=\"#888\" fill=\"none\"><line x1=\"\(f(margin.left))\" y1=\"\(f(bottom))\" x2=\"\(f(margin.left + plot.width))\" y2=\"\(f(bottom))\"/>"
             + "<line x1=\"\(f(margin.left))\" y1=\"\(f(margin.top))\" x2=\"\(f(margin.left))\" y2=\"\(f(bottom))\"/></g>\n"
@@ -59,47 +60,27 @@ public struct SVGLineChart: Sendable {
         for i in 0...4 {
             let y = maxY * Double(i) / 4
             svg += "<line x1=\"\(f(margin.left - 4))\" y1=\"\(f(py(y)))\" x2=\"\(f(margin.left + plot.width))\" y2=\"\(f(py(y)))\" stroke=\"#eee\"/>"
-            svg += "<text x=\"\(f(margin.left - 8))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(HTML.escape(yLabel(y)))</text>"
+            svg += "<text x=\"\(f(margin.left - 8))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(Markup.escape(yLabel(y)))</text>"
         }
         let ticks = maxX > minX ? 4 : 0
         for i in 0...ticks {
             let x = minX + spanX * Double(i) / Double(max(ticks, 1))
-            svg += "<text x=\"\(f(px(x)))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\">\(HTML.escape(xLabel(x)))</text>"
+            svg += "<text x=\"\(f(px(x)))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\">\(Markup.escape(xLabel(x)))</text>"
         }
         svg += "</g>\n"
         for (index, line) in series.enumerated() {
             let points = line.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-            svg += "<g class=\"series\" data-series=\"\(HTML.escape(line.name))\" stroke=\"\(line.color)\" fill=\"\(line.color)\">"
+            svg += "<g class=\"series\" data-series=\"\(Markup.escape(line.name))\" stroke=\"\(line.color)\" fill=\"\(line.color)\">"
             svg += "<polyline fill=\"none\" stroke-width=\"2\"\(line.dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(points)\"/>"
             for point in line.points { svg += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.5\"/>" }
             // A legend row below the plot: four entries fit.
             let legendX = margin.left + Double(index % 4) * plot.width / 4
             let legendY = height - 18
             svg += "<rect x=\"\(f(legendX))\" y=\"\(f(legendY - 8))\" width=\"10\" height=\"10\"/>"
-            svg += "<text x=\"\(f(legendX + 14))\" y=\"\(f(legendY + 1))\" font-size=\"11\" stroke=\"none\" fill=\"#222\">\(HTML.escape(line.name))</text></g>\n"
+            svg += "<text x=\"\(f(legendX + 14))\" y=\"\(f(legendY + 1))\" font-size=\"11\" stroke=\"none\" fill=\"#222\">\(Markup.escape(line.name))</text></g>\n"
         }
         return svg + "</svg>"
     }
 
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
-}
-
-/// HTML text escaping.
-enum HTML {
-    /// `text` with `&`, `<`, `>`, `"` and `'` escaped, for element content and attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
 }

@@ -59,7 +59,7 @@ public struct StatsPage: Sendable {
         </head>
         <body>
         <h1>Repository statistics</h1>
-        <p>\(records.count) snapshots, generated \(HTML.escape(RFC3339.format(generated))).</p>
+        <p>\(records.count) snapshots, generated \(Markup.escape(RFC3339.format(generated))).</p>
         \(summaryTable())
         <h2>Growth</h2>
         \(growthChart().render())
@@ -87,7 +87,7 @@ public struct StatsPage: Sendable {
             if plain > 0 { rows.append(("Deduplication ratio", String(format: "%.2fx", Double(restore.totalSize) / Double(plain)))) }
         }
         if let ratio = raw.compressionRatio { rows.append(("Compression ratio", String(format: "%.2fx", ratio))) }
-        return "<table id=\"summary\">" + rows.map { "<tr><th>\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined() + "</table>"
+        return "<table id=\"summary\">" + rows.map { "<tr><th>\(Markup.escape($0.0))</th><td>\(Markup.escape($0.1))</td></tr>" }.joined() + "</table>"
     }
 
     private func growthChart() -> SVGLineChart {
@@ -124,7 +124,7 @@ public struct StatsPage: Sendable {
         for (name, points) in history.sorted(by: { $0.key < $1.key }) {
             guard let first = points.first, let last = points.last else { continue }
             let change = Int64(bitPattern: last.documents &- first.documents)
-            table += "<tr><td>\(HTML.escape(name))</td><td>\(first.documents)</td><td>\(last.documents)</td>"
+            table += "<tr><td>\(Markup.escape(name))</td><td>\(first.documents)</td><td>\(last.documents)</td>"
                 + "<td>\(change >= 0 ? "+" : "")\(change)</td><td>\(Self.bytes(first.bytes))</td><td>\(Self.bytes(last.bytes))</td></tr>"
         }
         return chart.render() + "\n" + table + "</table>"
@@ -147,9 +147,9 @@ public struct StatsPage: Sendable {
         var table = "<table id=\"snapshots\"><tr><th>Time</th><th>ID</th><th>Host</th><th>Sources</th><th>Size</th><th>Added</th></tr>"
         for record in records.reversed() {
             let snapshot = record.snapshot
-            table += "<tr><td>\(HTML.escape(snapshot.time.prefix(19).replacingOccurrences(of: "T", with: " ")))</td>"
-                + "<td>\(record.id.shortHex)</td><td>\(HTML.escape(snapshot.host))</td>"
-                + "<td>\(HTML.escape(snapshot.sources.joined(separator: " ")))</td>"
+            table += "<tr><td>\(Markup.escape(snapshot.time.prefix(19).replacingOccurrences(of: "T", with: " ")))</td>"
+                + "<td>\(record.id.shortHex)</td><td>\(Markup.escape(snapshot.host))</td>"
+                + "<td>\(Markup.escape(snapshot.sources.joined(separator: " ")))</td>"
                 + "<td>\(Self.bytes(snapshot.stats.bytes))</td><td>\(Self.bytes(snapshot.stats.addedBytes))</td></tr>"
         }
         return table + "</table>"

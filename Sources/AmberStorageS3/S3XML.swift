@@ -1,3 +1,5 @@
+import AmberCore
+
 /// Just enough XML for S3's answers: the text of simple elements (`<Key>…</Key>`), which in
 /// S3's documents never nest inside an element of the same name, and the five predefined entities
 /// plus numeric character references.
@@ -43,20 +45,8 @@ enum S3XML {
         return out + rest
     }
 
-    /// `text` with `&`, `<`, `>` and `"` escaped, for element content we send.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// `text` escaped for element content we send (``Markup/escape(_:)``).
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     private static func entity(_ name: Substring) -> Character? {
         switch name {
