@@ -1,3 +1,4 @@
+import AmberCore
 import AmberFilesystem
 import Foundation
 
@@ -18,6 +19,11 @@ public struct BackupOptions: Sendable {
     /// Read and count everything, write nothing: no pack, index, snapshot or files cache
     /// (`--dry-run`); the result's statistics say what a real backup would add.
     public var dryRun = false
+    /// Whether extended attributes (and with them POSIX ACLs) are stored (`--no-xattrs`: false).
+    public var extendedAttributes = true
+    /// The snapshot whose collections later ones build on (`--parent`), instead of the newest
+    /// earlier backup of the same host and source.
+    public var parent: BlobID?
 
     public init(tags: [String] = [], host: String, time: Date, cacheDirectory: String?, usesParent: Bool = true,
                 collections: CollectionOptions = CollectionOptions(), excludes: ExcludeRules = ExcludeRules()) {

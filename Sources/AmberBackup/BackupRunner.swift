@@ -91,6 +91,8 @@ public final class BackupRunner {
     private func earlierSnapshots(notices: inout [String]) -> [SnapshotRecord] {
         guard options.usesParent else { return [] }
         do {
+            // --parent: that snapshot alone is the one collections build on.
+            if let parent = options.parent { return try repository.listSnapshots().filter { $0.id == parent } }
             return try repository.listSnapshots()
         } catch {
             notices.append("earlier snapshots could not be listed (\(error.message)); collections are stored whole")

@@ -36,7 +36,8 @@ final class BackupSession {
         writer = BlobWriter(repository: repository, dryRun: options.dryRun, holdsIndex: discardable)
         let start = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         cache = FilesCache(repository: repository, directory: options.cacheDirectory, backupStart: start)
-        trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress, excludes: options.excludes)
+        trees = TreeArchiver(repository: repository, writer: writer, cache: cache, progress: progress, excludes: options.excludes,
+                             extendedAttributes: options.extendedAttributes)
     }
 
     /// Records packs an interrupted backup left in this backup's index (``BlobWriter/adopt(_:)``).

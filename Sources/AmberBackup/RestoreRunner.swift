@@ -17,8 +17,9 @@ public struct RestoreRunner {
 
     /// Restores the files and directories of `root` below `directory`.
     public func restoreFiles(_ root: BlobID, to directory: String, include: IncludeFilter = IncludeFilter([]),
-                             progress: ProgressCounter? = nil, sparse: Bool = true) throws -> RestoreResult {
-        try Restorer(repository: repository, include: include, progress: progress, sparse: sparse).restore(root, to: directory)
+                             progress: ProgressCounter? = nil, sparse: Bool = true, extendedAttributes: Bool = true) throws -> RestoreResult {
+        try Restorer(repository: repository, include: include, progress: progress, sparse: sparse,
+                     extendedAttributes: extendedAttributes).restore(root, to: directory)
     }
 
     /// Restores the collections of `root` into `target`; with `base` (the root tree of a snapshot

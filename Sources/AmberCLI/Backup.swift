@@ -54,6 +54,12 @@ extension Amber {
         @Flag(name: .customLong("no-cache"), help: "Do not use the files cache: read every file.")
         var noCache = false
 
+        @Flag(name: .customLong("no-xattrs"), help: "Store no extended attributes (nor the POSIX ACLs they hold).")
+        var noXattrs = false
+
+        @Option(name: .long, help: "Build collections on this snapshot (id, prefix or latest) instead of the newest earlier backup of the same host and source.")
+        var parent: String?
+
         @Flag(name: .long, help: "Ignore earlier backups: read every file (as --no-cache) and store every collection whole, not as changes on its previous backup.")
         var force = false
 
@@ -82,6 +88,11 @@ extension Amber {
                     usesParent: !force,
                     collections: collections, excludes: rules)
                 options.dryRun = dryRun
+                options.extendedAttributes = !noXattrs
+                if let parent {
+                    guard !force else { throw CLIError.usage("--parent and --force exclude each other") }
+                    options.parent = try repository.findSnapshot(parent).id
+                }
                 let progress = ProgressCounter()
                 let style = global.progressStyle
                 if style != .none {

@@ -61,6 +61,9 @@ extension Amber {
         @Flag(name: .customLong("no-sparse"), help: "Write zero bytes out: by default a chunk of only zeros becomes a hole, so a sparse file comes back sparse (restic's --sparse).")
         var noSparse = false
 
+        @Flag(name: .customLong("no-xattrs"), help: "Set no extended attributes (nor POSIX ACLs) on restored files.")
+        var noXattrs = false
+
         @Option(name: [.short, .long], help: "Restore only paths matching this pattern, and what is below them (repeatable).")
         var include: [String] = []
 
@@ -85,7 +88,8 @@ extension Amber {
                 let display = ProgressDisplay(progress: progress, verb: "restored", style: global.progressStyle)
                 let started = Date()
                 let result = try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter(include),
-                                                                                   progress: progress, sparse: !noSparse)
+                                                                                   progress: progress, sparse: !noSparse,
+                                                                                   extendedAttributes: !noXattrs)
                 display.finish()
                 for warning in result.warnings { Output.error("warning: \(warning)") }
                 let seconds = Date().timeIntervalSince(started)

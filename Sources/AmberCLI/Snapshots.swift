@@ -67,6 +67,8 @@ struct SnapshotSummary: Encodable {
     let tags: [String]
     let sources: [String]
     let tree: String
+    /// The snapshot whose collections this one's backup built on (as restic's `parent`), if any.
+    let parent: String?
     /// The snapshot this one replaced (`amber compact`), if any.
     let original: String?
     let program: String
@@ -82,6 +84,7 @@ struct SnapshotSummary: Encodable {
         tags = record.snapshot.tags
         sources = record.snapshot.sources
         tree = record.snapshot.tree
+        parent = record.snapshot.parent
         original = record.snapshot.original
         program = record.snapshot.program
         stats = record.snapshot.stats
@@ -89,6 +92,6 @@ struct SnapshotSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, shortID = "short_id", time, host, username, tags, sources, tree, original, program, stats, collections
+        case id, shortID = "short_id", time, host, username, tags, sources, tree, parent, original, program, stats, collections
     }
 }

@@ -28,6 +28,7 @@ public final class Restorer: Sendable {
     private let result = Mutex(RestoreResult())
     private let isRoot = geteuid() == 0
     private let sparse: Bool
+    private let writesAttributes: Bool
     /// The first path restored for each hard-linked file, and the other names to link to it
     /// once every file is written.
     private let links = Mutex<(first: [Node.HardLink: PathBytes], pending: [(path: PathBytes, to: PathBytes)])>(([:], []))
@@ -35,12 +36,14 @@ public final class Restorer: Sendable {
     /// - Parameter sparse: write a chunk of only zero bytes (4 KiB or more) as a hole, so a sparse
     ///   file comes back sparse (its bytes the same; what the disk allocates smaller), as
     ///   `restic restore --sparse`, `tar -S` and `rsync -S` do.
+    /// - Parameter extendedAttributes: false to set no extended attributes (nor ACLs), as `--no-xattrs`.
     public init(repository: Repository, include: IncludeFilter = IncludeFilter([]), progress: ProgressCounter? = nil,
-                sparse: Bool = true) {
+                sparse: Bool = true, extendedAttributes: Bool = true) {
         self.repository = repository
         self.filter = include
         self.progress = progress
         self.sparse = sparse
+        writesAttributes = extendedAttributes
     }
 
     /// Restores the tree `root` into `target` (created if missing).
@@ -288,7 +291,7 @@ public final class Restorer: Sendable {
     /// The node's extended attributes, each failure a warning (`security.*` and `trusted.*` need
     /// root, and some file systems have none).
     private func setAttributes(_ path: PathBytes, _ node: Node) {
-        guard !node.extendedAttributes.isEmpty else { return }
+        guard writesAttributes, !node.extendedAttributes.isEmpty else { return }
         for failure in ExtendedAttributes.write(node.extendedAttributes, to: path) { warn(path, failure) }
     }
 }

@@ -23,6 +23,7 @@ public final class TreeArchiver {
     private let maximumChunk: Int
     private let buffer: UnsafeMutableRawBufferPointer
     private let excludes: ExcludeRules
+    private let readsAttributes: Bool
     /// Paths that could not be read, with why: each makes the backup partial.
     public private(set) var warnings: [String] = []
     /// Files whose content was read (the others were unchanged according to the files cache).
@@ -34,9 +35,11 @@ public final class TreeArchiver {
     ///   - cache: says which files are unchanged since the previous backup, and records this one's.
     ///   - progress: counts the files and bytes processed.
     ///   - excludes: what the walk leaves out below each root.
+    ///   - extendedAttributes: false to store no extended attributes (nor ACLs), as `--no-xattrs`.
     public init(repository: Repository, writer: BlobWriter, cache: FilesCache, progress: ProgressCounter?,
-                excludes: ExcludeRules = ExcludeRules()) {
+                excludes: ExcludeRules = ExcludeRules(), extendedAttributes: Bool = true) {
         self.excludes = excludes
+        self.readsAttributes = extendedAttributes
         self.writer = writer
         self.cache = cache
         self.progress = progress
@@ -80,7 +83,7 @@ public final class TreeArchiver {
             progress?.add(items: 1)
             return node
         }
-        if node.kind != .symlink {
+        if node.kind != .symlink, readsAttributes {
             if let attributes = ExtendedAttributes.read(path) {
                 node.extendedAttributes = attributes
             } else {

@@ -63,6 +63,27 @@ struct CollectionTests {
 
     /// Later backups store runs on the first one's tree; forgetting and pruning the first snapshot
     /// keeps the tree the others are built on, and every remaining snapshot restores exactly.
+    /// `backup --parent`: collections build on the snapshot named, not on the newest backup.
+    @Test func parentNamesTheSnapshotCollectionsBuildOn() throws {
+        let source = temp.sub("users.ndjson")
+        write(documents(400), to: source)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", "ndjson:" + source]).code == 0)
+        let first = try #require(try snapshotIDs().first)
+        write(Array(documents(400).prefix(50)), to: source)
+        #expect(amber.run(["backup", "ndjson:" + source]).code == 0)
+        write(documents(400).enumerated().map { $0.offset == 7 ? $0.element.replacingOccurrences(of: "}", with: ",\"x\":1}") : $0.element }, to: source)
+        let third = amber.run(["backup", "ndjson:" + source, "--parent", first, "--json"])
+        #expect(third.code == 0, "\(third.stderr)")
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(amber.run(["snapshots", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let firstID = try #require(records.first { ($0["short_id"] as? String) == first }?["id"] as? String)
+        #expect(records.last?["parent"] as? String == firstID, "\(records.last ?? [:])")
+        let out = temp.sub("out")
+        #expect(amber.run(["restore", "latest", "--target", "ndjson:" + out, "--verify"]).code == 0)
+        #expect(try canonicalSet(out + "/users.ndjson") == canonicalSet(source))
+        #expect(amber.run(["backup", "ndjson:" + source, "--parent", "nosuch"]).code != 0)
+    }
+
     @Test func runsSurviveForgetAndPrune() throws {
         let source = temp.sub("users.ndjson")
         write(documents(3000), to: source)

@@ -62,5 +62,17 @@ struct FileAttributeTests {
         let withoutAttributes = try #require(try repository.node(at: "/plain", root: records[1].snapshot.treeID!)?.subtree)
         #expect(try repository.loadBlob(withAttributes, type: .tree).first == 2)
         #expect(try repository.loadBlob(withoutAttributes, type: .tree).first == 1)
+
+        // --no-xattrs: a restore sets none, and a backup stores none (its tree is version 1 again).
+        let bare = temp.sub("bare")
+        #expect(amber.run(["restore", records[0].id.hex, "--target", bare, "--no-xattrs"]).code == 0)
+        let restoredBare = try attributes(bare, "t")
+        #expect(!restoredBare.contains("user.") && !restoredBare.contains("system.posix_acl"), "\(restoredBare)")
+        #expect(amber.run(["backup", source, "--no-xattrs", "--tag", "bare"]).code == 0)
+        let skipped = temp.sub("skipped")
+        #expect(amber.run(["restore", "latest", "--tag", "bare", "--target", skipped]).code == 0)
+        let restoredSkipped = try attributes(skipped, "t")
+        #expect(!restoredSkipped.contains("user.") && !restoredSkipped.contains("system.posix_acl"), "\(restoredSkipped)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: skipped + "/t/c")) == Data(contentsOf: URL(fileURLWithPath: source + "/c")))
     }
 }
