@@ -5,7 +5,7 @@ import Foundation
 /// `backup`'s options for what directory sources leave out and where the list of paths comes
 /// from, named and read as restic's (`--exclude` … `--one-file-system`, `--files-from*`).
 struct ExcludeOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Exclude paths matching this pattern (restic's syntax: globs, ** for any directories, a leading / anchors at the root; repeatable).")
+    @Option(name: [.short, .long], help: "Exclude paths matching this pattern (restic's syntax: globs, ** for any directories, a leading / anchors at the root, !PATTERN keeps what an earlier pattern excluded; repeatable).")
     var exclude: [String] = []
 
     @Option(name: .long, help: "As --exclude, ignoring the case of letters (repeatable).")

@@ -7,26 +7,29 @@ import Glibc
 /// component, each component a shell glob (`*`, `?`, `[…]`, `\` escapes) and `**` standing for
 /// any number of components, none included.
 ///
-/// A pattern that starts with `/` must match the whole path (`/home/ann/.cache`). Any other
-/// pattern matches when it matches the path's last components (`*.tmp` excludes every `.tmp`
-/// file; `cache/*.bin` every `.bin` file directly in a directory named `cache`). An excluded
-/// directory is not entered, so nothing below it is stored.
+/// A pattern that starts with `/` matches a path that begins with what it describes
+/// (`/home/ann/.cache`, and so everything below it). Any other pattern matches when it matches
+/// some consecutive components of the path (`*.tmp` excludes every `.tmp` file and what is below
+/// a `.tmp` directory; `cache/*.bin` every `.bin` directly in a directory named `cache`). An
+/// excluded directory is not entered, so nothing below it is stored — unless a *negated*
+/// pattern (`!…`, as restic 0.16 has them) could match something below it: patterns apply in
+/// order and the last one that matches a path decides (``ExcludeRules``).
 public struct ExcludePattern: Sendable, Hashable, CustomStringConvertible {
     /// The pattern as given.
     public let text: String
     /// Whether letter case is ignored (`--iexclude`: pattern and path are compared lower-cased).
     public let caseInsensitive: Bool
+    /// Whether the pattern was given as `!…`: what it matches is kept, even if an earlier pattern excluded it.
+    public let negated: Bool
     private let anchored: Bool
     private let parts: [String]
 
-    /// - Throws: ``FilesystemError`` for a pattern that cannot be used: empty, negated (`!…`,
-    ///   which restic 0.16 added and Amber does not have), or with a `[` left open.
+    /// - Throws: ``FilesystemError`` for a pattern that cannot be used: empty (or only `!`), or
+    ///   with a `[` left open.
     public init(_ text: String, caseInsensitive: Bool = false) throws(FilesystemError) {
-        let trimmed = text
+        negated = text.hasPrefix("!")
+        let trimmed = negated ? String(text.dropFirst()) : text
         guard !trimmed.isEmpty else { throw FilesystemError(path: text, message: "an empty exclude pattern") }
-        guard !trimmed.hasPrefix("!") else {
-            throw FilesystemError(path: text, message: "negated exclude patterns (!…) are not supported")
-        }
         let folded = caseInsensitive ? trimmed.lowercased() : trimmed
         let parts = folded.split(separator: "/").map(String.init).filter { $0 != "." }
         for part in parts where !Self.bracketsClose(part) {
@@ -41,17 +44,28 @@ public struct ExcludePattern: Sendable, Hashable, CustomStringConvertible {
     public var description: String { text }
 
     /// Whether the pattern matches the absolute path whose components (without the root) are
-    /// `components`.
+    /// `components`: anchored, from its first component; else from any component.
     public func matches(_ components: [String]) -> Bool {
         let path = caseInsensitive ? components.map { $0.lowercased() } : components
-        guard !parts.isEmpty else { return anchored && path.isEmpty }
+        guard !parts.isEmpty else { return anchored }
         if anchored { return Self.match(parts[...], path[...]) }
         return path.indices.contains { Self.match(parts[...], path[$0...]) }
     }
 
-    /// Whether `pattern` matches all of `path`.
+    /// Whether the pattern could match a path below the directory whose components are
+    /// `components` (restic's child match): always for a pattern not anchored; else when the
+    /// directory's path agrees with the pattern as far as both go (up to a `**`).
+    public func mayMatchBelow(_ components: [String]) -> Bool {
+        guard anchored else { return true }
+        var path = caseInsensitive ? components.map { $0.lowercased() } : components
+        if let wildcard = parts.firstIndex(of: "**"), path.count >= wildcard { path = Array(path.prefix(wildcard)) }
+        let length = min(path.count, parts.count)
+        return zip(parts.prefix(length), path.prefix(length)).allSatisfy { fnmatch($0, $1, 0) == 0 }
+    }
+
+    /// Whether `pattern` matches the start of `path` (all of the pattern; the path may go on).
     private static func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
-        guard let first = pattern.first else { return path.isEmpty }
+        guard let first = pattern.first else { return true }
         if first == "**" {
             return (path.startIndex...path.endIndex).contains { match(pattern.dropFirst(), path[$0...]) }
         }

@@ -53,10 +53,24 @@ public struct ExcludeRules: Sendable {
 
     /// Whether a path the walk found is left out, by a pattern or its size. `components` is its
     /// absolute path without the root.
+    ///
+    /// Patterns apply in order, the last that matches deciding (a negated one keeps the path). A
+    /// directory excluded by a pattern is still entered when a negated pattern could match
+    /// something below it; what is below is then judged path by path.
     func excludes(_ path: PathBytes, components: [String], status: FileStatus) -> Bool {
-        if patterns.contains(where: { $0.matches(components) }) { return true }
+        if excludedByPatterns(components) {
+            let entered = status.kind == .directory && patterns.contains { $0.negated && $0.mayMatchBelow(components) }
+            if !entered { return true }
+        }
         if let largerThan, status.kind == .file, status.size > largerThan { return true }
         return false
+    }
+
+    /// Whether the last pattern that matches `components` excludes it.
+    func excludedByPatterns(_ components: [String]) -> Bool {
+        var excluded = false
+        for pattern in patterns where pattern.matches(components) { excluded = !pattern.negated }
+        return excluded
     }
 
     /// The names of the tag files `directory` holds, or nil when it holds none. A directory that

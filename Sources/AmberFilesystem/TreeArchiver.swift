@@ -56,10 +56,8 @@ public final class TreeArchiver {
     public func archive(_ root: TreeRoot) throws(RepositoryError) -> Node? {
         let place = Place(components: root.path.absoluteComponents, device: root.status.device)
         // A path named on the command line (or in --files-from) is excluded as restic excludes it:
-        // when a pattern matches it or one of its directories.
-        if !excludes.isEmpty, (1...max(1, place.components.count)).contains(where: { count in
-            excludes.excludes(root.path, components: Array(place.components.prefix(count)), status: root.status)
-        }) {
+        // when a pattern matches it (a pattern that matches one of its directories matches it too).
+        if !excludes.isEmpty, excludes.excludes(root.path, components: place.components, status: root.status) {
             return nil
         }
         return try archive(root.path, name: root.name, status: root.status, place: place)

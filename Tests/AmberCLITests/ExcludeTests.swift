@@ -85,6 +85,30 @@ struct ExcludeTests {
         #expect(amber.run(["ls", "latest"]).stdout.split(separator: "\n").contains("/h"))
     }
 
+    /// Negated patterns (`!…`, restic 0.16): the last pattern that matches decides, and an excluded
+    /// directory is entered when a negated pattern could match below it — restic's manual's
+    /// "exclude everything but" example, and a relative negation inside excluded directories.
+    /// (The restic of Debian 12 predates negation, so the expected paths are written out.)
+    @Test func negatedPatternsKeepWhatTheyMatch() throws {
+        let root = temp.sub("t")
+        try makeTree(root)
+        #expect(amber.run(["init"]).code == 0)
+        let keepC = amber.run(["backup", "--exclude", root + "/*", "--exclude", "!" + root + "/c", "--exclude", "!" + root + "/b/main.c", root])
+        #expect(keepC.code == 0, "\(keepC.stderr)")
+        let paths = Set(amber.run(["ls", "latest"]).stdout.split(separator: "\n").map(String.init))
+        #expect(paths == ["/t", "/t/b", "/t/b/main.c", "/t/c", "/t/c/.nobackup", "/t/c/d", "/t/c/d/big.bin", "/t/c/d/e", "/t/c/d/e/small"],
+                "\(paths.sorted())")
+
+        // Relative: a and docs out, but any "keep.txt" or "*.MD" kept, also below them; the
+        // directories entered to look for them stay, empty when nothing in them is kept (as restic).
+        let relative = amber.run(["backup", "--exclude", "a", "--iexclude", "docs", "--exclude", "!keep.txt", "--iexclude", "!*.md", root])
+        #expect(relative.code == 0, "\(relative.stderr)")
+        let kept = Set(amber.run(["ls", "latest"]).stdout.split(separator: "\n").map(String.init))
+        #expect(kept.isSuperset(of: ["/t/a", "/t/a/keep.txt", "/t/Docs", "/t/Docs/README.MD", "/t/b/main.c"]), "\(kept.sorted())")
+        #expect(kept.isDisjoint(with: ["/t/a/drop.tmp", "/t/a/cache/data", "/t/a/cache/CACHEDIR.TAG", "/t/Docs/Notes.TMP"]), "\(kept.sorted())")
+        #expect(kept.contains("/t/a/cache") && kept.contains("/t/b/Build/out.o"), "\(kept.sorted())")
+    }
+
     /// Options that cannot be used are refused before anything is written, naming the problem.
     @Test func unusableOptionsChangeNothing() throws {
         let root = temp.sub("t")
@@ -92,7 +116,7 @@ struct ExcludeTests {
         #expect(amber.run(["init"]).code == 0)
         let before = try FileManager.default.subpathsOfDirectory(atPath: temp.sub("repo")).sorted()
         for (options, message) in [(["--exclude-file", temp.sub("missing.txt")], "missing.txt: cannot read the exclude file"),
-                                   (["--exclude", "!*.c"], "negated exclude patterns"),
+                                   (["--exclude", "!"], "an empty exclude pattern"),
                                    (["--exclude", "a[bc"], "[ that is not closed"),
                                    (["--exclude-larger-than", "ten"], "not a size"),
                                    (["--files-from", temp.sub("none.txt")], "cannot read the list of files")] {
