@@ -64,6 +64,35 @@ struct ExcludeTests {
         }
     }
 
+    /// `-x`: a file system mounted inside the tree (a tmpfs, which needs root: CI runs as root) is
+    /// stored as an empty directory, as the real restic stores it with `--one-file-system`.
+    @Test(.enabled(if: geteuid() == 0)) func oneFileSystemStopsAtAMountPoint() throws {
+        let executable = try #require(ResticRunner.locate(), "restic is not installed (scripts/install-deps)")
+        let root = temp.sub("t")
+        try makeTree(root)
+        let mountPoint = root + "/mounted"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        try runTool(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint])
+        defer { _ = try? runTool(["umount", mountPoint]) }
+        writeFile(mountPoint + "/on-tmpfs.txt", Array("elsewhere\n".utf8))
+
+        let restic = try ResticRunner(executable: executable, repository: temp.sub("restic-repo"), environment: [:])
+        try restic.run(["init"])
+        try restic.run(["backup", "-x", root])
+        let parent = (root as NSString).deletingLastPathComponent
+        let resticPaths = try restic.run(["ls", "latest"]).split(separator: "\n").map(String.init)
+            .filter { $0.hasPrefix(root) }.map { String($0.dropFirst(parent.count)) }.sorted()
+        #expect(amber.run(["init"]).code == 0)
+        let backup = amber.run(["backup", "-x", root])
+        #expect(backup.code == 0, "\(backup.stderr)")
+        let amberPaths = amber.run(["ls", "latest"]).stdout.split(separator: "\n").map(String.init).sorted()
+        #expect(amberPaths == resticPaths)
+        #expect(amberPaths.contains("/t/mounted") && !amberPaths.contains("/t/mounted/on-tmpfs.txt"), "\(amberPaths)")
+        // Without -x the mounted file is stored.
+        #expect(amber.run(["backup", root]).code == 0)
+        #expect(amber.run(["ls", "latest"]).stdout.contains("/t/mounted/on-tmpfs.txt"))
+    }
+
     @Test func filesFromListsPaths() throws {
         let root = temp.sub("t")
         try makeTree(root)
