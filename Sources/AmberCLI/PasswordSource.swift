@@ -6,20 +6,43 @@ import Foundation
 /// `AMBER_PASSWORD_COMMAND` (both set is an error: they exclude each other), else
 /// `AMBER_PASSWORD`, else a prompt on the terminal. The password is never printed, logged or
 /// passed on a command line.
+///
+/// `copy` reads the source repository's password the same way from `--from-password-file`,
+/// `--from-password-command` and the `AMBER_FROM_…` variables (restic's `RESTIC_FROM_…`).
 struct PasswordSource {
-    let options: GlobalOptions
+    let file: String?
+    let command: String?
+    let environment: [String: String]
+    /// `AMBER_` or `AMBER_FROM_`: the variables are PREFIX`PASSWORD`, PREFIX`PASSWORD_FILE`, PREFIX`PASSWORD_COMMAND`.
+    var prefix = "AMBER_"
+    /// How the options are spelled in messages (`--password` or `--from-password`).
+    var optionPrefix = "--password"
+
+    init(options: GlobalOptions) {
+        file = options.passwordFile
+        command = options.passwordCommand
+        environment = options.environment
+    }
+
+    init(file: String?, command: String?, environment: [String: String], prefix: String, optionPrefix: String) {
+        self.file = file
+        self.command = command
+        self.environment = environment
+        self.prefix = prefix
+        self.optionPrefix = optionPrefix
+    }
 
     func read(confirm: Bool) throws -> [UInt8] {
-        let env = options.environment
+        let env = environment
         let nonEmptyVariable = { (name: String) in env[name].flatMap { $0.isEmpty ? nil : $0 } }
-        var file = options.passwordFile, command = options.passwordCommand
+        var file = self.file, command = self.command
         if file != nil && command != nil {
-            throw CLIError.usage("--password-file and --password-command exclude each other")
+            throw CLIError.usage("\(optionPrefix)-file and \(optionPrefix)-command exclude each other")
         }
         if file == nil && command == nil {
-            (file, command) = (nonEmptyVariable("AMBER_PASSWORD_FILE"), nonEmptyVariable("AMBER_PASSWORD_COMMAND"))
+            (file, command) = (nonEmptyVariable(prefix + "PASSWORD_FILE"), nonEmptyVariable(prefix + "PASSWORD_COMMAND"))
             if file != nil && command != nil {
-                throw CLIError.usage("AMBER_PASSWORD_FILE and AMBER_PASSWORD_COMMAND exclude each other: unset one")
+                throw CLIError.usage("\(prefix)PASSWORD_FILE and \(prefix)PASSWORD_COMMAND exclude each other: unset one")
             }
         }
         if let file {
@@ -31,11 +54,11 @@ struct PasswordSource {
         if let command {
             return try nonEmpty(firstLine(try run(command)), from: "the password command")
         }
-        if let password = env["AMBER_PASSWORD"], !password.isEmpty {
+        if let password = env[prefix + "PASSWORD"], !password.isEmpty {
             return Array(password.utf8)
         }
         guard isatty(0) == 1 else {
-            throw CLIError.usage("no password given: set AMBER_PASSWORD, AMBER_PASSWORD_FILE or AMBER_PASSWORD_COMMAND")
+            throw CLIError.usage("no password given: set \(prefix)PASSWORD, \(prefix)PASSWORD_FILE or \(prefix)PASSWORD_COMMAND")
         }
         let first = try prompt("enter password for repository: ")
         if confirm {
