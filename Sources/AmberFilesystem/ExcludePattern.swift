@@ -11,9 +11,10 @@ import Glibc
 /// (`/home/ann/.cache`, and so everything below it). Any other pattern matches when it matches
 /// some consecutive components of the path (`*.tmp` excludes every `.tmp` file and what is below
 /// a `.tmp` directory; `cache/*.bin` every `.bin` directly in a directory named `cache`). An
-/// excluded directory is not entered, so nothing below it is stored — unless a *negated*
-/// pattern (`!…`, as restic 0.16 has them) could match something below it: patterns apply in
-/// order and the last one that matches a path decides (``ExcludeRules``).
+/// excluded directory is not entered, so nothing below it is stored. A *negated* pattern (`!…`,
+/// as restic has them since 0.13) cancels an earlier pattern's match: patterns apply in order and
+/// the last one that matches a path decides (``ExcludeRules``); as in restic and gitignore, what
+/// is inside a directory already excluded cannot be kept again.
 public struct ExcludePattern: Sendable, Hashable, CustomStringConvertible {
     /// The pattern as given.
     public let text: String
@@ -50,17 +51,6 @@ public struct ExcludePattern: Sendable, Hashable, CustomStringConvertible {
         guard !parts.isEmpty else { return anchored }
         if anchored { return Self.match(parts[...], path[...]) }
         return path.indices.contains { Self.match(parts[...], path[$0...]) }
-    }
-
-    /// Whether the pattern could match a path below the directory whose components are
-    /// `components` (restic's child match): always for a pattern not anchored; else when the
-    /// directory's path agrees with the pattern as far as both go (up to a `**`).
-    public func mayMatchBelow(_ components: [String]) -> Bool {
-        guard anchored else { return true }
-        var path = caseInsensitive ? components.map { $0.lowercased() } : components
-        if let wildcard = parts.firstIndex(of: "**"), path.count >= wildcard { path = Array(path.prefix(wildcard)) }
-        let length = min(path.count, parts.count)
-        return zip(parts.prefix(length), path.prefix(length)).allSatisfy { fnmatch($0, $1, 0) == 0 }
     }
 
     /// Whether `pattern` matches the start of `path` (all of the pattern; the path may go on).

@@ -54,22 +54,22 @@ public struct ExcludeRules: Sendable {
     /// Whether a path the walk found is left out, by a pattern or its size. `components` is its
     /// absolute path without the root.
     ///
-    /// Patterns apply in order, the last that matches deciding (a negated one keeps the path). A
-    /// directory excluded by a pattern is still entered when a negated pattern could match
-    /// something below it; what is below is then judged path by path.
+    /// Patterns apply in order, the last that matches deciding: a negated one (`!…`) cancels the
+    /// exclusion of what it matches. As in restic (and gitignore), a directory once excluded is
+    /// not entered, so nothing inside it can be kept again. Case-sensitive and case-insensitive
+    /// patterns (`--exclude`, `--iexclude`) are two lists, as restic keeps them: either may exclude.
     func excludes(_ path: PathBytes, components: [String], status: FileStatus) -> Bool {
-        if excludedByPatterns(components) {
-            let entered = status.kind == .directory && patterns.contains { $0.negated && $0.mayMatchBelow(components) }
-            if !entered { return true }
-        }
+        if excludedByPatterns(components, caseInsensitive: false) || excludedByPatterns(components, caseInsensitive: true) { return true }
         if let largerThan, status.kind == .file, status.size > largerThan { return true }
         return false
     }
 
-    /// Whether the last pattern that matches `components` excludes it.
-    func excludedByPatterns(_ components: [String]) -> Bool {
+    /// Whether the last pattern of one list (by case) that matches `components` excludes it.
+    func excludedByPatterns(_ components: [String], caseInsensitive: Bool) -> Bool {
         var excluded = false
-        for pattern in patterns where pattern.matches(components) { excluded = !pattern.negated }
+        for pattern in patterns where pattern.caseInsensitive == caseInsensitive && pattern.matches(components) {
+            excluded = !pattern.negated
+        }
         return excluded
     }
 
