@@ -76,6 +76,10 @@ final class BackupSession {
     private func archive(_ opened: BackupSources.Collection) throws {
         let collection = opened.collection
         let previous = previousBackup(of: opened)
+        if previous == nil, let named = options.parent {
+            notices.append("\(SourceRedaction.redacted(opened.source)): --parent \(named.shortHex) is not a backup of this source "
+                           + "from \(options.host); its collections are stored whole")
+        }
         parent = parent ?? previous?.snapshot
         let (set, summaries) = try collection.archive(repository: repository, writer: writer, parent: previous?.set)
         notices += collection.notes.map { "\(SourceRedaction.redacted(opened.source)): \($0)" }

@@ -60,9 +60,10 @@ extension Amber {
                     targetLock.release()
                     sourceLock.release()
                 }
+                // The snapshots first, then the index: a backup finishing meanwhile is then in both.
+                let records = try selection.records(in: source, named: snapshots)
                 try global.loadIndex(source)
                 try global.loadIndex(target)
-                let records = try selection.records(in: source, named: snapshots)
                 let report = try SnapshotCopier(from: source, to: target).copy(records)
                 if global.json {
                     Output.json(report)

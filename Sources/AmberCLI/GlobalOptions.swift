@@ -117,11 +117,14 @@ struct GlobalOptions: ParsableArguments {
 
     /// Whether a progress display belongs on standard error.
     /// How long operations show progress: a line on a terminal; with `--json`, status lines on
-    /// standard output when it is a terminal or `AMBER_PROGRESS_FPS` asks for them (a tool
+    /// standard output when it is a terminal or `AMBER_PROGRESS_FPS` (a positive number) asks for them (a tool
     /// reading the output then gets them; a pipe gets none by default); nothing with `--quiet`.
     var progressStyle: ProgressDisplay.Style {
         if quiet { return .none }
-        if json { return isatty(1) == 1 || ProcessInfo.processInfo.environment["AMBER_PROGRESS_FPS"] != nil ? .json : .none }
+        if json {
+            let asked = environment["AMBER_PROGRESS_FPS"].flatMap(Double.init).map { $0 > 0 } ?? false
+            return isatty(1) == 1 || asked ? .json : .none
+        }
         return isatty(2) == 1 ? .line : .none
     }
 }

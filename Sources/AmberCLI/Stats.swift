@@ -79,7 +79,8 @@ extension Amber {
             let page = StatsPage(records: records, restore: restore, raw: raw, forecast: months, generated: Date()).render()
             let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
             do {
-                try Data(page.utf8).write(to: URL(fileURLWithPath: temporary))
+                // A new file (O_EXCL): never through a link someone left at that name.
+                try Data(page.utf8).write(to: URL(fileURLWithPath: temporary), options: .withoutOverwriting)
                 guard rename(temporary, path) == 0 else { throw CLIError.usage("cannot write \(path): \(String(cString: strerror(errno)))") }
             } catch {
                 unlink(temporary)

@@ -82,6 +82,11 @@ struct CollectionTests {
         #expect(amber.run(["restore", "latest", "--target", "ndjson:" + out, "--verify"]).code == 0)
         #expect(try canonicalSet(out + "/users.ndjson") == canonicalSet(source))
         #expect(amber.run(["backup", "ndjson:" + source, "--parent", "nosuch"]).code != 0)
+        // A snapshot of another source: said, and the collection is stored whole.
+        let other = temp.sub("other.ndjson")
+        write(Array(documents(3)), to: other)
+        let unrelated = amber.run(["backup", "ndjson:" + other, "--parent", first])
+        #expect(unrelated.code == 0 && unrelated.stderr.contains("--parent \(first) is not a backup of this source"), "\(unrelated.stderr)")
     }
 
     @Test func runsSurviveForgetAndPrune() throws {

@@ -23,6 +23,8 @@ struct S3XMLTests {
     @Test func entities() {
         #expect(S3XML.unescape("&lt;a&gt; &quot;&apos;&#65;&#x42;&amp;amp; &unknown; &") == "<a> \"'AB&amp; &unknown; &")
         #expect(S3XML.escape("\"e&t<>\"") == "&quot;e&amp;t&lt;&gt;&quot;")
+        // A quote with a combining mark is one Character, but its quote is still escaped.
+        #expect(S3XML.escape("\"\u{301}x'") == "&quot;\u{301}x&#39;")
     }
 
     @Test(arguments: [
