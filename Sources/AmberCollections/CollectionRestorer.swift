@@ -104,20 +104,42 @@ public struct CollectionRestorer {
     }
 
     /// Applies the changes from snapshot `from` to `tree` to a SQLite database that holds `from`.
+    /// When the structure changed, a ``SQLiteMigration`` recreates what differs first (a table
+    /// redefined or new gets all its rows), and the result is compared with the newer schema
+    /// before the transaction commits.
     public func restoreSQLiteIncrementally(_ tree: BlobID, from: BlobID, at path: String, force: Bool) throws -> CollectionRestoreReport {
         try refuseCrossEngineIncremental([tree, from], target: .sqlite)
         let (newSet, newSchema) = try sqliteSet(tree)
         let (oldSet, oldSchema) = try sqliteSet(from)
-        try checkIncremental(old: oldSet, new: newSet, changedTables: Self.tableChanges(old: oldSchema.tables, new: newSchema.tables, name: \.name), force: force,
-                             target: path) { try verifySQLite(from, at: path) }
+        let migration = SQLiteMigration(from: oldSchema, to: newSchema)
+        try checkTargetHolds(force: force, target: path) { try verifySQLite(from, at: path) }
         let target = try SQLiteTarget.openExisting(path: path)
         defer { try? target.close() }
         var report = CollectionRestoreReport()
+        report.structure = migration.changes
+        let previous = Dictionary(oldSet.collections.map { ($0.displayName, $0) }, uniquingKeysWith: { first, _ in first })
         try target.transaction {
-            for (old, new) in zip(oldSet.collections, newSet.collections) {
-                let (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
+            try target.migrate(migration.beforeRows)
+            for new in newSet.collections {
+                var (upserts, deletes) = ([(DocumentKey, DatabaseRow)](), [DocumentKey]())
+                if let old = previous[new.displayName], !migration.replacedTables.contains(new.displayName) {
+                    (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
+                } else {
+                    // A table created here: every row, as new.
+                    try forEachRow(of: new) { key, row in upserts.append((key, row)) }
+                    report.inserted += upserts.count
+                    report.deleted += Int(previous[new.displayName]?.manifest.count ?? 0)
+                }
                 try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
                 report.collections += 1
+            }
+            try target.migrate(migration.afterRows)
+            if !migration.isEmpty {
+                let differences = try target.structureDifferences(from: newSchema)
+                guard differences.isEmpty else {
+                    throw RepositoryError(.invalidArgument, "after recreating its structure, the database is not the newer snapshot's "
+                                          + "(\(differences.joined(separator: "; "))); nothing was changed: restore the newer one in full")
+                }
             }
             try target.applySettings(of: newSchema)
         }
@@ -177,20 +199,6 @@ public struct CollectionRestorer {
         return try comparer.finish()
     }
 
-    /// Refuses an incremental restore when the tables changed between the two snapshots (naming
-    /// each: `changedTables`, from ``tableChanges(old:new:name:)``), or (unless `force`) when
-    /// the target, read back by `verify`, does not hold the older one.
-    func checkIncremental(old: CollectionSet, new: CollectionSet, changedTables: [String], force: Bool, target: String,
-                          verify: () throws -> [Mismatch]) throws {
-        var changed = changedTables
-        if changed.isEmpty, old.collections.map(\.name) != new.collections.map(\.name) { changed = ["the collections"] }
-        guard changed.isEmpty else {
-            throw RepositoryError(.invalidArgument, "the tables changed between the two snapshots (\(changed.joined(separator: ", "))): "
-                                  + "restore the newer one in full")
-        }
-        try checkTargetHolds(force: force, target: target, verify: verify)
-    }
-
     /// Refuses (unless `force`) when the target, read back by `verify`, does not hold the
     /// older snapshot of an incremental restore.
     func checkTargetHolds(force: Bool, target: String, verify: () throws -> [Mismatch]) throws {
@@ -198,20 +206,6 @@ public struct CollectionRestorer {
         let mismatches = try verify()
         guard mismatches.isEmpty else {
             throw RepositoryError(.invalidArgument, "\(target) does not hold the --from snapshot (\(mismatches.count) differences, e.g. \(mismatches[0])); use --force to apply the changes anyway")
-        }
-    }
-
-    /// Each table added, removed or redefined from `old` to `new`, as `NAME (added)`,
-    /// `NAME (removed)` or `NAME (definition changed)`, in name order.
-    static func tableChanges<Table: Equatable>(old: [Table], new: [Table], name: (Table) -> String) -> [String] {
-        let before = Dictionary(old.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(new.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
-        return Set(before.keys).union(after.keys).sorted().compactMap { table in
-            switch (before[table], after[table]) {
-            case (nil, _): "\(table) (added)"
-            case (_, nil): "\(table) (removed)"
-            case let (a?, b?): a == b ? nil : "\(table) (definition changed)"
-            }
         }
     }
 }

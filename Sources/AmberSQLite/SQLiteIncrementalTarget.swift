@@ -13,9 +13,8 @@ extension SQLiteTarget {
 /// Triggers on a table are dropped for the duration of its ``apply(table:upserts:deletes:)``
 /// and recreated from their SQL in the same transaction, so applying rows fires nothing that
 /// the snapshot did not already contain; foreign-key enforcement is off on this connection.
-/// Structure is not migrated: compare ``schema`` with the old snapshot's schema (tables,
-/// indexes, views, triggers) and the new one's, and fall back to a full restore when the
-/// structure changed.
+/// A structure change is applied by ``migrate(_:)`` (a ``SQLiteMigration``'s statements) and
+/// checked by ``structureDifferences(from:)`` before the transaction commits.
 public final class SQLiteIncrementalTarget {
     /// The database file.
     public let path: String
@@ -81,6 +80,27 @@ public final class SQLiteIncrementalTarget {
         } catch {
             preconditionFailure("only SQLite errors are thrown here: \(error)")
         }
+    }
+
+    /// Runs statements that change the structure (inside ``transaction(_:)``), then reads the
+    /// structure again, so rows go to the tables and triggers as they now are.
+    public func migrate(_ statements: [String]) throws(SQLiteError) {
+        guard !statements.isEmpty else { return }
+        for statement in statements { try database.execute(statement) }
+        schema = try SQLiteSchema(reading: database)
+    }
+
+    /// How the tables, indexes, views and triggers here differ from `expected`'s, a line each:
+    /// read inside the open transaction, so a migration is checked before it commits.
+    public func structureDifferences(from expected: SQLiteSchema) throws(SQLiteError) -> [String] {
+        let present = try SQLiteSchema(reading: database)
+        func compare<Object: Hashable>(_ kind: String, _ want: [Object], _ have: [Object], name: (Object) -> String) -> [String] {
+            let missing = want.filter { !have.contains($0) }.map { "\(kind) \(name($0)) missing or different" }
+            let extra = have.filter { object in !want.contains { name($0) == name(object) } }.map { "\(kind) \(name($0)) extra" }
+            return missing + extra
+        }
+        return compare("table", expected.tables, present.tables, name: \.name) + compare("index", expected.indexes, present.indexes, name: \.name)
+            + compare("view", expected.views, present.views, name: \.name) + compare("trigger", expected.triggers, present.triggers, name: \.name)
     }
 
     /// Sets `sqlite_sequence`, `user_version` and `application_id` to `schema`'s (the new
