@@ -21,6 +21,8 @@ public final class SnapshotCopier {
     private let target: Repository
     private var data: [BlobID: BlobID] = [:]
     private var trees: [BlobID: BlobID] = [:]
+    /// Collection sets copied, by source id: a set that two snapshots share is rebuilt once.
+    private var sets: [BlobID: BlobID] = [:]
     private let dataIDs: HMACSHA256
     private let treeIDs: HMACSHA256
 
@@ -90,7 +92,8 @@ public final class SnapshotCopier {
                 if let subtree = tree.nodes[i].subtree { tree.nodes[i].subtree = try copyTree(subtree, writer: writer) }
             case .database:
                 if let subtree = tree.nodes[i].subtree {
-                    tree.nodes[i].subtree = try CollectionSet.copy(subtree, from: source, to: target, writer: writer)
+                    if sets[subtree] == nil { sets[subtree] = try CollectionSet.copy(subtree, from: source, to: target, writer: writer) }
+                    tree.nodes[i].subtree = sets[subtree]
                 }
             default:
                 break
