@@ -74,8 +74,8 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Sources and targets: collections (NDJSON, JSON, SQLite, PostgreSQL) as manifests.
         .target(name: "AmberCollections",
-                dependencies: ["AmberCore", "AmberDocuments", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberSQLite",
-                               "AmberPostgres"],
+                dependencies: ["AmberCore", "AmberCrypto", "AmberDocuments", "AmberRepository", "AmberManifest", "AmberSnapshot",
+                               "AmberSQLite", "AmberPostgres"],
                 swiftSettings: swiftSettings),
         // Orchestration, both directions: source and target strings, the backup runner, restores.
         .target(name: "AmberBackup",

@@ -4,43 +4,62 @@ import Foundation
 /// A sorted run of documents spilled to a temporary file by ``SortedDocuments``, and read back
 /// in order for the merge.
 ///
-/// Record: `keyLength u32 ‖ key ‖ line u64 ‖ valueLength u32 ‖ value`, little-endian. The file
-/// holds source documents in plaintext, like the source itself, in a directory only the user can
-/// read, and is removed when the backup ends.
+/// Record: `keyLength u32 ‖ key ‖ line u64 ‖ valueLength u32 ‖ value`, little-endian. Records
+/// are sealed in blocks by a ``RunCipher`` whose key exists only in memory, so the file never
+/// holds the source's documents in clear; it lies in a directory only the user can read, and is
+/// removed when the backup ends (or by the next one, after a crash).
 enum DocumentRunFile {
-    /// Writes `documents` (already sorted) to `path`, in a directory only the user can read.
-    static func write(_ documents: [CollectionDocument], to path: String) throws(SourceError) {
+    /// Writes `documents` (already sorted) to `path` as run number `run`, sealed by `cipher`.
+    static func write(_ documents: [CollectionDocument], to path: String, cipher: RunCipher, run: UInt32) throws(SourceError) {
         let file = try AtomicFileWriter(path: path)
-        var record = [UInt8]()
+        var block = [UInt8](), sealed = [UInt8]()
+        var blocks: UInt64 = 0
+        func flush() throws(SourceError) {
+            guard !block.isEmpty else { return }
+            sealed.removeAll(keepingCapacity: true)
+            do {
+                try cipher.seal(block, run: run, block: blocks, appendingTo: &sealed)
+            } catch {
+                throw SourceError(file: path, message: "cannot encrypt a temporary file for sorting: \(error)")
+            }
+            try file.write(sealed)
+            blocks += 1
+            block.removeAll(keepingCapacity: true)
+        }
         func append<T: FixedWidthInteger>(_ value: T) {
-            withUnsafeBytes(of: value.littleEndian) { record.append(contentsOf: $0) }
+            withUnsafeBytes(of: value.littleEndian) { block.append(contentsOf: $0) }
         }
         for document in documents {
-            record.removeAll(keepingCapacity: true)
             append(UInt32(document.keyBytes.count))
-            record.append(contentsOf: document.keyBytes)
+            block.append(contentsOf: document.keyBytes)
             append(UInt64(document.line))
             append(UInt32(document.value.count))
-            record.append(contentsOf: document.value)
-            try file.write(record)
+            block.append(contentsOf: document.value)
+            if block.count >= RunCipher.blockSize { try flush() }
         }
+        try flush()
         try file.commit()
     }
 
-    /// Reads a run file's records in order, a buffer at a time.
+    /// Reads a run file's records in order, a block at a time.
     struct Reader {
         private let handle: FileHandle
         private let path: String
+        private let cipher: RunCipher
+        private let run: UInt32
+        private var block: UInt64 = 0
         private var buffer = [UInt8]()
         private var offset = 0
         private var atEnd = false
 
-        init(path: String) throws(SourceError) {
+        init(path: String, cipher: RunCipher, run: UInt32) throws(SourceError) {
             guard let handle = FileHandle(forReadingAtPath: path) else {
                 throw SourceError(file: path, message: "cannot read a temporary file for sorting")
             }
             self.handle = handle
             self.path = path
+            self.cipher = cipher
+            self.run = run
         }
 
         func close() { try? handle.close() }
@@ -60,21 +79,45 @@ enum DocumentRunFile {
             return (key, line, bytes(valueLength))
         }
 
-        /// Makes `count` bytes available at `offset`; `false` if the file ends first.
+        /// Makes `count` bytes available at `offset`, opening blocks as needed; `false` if the file ends first.
         private mutating func fill(_ count: Int) throws(SourceError) -> Bool {
             while buffer.count - offset < count {
                 if atEnd { return false }
-                let chunk: Data?
-                do {
-                    chunk = try handle.read(upToCount: Swift.max(1 << 20, count))
-                } catch {
-                    throw SourceError(file: path, message: "cannot read a temporary file for sorting: \(error)")
+                guard let records = try nextBlock() else {
+                    atEnd = true
+                    continue
                 }
                 buffer.removeFirst(offset)
                 offset = 0
-                if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
+                buffer.append(contentsOf: records)
             }
             return true
+        }
+
+        /// The records of the next block, or `nil` at the end of the file.
+        private mutating func nextBlock() throws(SourceError) -> [UInt8]? {
+            let header = try read(4)
+            guard header.count == 4 else {
+                if header.isEmpty { return nil }
+                throw truncated()
+            }
+            let length = Int(header.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) })
+            let sealed = try read(length)
+            guard sealed.count == length else { throw truncated() }
+            do {
+                defer { block += 1 }
+                return try cipher.open(sealed[...], run: run, block: block)
+            } catch {
+                throw SourceError(file: path, message: "a temporary file for sorting is damaged (it does not decrypt)")
+            }
+        }
+
+        private func read(_ count: Int) throws(SourceError) -> [UInt8] {
+            do {
+                return [UInt8](try handle.read(upToCount: count) ?? Data())
+            } catch {
+                throw SourceError(file: path, message: "cannot read a temporary file for sorting: \(error)")
+            }
         }
 
         private mutating func bytes(_ count: Int) -> [UInt8] {

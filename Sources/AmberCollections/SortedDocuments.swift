@@ -24,6 +24,8 @@ public final class SortedDocuments {
     private var buffer = [CollectionDocument]()
     private var bufferBytes = 0
     private var runs = [String]()
+    /// Seals the runs: its key lives in this object only.
+    private let cipher = RunCipher()
     private var directory: String?
     private var sealed = false
 
@@ -73,7 +75,7 @@ public final class SortedDocuments {
         let directory: String
         if let existing = self.directory { directory = existing } else { directory = try makeDirectory() }
         let path = "\(directory)/run-\(runs.count)"
-        try DocumentRunFile.write(buffer, to: path)
+        try DocumentRunFile.write(buffer, to: path, cipher: cipher, run: UInt32(runs.count))
         runs.append(path)
         buffer.removeAll()
         bufferBytes = 0
@@ -92,8 +94,8 @@ public final class SortedDocuments {
         var readers = [DocumentRunFile.Reader]()
         defer { for reader in readers { reader.close() } }
         var heads = [(key: [UInt8], line: Int, value: [UInt8])?]()
-        for path in runs {
-            var reader = try DocumentRunFile.Reader(path: path)
+        for (run, path) in runs.enumerated() {
+            var reader = try DocumentRunFile.Reader(path: path, cipher: cipher, run: UInt32(run))
             heads.append(try reader.next())
             readers.append(reader)
         }

@@ -128,6 +128,39 @@ struct SortedDocumentsTests {
         #expect(try sortDirectories().isDisjoint(with: made), "removed when the documents are released")
     }
 
+    /// Runs on disk are encrypted under a key kept in memory: no document's id or content is in
+    /// any byte of them, they still merge to the same documents, and a flipped byte is named.
+    @Test func sortRunsHoldNoDocumentInClear() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeAllItems(directory) }
+        let path = try Self.writeCollection(directory, count: 2_000, padding: 64)
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix(ScratchDirectories.prefix) })
+        let sorted = try JSONCollectionSource(path: path, format: .ndjson).readSorted(memoryBudget: 4_000).documents
+        #expect(sorted.spilledRuns > 1)
+        let made = try #require(Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+            .filter { $0.hasPrefix(ScratchDirectories.prefix) }).subtracting(before).first)
+        let runDirectory = NSTemporaryDirectory() + "/" + made
+        let files = try FileManager.default.contentsOfDirectory(atPath: runDirectory).filter { $0.hasPrefix("run-") }
+        #expect(files.count == sorted.spilledRuns)
+        let needles = ["doc-1", "doc-1999", String(repeating: "x", count: 64), "nested"].map { Data($0.utf8) }
+        var scanned = 0
+        for file in files {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: runDirectory + "/" + file))
+            scanned += bytes.count
+            for needle in needles { #expect(bytes.range(of: needle) == nil, "\(file) holds \(String(decoding: needle, as: UTF8.self))") }
+        }
+        #expect(scanned > 100_000)
+        let documents = try Self.collect(sorted)
+        #expect(documents.count == 2_000 && documents.map(\.keyBytes) == documents.map(\.keyBytes).sorted { $0.lexicographicallyPrecedes($1) })
+
+        // One flipped byte in a run: the merge stops and says the file is damaged.
+        let victim = runDirectory + "/" + files.sorted()[0]
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: victim))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: victim))
+        #expect(throws: SourceError.self) { _ = try Self.collect(sorted) }
+    }
+
     @Test func abandonedSortDirectoriesOfDeadProcessesAreSwept() throws {
         let parent = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeAllItems(parent) }
