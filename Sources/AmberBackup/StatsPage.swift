@@ -13,31 +13,17 @@ public struct StatsPage: Sendable {
     /// `stats --mode restore-size` and `--mode raw-data` of the same snapshots.
     public var restore: RepositoryStatistics
     public var raw: RepositoryStatistics
-    /// Repository bytes month by month (month 0 is now) per strategy, every snapshot kept.
-    public var forecast: [(date: Date, figures: [BackupStrategy: StrategyFigures])]
+    /// Repository bytes month by month (month 0 is now) per strategy, every snapshot kept (``StorageForecast/months(_:)``).
+    public var forecast: [StorageForecast.Month]
     public var generated: Date
 
     public init(records: [SnapshotRecord], restore: RepositoryStatistics, raw: RepositoryStatistics,
-                forecast: [(date: Date, figures: [BackupStrategy: StrategyFigures])], generated: Date) {
+                forecast: [StorageForecast.Month], generated: Date) {
         self.records = records.sorted { $0.snapshot.date < $1.snapshot.date }
         self.restore = restore
         self.raw = raw
         self.forecast = forecast
         self.generated = generated
-    }
-
-    /// The forecast rows for ``init(records:restore:raw:forecast:generated:)``: `months` months from `forecast.now`.
-    public static func months(of forecast: StorageForecast, count months: Int) -> [(date: Date, figures: [BackupStrategy: StrategyFigures])] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        var rows: [(date: Date, figures: [BackupStrategy: StrategyFigures])] = []
-        var previous = forecast.now
-        for month in 0...months {
-            let date = calendar.date(byAdding: .month, value: month, to: forecast.now) ?? forecast.now
-            rows.append((date, forecast.figures(at: date, since: month == 0 ? date : previous)))
-            previous = date
-        }
-        return rows
     }
 
     /// The page.
@@ -79,11 +65,11 @@ public struct StatsPage: Sendable {
     // MARK: Parts
 
     private func summaryTable() -> String {
-        var rows = [("Snapshots", "\(records.count)"), ("Restore size (all snapshots)", Self.bytes(restore.totalSize)),
+        var rows = [("Snapshots", "\(records.count)"), ("Restore size (all snapshots)", ByteCount.text(restore.totalSize)),
                     ("Documents and files (all snapshots)", "\(restore.totalFileCount ?? 0)"),
-                    ("Stored (blobs reached, compressed and encrypted)", Self.bytes(raw.totalSize))]
+                    ("Stored (blobs reached, compressed and encrypted)", ByteCount.text(raw.totalSize))]
         if let plain = raw.totalUncompressedSize {
-            rows.append(("Unique data before compression", Self.bytes(plain)))
+            rows.append(("Unique data before compression", ByteCount.text(plain)))
             if plain > 0 { rows.append(("Deduplication ratio", String(format: "%.2fx", Double(restore.totalSize) / Double(plain)))) }
         }
         if let ratio = raw.compressionRatio { rows.append(("Compression ratio", String(format: "%.2fx", ratio))) }
@@ -100,7 +86,7 @@ public struct StatsPage: Sendable {
         return SVGLineChart(id: "growth", title: "Bytes added by the backups, summed, and the size of each snapshot",
                             series: [.init(name: "stored (added, summed)", color: "#1f6feb", points: added),
                                      .init(name: "snapshot size", color: "#a0a0a0", points: restored)],
-                            xLabel: day, yLabel: { Self.bytes(UInt64(max(0, $0))) })
+                            xLabel: day, yLabel: { ByteCount.text(UInt64(max(0, $0))) })
     }
 
     /// The four largest collections' sizes over time, and a table of every collection's first and last size.
@@ -118,14 +104,14 @@ public struct StatsPage: Sendable {
             SVGLineChart.Series(name: entry.key, color: colors[index], points: entry.value.map { ($0.date.timeIntervalSince1970, Double($0.bytes)) })
         }
         let chart = SVGLineChart(id: "collections", title: "Size of the largest collections over time", series: series,
-                                 xLabel: day, yLabel: { Self.bytes(UInt64(max(0, $0))) })
+                                 xLabel: day, yLabel: { ByteCount.text(UInt64(max(0, $0))) })
         var table = "<table id=\"collection-table\"><tr><th>Collection</th><th>Documents (first)</th><th>Documents (last)</th>"
             + "<th>Change</th><th>Bytes (first)</th><th>Bytes (last)</th></tr>"
         for (name, points) in history.sorted(by: { $0.key < $1.key }) {
             guard let first = points.first, let last = points.last else { continue }
             let change = Int64(bitPattern: last.documents &- first.documents)
             table += "<tr><td>\(Markup.escape(name))</td><td>\(first.documents)</td><td>\(last.documents)</td>"
-                + "<td>\(change >= 0 ? "+" : "")\(change)</td><td>\(Self.bytes(first.bytes))</td><td>\(Self.bytes(last.bytes))</td></tr>"
+                + "<td>\(change >= 0 ? "+" : "")\(change)</td><td>\(ByteCount.text(first.bytes))</td><td>\(ByteCount.text(last.bytes))</td></tr>"
         }
         return chart.render() + "\n" + table + "</table>"
     }
@@ -140,7 +126,7 @@ public struct StatsPage: Sendable {
             return points.isEmpty ? nil : SVGLineChart.Series(name: name, color: color, points: points, dashed: strategy != .amber)
         }
         return SVGLineChart(id: "forecast", title: "Forecast repository size, month by month", series: series,
-                            xLabel: { String(RFC3339.format(Date(timeIntervalSince1970: $0)).prefix(7)) }, yLabel: { Self.bytes(UInt64(max(0, $0))) })
+                            xLabel: { String(RFC3339.format(Date(timeIntervalSince1970: $0)).prefix(7)) }, yLabel: { ByteCount.text(UInt64(max(0, $0))) })
     }
 
     private func snapshotTable() -> String {
@@ -150,7 +136,7 @@ public struct StatsPage: Sendable {
             table += "<tr><td>\(Markup.escape(snapshot.time.prefix(19).replacingOccurrences(of: "T", with: " ")))</td>"
                 + "<td>\(record.id.shortHex)</td><td>\(Markup.escape(snapshot.host))</td>"
                 + "<td>\(Markup.escape(snapshot.sources.joined(separator: " ")))</td>"
-                + "<td>\(Self.bytes(snapshot.stats.bytes))</td><td>\(Self.bytes(snapshot.stats.addedBytes))</td></tr>"
+                + "<td>\(ByteCount.text(snapshot.stats.bytes))</td><td>\(ByteCount.text(snapshot.stats.addedBytes))</td></tr>"
         }
         return table + "</table>"
     }
@@ -167,16 +153,5 @@ public struct StatsPage: Sendable {
             if span < 2 * 3_600 { return String(text.dropFirst(11).prefix(8)) }
             return span < 3 * 86_400 ? String(text.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ") : String(text.prefix(10))
         }
-    }
-
-    /// `1.50 MiB`.
-    static func bytes(_ n: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(n), unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(n) B" : String(format: "%.2f", value) + " " + units[unit]
     }
 }

@@ -45,9 +45,7 @@ extension Amber {
                 guard !records.isEmpty else { throw CLIError.usage("no snapshots to forecast from") }
                 let now = filter.at ?? Date()
                 try global.loadIndex(repository)
-                var calendar = Calendar(identifier: .gregorian)
-                calendar.timeZone = TimeZone(identifier: "UTC")!
-                let horizon = calendar.date(byAdding: .month, value: months, to: now) ?? now
+                let horizon = StorageForecast.date(months, monthsAfter: now)
                 // The overhead per backup comes from all snapshots; the forecast of the chosen ones carries it.
                 let forecast = try StorageForecast(repository: repository, records: records, all: all,
                                                    policy: policy.isEmpty ? nil : policy, now: now, horizon: horizon)
@@ -55,7 +53,7 @@ extension Amber {
                 guard emptied.isEmpty else {
                     throw CLIError.usage("the policy keeps no snapshot of \(emptied.joined(separator: "; ")), so forget would refuse it")
                 }
-                let report = ForecastReport(forecast: forecast, months: months, calendar: calendar)
+                let report = ForecastReport(forecast: forecast, months: months)
                 if global.json { Output.json(report) } else if !global.quiet { report.print(policy: policy) }
                 return Exit.ok
             }

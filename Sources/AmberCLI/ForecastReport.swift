@@ -23,18 +23,13 @@ struct ForecastReport: Encodable {
         case streams, overheadPerBackup = "overhead_per_backup", readBytesPerSecond = "read_bytes_per_second", months, recommended, reason
     }
 
-    init(forecast: StorageForecast, months count: Int, calendar: Calendar) {
-        var months: [Month] = []
-        var previous = forecast.now
-        var last: [BackupStrategy: StrategyFigures] = [:]
-        for month in 0...count {
-            let date = calendar.date(byAdding: .month, value: month, to: forecast.now) ?? forecast.now
-            last = forecast.figures(at: date, since: month == 0 ? date : previous)
-            months.append(Month(month: month, date: String(RFC3339.format(date).prefix(10)), keptSnapshots: forecast.keptCount(at: date),
-                                strategies: Dictionary(uniqueKeysWithValues: last.map { ($0.key.rawValue, $0.value) })))
-            previous = date
+    init(forecast: StorageForecast, months count: Int) {
+        let rows = forecast.months(count)
+        let months = rows.map { row in
+            Month(month: row.index, date: String(RFC3339.format(row.date).prefix(10)), keptSnapshots: row.keptSnapshots,
+                  strategies: Dictionary(uniqueKeysWithValues: row.figures.map { ($0.key.rawValue, $0.value) }))
         }
-        let (best, reason) = StorageForecast.recommendation(last)
+        let (best, reason) = StorageForecast.recommendation(rows.last?.figures ?? [:])
         self.streams = forecast.summaries
         self.overheadPerBackup = forecast.overheadPerBackup
         self.readBytesPerSecond = forecast.readRate

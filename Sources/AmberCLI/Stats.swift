@@ -67,14 +67,12 @@ extension Amber {
         private func writePage(to path: String, repository: Repository, records: [SnapshotRecord]) throws {
             let restore = try RepositoryStatistics(repository, snapshots: records, mode: .restoreSize)
             let raw = try RepositoryStatistics(repository, snapshots: records, mode: .rawData)
-            var months: [(date: Date, figures: [BackupStrategy: StrategyFigures])] = []
+            var months: [StorageForecast.Month] = []
             if !records.isEmpty {
                 let now = Date()
-                var calendar = Calendar(identifier: .gregorian)
-                calendar.timeZone = TimeZone(identifier: "UTC")!
                 let forecast = try StorageForecast(repository: repository, records: records, all: try repository.listSnapshots(),
-                                                   policy: nil, now: now, horizon: calendar.date(byAdding: .month, value: 12, to: now) ?? now)
-                months = StatsPage.months(of: forecast, count: 12)
+                                                   policy: nil, now: now, horizon: StorageForecast.date(12, monthsAfter: now))
+                months = forecast.months(12)
             }
             let page = StatsPage(records: records, restore: restore, raw: raw, forecast: months, generated: Date()).render()
             let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"

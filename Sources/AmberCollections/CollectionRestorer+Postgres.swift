@@ -99,7 +99,6 @@ extension CollectionRestorer {
         var report = CollectionRestoreReport()
         report.structure = migration.changes
         report.warnings += migration.warnings
-        let previous = Dictionary(oldSet.collections.map { ($0.displayName, $0) }, uniquingKeysWith: { first, _ in first })
         try target.transaction {
             if !migration.isEmpty && !force {
                 // Altered as the older snapshot's: its tables must be as that snapshot has them.
@@ -110,19 +109,9 @@ extension CollectionRestorer {
                 }
             }
             try target.migrate(migration.beforeRows)
-            for new in newSet.collections {
-                var (upserts, deletes) = ([(DocumentKey, DatabaseRow)](), [DocumentKey]())
-                let replaced = migration.replacedTables.contains(new.displayName)
-                if let old = previous[new.displayName], !replaced {
-                    (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
-                } else {
-                    // A new table, or one whose rows cannot be matched: every row, as new.
-                    try forEachRow(of: new) { key, row in upserts.append((key, row)) }
-                    report.inserted += upserts.count
-                    report.deleted += Int(previous[new.displayName]?.manifest.count ?? 0)
-                }
-                try target.apply(table: new.displayName, upserts: upserts, deletes: deletes, replacingAll: replaced)
-                report.collections += 1
+            // A table without a primary key whose columns changed cannot match its rows: all replaced.
+            try forEachTableChange(from: oldSet, to: newSet, replaced: migration.replacedTables, counting: &report) { table, upserts, deletes, replacing in
+                try target.apply(table: table, upserts: upserts, deletes: deletes, replacingAll: replacing)
             }
             try target.migrate(migration.afterRows)
             if !migration.isEmpty {

@@ -117,21 +117,10 @@ public struct CollectionRestorer {
         defer { try? target.close() }
         var report = CollectionRestoreReport()
         report.structure = migration.changes
-        let previous = Dictionary(oldSet.collections.map { ($0.displayName, $0) }, uniquingKeysWith: { first, _ in first })
         try target.transaction {
             try target.migrate(migration.beforeRows)
-            for new in newSet.collections {
-                var (upserts, deletes) = ([(DocumentKey, DatabaseRow)](), [DocumentKey]())
-                if let old = previous[new.displayName], !migration.replacedTables.contains(new.displayName) {
-                    (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
-                } else {
-                    // A table created here: every row, as new.
-                    try forEachRow(of: new) { key, row in upserts.append((key, row)) }
-                    report.inserted += upserts.count
-                    report.deleted += Int(previous[new.displayName]?.manifest.count ?? 0)
-                }
-                try target.apply(table: new.displayName, upserts: upserts, deletes: deletes)
-                report.collections += 1
+            try forEachTableChange(from: oldSet, to: newSet, replaced: migration.replacedTables, counting: &report) { table, upserts, deletes, _ in
+                try target.apply(table: table, upserts: upserts, deletes: deletes)
             }
             try target.migrate(migration.afterRows)
             if !migration.isEmpty {
@@ -145,6 +134,29 @@ public struct CollectionRestorer {
         }
         report.documents = newSet.documents
         return report
+    }
+
+    /// Calls `body` with each table of `newSet` and its rows' changes from `oldSet`, counted in
+    /// `report`: the changes between the two manifests, or, for a table `oldSet` lacks or one in
+    /// `replaced` (created anew by a migration), every row as new (`replacing` true: the rows it
+    /// had are all gone).
+    func forEachTableChange(from oldSet: CollectionSet, to newSet: CollectionSet, replaced: Set<String>,
+                            counting report: inout CollectionRestoreReport,
+                            _ body: (_ table: String, _ upserts: [(DocumentKey, DatabaseRow)], _ deletes: [DocumentKey], _ replacing: Bool) throws -> Void) throws {
+        let previous = Dictionary(oldSet.collections.map { ($0.displayName, $0) }, uniquingKeysWith: { first, _ in first })
+        for new in newSet.collections {
+            var (upserts, deletes) = ([(DocumentKey, DatabaseRow)](), [DocumentKey]())
+            let replacing = replaced.contains(new.displayName)
+            if let old = previous[new.displayName], !replacing {
+                (upserts, deletes) = try rowChanges(from: old.manifest, to: new.manifest, counting: &report)
+            } else {
+                try forEachRow(of: new) { key, row in upserts.append((key, row)) }
+                report.inserted += upserts.count
+                report.deleted += Int(previous[new.displayName]?.manifest.count ?? 0)
+            }
+            try body(new.displayName, upserts, deletes, replacing)
+            report.collections += 1
+        }
     }
 
     /// The changes between two manifests of rows, as upserts and deletes by key, counted in `report`.

@@ -101,9 +101,10 @@ public struct PostgresMigration: Sendable {
             refused.append("\(table) (no primary key, columns changed, and a foreign key refers to it: its rows cannot be replaced)")
         }
         beforeRows = foreignKeyDrops + drops + beforeRows
-        beforeRows += Self.newSchemasAndSequences(old, new) + altered + created
-        afterRows += foreignKeys + Self.sequenceOwnership(old, new)
-        for sequence in old.sequences where !sequence.identity && !new.sequences.contains(where: { $0.sameObject(as: sequence) }) {
+        let addedSequences = Self.sequences(of: new, absentFrom: old)
+        beforeRows += Self.newSchemas(old, new) + addedSequences.map(\.createStatement) + altered + created
+        afterRows += foreignKeys + addedSequences.compactMap(\.ownershipStatement)
+        for sequence in Self.sequences(of: old, absentFrom: new) {
             guard gate.removed("SEQUENCE", sequence.schema, sequence.name) else {
                 refused.append("sequence \(sequence.schema).\(sequence.name) (not in the newer snapshot)")
                 continue
@@ -112,24 +113,14 @@ public struct PostgresMigration: Sendable {
         }
     }
 
-    /// Schemas and (not identity) sequences of `new` that `old` lacks, created.
-    static func newSchemasAndSequences(_ old: PostgresSchema, _ new: PostgresSchema) -> [String] {
-        let schemas = new.schemas.filter { schema in !old.schemas.contains { $0.name == schema.name } }
-            .map { "CREATE SCHEMA \(SQL.quote($0.name))" }
-        let sequences = new.sequences.filter { sequence in !sequence.identity && !old.sequences.contains { $0.sameObject(as: sequence) } }
-            .map { "CREATE SEQUENCE \(SQL.qualified($0.schema, $0.name)) AS \($0.dataType) \($0.options)" }
-        return schemas + sequences
+    /// `CREATE SCHEMA` for the schemas of `new` that `old` lacks.
+    static func newSchemas(_ old: PostgresSchema, _ new: PostgresSchema) -> [String] {
+        new.schemas.filter { schema in !old.schemas.contains { $0.name == schema.name } }.map { "CREATE SCHEMA \(SQL.quote($0.name))" }
     }
 
-    /// `ALTER SEQUENCE … OWNED BY` for the new (not identity) sequences that a column owns.
-    static func sequenceOwnership(_ old: PostgresSchema, _ new: PostgresSchema) -> [String] {
-        new.sequences.filter { sequence in !sequence.identity && !old.sequences.contains { $0.sameObject(as: sequence) } }
-            .compactMap { sequence in
-                sequence.ownedBy.map { owner in
-                    "ALTER SEQUENCE \(SQL.qualified(sequence.schema, sequence.name)) OWNED BY "
-                        + "\(SQL.qualified(owner.schema, owner.table)).\(SQL.quote(owner.column))"
-                }
-            }
+    /// The sequences of `schema` that no identity column owns and that `other` does not have.
+    static func sequences(of schema: PostgresSchema, absentFrom other: PostgresSchema) -> [PostgresSchema.Sequence] {
+        schema.sequences.filter { sequence in !sequence.identity && !other.sequences.contains { $0.sameObject(as: sequence) } }
     }
 
     /// Refuses what differs outside tables in the members ``PostgresSchema`` keeps itself (for

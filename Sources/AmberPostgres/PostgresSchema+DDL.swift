@@ -8,7 +8,7 @@ extension PostgresSchema {
             statements.append("CREATE TYPE \(SQL.qualified(type.schema, type.name)) AS ENUM (\(type.labels.map(SQL.literal).joined(separator: ", ")))")
         }
         for sequence in sequences where !sequence.identity {
-            statements.append("CREATE SEQUENCE \(SQL.qualified(sequence.schema, sequence.name)) AS \(sequence.dataType) \(sequence.options)")
+            statements.append(sequence.createStatement)
         }
         for table in tables { statements += createStatements(table) }
         return statements
@@ -69,13 +69,7 @@ extension PostgresSchema {
 
     /// Sequence ownership (serial columns) and values, views, and comments.
     var finalStatements: [String] {
-        var statements = [String]()
-        for sequence in sequences {
-            let name = SQL.qualified(sequence.schema, sequence.name)
-            if !sequence.identity, let owner = sequence.ownedBy {
-                statements.append("ALTER SEQUENCE \(name) OWNED BY \(SQL.qualified(owner.schema, owner.table)).\(SQL.quote(owner.column))")
-            }
-        }
+        var statements = sequences.filter { !$0.identity }.compactMap(\.ownershipStatement)
         statements += sequenceValueStatements
         for view in views {
             statements.append("CREATE VIEW \(SQL.qualified(view.schema, view.name)) AS \(view.definition)")
@@ -113,6 +107,14 @@ extension PostgresSchema {
 }
 
 extension PostgresSchema.Sequence {
+    /// `CREATE SEQUENCE … AS type …` (not for an identity column's, which its column creates).
+    var createStatement: String { "CREATE SEQUENCE \(SQL.qualified(schema, name)) AS \(dataType) \(options)" }
+
+    /// `ALTER SEQUENCE … OWNED BY table.column`, when a column owns it (serial columns).
+    var ownershipStatement: String? {
+        ownedBy.map { "ALTER SEQUENCE \(SQL.qualified(schema, name)) OWNED BY \(SQL.qualified($0.schema, $0.table)).\(SQL.quote($0.column))" }
+    }
+
     /// `START WITH … INCREMENT BY … MINVALUE … MAXVALUE … CACHE … [NO] CYCLE`.
     var options: String {
         "START WITH \(start) INCREMENT BY \(increment) MINVALUE \(minimum) MAXVALUE \(maximum) CACHE \(cache) "
