@@ -71,7 +71,10 @@ public struct ByteReader: Sendable {
     /// Appends the next `count` bytes to `buffer` (no intermediate array).
     public mutating func raw(_ count: Int, appendingTo buffer: inout [UInt8]) throws(FormatError) {
         guard count >= 0, count <= remaining else { throw truncated() }
-        buffer.append(contentsOf: bytes[offset..<offset + count])
+        // Through a buffer pointer: an ArraySlice append costs several times a memcpy for the
+        // short values (a few bytes) this mostly copies.
+        let start = offset
+        bytes.withUnsafeBufferPointer { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<start + count])) }
         offset += count
     }
 
