@@ -10,8 +10,9 @@ extension Amber {
                 Examples:
                   amber check
                   amber repair index
+                  amber repair snapshots --read-data --forget
                 """,
-            subcommands: [RepairIndex.self, RepairKeys.self])
+            subcommands: [RepairIndex.self, RepairKeys.self, RepairSnapshots.self])
     }
 
     /// `amber repair keys`: the config and key files from their copies, and the copies from them.
