@@ -19,6 +19,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C system libraries: module.modulemap + shim.h each.
@@ -96,11 +99,17 @@ let package = Package(
                                "AmberLibraryVersions", "AmberProfiles"],
                 swiftSettings: swiftSettings),
 
+        // The web UI (`amber serve`): a JSON API and an embedded page over one unlocked repository.
+        .target(name: "AmberServe",
+                dependencies: ["AmberKit", .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swiftSettings),
+
         // Test support, shipped as a library for tests here and for other backends' tests.
         .target(name: "AmberTesting", dependencies: ["AmberCore", "AmberStorage"], swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
-                          dependencies: ["AmberKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["AmberKit", "AmberServe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
         // Manifest measurement (1M entries, 0.1% changed): swift run -c release AmberManifestBench.
         // Benchmarks/ holds every benchmark; this one builds with the package, the others are

@@ -26,6 +26,20 @@ public struct StatsPage: Sendable {
         self.generated = generated
     }
 
+    /// The page of `records` in `repository` (whose index is loaded): both kinds of statistics
+    /// and the forecast of the next twelve months from `now`.
+    public init(repository: Repository, records: [SnapshotRecord], now: Date) throws {
+        let restore = try RepositoryStatistics(repository, snapshots: records, mode: .restoreSize)
+        let raw = try RepositoryStatistics(repository, snapshots: records, mode: .rawData)
+        var months: [StorageForecast.Month] = []
+        if !records.isEmpty {
+            let forecast = try StorageForecast(repository: repository, records: records, all: try repository.listSnapshots(),
+                                               policy: nil, now: now, horizon: StorageForecast.date(12, monthsAfter: now))
+            months = forecast.months(12)
+        }
+        self.init(records: records, restore: restore, raw: raw, forecast: months, generated: now)
+    }
+
     /// The page.
     public func render() -> String {
         """

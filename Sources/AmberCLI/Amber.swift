@@ -19,7 +19,7 @@ struct Amber: ParsableCommand {
               amber restore latest --target /tmp/restore --verify
             """,
         version: "amber 0.1.0",
-        subcommands: [Init.self, Backup.self, Snapshots.self, Ls.self, Diff.self, Dump.self, Restore.self, Forget.self, Prune.self, Compact.self, Check.self, Sync.self, Copy.self, Key.self, Unlock.self, Repair.self, Tag.self, Find.self, Stats.self, Forecast.self, Run.self, Schedule.self, Version.self])
+        subcommands: [Init.self, Backup.self, Snapshots.self, Ls.self, Diff.self, Dump.self, Restore.self, Forget.self, Prune.self, Compact.self, Check.self, Sync.self, Copy.self, Key.self, Unlock.self, Repair.self, Tag.self, Find.self, Stats.self, Forecast.self, Serve.self, Run.self, Schedule.self, Version.self])
 
     /// Parses the command line with global options also accepted before the subcommand. A
     /// command line that cannot be parsed exits 1 (restic's code for any failure), not

@@ -37,41 +37,15 @@ extension Amber {
                 guard let rootA = a.snapshot.treeID, let rootB = b.snapshot.treeID else {
                     throw RepositoryError(.damaged, "a snapshot has no root tree")
                 }
-                let old = try repository.collections(ofTree: rootA), new = try repository.collections(ofTree: rootB)
-                var names = [String]()
-                for c in old + new where !names.contains("\(c.entry)/\(c.name)") { names.append("\(c.entry)/\(c.name)") }
-                let ambiguous = Set((old + new).map(\.name)).filter { n in Set((old + new).filter { $0.name == n }.map(\.entry)).count > 1 }
-                var result = [CollectionDiff]()
-                for full in names.sorted() {
-                    let before = old.first { "\($0.entry)/\($0.name)" == full }
-                    let after = new.first { "\($0.entry)/\($0.name)" == full }
-                    let name = (before ?? after)!.name
-                    var diff = CollectionDiff(name: ambiguous.contains(name) ? full : name)
-                    if let after {
-                        for change in try ManifestDiff.diff(repository, from: before?.manifest, to: after.manifest) {
-                            let key = DocumentFormat.display(change.key)
-                            switch change.kind {
-                            case .added: diff.added.append(key)
-                            case .changed: diff.changed.append(key)
-                            case .removed: diff.removed.append(key)
-                            }
-                        }
-                    } else if let before {
-                        try ManifestReader(repository: repository, manifest: before.manifest).scan { key, _ in
-                            diff.removed.append(DocumentFormat.display(key))
-                            return true
-                        }
-                    }
-                    result.append(diff)
-                }
-                let files = try repository.diffTrees(rootA, rootB, metadata: metadata)
+                let diff = try SnapshotDiff(repository: repository, from: rootA, to: rootB, metadata: metadata)
+                let files = diff.files, result = diff.collections
                 if global.json {
-                    Output.json(DiffSummary(files: files.map { FileChange(modifier: $0.modifier.rawValue, path: $0.path) }, collections: result))
+                    Output.json(diff)
                 } else if !global.quiet {
-                    for change in files { Output.line("\(change.modifier.rawValue)    \(change.path)") }
+                    for change in files { Output.line("\(change.modifier)    \(change.path)") }
                     if !files.isEmpty {
                         let count = { (m: TreeChange.Modifier, directories: Bool) in
-                            files.filter { $0.modifier == m && $0.path.hasSuffix("/") == directories }.count
+                            files.filter { $0.modifier == m.rawValue && $0.path.hasSuffix("/") == directories }.count
                         }
                         Output.line("Files: \(count(.added, false)) new, \(count(.removed, false)) removed, \(count(.modified, false)) changed")
                         Output.line("Dirs:  \(count(.added, true)) new, \(count(.removed, true)) removed")
@@ -87,24 +61,4 @@ extension Amber {
             }
         }
     }
-}
-
-/// `diff --json`: the files (``FileChange``) and collections (``CollectionDiff``) that changed.
-struct DiffSummary: Encodable {
-    let files: [FileChange]
-    let collections: [CollectionDiff]
-}
-
-/// One path in `diff --json`, marked as restic marks it (`+`, `-`, `M`, `T`, `U`).
-struct FileChange: Encodable {
-    let modifier: String
-    let path: String
-}
-
-/// One collection in `diff --json`.
-struct CollectionDiff: Encodable {
-    let name: String
-    var added: [String] = []
-    var changed: [String] = []
-    var removed: [String] = []
 }

@@ -115,40 +115,6 @@ extension Amber {
     }
 }
 
-/// One node in `ls --json`.
-struct NodeSummary: Encodable {
-    let path: String
-    let type: String
-    let mode: UInt32
-    let uid: UInt32
-    let gid: UInt32
-    let size: UInt64
-    let mtime: String
-    let linkTarget: String?
-
-    init(path: String, node: Node) {
-        self.path = path
-        type = switch node.kind {
-        case .file: "file"
-        case .directory: "dir"
-        case .symlink: "symlink"
-        case .fifo: "fifo"
-        case .characterDevice: "chardev"
-        case .blockDevice: "blockdev"
-        case .socket: "socket"
-        case .database: "database"
-        }
-        mode = node.mode
-        uid = node.uid
-        gid = node.gid
-        size = node.size
-        mtime = RFC3339.format(Date(timeIntervalSince1970: Double(node.mtimeSeconds) + Double(node.mtimeNanoseconds) / 1e9))
-        linkTarget = node.kind == .symlink ? String(decoding: node.linkTarget, as: UTF8.self) : nil
-    }
-
-    enum CodingKeys: String, CodingKey { case path, type, mode, uid, gid, size, mtime, linkTarget = "link_target" }
-}
-
 /// One collection in `ls --json` of a collection source.
 struct CollectionListing: Encodable {
     var type = "collection"

@@ -65,16 +65,7 @@ extension Amber {
 
         /// Writes the ``StatsPage`` of `records` to `path` (through a temporary file renamed over it).
         private func writePage(to path: String, repository: Repository, records: [SnapshotRecord]) throws {
-            let restore = try RepositoryStatistics(repository, snapshots: records, mode: .restoreSize)
-            let raw = try RepositoryStatistics(repository, snapshots: records, mode: .rawData)
-            var months: [StorageForecast.Month] = []
-            if !records.isEmpty {
-                let now = Date()
-                let forecast = try StorageForecast(repository: repository, records: records, all: try repository.listSnapshots(),
-                                                   policy: nil, now: now, horizon: StorageForecast.date(12, monthsAfter: now))
-                months = forecast.months(12)
-            }
-            let page = StatsPage(records: records, restore: restore, raw: raw, forecast: months, generated: Date()).render()
+            let page = try StatsPage(repository: repository, records: records, now: Date()).render()
             let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
             do {
                 // A new file (O_EXCL): never through a link someone left at that name.

@@ -1,0 +1,221 @@
+import AmberBackup
+import AmberCollections
+import AmberCore
+import AmberDocuments
+import AmberFilesystem
+import AmberManifest
+import AmberRepository
+import AmberSnapshot
+import Foundation
+
+/// What the web UI reads from the one repository it holds open: snapshots, directory listings,
+/// files, documents, diffs, statistics, and restores of one path. Every call runs alone (one
+/// lock), on the repository unlocked once and its index, which is read again when the list of
+/// snapshots changes (a backup or prune happened meanwhile).
+///
+/// Reading takes no repository lock, as restic's `ls` and `dump` do not; a restore holds the
+/// shared lock while it runs.
+public final class RepositoryBrowser: @unchecked Sendable {
+    /// A directory's entries, or a collection source's collections, at `path` of a snapshot.
+    public struct Listing: Encodable, Sendable {
+        public let snapshot: String
+        public let path: String
+        public let entries: [NodeSummary]
+        public let collections: [CollectionEntry]
+    }
+
+    /// One collection of a collection source.
+    public struct CollectionEntry: Encodable, Sendable {
+        public let name: String
+        public let path: String
+        public let documents: UInt64
+        public let bytes: UInt64
+    }
+
+    /// Documents of a collection in key order, from a key on.
+    public struct DocumentPage: Encodable, Sendable {
+        public struct Document: Encodable, Sendable {
+            /// The key as the CLI shows it.
+            public let key: String
+            /// The key's encoding in hex: what ``RepositoryBrowser/documents(snapshot:collection:from:key:limit:)`` takes as `from`.
+            public let cursor: String
+            /// The document as `amber dump` prints it (one line of JSON).
+            public let json: String
+        }
+
+        public let collection: String
+        public let documents: [Document]
+        /// The cursor of the first document after this page, if any.
+        public let next: String?
+    }
+
+    /// What a restore wrote.
+    public struct RestoreSummary: Encodable, Sendable {
+        public let target: String
+        public let files: UInt64
+        public let directories: UInt64
+        public let bytes: UInt64
+        public let warnings: [String]
+    }
+
+    private let repository: Repository
+    private let lock = NSLock()
+    private var knownSnapshots: Set<BlobID> = []
+
+    /// - Parameter repository: opened (unlocked) and with its index loaded.
+    public init(repository: Repository) throws {
+        self.repository = repository
+        knownSnapshots = Set(try repository.listSnapshotIDs())
+    }
+
+    /// Every snapshot, oldest first, as `snapshots --json` shows it.
+    public func snapshots() throws -> [SnapshotSummary] {
+        try locked { repository in
+            try repository.listSnapshots().sorted { $0.snapshot.date < $1.snapshot.date }.map(SnapshotSummary.init)
+        }
+    }
+
+    /// The entries at `path` (`/` for the root) of a snapshot (an id prefix or `latest`).
+    public func list(snapshot: String, path: String) throws -> Listing {
+        try locked { repository in
+            let (record, root) = try Self.find(snapshot, in: repository)
+            let trimmed = path == "/" ? "" : path.hasSuffix("/") ? String(path.dropLast()) : path
+            var tree = root
+            if !trimmed.isEmpty {
+                guard let node = try repository.node(at: trimmed, root: root) else { throw BrowseError.notFound("\(path): no such path") }
+                if node.kind == .database {
+                    let entry = String(trimmed.dropFirst())
+                    let collections = try repository.collections(ofTree: root).filter { $0.entry == entry }.map {
+                        CollectionEntry(name: $0.name, path: trimmed + "/" + $0.name, documents: $0.manifest.count, bytes: $0.manifest.valueBytes)
+                    }
+                    return Listing(snapshot: record.id.hex, path: trimmed, entries: [], collections: collections)
+                }
+                guard node.kind == .directory, let sub = node.subtree else { throw BrowseError.notFound("\(path) is not a directory") }
+                tree = sub
+            }
+            let entries = try repository.loadTree(tree).nodes.map { NodeSummary(path: trimmed + "/" + $0.displayName, node: $0) }
+            return Listing(snapshot: record.id.hex, path: trimmed.isEmpty ? "/" : trimmed, entries: entries, collections: [])
+        }
+    }
+
+    /// The contents of the file at `path`, chunk by chunk, and its size and name.
+    public func file(snapshot: String, path: String) throws -> (name: String, size: UInt64, chunks: [BlobID]) {
+        try locked { repository in
+            let (_, root) = try Self.find(snapshot, in: repository)
+            guard let node = try repository.node(at: path, root: root) else { throw BrowseError.notFound("\(path): no such path") }
+            guard node.kind == .file else { throw BrowseError.invalid("\(path) is a \(node.kind), not a file") }
+            return (node.displayName, node.size, node.content)
+        }
+    }
+
+    /// One chunk of a file's contents (``file(snapshot:path:)``).
+    public func chunk(_ id: BlobID) throws -> [UInt8] {
+        try locked { repository in try repository.loadBlob(id, type: .data) }
+    }
+
+    /// Up to `limit` documents of the collection at `collection` (`/ENTRY/NAME`): with `key`, the
+    /// document of that key (as `amber dump` finds it); else from the cursor `from` on.
+    public func documents(snapshot: String, collection: String, from: String?, key: String?, limit: Int) throws -> DocumentPage {
+        try locked { repository in
+            let (_, root) = try Self.find(snapshot, in: repository)
+            let found = try Self.collection(collection, root: root, in: repository)
+            let reader = ManifestReader(repository: repository, manifest: found.manifest)
+            let render = { (key: [UInt8], value: [UInt8]) throws -> DocumentPage.Document in
+                DocumentPage.Document(key: DocumentFormat.display(key), cursor: Hex.encode(key),
+                                      json: String(decoding: try DocumentFormat.jsonLine(value, key: key, engine: found.set.engine), as: UTF8.self))
+            }
+            if let key {
+                for candidate in DocumentFormat.keys(from: key, engine: found.set.engine) {
+                    if let value = try reader.get(candidate.encoded) {
+                        return DocumentPage(collection: collection, documents: [try render(candidate.encoded, value)], next: nil)
+                    }
+                }
+                return DocumentPage(collection: collection, documents: [], next: nil)
+            }
+            let start = try from.map { text -> [UInt8] in
+                guard let bytes = Hex.decode(text) else { throw BrowseError.invalid("cursor \(text) is not hex") }
+                return bytes
+            }
+            var documents = [DocumentPage.Document](), next: String?
+            try reader.scan(from: start) { key, value throws(ManifestError) in
+                guard documents.count < limit else {
+                    next = Hex.encode(key)
+                    return false
+                }
+                do { documents.append(try render(key, value)) } catch { throw ManifestError(.damaged, "key \(DocumentFormat.display(key)): \(error)") }
+                return true
+            }
+            return DocumentPage(collection: collection, documents: documents, next: next)
+        }
+    }
+
+    /// What changed from snapshot `a` to snapshot `b`, as `diff --json` shows it.
+    public func diff(_ a: String, _ b: String) throws -> SnapshotDiff {
+        try locked { repository in
+            let (_, rootA) = try Self.find(a, in: repository), (_, rootB) = try Self.find(b, in: repository)
+            return try SnapshotDiff(repository: repository, from: rootA, to: rootB)
+        }
+    }
+
+    /// The `amber stats --html` page of every snapshot.
+    public func statsPage() throws -> String {
+        try locked { repository in try StatsPage(repository: repository, records: try repository.listSnapshots(), now: Date()).render() }
+    }
+
+    /// Restores the file or directory at `path` of a snapshot below the directory `target`
+    /// (created if missing), as `amber restore SNAPSHOT --target TARGET --include PATH` does,
+    /// holding the shared lock meanwhile.
+    public func restore(snapshot: String, path: String, target: String) throws -> RestoreSummary {
+        try locked { repository in
+            let (_, root) = try Self.find(snapshot, in: repository)
+            guard target.hasPrefix("/") else { throw BrowseError.invalid("the target must be an absolute path, not \(target)") }
+            guard try repository.node(at: path, root: root) != nil else { throw BrowseError.notFound("\(path): no such path") }
+            let lock = try RepositoryLock.acquire(repository, mode: .shared)
+            defer { lock.release() }
+            let result = try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter([path]))
+            return RestoreSummary(target: target, files: result.files, directories: result.directories, bytes: result.bytes,
+                                  warnings: result.warnings)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Runs `body` alone, after reading the index again if snapshots came or went.
+    private func locked<T>(_ body: (Repository) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let current = Set(try repository.listSnapshotIDs())
+        if current != knownSnapshots {
+            try repository.loadIndex()
+            knownSnapshots = current
+        }
+        return try body(repository)
+    }
+
+    private static func find(_ reference: String, in repository: Repository) throws -> (SnapshotRecord, BlobID) {
+        let record = try repository.findSnapshot(reference)
+        guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
+        return (record, root)
+    }
+
+    /// The collection at `/ENTRY/NAME`.
+    private static func collection(_ path: String, root: BlobID, in repository: Repository) throws -> SnapshotCollection {
+        let parts = path.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let found = try repository.collections(ofTree: root).first(where: { $0.entry == parts[0] && $0.name == parts[1] }) else {
+            throw BrowseError.notFound("\(path): no such collection")
+        }
+        return found
+    }
+}
+
+/// A request the browser cannot answer: a path or collection that is not there, or bad input.
+public enum BrowseError: Error, CustomStringConvertible {
+    case notFound(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let message), .invalid(let message): message
+        }
+    }
+}

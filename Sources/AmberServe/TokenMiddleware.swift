@@ -1,0 +1,58 @@
+import HTTPTypes
+import Hummingbird
+
+/// Refuses every request that does not carry the ``AccessToken`` (401) or that names another host
+/// than the server's (403: a page of another site that made its name resolve to 127.0.0.1 —
+/// DNS rebinding — still sends its own name), and gives every response the headers that keep
+/// data out of caches, frames and other origins.
+///
+/// Opening `/?token=…` sets the token as a cookie and redirects to `/`, so the token leaves the
+/// address bar and the history.
+struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var cookieName: String { "amber_token" }
+
+    let token: AccessToken
+    /// The host names a request may give in `Host` (without the port).
+    let hostNames: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let host = request.head.authority, hostNames.contains(Self.hostName(host)) else {
+            return Self.secured(APIError.response(.forbidden, "this server answers to \(hostNames.sorted().joined(separator: ", ")) only"))
+        }
+        let isRead = request.method == .get || request.method == .head
+        let header = request.headers[HTTPField.Name("X-Amber-Token")!]
+        let query = isRead ? request.uri.queryParameters["token"].map(String.init) : nil
+        let cookie = isRead ? request.cookies[Self.cookieName]?.value : nil
+        guard let candidate = header ?? query ?? cookie, token.matches(candidate) else {
+            let reason = isRead ? "a valid access token is required (open the URL amber serve printed)"
+                : "a change needs the X-Amber-Token header"
+            return Self.secured(APIError.response(.unauthorized, reason))
+        }
+        if header == nil, query != nil, request.uri.path == "/" {
+            var response = Response(status: .seeOther, headers: [.location: "/"])
+            response.headers[values: .setCookie].append("\(Self.cookieName)=\(token.value); Path=/; HttpOnly; SameSite=Strict")
+            return Self.secured(response)
+        }
+        return Self.secured(try await next(request, context))
+    }
+
+    /// `host` without its port (`[::1]:8080` → `[::1]`).
+    static func hostName(_ host: String) -> String {
+        if host.hasPrefix("["), let end = host.firstIndex(of: "]") { return String(host[...end]) }
+        return String(host.split(separator: ":", maxSplits: 1).first ?? "")
+    }
+
+    /// `response` with no caching, no sniffing, no framing, no referrer, and scripts, styles and
+    /// requests from this origin only.
+    static func secured(_ response: Response) -> Response {
+        var response = response
+        response.headers[.cacheControl] = "no-store"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            + "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+        return response
+    }
+}

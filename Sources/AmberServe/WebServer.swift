@@ -1,0 +1,145 @@
+import AmberCore
+import AmberRepository
+import Dispatch
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `amber serve`: the web UI over one unlocked repository: the page (``WebAssets``) and the JSON
+/// API under `/api/`, every request checked by ``TokenMiddleware``.
+///
+/// API (shapes as the CLI's `--json`):
+/// - `GET /api/snapshots`: as `snapshots --json`.
+/// - `GET /api/snapshots/{id}/tree?path=/a/b`: a directory's entries (as `ls --json`) or a
+///   collection source's collections.
+/// - `GET /api/snapshots/{id}/file?path=/a/b`: a file's bytes, as a download.
+/// - `GET /api/snapshots/{id}/documents?collection=/ENTRY/NAME[&key=K|&from=CURSOR][&limit=N]`:
+///   documents in key order, a page at a time, or the document of one key.
+/// - `GET /api/diff?from=A&to=B`: as `diff --json`.
+/// - `GET /stats`: the `stats --html` page.
+/// - `POST /api/restore` `{snapshot, path, target}`: restores a file or directory below `target`.
+public final class WebServer: Sendable {
+    public let token: AccessToken
+    private let browser: RepositoryBrowser
+    private let host: String
+    private let port: Int
+
+    /// - Parameters:
+    ///   - host, port: where to listen (port 0: one the system picks).
+    public init(browser: RepositoryBrowser, host: String, port: Int, token: AccessToken = AccessToken()) {
+        self.browser = browser
+        self.host = host
+        self.port = port
+        self.token = token
+    }
+
+    /// Whether `host` is a loopback address, the only kind served without a warning.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    }
+
+    /// Serves until SIGINT or SIGTERM; `started` receives the URL to open (with the token) once
+    /// the socket listens.
+    public func run(started: @escaping @Sendable (String) -> Void) throws {
+        let names: Set<String> = Self.isLoopback(host) ? ["127.0.0.1", "localhost", "[::1]", host] : [host, host.contains(":") ? "[\(host)]" : host]
+        let router = Router()
+        router.add(middleware: TokenMiddleware(token: token, hostNames: names))
+        addRoutes(to: router)
+        let shown = host.contains(":") ? "[\(host)]" : host
+        let token = token
+        var logger = Logger(label: "amber.serve")
+        logger.logLevel = .error
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "amber"),
+                              onServerRunning: { channel in
+                                  started("http://\(shown):\(channel.localAddress?.port ?? 0)/?token=\(token.value)")
+                              }, logger: logger)
+        let done = DispatchSemaphore(value: 0)
+        let failure = Failure()
+        Task {
+            do { try await app.runService() } catch { failure.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.error { throw error }
+    }
+
+    private final class Failure: @unchecked Sendable { var error: (any Error)? }
+
+    private func addRoutes(to router: Router<BasicRequestContext>) {
+        let browser = browser, token = token
+        router.get("/") { _, _ in WebAssets.response(WebAssets.page(token: token), type: "text/html; charset=utf-8") }
+        router.get("/app.js") { _, _ in WebAssets.response(WebAssets.script, type: "text/javascript; charset=utf-8") }
+        router.get("/app.css") { _, _ in WebAssets.response(WebAssets.style, type: "text/css; charset=utf-8") }
+        router.get("/stats") { _, _ in
+            Self.answer {
+                var response = WebAssets.response(try browser.statsPage(), type: "text/html; charset=utf-8")
+                response.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'"
+                return response
+            }
+        }
+        router.get("/api/snapshots") { _, _ in Self.answer { Self.json(try browser.snapshots()) } }
+        router.get("/api/snapshots/:id/tree") { request, context in
+            Self.answer {
+                Self.json(try browser.list(snapshot: try context.parameters.require("id"), path: request.uri.queryParameters["path"].map(String.init) ?? "/"))
+            }
+        }
+        router.get("/api/snapshots/:id/file") { request, context in
+            Self.answer { try Self.download(browser, snapshot: try context.parameters.require("id"), path: try Self.query(request, "path")) }
+        }
+        router.get("/api/snapshots/:id/documents") { request, context in
+            Self.answer {
+                let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50
+                return Self.json(try browser.documents(snapshot: try context.parameters.require("id"), collection: try Self.query(request, "collection"),
+                                                       from: request.uri.queryParameters["from"].map(String.init),
+                                                       key: request.uri.queryParameters["key"].map(String.init), limit: min(max(limit, 1), 1000)))
+            }
+        }
+        router.get("/api/diff") { request, _ in
+            Self.answer { Self.json(try browser.diff(try Self.query(request, "from"), try Self.query(request, "to"))) }
+        }
+        router.post("/api/restore") { request, context in
+            let body = try await request.body.collect(upTo: 64 << 10)
+            return Self.answer {
+                let asked = try JSONDecoder().decode(RestoreRequest.self, from: Data(buffer: body))
+                return Self.json(try browser.restore(snapshot: asked.snapshot, path: asked.path, target: asked.target))
+            }
+        }
+    }
+
+    private struct RestoreRequest: Decodable {
+        let snapshot: String
+        let path: String
+        let target: String
+    }
+
+    /// The response of `body`, or the JSON error for what it threw.
+    private static func answer(_ body: () throws -> Response) -> Response {
+        do { return try body() } catch { return APIError.response(for: error) }
+    }
+
+    private static func query(_ request: Request, _ name: String) throws -> String {
+        guard let value = request.uri.queryParameters[Substring(name)] else { throw BrowseError.invalid("the query lacks \(name)=") }
+        return String(value)
+    }
+
+    static func json(_ value: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A file's bytes as an attachment, read a chunk at a time while they are sent.
+    private static func download(_ browser: RepositoryBrowser, snapshot: String, path: String) throws -> Response {
+        let file = try browser.file(snapshot: snapshot, path: path)
+        let name = file.name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 ? String($0) : "_" }.joined()
+        var headers: HTTPFields = [.contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"\(name)\""]
+        headers[.contentLength] = String(file.size)
+        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: Int(file.size)) { writer in
+            for id in file.chunks { try await writer.write(ByteBuffer(bytes: try browser.chunk(id))) }
+            try await writer.finish(nil)
+        })
+    }
+}
