@@ -36,7 +36,7 @@ extension Amber {
                 if !WebServer.isLoopback(host) {
                     Output.error("warning: serving on \(host), not a loopback address: anyone who can reach it and has the URL (token) can read the repository's contents")
                 }
-                let server = WebServer(browser: try RepositoryBrowser(repository: repository), host: host, port: port)
+                let server = WebServer(browser: RepositoryBrowser(repository: repository), host: host, port: port)
                 let json = global.json
                 try server.run { url in
                     if json {

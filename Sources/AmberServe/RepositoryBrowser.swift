@@ -10,8 +10,8 @@ import Foundation
 
 /// What the web UI reads from the one repository it holds open: snapshots, directory listings,
 /// files, documents, diffs, statistics, and restores of one path. Every call runs alone (one
-/// lock), on the repository unlocked once and its index, which is read again when the list of
-/// snapshots changes (a backup or prune happened meanwhile).
+/// lock), on the repository unlocked once and its index, which is read again when a call finds
+/// it stale (a backup or prune happened meanwhile).
 ///
 /// Reading takes no repository lock, as restic's `ls` and `dump` do not; a restore holds the
 /// shared lock while it runs.
@@ -22,14 +22,20 @@ public final class RepositoryBrowser: @unchecked Sendable {
         public let path: String
         public let entries: [NodeSummary]
         public let collections: [CollectionEntry]
+        /// A database's other objects (views, triggers, functions, …), as `ls --long` names them.
+        public let objects: [String]
     }
 
-    /// One collection of a collection source.
+    /// One collection of a collection source: for a database table, its columns (`name type`),
+    /// primary key and indexes, as `ls --long` shows them.
     public struct CollectionEntry: Encodable, Sendable {
         public let name: String
         public let path: String
         public let documents: UInt64
         public let bytes: UInt64
+        public let columns: [String]
+        public let primaryKey: [String]
+        public let indexes: [String]
     }
 
     /// Documents of a collection in key order, from a key on.
@@ -60,12 +66,10 @@ public final class RepositoryBrowser: @unchecked Sendable {
 
     private let repository: Repository
     private let lock = NSLock()
-    private var knownSnapshots: Set<BlobID> = []
 
     /// - Parameter repository: opened (unlocked) and with its index loaded.
-    public init(repository: Repository) throws {
+    public init(repository: Repository) {
         self.repository = repository
-        knownSnapshots = Set(try repository.listSnapshotIDs())
     }
 
     /// Every snapshot, oldest first, as `snapshots --json` shows it.
@@ -83,18 +87,19 @@ public final class RepositoryBrowser: @unchecked Sendable {
             var tree = root
             if !trimmed.isEmpty {
                 guard let node = try repository.node(at: trimmed, root: root) else { throw BrowseError.notFound("\(path): no such path") }
-                if node.kind == .database {
-                    let entry = String(trimmed.dropFirst())
-                    let collections = try repository.collections(ofTree: root).filter { $0.entry == entry }.map {
-                        CollectionEntry(name: $0.name, path: trimmed + "/" + $0.name, documents: $0.manifest.count, bytes: $0.manifest.valueBytes)
+                if node.kind == .database, let set = node.subtree {
+                    let contents = try DatabaseContents(repository.loadCollectionSet(set))
+                    let collections = contents.tables.map {
+                        CollectionEntry(name: $0.name, path: trimmed + "/" + $0.name, documents: $0.documents, bytes: $0.bytes,
+                                        columns: $0.columns, primaryKey: $0.primaryKey, indexes: $0.indexes)
                     }
-                    return Listing(snapshot: record.id.hex, path: trimmed, entries: [], collections: collections)
+                    return Listing(snapshot: record.id.hex, path: trimmed, entries: [], collections: collections, objects: contents.objects)
                 }
                 guard node.kind == .directory, let sub = node.subtree else { throw BrowseError.notFound("\(path) is not a directory") }
                 tree = sub
             }
             let entries = try repository.loadTree(tree).nodes.map { NodeSummary(path: trimmed + "/" + $0.displayName, node: $0) }
-            return Listing(snapshot: record.id.hex, path: trimmed.isEmpty ? "/" : trimmed, entries: entries, collections: [])
+            return Listing(snapshot: record.id.hex, path: trimmed.isEmpty ? "/" : trimmed, entries: entries, collections: [], objects: [])
         }
     }
 
@@ -136,16 +141,37 @@ public final class RepositoryBrowser: @unchecked Sendable {
                 guard let bytes = Hex.decode(text) else { throw BrowseError.invalid("cursor \(text) is not hex") }
                 return bytes
             }
-            var documents = [DocumentPage.Document](), next: String?
-            try reader.scan(from: start) { key, value throws(ManifestError) in
+            // A cursor, not scan: scan reads ahead on another thread, far past one page.
+            var cursor = try reader.cursor(from: start)
+            var documents = [DocumentPage.Document]()
+            while let entry = try cursor.next() {
                 guard documents.count < limit else {
-                    next = Hex.encode(key)
-                    return false
+                    return DocumentPage(collection: collection, documents: documents, next: Hex.encode(entry.key))
                 }
-                do { documents.append(try render(key, value)) } catch { throw ManifestError(.damaged, "key \(DocumentFormat.display(key)): \(error)") }
-                return true
+                if case .tombstone = entry.value { continue }
+                documents.append(try render(entry.key, try reader.loader.resolve(entry.value)))
             }
-            return DocumentPage(collection: collection, documents: documents, next: next)
+            return DocumentPage(collection: collection, documents: documents, next: nil)
+        }
+    }
+
+    /// About a megabyte of a collection's documents as `amber dump` prints them (one JSON line
+    /// each, in key order) from the key `from` on, and the key the next block starts at (nil
+    /// at the end): a download pulls the blocks one after the other.
+    public func documentBlock(snapshot: String, collection: String, from: [UInt8]?) throws -> (bytes: [UInt8], next: [UInt8]?) {
+        try locked { repository in
+            let (_, root) = try Self.find(snapshot, in: repository)
+            let found = try Self.collection(collection, root: root, in: repository)
+            let reader = ManifestReader(repository: repository, manifest: found.manifest)
+            var cursor = try reader.cursor(from: from)
+            var bytes = [UInt8]()
+            while let entry = try cursor.next() {
+                guard bytes.count < 1 << 20 else { return (bytes, entry.key) }
+                if case .tombstone = entry.value { continue }
+                bytes += try DocumentFormat.jsonLine(try reader.loader.resolve(entry.value), key: entry.key, engine: found.set.engine)
+                bytes.append(10)
+            }
+            return (bytes, nil)
         }
     }
 
@@ -180,16 +206,17 @@ public final class RepositoryBrowser: @unchecked Sendable {
 
     // MARK: Helpers
 
-    /// Runs `body` alone, after reading the index again if snapshots came or went.
+    /// Runs `body` alone; when it finds a blob the index lacks or a pack gone (a backup or a
+    /// prune ran since the index was read), reads the index again and runs it once more.
     private func locked<T>(_ body: (Repository) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let current = Set(try repository.listSnapshotIDs())
-        if current != knownSnapshots {
+        do {
+            return try body(repository)
+        } catch let error as RepositoryError where error.code == .missingBlob || error.code == .storage {
             try repository.loadIndex()
-            knownSnapshots = current
+            return try body(repository)
         }
-        return try body(repository)
     }
 
     private static func find(_ reference: String, in repository: Repository) throws -> (SnapshotRecord, BlobID) {

@@ -12,11 +12,12 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     static var cookieName: String { "amber_token" }
 
     let token: AccessToken
-    /// The host names a request may give in `Host` (without the port).
-    let hostNames: Set<String>
+    /// The host names a request may give in `Host` (without the port); nil: any (a server
+    /// listening on every address cannot know the names it is reached by).
+    let hostNames: Set<String>?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let host = request.head.authority, hostNames.contains(Self.hostName(host)) else {
+        if let hostNames, !hostNames.contains(Self.hostName(request.head.authority ?? "")) {
             return Self.secured(APIError.response(.forbidden, "this server answers to \(hostNames.sorted().joined(separator: ", ")) only"))
         }
         let isRead = request.method == .get || request.method == .head

@@ -51,6 +51,7 @@ enum WebAssets {
         .panel { margin-top: 1.2em; padding: .8em; border: 1px solid #e4e0d8; background: #fff; }
         input[type=text] { width: 24em; }
         ul.changes { font-family: ui-monospace, monospace; }
+        .schema { font-family: ui-monospace, monospace; font-size: .9em; }
         .split { display: grid; grid-template-columns: minmax(12em, 20em) 1fr; gap: 1.5em; align-items: start; }
         .split .list { max-height: 32em; overflow: auto; border: 1px solid #e4e0d8; background: #fff; }
         .split pre { margin: 0; min-height: 4em; }
@@ -141,11 +142,18 @@ enum WebAssets {
             el("td", {}, e.type === "file" ? el("a", { class: "download", href: "/api/snapshots/" + enc(id) + "/file?path=" + enc(e.path) }, "download") : "",
               " ", e.type === "database" ? "" : el("button", { class: "restore", onclick: choose(e.path) }, "restore…"))));
           const collections = listing.collections.map(c => el("tr", { "data-path": c.path, "data-type": "collection" },
-            el("td", {}, link(c.name, "/documents/" + id + c.path.split("/").map(enc).join("/"))), el("td", {}, "collection"),
-            el("td", { class: "number" }, c.documents + " documents"), el("td", { class: "number" }, bytes(c.bytes)), el("td", {})));
+            el("td", {}, link(c.name, "/documents/" + id + c.path.split("/").map(enc).join("/"))),
+            el("td", {}, c.columns.length ? el("span", { class: "schema" }, c.columns.join(", "),
+              c.primary_key.length ? el("br") : "", c.primary_key.length ? "primary key (" + c.primary_key.join(", ") + ")" : "",
+              ...c.indexes.flatMap(i => [el("br"), i])) : "collection"),
+            el("td", { class: "number" }, c.documents + " documents, " + bytes(c.bytes)), el("td", {}),
+            el("td", {}, el("a", { class: "download", href: "/api/snapshots/" + enc(id) + "/collection?collection=" + enc(c.path.slice(1)) }, "download NDJSON"))));
+          const objects = listing.objects.length ? el("div", { class: "panel", id: "objects" }, el("h3", {}, "Other objects"),
+            el("ul", {}, ...listing.objects.map(o => el("li", {}, o)))) : "";
           view.replaceChildren(crumbs(id, listing.path),
-            el("table", { id: "entries" }, el("thead", {}, el("tr", {}, ...["Name", "Type", "Size", "Modified", ""].map(h => el("th", {}, h)))), el("tbody", {}, ...rows, ...collections)),
-            listing.collections.length ? "" : panel);
+            el("table", { id: "entries" }, el("thead", {}, el("tr", {}, ...["Name", listing.collections.length ? "Columns, key, indexes" : "Type",
+              "Size", listing.collections.length ? "" : "Modified", ""].map(h => el("th", {}, h)))), el("tbody", {}, ...rows, ...collections)),
+            listing.collections.length ? objects : panel);
         }
 
         async function showDocuments(id, collection) {

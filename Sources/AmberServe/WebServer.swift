@@ -16,6 +16,8 @@ import Logging
 /// - `GET /api/snapshots/{id}/file?path=/a/b`: a file's bytes, as a download.
 /// - `GET /api/snapshots/{id}/documents?collection=/ENTRY/NAME[&key=K|&from=CURSOR][&limit=N]`:
 ///   documents in key order, a page at a time, or the document of one key.
+/// - `GET /api/snapshots/{id}/collection?collection=/ENTRY/NAME`: every document, as `amber dump`
+///   prints them (NDJSON), as a download.
 /// - `GET /api/diff?from=A&to=B`: as `diff --json`.
 /// - `GET /stats`: the `stats --html` page.
 /// - `POST /api/restore` `{snapshot, path, target}`: restores a file or directory below `target`.
@@ -42,7 +44,8 @@ public final class WebServer: Sendable {
     /// Serves until SIGINT or SIGTERM; `started` receives the URL to open (with the token) once
     /// the socket listens.
     public func run(started: @escaping @Sendable (String) -> Void) throws {
-        let names: Set<String> = Self.isLoopback(host) ? ["127.0.0.1", "localhost", "[::1]", host] : [host, host.contains(":") ? "[\(host)]" : host]
+        let names: Set<String>? = Self.isLoopback(host) ? ["127.0.0.1", "localhost", "[::1]", host]
+            : host == "0.0.0.0" || host == "::" ? nil : [host, "[\(host)]"]
         let router = Router()
         router.add(middleware: TokenMiddleware(token: token, hostNames: names))
         addRoutes(to: router)
@@ -95,6 +98,9 @@ public final class WebServer: Sendable {
                                                        key: request.uri.queryParameters["key"].map(String.init), limit: min(max(limit, 1), 1000)))
             }
         }
+        router.get("/api/snapshots/:id/collection") { request, context in
+            Self.answer { try Self.collectionDownload(browser, snapshot: try context.parameters.require("id"), collection: try Self.query(request, "collection")) }
+        }
         router.get("/api/diff") { request, _ in
             Self.answer { Self.json(try browser.diff(try Self.query(request, "from"), try Self.query(request, "to"))) }
         }
@@ -131,10 +137,32 @@ public final class WebServer: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A collection's documents as an NDJSON attachment (as `amber dump`), a block at a time
+    /// while they are sent; the first block is read before answering, so a wrong name is a 404.
+    private static func collectionDownload(_ browser: RepositoryBrowser, snapshot: String, collection: String) throws -> Response {
+        let first = try browser.documentBlock(snapshot: snapshot, collection: collection, from: nil)
+        let name = collection.split(separator: "/").last.map { attachmentName(String($0)) } ?? "collection"
+        let headers: HTTPFields = [.contentType: "application/x-ndjson", .contentDisposition: "attachment; filename=\"\(name).ndjson\""]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var block = first
+            while true {
+                try await writer.write(ByteBuffer(bytes: block.bytes))
+                guard let next = block.next else { break }
+                block = try browser.documentBlock(snapshot: snapshot, collection: collection, from: next)
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// `name` safe inside a quoted `filename=`: printable ASCII without quotes or backslashes.
+    private static func attachmentName(_ name: String) -> String {
+        name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 && $0.value < 127 ? String($0) : "_" }.joined()
+    }
+
     /// A file's bytes as an attachment, read a chunk at a time while they are sent.
     private static func download(_ browser: RepositoryBrowser, snapshot: String, path: String) throws -> Response {
         let file = try browser.file(snapshot: snapshot, path: path)
-        let name = file.name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 ? String($0) : "_" }.joined()
+        let name = attachmentName(file.name)
         var headers: HTTPFields = [.contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"\(name)\""]
         headers[.contentLength] = String(file.size)
         return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: Int(file.size)) { writer in

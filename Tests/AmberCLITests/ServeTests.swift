@@ -105,6 +105,19 @@ struct ServeTests {
         #expect(FileManager.default.contents(atPath: temp.sub("out/site/docs/report.bin")) == FileManager.default.contents(atPath: tree + "/docs/report.bin"))
         let (missing, error) = request(server.base + "/api/snapshots/latest/tree?path=/nope", headers: auth)
         #expect(missing == 404 && String(decoding: error, as: UTF8.self).contains("no such path"))
+        // A collection downloads as `amber dump` prints it.
+        let (_, ndjson) = request(server.base + "/api/snapshots/latest/collection?collection=users/users", headers: auth)
+        #expect(String(decoding: ndjson, as: UTF8.self) == amber.run(["dump", "latest", "users"]).stdout)
+
+        // A database snapshot taken while serving: its tables with columns, key and indexes.
+        let database = temp.sub("app.db")
+        try runTool(["sqlite3", database, "CREATE TABLE items(id INTEGER PRIMARY KEY, label TEXT NOT NULL); CREATE INDEX items_label ON items(label); INSERT INTO items VALUES (1, 'one');"])
+        #expect(amber.run(["backup", "sqlite:" + database]).code == 0)
+        let (_, listing) = request(server.base + "/api/snapshots/latest/tree?path=/app.db", headers: auth)
+        let tables = try #require((try JSONSerialization.jsonObject(with: listing) as? [String: Any])?["collections"] as? [[String: Any]], "\(String(decoding: listing, as: UTF8.self))")
+        #expect(tables.count == 1 && tables[0]["name"] as? String == "items" && tables[0]["documents"] as? Int == 1, "\(tables)")
+        #expect(tables[0]["primary_key"] as? [String] == ["id"] && (tables[0]["indexes"] as? [String] ?? []).contains { $0.contains("items_label") }, "\(tables)")
+        #expect((tables[0]["columns"] as? [String] ?? []).count == 2, "\(tables)")
     }
 
     @Test func aBrowserBrowsesComparesAndRestores() throws {
