@@ -75,23 +75,23 @@ public final class WebServer: Sendable {
         router.get("/app.js") { _, _ in WebAssets.response(WebAssets.script, type: "text/javascript; charset=utf-8") }
         router.get("/app.css") { _, _ in WebAssets.response(WebAssets.style, type: "text/css; charset=utf-8") }
         router.get("/stats") { _, _ in
-            Self.answer {
+            await Self.answer {
                 var response = WebAssets.response(try browser.statsPage(), type: "text/html; charset=utf-8")
                 response.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'"
                 return response
             }
         }
-        router.get("/api/snapshots") { _, _ in Self.answer { Self.json(try browser.snapshots()) } }
+        router.get("/api/snapshots") { _, _ in await Self.answer { Self.json(try browser.snapshots()) } }
         router.get("/api/snapshots/:id/tree") { request, context in
-            Self.answer {
+            await Self.answer {
                 Self.json(try browser.list(snapshot: try context.parameters.require("id"), path: request.uri.queryParameters["path"].map(String.init) ?? "/"))
             }
         }
         router.get("/api/snapshots/:id/file") { request, context in
-            Self.answer { try Self.download(browser, snapshot: try context.parameters.require("id"), path: try Self.query(request, "path")) }
+            await Self.answer { try Self.download(browser, snapshot: try context.parameters.require("id"), path: try Self.query(request, "path")) }
         }
         router.get("/api/snapshots/:id/documents") { request, context in
-            Self.answer {
+            await Self.answer {
                 let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50
                 return Self.json(try browser.documents(snapshot: try context.parameters.require("id"), collection: try Self.query(request, "collection"),
                                                        from: request.uri.queryParameters["from"].map(String.init),
@@ -99,14 +99,14 @@ public final class WebServer: Sendable {
             }
         }
         router.get("/api/snapshots/:id/collection") { request, context in
-            Self.answer { try Self.collectionDownload(browser, snapshot: try context.parameters.require("id"), collection: try Self.query(request, "collection")) }
+            await Self.answer { try Self.collectionDownload(browser, snapshot: try context.parameters.require("id"), collection: try Self.query(request, "collection")) }
         }
         router.get("/api/diff") { request, _ in
-            Self.answer { Self.json(try browser.diff(try Self.query(request, "from"), try Self.query(request, "to"))) }
+            await Self.answer { Self.json(try browser.diff(try Self.query(request, "from"), try Self.query(request, "to"))) }
         }
         router.post("/api/restore") { request, context in
             let body = try await request.body.collect(upTo: 64 << 10)
-            return Self.answer {
+            return await Self.answer {
                 let asked = try JSONDecoder().decode(RestoreRequest.self, from: Data(buffer: body))
                 return Self.json(try browser.restore(snapshot: asked.snapshot, path: asked.path, target: asked.target))
             }
@@ -119,9 +119,18 @@ public final class WebServer: Sendable {
         let target: String
     }
 
-    /// The response of `body`, or the JSON error for what it threw.
-    private static func answer(_ body: () throws -> Response) -> Response {
-        do { return try body() } catch { return APIError.response(for: error) }
+    /// The response of `body`, or the JSON error for what it threw; `body` runs on a dispatch
+    /// thread (``offloaded(_:)``).
+    private static func answer(_ body: @escaping @Sendable () throws -> Response) async -> Response {
+        do { return try await offloaded(body) } catch { return APIError.response(for: error) }
+    }
+
+    /// What `body` returns, computed on a dispatch thread: the repository's calls block (disk,
+    /// S3, one lock), and the concurrency pool's few threads must not wait on them.
+    private static func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     private static func query(_ request: Request, _ name: String) throws -> String {
@@ -148,7 +157,7 @@ public final class WebServer: Sendable {
             while true {
                 try await writer.write(ByteBuffer(bytes: block.bytes))
                 guard let next = block.next else { break }
-                block = try browser.documentBlock(snapshot: snapshot, collection: collection, from: next)
+                block = try await offloaded { try browser.documentBlock(snapshot: snapshot, collection: collection, from: next) }
             }
             try await writer.finish(nil)
         })
@@ -166,7 +175,7 @@ public final class WebServer: Sendable {
         var headers: HTTPFields = [.contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"\(name)\""]
         headers[.contentLength] = String(file.size)
         return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: Int(file.size)) { writer in
-            for id in file.chunks { try await writer.write(ByteBuffer(bytes: try browser.chunk(id))) }
+            for id in file.chunks { try await writer.write(ByteBuffer(bytes: try await offloaded { try browser.chunk(id) })) }
             try await writer.finish(nil)
         })
     }
