@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzing (issue 15): libFuzzer targets for decoders of untrusted bytes, built with
-# -sanitize=fuzzer,address (Benchmarks/faults/fuzz/*.swift: json, document-key, database-row).
+# -sanitize=fuzzer,address (Benchmarks/faults/fuzz/*.swift: json, document-key, database-row,
+# row-columns).
 # Each runs for --seconds; a crash, an address-sanitizer report or a broken property (the target
 # calls fatalError) fails it, and its input is kept for the corpus.
 #

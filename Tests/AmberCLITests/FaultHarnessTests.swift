@@ -36,7 +36,7 @@ struct FaultHarnessTests {
         #expect(result.output.contains(", 0 failures"), "\(result.output)")
     }
 
-    /// The libFuzzer targets (JSON parser and transcoder, document keys, database rows) for a
+    /// The libFuzzer targets (JSON parser and transcoder, document keys, database rows, columnar leaves) for a
     /// few seconds each: no crash, no sanitizer report, no broken property.
     @Test func fuzzTargetsRunWithoutAFailure() throws {
         let result = try runScript("fuzz.sh", ["--seconds", "10"], passesAmber: false)
