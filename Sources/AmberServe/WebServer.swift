@@ -23,7 +23,7 @@ import Logging
 /// - `POST /api/restore` `{snapshot, path, target}`: restores a file or directory below `target`.
 public final class WebServer: Sendable {
     public let token: AccessToken
-    private let browser: RepositoryBrowser
+    let browser: RepositoryBrowser
     private let host: String
     private let port: Int
 
@@ -69,71 +69,21 @@ public final class WebServer: Sendable {
 
     private final class Failure: @unchecked Sendable { var error: (any Error)? }
 
-    private func addRoutes(to router: Router<BasicRequestContext>) {
-        let browser = browser, token = token
-        router.get("/") { _, _ in WebAssets.response(WebAssets.page(token: token), type: "text/html; charset=utf-8") }
-        router.get("/app.js") { _, _ in WebAssets.response(WebAssets.script, type: "text/javascript; charset=utf-8") }
-        router.get("/app.css") { _, _ in WebAssets.response(WebAssets.style, type: "text/css; charset=utf-8") }
-        router.get("/stats") { _, _ in
-            await Self.answer {
-                var response = WebAssets.response(try browser.statsPage(), type: "text/html; charset=utf-8")
-                response.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'"
-                return response
-            }
-        }
-        router.get("/api/snapshots") { _, _ in await Self.answer { Self.json(try browser.snapshots()) } }
-        router.get("/api/snapshots/:id/tree") { request, context in
-            await Self.answer {
-                Self.json(try browser.list(snapshot: try context.parameters.require("id"), path: request.uri.queryParameters["path"].map(String.init) ?? "/"))
-            }
-        }
-        router.get("/api/snapshots/:id/file") { request, context in
-            await Self.answer { try Self.download(browser, snapshot: try context.parameters.require("id"), path: try Self.query(request, "path")) }
-        }
-        router.get("/api/snapshots/:id/documents") { request, context in
-            await Self.answer {
-                let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50
-                return Self.json(try browser.documents(snapshot: try context.parameters.require("id"), collection: try Self.query(request, "collection"),
-                                                       from: request.uri.queryParameters["from"].map(String.init),
-                                                       key: request.uri.queryParameters["key"].map(String.init), limit: min(max(limit, 1), 1000)))
-            }
-        }
-        router.get("/api/snapshots/:id/collection") { request, context in
-            await Self.answer { try Self.collectionDownload(browser, snapshot: try context.parameters.require("id"), collection: try Self.query(request, "collection")) }
-        }
-        router.get("/api/diff") { request, _ in
-            await Self.answer { Self.json(try browser.diff(try Self.query(request, "from"), try Self.query(request, "to"))) }
-        }
-        router.post("/api/restore") { request, context in
-            let body = try await request.body.collect(upTo: 64 << 10)
-            return await Self.answer {
-                let asked = try JSONDecoder().decode(RestoreRequest.self, from: Data(buffer: body))
-                return Self.json(try browser.restore(snapshot: asked.snapshot, path: asked.path, target: asked.target))
-            }
-        }
-    }
-
-    private struct RestoreRequest: Decodable {
-        let snapshot: String
-        let path: String
-        let target: String
-    }
-
     /// The response of `body`, or the JSON error for what it threw; `body` runs on a dispatch
     /// thread (``offloaded(_:)``).
-    private static func answer(_ body: @escaping @Sendable () throws -> Response) async -> Response {
+    static func answer(_ body: @escaping @Sendable () throws -> Response) async -> Response {
         do { return try await offloaded(body) } catch { return APIError.response(for: error) }
     }
 
     /// What `body` returns, computed on a dispatch thread: the repository's calls block (disk,
     /// S3, one lock), and the concurrency pool's few threads must not wait on them.
-    private static func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    static func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
         }
     }
 
-    private static func query(_ request: Request, _ name: String) throws -> String {
+    static func query(_ request: Request, _ name: String) throws -> String {
         guard let value = request.uri.queryParameters[Substring(name)] else { throw BrowseError.invalid("the query lacks \(name)=") }
         return String(value)
     }
@@ -148,7 +98,7 @@ public final class WebServer: Sendable {
 
     /// A collection's documents as an NDJSON attachment (as `amber dump`), a block at a time
     /// while they are sent; the first block is read before answering, so a wrong name is a 404.
-    private static func collectionDownload(_ browser: RepositoryBrowser, snapshot: String, collection: String) throws -> Response {
+    static func collectionDownload(_ browser: RepositoryBrowser, snapshot: String, collection: String) throws -> Response {
         let first = try browser.documentBlock(snapshot: snapshot, collection: collection, from: nil)
         let name = collection.split(separator: "/").last.map { attachmentName(String($0)) } ?? "collection"
         let headers: HTTPFields = [.contentType: "application/x-ndjson", .contentDisposition: "attachment; filename=\"\(name).ndjson\""]
@@ -169,7 +119,7 @@ public final class WebServer: Sendable {
     }
 
     /// A file's bytes as an attachment, read a chunk at a time while they are sent.
-    private static func download(_ browser: RepositoryBrowser, snapshot: String, path: String) throws -> Response {
+    static func download(_ browser: RepositoryBrowser, snapshot: String, path: String) throws -> Response {
         let file = try browser.file(snapshot: snapshot, path: path)
         let name = attachmentName(file.name)
         var headers: HTTPFields = [.contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"\(name)\""]
