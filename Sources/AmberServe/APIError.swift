@@ -1,3 +1,4 @@
+import AmberBackup
 import AmberCore
 import AmberRepository
 import Foundation
@@ -18,6 +19,8 @@ enum APIError {
     /// input, 409 for a locked repository, 500 otherwise.
     static func response(for error: any Error) -> Response {
         switch error {
+        case let error as RestoreError:
+            return response(.badRequest, error.message)
         case let error as BrowseError:
             if case .notFound = error { return response(.notFound, error.description) }
             return response(.badRequest, error.description)

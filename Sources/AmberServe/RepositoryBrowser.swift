@@ -38,13 +38,17 @@ public final class RepositoryBrowser: @unchecked Sendable {
         public let indexes: [String]
     }
 
-    /// What a restore wrote.
+    /// What a restore wrote: files, directories and bytes below a directory, or collections
+    /// and documents into a collection target (then checked: `mismatches` lists what differs).
     public struct RestoreSummary: Encodable, Sendable {
         public let target: String
-        public let files: UInt64
-        public let directories: UInt64
-        public let bytes: UInt64
-        public let warnings: [String]
+        public var files: UInt64 = 0
+        public var directories: UInt64 = 0
+        public var bytes: UInt64 = 0
+        public var collections = 0
+        public var documents: UInt64 = 0
+        public var mismatches: [String] = []
+        public var warnings: [String] = []
     }
 
     private let repository: Repository
@@ -114,19 +118,35 @@ public final class RepositoryBrowser: @unchecked Sendable {
         try locked { repository in try StatsPage(repository: repository, records: try repository.listSnapshots(), now: Date()).render() }
     }
 
-    /// Restores the file or directory at `path` of a snapshot below the directory `target`
-    /// (created if missing), as `amber restore SNAPSHOT --target TARGET --include PATH` does,
-    /// holding the shared lock meanwhile.
+    /// Restores, holding the shared lock meanwhile: into a directory `target` (an absolute
+    /// path, created if missing), the file or directory at `path` of a snapshot, as `amber
+    /// restore SNAPSHOT --target TARGET --include PATH` does; into a collection target
+    /// (`ndjson:DIR`, `sqlite:PATH`, `postgresql://…`), the snapshot's collections, as `amber
+    /// restore SNAPSHOT --target TARGET --verify` does (`path` is then not used).
     public func restore(snapshot: String, path: String, target: String) throws -> RestoreSummary {
         try locked { repository in
             let (_, root) = try Self.find(snapshot, in: repository)
-            guard target.hasPrefix("/") else { throw BrowseError.invalid("the target must be an absolute path, not \(target)") }
+            let location = Location(target)
+            var summary = RestoreSummary(target: target)
+            if location.holdsCollections {
+                let lock = try RepositoryLock.acquire(repository, mode: .shared)
+                defer { lock.release() }
+                let report = try RestoreRunner(repository: repository).restoreCollections(root, to: location, from: nil, options: RestoreOptions(verify: true))
+                summary.collections = report.collections
+                summary.documents = report.documents
+                summary.mismatches = report.mismatches.map { "\($0)" }
+                summary.warnings = report.warnings + report.damaged
+                return summary
+            }
+            guard target.hasPrefix("/") else {
+                throw BrowseError.invalid("the target must be an absolute path, ndjson:DIR, sqlite:PATH or postgresql://…, not \(target)")
+            }
             guard try repository.node(at: path, root: root) != nil else { throw BrowseError.notFound("\(path): no such path") }
             let lock = try RepositoryLock.acquire(repository, mode: .shared)
             defer { lock.release() }
             let result = try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter([path]))
-            return RestoreSummary(target: target, files: result.files, directories: result.directories, bytes: result.bytes,
-                                  warnings: result.warnings)
+            (summary.files, summary.directories, summary.bytes, summary.warnings) = (result.files, result.directories, result.bytes, result.warnings)
+            return summary
         }
     }
 

@@ -117,8 +117,9 @@ enum WebAssets {
           return out;
         }
 
-        function restorePanel(id, path) {
-          const target = el("input", { type: "text", id: "restore-target", placeholder: "/absolute/target/directory" });
+        function restorePanel(id, path, collections) {
+          const target = el("input", { type: "text", id: "restore-target",
+            placeholder: collections ? "ndjson:/directory, sqlite:/file.db or postgresql://user@host/db" : "/absolute/target/directory" });
           const chosen = el("input", { type: "text", id: "restore-path", value: path, readonly: "readonly" });
           const result = el("p", { id: "restore-result" });
           const go = el("button", { id: "restore-go", onclick: async () => {
@@ -126,16 +127,22 @@ enum WebAssets {
             try {
               const done = await api("/api/restore", { method: "POST", headers: { "Content-Type": "application/json" },
                 body: JSON.stringify({ snapshot: id, path: chosen.value, target: target.value }) });
-              result.textContent = "restored " + done.files + " files (" + bytes(done.bytes) + ") below " + done.target;
+              result.textContent = done.collections
+                ? "restored " + done.documents + " documents of " + done.collections + " collections into " + done.target
+                  + (done.mismatches.length ? "; differences: " + done.mismatches.join("; ") : "; checked: the target equals the snapshot")
+                : "restored " + done.files + " files (" + bytes(done.bytes) + ") below " + done.target;
+              if (done.warnings.length) result.textContent += " (warnings: " + done.warnings.join("; ") + ")";
             } catch (error) { result.textContent = "failed: " + error.message; }
           } }, "Restore");
-          return el("div", { class: "panel", id: "restore" }, el("h3", {}, "Restore"), chosen, " below ", target, " ", go, result);
+          return collections
+            ? el("div", { class: "panel", id: "restore" }, el("h3", {}, "Restore the snapshot's collections"), "into ", target, " ", go, result)
+            : el("div", { class: "panel", id: "restore" }, el("h3", {}, "Restore"), chosen, " below ", target, " ", go, result);
         }
 
         async function showTree(id, path) {
           const listing = await api("/api/snapshots/" + enc(id) + "/tree?path=" + enc(path || "/"));
-          const panel = restorePanel(id, listing.path);
-          const choose = p => () => { document.getElementById("restore-path").value = p; };
+          const panel = restorePanel(id, listing.path, listing.collections.length > 0);
+          const choose = p => () => { const chosen = document.getElementById("restore-path"); if (chosen) chosen.value = p; };
           const rows = listing.entries.map(e => el("tr", { "data-path": e.path, "data-type": e.type },
             el("td", {}, e.type === "dir" || e.type === "database" ? link(e.path.split("/").pop(), "/snapshot/" + id + e.path.split("/").map(enc).join("/")) : e.path.split("/").pop()),
             el("td", {}, e.type), el("td", { class: "number" }, e.type === "file" ? bytes(e.size) : ""), el("td", {}, e.mtime.replace("T", " ").slice(0, 19)),
@@ -153,7 +160,7 @@ enum WebAssets {
           view.replaceChildren(crumbs(id, listing.path),
             el("table", { id: "entries" }, el("thead", {}, el("tr", {}, ...["Name", listing.collections.length ? "Columns, key, indexes" : "Type",
               "Size", listing.collections.length ? "" : "Modified", ""].map(h => el("th", {}, h)))), el("tbody", {}, ...rows, ...collections)),
-            listing.collections.length ? objects : panel);
+            objects, panel);
         }
 
         async function showDocuments(id, collection) {

@@ -109,6 +109,17 @@ struct ServeTests {
         let (_, ndjson) = request(server.base + "/api/snapshots/latest/collection?collection=users/users", headers: auth)
         #expect(String(decoding: ndjson, as: UTF8.self) == amber.run(["dump", "latest", "users"]).stdout)
 
+        // A collection restore: every collection of the snapshot into an ndjson: target, checked.
+        let collections = try JSONSerialization.data(withJSONObject: ["snapshot": "latest", "path": "/", "target": "ndjson:" + temp.sub("documents")])
+        let (collectionStatus, collectionBody) = request(server.base + "/api/restore", method: "POST", headers: auth, body: collections)
+        let summary = json(collectionBody) as? NSDictionary
+        #expect(collectionStatus == 200 && summary?["documents"] as? Int == 121 && (summary?["mismatches"] as? [String])?.isEmpty == true, "\(String(decoding: collectionBody, as: UTF8.self))")
+        #expect(String(decoding: FileManager.default.contents(atPath: temp.sub("documents/users.ndjson")) ?? Data(), as: UTF8.self)
+                == amber.run(["dump", "latest", "users"]).stdout)
+        let (badTarget, _) = request(server.base + "/api/restore", method: "POST", headers: auth,
+                                     body: try JSONSerialization.data(withJSONObject: ["snapshot": "latest", "path": "/", "target": "relative/dir"]))
+        #expect(badTarget == 400)
+
         // A database snapshot taken while serving: its tables with columns, key and indexes.
         let database = temp.sub("app.db")
         try runTool(["sqlite3", database, "CREATE TABLE items(id INTEGER PRIMARY KEY, label TEXT NOT NULL); CREATE INDEX items_label ON items(label); INSERT INTO items VALUES (1, 'one');"])
