@@ -20,11 +20,7 @@ struct DamagedTreeTests {
         try repository.loadIndex()
         let root = try #require(try repository.listSnapshots().first?.snapshot.treeID)
         let sub = try #require(try repository.node(at: "/data/dir/sub", root: root)?.subtree)
-        let location = try #require(repository.index.lookup(sub))
-        let pack = temp.sub("repo") + "/data/" + String(location.pack.hex.prefix(2)) + "/" + location.pack.hex
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: pack)))
-        bytes[Int(location.entry.offset) + Int(location.entry.length) / 2] ^= 0x01
-        try Data(bytes).write(to: URL(fileURLWithPath: pack))
+        try flipByte(inBlob: sub, of: repository, directory: temp.sub("repo"))
 
         let out = temp.sub("out")
         let restore = amber.run(["restore", "latest", "--target", out])
@@ -60,11 +56,7 @@ struct DamagedCollectionTests {
         try repository.loadIndex()
         let root = try #require(try repository.listSnapshots().first?.snapshot.treeID)
         let collection = try #require(try repository.collections(ofTree: root).first { $0.name == "users" })
-        let location = try #require(repository.index.lookup(collection.manifest.base.id))
-        let pack = temp.sub("repo") + "/data/" + String(location.pack.hex.prefix(2)) + "/" + location.pack.hex
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: pack)))
-        bytes[Int(location.entry.offset) + Int(location.entry.length) / 2] ^= 0x01
-        try Data(bytes).write(to: URL(fileURLWithPath: pack))
+        try flipByte(inBlob: collection.manifest.base.id, of: repository, directory: temp.sub("repo"))
 
         let out = temp.sub("out")
         let restore = amber.run(["restore", "latest", "--target", "ndjson:" + out])

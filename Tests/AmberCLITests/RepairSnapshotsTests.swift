@@ -10,15 +10,6 @@ struct RepairSnapshotsTests {
     let temp = TemporaryDirectory()
     var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
 
-    /// Flips a byte in the middle of a blob's envelope, in its pack.
-    private func damage(_ id: BlobID, in repository: Repository) throws {
-        let location = try #require(repository.index.lookup(id))
-        let pack = temp.sub("repo") + "/data/" + String(location.pack.hex.prefix(2)) + "/" + location.pack.hex
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: pack)))
-        bytes[Int(location.entry.offset) + Int(location.entry.length) / 2] ^= 0x01
-        try Data(bytes).write(to: URL(fileURLWithPath: pack))
-    }
-
     private func snapshots() throws -> [[String: Any]] {
         try #require(try JSONSerialization.jsonObject(with: Data(amber.run(["snapshots", "--json"]).stdout.utf8)) as? [[String: Any]])
     }
@@ -54,9 +45,9 @@ struct RepairSnapshotsTests {
         let lengths = big.content.map { Int(repository.index.lookup($0)!.entry.rawLength) }
         let collectionRoot = try #require(records.last?.snapshot.treeID)
         let usersManifest = try #require(try repository.collections(ofTree: collectionRoot).first { $0.name == "users" })
-        try damage(sub, in: repository)
-        try damage(big.content[1], in: repository)
-        try damage(usersManifest.manifest.base.id, in: repository)
+        try flipByte(inBlob: sub, of: repository, directory: temp.sub("repo"))
+        try flipByte(inBlob: big.content[1], of: repository, directory: temp.sub("repo"))
+        try flipByte(inBlob: usersManifest.manifest.base.id, of: repository, directory: temp.sub("repo"))
         #expect(amber.run(["check", "--read-data"]).code == 1)
 
         // A dry run names every loss and writes nothing.
@@ -114,7 +105,7 @@ struct RepairSnapshotsTests {
         #expect(amber.run(["backup", source]).code == 0)
         let repository = try Repository.open(backend: LocalBackend(path: temp.sub("repo")), password: Array(amber.password.utf8))
         try repository.loadIndex()
-        try damage(try #require(try repository.listSnapshots().first?.snapshot.treeID), in: repository)
+        try flipByte(inBlob: try #require(try repository.listSnapshots().first?.snapshot.treeID), of: repository, directory: temp.sub("repo"))
 
         let kept = amber.run(["repair", "snapshots"])
         #expect(kept.code == 3 && kept.stdout.contains("root tree not readable"), "\(kept.stdout)")
