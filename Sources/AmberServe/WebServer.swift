@@ -14,13 +14,15 @@ import Logging
 /// - `GET /api/snapshots/{id}/tree?path=/a/b`: a directory's entries (as `ls --json`) or a
 ///   collection source's collections.
 /// - `GET /api/snapshots/{id}/file?path=/a/b`: a file's bytes, as a download.
-/// - `GET /api/snapshots/{id}/documents?collection=/ENTRY/NAME[&key=K|&from=CURSOR][&limit=N]`:
+/// - `GET /api/snapshots/{id}/documents?collection=ENTRY/NAME[&key=K|&from=CURSOR][&limit=N]`:
 ///   documents in key order, a page at a time, or the document of one key.
-/// - `GET /api/snapshots/{id}/collection?collection=/ENTRY/NAME`: every document, as `amber dump`
+/// - `GET /api/snapshots/{id}/collection?collection=ENTRY/NAME`: every document, as `amber dump`
 ///   prints them (NDJSON), as a download.
 /// - `GET /api/diff?from=A&to=B`: as `diff --json`.
 /// - `GET /stats`: the `stats --html` page.
-/// - `POST /api/restore` `{snapshot, path, target}`: restores a file or directory below `target`.
+/// - `POST /api/restore` `{snapshot, path, target}`: restores a file or directory below the
+///   directory `target`, or the snapshot's collections into an `ndjson:`, `sqlite:` or
+///   `postgresql://` target.
 public final class WebServer: Sendable {
     public let token: AccessToken
     let browser: RepositoryBrowser

@@ -81,7 +81,7 @@ public final class SnapshotRepairer {
             return Outcome(snapshot: record.id.hex, repaired: nil, removed: removed,
                            losses: [Loss(path: "/", action: "root tree not readable: the snapshot cannot be repaired")])
         }
-        let (newRoot, losses) = try repairTree(root, id: rootID, isRoot: true)
+        let (newRoot, losses) = try repairTree(root, id: rootID)
         guard !losses.isEmpty else { return nil }
         guard !options.dryRun else { return Outcome(snapshot: record.id.hex, repaired: nil, removed: false, losses: losses) }
         let writer = self.writer!
@@ -99,7 +99,7 @@ public final class SnapshotRepairer {
     // MARK: Trees
 
     /// The repaired id of a readable tree and what it lost (paths relative to it).
-    private func repairTree(_ tree: Tree, id: BlobID, isRoot: Bool = false) throws(RepositoryError) -> (BlobID, [Loss]) {
+    private func repairTree(_ tree: Tree, id: BlobID) throws(RepositoryError) -> (BlobID, [Loss]) {
         if let known = repairedTrees[id] { return known }
         var nodes = [Node]()
         var losses = [Loss]()
