@@ -50,7 +50,7 @@ extension Amber {
                     if !report.affected.isEmpty {
                         Output.error("damage affects:")
                         for a in report.affected { Output.error("  snapshot \(a.snapshot.shortHex): \(a.path)") }
-                        Output.error("`amber repair snapshots --read-data` writes these snapshots anew without what was lost (add --forget to remove the damaged ones, then prune)")
+                        Output.error("`amber repair snapshots --read-data` writes these snapshots anew without what was lost (add --forget to remove the damaged ones, then prune --max-unused 0 to drop the damaged blobs)")
                     }
                     if !global.quiet {
                         Output.line("checked \(report.snapshots) snapshots, \(report.trees) trees, \(report.packs) packs; read \(report.packsRead) packs, \(report.blobsRead) blobs, \(Output.bytes(report.bytesRead))"
