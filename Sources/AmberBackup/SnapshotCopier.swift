@@ -62,7 +62,7 @@ public final class SnapshotCopier {
                 report.skipped.append(record.id.hex)
                 continue
             }
-            guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
+            let root = try record.rootTree()
             let writer = BlobWriter(repository: target)
             let tree = try copyTree(root, writer: writer)
             let written = try writer.finish()

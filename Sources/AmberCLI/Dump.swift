@@ -36,17 +36,15 @@ extension Amber {
                 let repository = try global.openRepository()
                 try global.loadIndex(repository)
                 let record = try repository.findSnapshot(snapshot, filter: try selection.filter())
-                guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
+                let root = try record.rootTree()
                 if collection.hasPrefix("/") { return try dumpFile(repository, root: root, record: record) }
                 let found = try repository.collection(named: collection, ofTree: root)
                 let reader = ManifestReader(repository: repository, manifest: found.manifest)
                 let out = FileHandle.standardOutput
                 if let key {
-                    for candidate in DocumentFormat.keys(from: key, engine: found.set.engine) {
-                        if let value = try reader.get(candidate.encoded) {
-                            out.write(Data(try DocumentFormat.jsonLine(value, key: candidate.encoded, engine: found.set.engine) + [10]))
-                            return Exit.ok
-                        }
+                    if let document = try found.document(withKey: key, in: repository) {
+                        out.write(Data(try DocumentFormat.jsonLine(document.value, key: document.key, engine: found.set.engine) + [10]))
+                        return Exit.ok
                     }
                     throw CLIError.usage("no document with key \(key) in \(found.name) of snapshot \(record.id.shortHex)")
                 }

@@ -36,7 +36,7 @@ extension Amber {
                 let repository = try global.openRepository()
                 try global.loadIndex(repository)
                 let record = try repository.findSnapshot(snapshot, filter: try selection.filter())
-                guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
+                let root = try record.rootTree()
                 var start = root
                 var prefix = ""
                 if let path, path != "/" {

@@ -75,7 +75,7 @@ extension Amber {
                 defer { lock.release() }
                 try global.loadIndex(repository)
                 let record = try repository.findSnapshot(snapshot, filter: try selection.filter())
-                guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
+                let root = try record.rootTree()
                 let location = Location(target)
                 if location.holdsCollections {
                     return try restoreCollections(repository, record: record, root: root, target: location)
@@ -115,9 +115,7 @@ extension Amber {
         private func restoreCollections(_ repository: Repository, record: SnapshotRecord, root: BlobID, target location: Location) throws -> Int32 {
             var base: BlobID?
             if let from {
-                let old = try repository.findSnapshot(from)
-                guard let tree = old.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(old.id.shortHex) has no root tree") }
-                base = tree
+                base = try repository.findSnapshot(from).rootTree()
             }
             let options = RestoreOptions(force: force, verify: verify, skipUnmappable: skipUnmappable, noOwner: noOwner, noACL: noACL)
             let report = try RestoreRunner(repository: repository).restoreCollections(root, to: location, from: base, options: options)

@@ -15,6 +15,19 @@ public struct SnapshotCollection: Sendable {
     public var manifest: CollectionManifest { collection.manifest }
 }
 
+extension SnapshotCollection {
+    /// The document whose key a user wrote as `text` (`amber dump`'s KEY: each key it may
+    /// mean, ``DocumentFormat/keys(from:engine:)``, tried in turn), with its encoded key; nil
+    /// when there is none.
+    public func document(withKey text: String, in repository: Repository) throws(ManifestError) -> (key: [UInt8], value: [UInt8])? {
+        let reader = ManifestReader(repository: repository, manifest: manifest)
+        for candidate in DocumentFormat.keys(from: text, engine: set.engine) {
+            if let value = try reader.get(candidate.encoded) { return (candidate.encoded, value) }
+        }
+        return nil
+    }
+}
+
 extension Repository {
     /// The collection sets of a snapshot, by root-tree entry.
     public func collectionSets(ofTree root: BlobID) throws(RepositoryError) -> [(entry: String, set: CollectionSet)] {

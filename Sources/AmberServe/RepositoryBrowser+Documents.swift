@@ -33,12 +33,8 @@ extension RepositoryBrowser {
                                       json: String(decoding: try DocumentFormat.jsonLine(value, key: key, engine: found.set.engine), as: UTF8.self))
             }
             if let key {
-                for candidate in DocumentFormat.keys(from: key, engine: found.set.engine) {
-                    if let value = try reader.get(candidate.encoded) {
-                        return DocumentPage(collection: collection, documents: [try render(candidate.encoded, value)], next: nil)
-                    }
-                }
-                return DocumentPage(collection: collection, documents: [], next: nil)
+                let document = try found.document(withKey: key, in: repository)
+                return DocumentPage(collection: collection, documents: try document.map { [try render($0.key, $0.value)] } ?? [], next: nil)
             }
             let start = try from.map { text -> [UInt8] in
                 guard let bytes = Hex.decode(text) else { throw BrowseError.invalid("cursor \(text) is not hex") }

@@ -167,17 +167,12 @@ public final class RepositoryBrowser: @unchecked Sendable {
 
     static func find(_ reference: String, in repository: Repository) throws -> (SnapshotRecord, BlobID) {
         let record = try repository.findSnapshot(reference)
-        guard let root = record.snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(record.id.shortHex) has no root tree") }
-        return (record, root)
+        return (record, try record.rootTree())
     }
 
-    /// The collection at `/ENTRY/NAME`.
+    /// The collection at `ENTRY/NAME` (or `/ENTRY/NAME`), as `amber dump` finds it.
     static func collection(_ path: String, root: BlobID, in repository: Repository) throws -> SnapshotCollection {
-        let parts = path.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let found = try repository.collections(ofTree: root).first(where: { $0.entry == parts[0] && $0.name == parts[1] }) else {
-            throw BrowseError.notFound("\(path): no such collection")
-        }
-        return found
+        try repository.collection(named: path.hasPrefix("/") ? String(path.dropFirst()) : path, ofTree: root)
     }
 }
 

@@ -7,6 +7,14 @@ import Foundation
 public struct SnapshotRecord: Sendable {
     public let id: BlobID
     public let snapshot: Snapshot
+
+    /// The id of the snapshot's root tree.
+    ///
+    /// - Throws: ``RepositoryError/Code/damaged`` when the snapshot names none.
+    public func rootTree() throws(RepositoryError) -> BlobID {
+        guard let root = snapshot.treeID else { throw RepositoryError(.damaged, "snapshot \(id.shortHex) has no root tree") }
+        return root
+    }
 }
 
 extension Repository {
