@@ -43,17 +43,20 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
         return String(host.split(separator: ":", maxSplits: 1).first ?? "")
     }
 
-    /// `response` with no caching, no sniffing, no framing, no referrer, and scripts, styles and
-    /// requests from this origin only.
+    /// `response` with no caching, no sniffing, no framing, no referrer, and (unless the route
+    /// chose its own policy) scripts, styles and requests from this origin only.
     static func secured(_ response: Response) -> Response {
         var response = response
         response.headers[.cacheControl] = "no-store"
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            + "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+        // A route that set its own policy keeps it (the stats page: inline styles, nothing else).
+        let policy = HTTPField.Name("Content-Security-Policy")!
+        if response.headers[policy] == nil {
+            response.headers[policy] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+                + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        }
         return response
     }
 }

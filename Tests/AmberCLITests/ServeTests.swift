@@ -63,6 +63,20 @@ struct ServeTests {
         return (box.status, box.data)
     }
 
+    /// The Content-Security-Policy header of a GET's response.
+    private func policy(_ url: String, headers: [String: String]) -> String {
+        var request = URLRequest(url: URL(string: url)!)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        final class Box: @unchecked Sendable { var policy = "" }
+        let box = Box(), done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { _, response, _ in
+            box.policy = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Security-Policy") ?? ""
+            done.signal()
+        }.resume()
+        done.wait()
+        return box.policy
+    }
+
     private func json(_ data: Data) -> NSObject? { try? JSONSerialization.jsonObject(with: data) as? NSObject }
 
     /// Two snapshots: a tree and an NDJSON collection, then the same with a changed file and document.
@@ -105,6 +119,10 @@ struct ServeTests {
         #expect(FileManager.default.contents(atPath: temp.sub("out/site/docs/report.bin")) == FileManager.default.contents(atPath: tree + "/docs/report.bin"))
         let (missing, error) = request(server.base + "/api/snapshots/latest/tree?path=/nope", headers: auth)
         #expect(missing == 404 && String(decoding: error, as: UTF8.self).contains("no such path"))
+        // Pages fetch from the server only; the stats page keeps its own policy (inline styles only).
+        #expect(policy(server.base + "/", headers: auth).contains("default-src 'none'; script-src 'self'"))
+        #expect(policy(server.base + "/stats", headers: auth) == "default-src 'none'; style-src 'unsafe-inline'")
+
         // A collection downloads as `amber dump` prints it.
         let (_, ndjson) = request(server.base + "/api/snapshots/latest/collection?collection=users/users", headers: auth)
         #expect(String(decoding: ndjson, as: UTF8.self) == amber.run(["dump", "latest", "users"]).stdout)
