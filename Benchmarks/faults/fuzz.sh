@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzing (issue 15): libFuzzer targets for decoders of untrusted bytes, built with
-# -sanitize=fuzzer,address (Benchmarks/faults/fuzz/*.swift: json, document-key, database-row,
-# row-columns).
+# -sanitize=fuzzer,address (Benchmarks/faults/fuzz/*.swift): json (parser, transcoder), document-key,
+# database-row, row-columns (columnar leaves), repository-files (index, config, key file, prune plan,
+# pack trailer and header), manifest-node (every node version), snapshot-files (tree, collection
+# set, snapshot JSON), copy-text (COPY lines), s3-xml (S3 response bodies).
 # Each runs for --seconds; a crash, an address-sanitizer report or a broken property (the target
 # calls fatalError) fails it, and its input is kept for the corpus.
 #
@@ -10,8 +12,8 @@
 # CI runs each for a short time (Tests/AmberCLITests/FaultHarnessTests.swift); by hand, long:
 #   Benchmarks/faults/fuzz.sh --seconds 600
 # Seeds: Benchmarks/faults/fuzz/corpus/TARGET/ (committed); what a run adds goes to WORK only.
-# The targets link AmberCore and AmberDocuments compiled here with swiftc (no SwiftPM: its
-# executables bring their own main, libFuzzer brings one too).
+# The targets link the modules they name (`// fuzz-modules:`), compiled here with swiftc and
+# -enable-testing (no SwiftPM: its executables bring their own main, libFuzzer brings one too).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,27 +31,43 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$targets" ] || targets=$(cd "$here/fuzz" && ls ./*.swift | sed 's|^\./||; s|\.swift$||' | paste -sd, -)
 [ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/amber-fuzz.XXXXXX")
-mkdir -p "$work/build"
+rm -rf "$work/build" && mkdir -p "$work/build"  # libraries are built once a run, never taken from an earlier one
 work=$(cd "$work" && pwd)
 [ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
 
 flags=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny -O
-       -suppress-warnings -I "$work/build" -L "$work/build")
+       -suppress-warnings -enable-testing -package-name amber -I "$work/build" -L "$work/build"
+       -I "$root/Sources/COpenSSL" -I "$root/Sources/CZstd" -I "$root/Sources/CLibPQ" -I "$root/Sources/CCurl"
+       -Xcc -I/usr/include/postgresql)
 build() {  # build ARGS...: swiftc with the flags; its output (linker warnings) only on failure
     swiftc "${flags[@]}" "$@" > "$work/build/swiftc.log" 2>&1 || { cat "$work/build/swiftc.log" >&2; exit 2; }
 }
-library() {  # library MODULE: a static library of Sources/MODULE, instrumented
+library() {  # library MODULE: a static library of Sources/MODULE, instrumented, built once a run
+    [ ! -f "$work/build/lib$1.a" ] || return 0
+    echo "fuzz: building $1 with -sanitize=fuzzer,address"
     build -module-name "$1" -emit-module -emit-module-path "$work/build/$1.swiftmodule" \
         -emit-library -static -o "$work/build/lib$1.a" "$root/Sources/$1"/*.swift
 }
-echo "fuzz: building AmberCore and AmberDocuments with -sanitize=fuzzer,address"
-library AmberCore
-library AmberDocuments
+# CSHA256 (C, SwiftPM builds it as a target): its object and a module map for its header.
+mkdir -p "$work/build/CSHA256"
+printf 'module CSHA256 {\n    header "%s"\n    export *\n}\n' "$root/Sources/CSHA256/include/amber_sha256.h" > "$work/build/CSHA256/module.modulemap"
+clang -O2 -c "$root/Sources/CSHA256/sha256_ni.c" -I "$root/Sources/CSHA256/include" -o "$work/build/sha256_ni.o"
+ar rcs "$work/build/libCSHA256.a" "$work/build/sha256_ni.o"
+flags+=(-I "$work/build/CSHA256")
+# A target names the modules it links, each after the ones it depends on, on a line
+# `// fuzz-modules: AmberCore AmberCrypto …` (without one: AmberCore AmberDocuments).
+modules_of() {
+    local line
+    line=$(sed -n 's|^// fuzz-modules: *||p' "$here/fuzz/$1.swift" | head -1)
+    echo "${line:-AmberCore AmberDocuments}"
+}
 
 failures=0
 summary=()
 for target in ${targets//,/ }; do
-    build -lAmberDocuments -lAmberCore "$here/fuzz/$target.swift" -o "$work/build/fuzz-$target"
+    links=()
+    for module in $(modules_of "$target"); do library "$module"; links=("-l$module" "${links[@]}"); done
+    build "${links[@]}" -lCSHA256 -lcrypto -lzstd -lpq -lcurl "$here/fuzz/$target.swift" -o "$work/build/fuzz-$target"
     corpus="$work/corpus/$target"
     mkdir -p "$corpus" "$work/crashes/$target"
     seeds=()

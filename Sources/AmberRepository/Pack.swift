@@ -44,6 +44,12 @@ public enum Pack {
     /// Decrypts and parses a pack header, checking that every entry lies inside the blob area.
     public static func parseHeader(_ sealed: [UInt8], salt: [UInt8], blobArea: Int, sealer: Sealer, what: String) throws(RepositoryError) -> [PackEntry] {
         let plain = try sealer.open(sealed[...], key: sealer.fileKey(purpose: "pack", salt: salt), aad: salt + [1], what: "\(what) header")
+        return try parseHeaderEntries(plain, blobArea: blobArea, what: what)
+    }
+
+    /// Parses a decrypted pack header (`count u32 ‖ entries`), checking that every entry lies
+    /// inside the blob area of `blobArea` bytes.
+    public static func parseHeaderEntries(_ plain: [UInt8], blobArea: Int, what: String) throws(RepositoryError) -> [PackEntry] {
         var r = ByteReader(plain, context: "pack header")
         do throws(FormatError) {
             let count = Int(try r.u32())

@@ -5,12 +5,14 @@ import AmberCore
 /// plus numeric character references.
 enum S3XML {
     /// The contents of every `<name>…</name>` in `text`, in document order, still escaped.
+    /// Markup is matched scalar by scalar, not by `Character`: a tag followed by a combining
+    /// mark is still a tag (as an XML parser reads it).
     static func elements(_ name: String, in text: Substring) -> [Substring] {
-        let open = "<\(name)>", close = "</\(name)>"
+        let open = Array("<\(name)>".unicodeScalars), close = Array("</\(name)>".unicodeScalars)
         var found: [Substring] = []
-        var rest = text
+        var rest = text.unicodeScalars[...]
         while let start = rest.firstRange(of: open), let end = rest[start.upperBound...].firstRange(of: close) {
-            found.append(rest[start.upperBound..<end.lowerBound])
+            found.append(Substring(rest[start.upperBound..<end.lowerBound]))
             rest = rest[end.upperBound...]
         }
         return found
@@ -27,28 +29,31 @@ enum S3XML {
     }
 
     /// Replaces `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;` and `&#xN;`; leaves anything else.
+    /// Scalar by scalar, as ``elements(_:in:)``: `&` or `;` followed by a combining mark still counts.
     static func unescape(_ text: Substring) -> String {
-        guard text.contains("&") else { return String(text) }
-        var out = ""
-        var rest = text
+        guard text.unicodeScalars.contains("&") else { return String(text) }
+        var out = String.UnicodeScalarView()
+        var rest = text.unicodeScalars[...]
         while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            guard let semicolon = rest[amp...].firstIndex(of: ";"),
-                  let character = entity(rest[rest.index(after: amp)..<semicolon]) else {
+            out.append(contentsOf: rest[..<amp])
+            let afterAmp = rest.index(after: amp)
+            guard let semicolon = rest[afterAmp...].firstIndex(of: ";"),
+                  let scalar = entity(String(String.UnicodeScalarView(rest[afterAmp..<semicolon]))) else {
                 out.append("&")
-                rest = rest[rest.index(after: amp)...]
+                rest = rest[afterAmp...]
                 continue
             }
-            out.append(character)
+            out.append(scalar)
             rest = rest[rest.index(after: semicolon)...]
         }
-        return out + rest
+        out.append(contentsOf: rest)
+        return String(out)
     }
 
     /// `text` escaped for element content we send (``Markup/escape(_:)``).
     static func escape(_ text: String) -> String { Markup.escape(text) }
 
-    private static func entity(_ name: Substring) -> Character? {
+    private static func entity(_ name: String) -> Unicode.Scalar? {
         switch name {
         case "amp": return "&"
         case "lt": return "<"
@@ -59,7 +64,7 @@ enum S3XML {
             guard name.hasPrefix("#") else { return nil }
             let digits = name.dropFirst()
             let number = digits.hasPrefix("x") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-            return number.flatMap(Unicode.Scalar.init).map(Character.init)
+            return number.flatMap(Unicode.Scalar.init)
         }
     }
 }

@@ -36,8 +36,9 @@ struct FaultHarnessTests {
         #expect(result.output.contains(", 0 failures"), "\(result.output)")
     }
 
-    /// The libFuzzer targets (JSON parser and transcoder, document keys, database rows, columnar leaves) for a
-    /// few seconds each: no crash, no sanitizer report, no broken property.
+    /// The libFuzzer targets (JSON parser and transcoder, document keys, database rows, columnar leaves,
+    /// repository files, manifest nodes, snapshot files, COPY text, S3 XML) for a few seconds each: no
+    /// crash, no sanitizer report, no broken property.
     @Test func fuzzTargetsRunWithoutAFailure() throws {
         let result = try runScript("fuzz.sh", ["--seconds", "10"], passesAmber: false)
         #expect(result.code == 0, "\(result.output)")

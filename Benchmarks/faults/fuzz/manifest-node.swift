@@ -1,0 +1,81 @@
+// Fuzz target: manifest nodes decoded from untrusted bytes (docs/manifest-format.md §Nodes):
+// version 1 leaves and internal nodes, columnar leaves of rows (§N.7) and of documents, as a
+// tree blob, a base or a run holds them. Decoding may refuse but never crash nor outgrow its
+// budget; what decodes must survive a round trip: the same entries (or children) written as a
+// version 1 node decode to themselves, and a leaf that fits the columnar form comes back from it.
+//
+// fuzz-modules: AmberCore AmberCrypto AmberCompression AmberChunking AmberStorage AmberDocuments AmberRepository AmberManifest
+import AmberCore
+import AmberDocuments
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import AmberManifest
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzManifestNode(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    writeSeedsIfAsked(seeds())
+    let bytes = Array(UnsafeBufferPointer(start: data, count: count))
+    guard let node = try? ManifestNode(decoding: bytes, expectedLevel: nil, what: "fuzz") else { return 0 }
+    switch node.body {
+    case .leaf(let entries):
+        var again = ManifestNode.header(level: 0, count: entries.count)
+        again.append(contentsOf: ManifestNode.leafBody(entries))
+        guard case .leaf(let back)? = (try? ManifestNode(decoding: again, expectedLevel: 0, what: "again"))?.body, back == entries else {
+            fatalError("a leaf does not survive encoding again as version 1")
+        }
+        if let columnar = ManifestNode.columnarLeaf(entries) {
+            guard case .leaf(let back)? = (try? ManifestNode(decoding: columnar, expectedLevel: 0, what: "columnar"))?.body, back == entries else {
+                fatalError("a leaf does not survive the columnar form")
+            }
+        }
+    case .internal(let children):
+        var again = ManifestNode.header(level: node.level, count: children.count)
+        var previous: [UInt8]? = nil
+        for child in children {
+            ManifestNode.encodeKey(child.lastKey, previous: previous, into: &again)
+            child.id.append(to: &again)
+            Varint.append(child.count, to: &again)
+            Varint.append(child.valueBytes, to: &again)
+            previous = child.lastKey
+        }
+        guard case .internal(let back)? = (try? ManifestNode(decoding: again, expectedLevel: node.level, what: "again"))?.body, back == children else {
+            fatalError("an internal node does not survive encoding again")
+        }
+    }
+    return 0
+}
+
+/// A version 1 leaf, a columnar leaf of rows, and an internal node.
+private func seeds() -> [(String, [UInt8])] {
+    let entries = (0..<30).map { i -> ManifestEntry in
+        let row = DatabaseRow([.init("aid", .text(Array(String(i).utf8))), .init("abalance", .text(Array(String(i % 5 - 2).utf8))),
+                               .init("filler", .text(Array(repeating: 32, count: 20)))])
+        let value: ManifestValue = i == 7 ? .tombstone : .inline(row.encoded)
+        return ManifestEntry(key: DocumentKey.composite([.integer(Int64(i))]).encoded, value: value)
+    }
+    let documents = (0..<10).map { i in ManifestEntry(key: Array("doc-\(i)".utf8), value: .inline(Array(#"{"id":"doc-\#(i)","n":\#(i)}"#.utf8))) }
+    var node = ManifestNode.header(level: 1, count: 2)
+    var previous: [UInt8]? = nil
+    for (i, key) in [entries[14].key, entries[29].key].enumerated() {
+        ManifestNode.encodeKey(key, previous: previous, into: &node)
+        BlobID(bytes: [UInt8](repeating: UInt8(i + 1), count: BlobID.byteCount))!.append(to: &node)
+        Varint.append(15, to: &node)
+        Varint.append(900, to: &node)
+        previous = key
+    }
+    return [("leaf", ManifestNode.header(level: 0, count: entries.count) + ManifestNode.leafBody(entries)),
+            ("documents", ManifestNode.header(level: 0, count: documents.count) + ManifestNode.leafBody(documents)),
+            ("columnar", ManifestNode.columnarLeaf(entries) ?? []), ("internal", node)]
+}
+
+/// Writes `files` (name, bytes) to `$AMBER_FUZZ_WRITE_SEEDS` and exits, when it is set.
+private func writeSeedsIfAsked(_ files: @autoclosure () -> [(String, [UInt8])]) {
+    guard let directory = getenv("AMBER_FUZZ_WRITE_SEEDS").map({ String(cString: $0) }) else { return }
+    for (name, bytes) in files() {
+        let file = fopen(directory + "/" + name, "wb")
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        fclose(file)
+    }
+    exit(0)
+}
