@@ -106,7 +106,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
 
         // Test support, shipped as a library for tests here and for other backends' tests.
-        .target(name: "AmberTesting", dependencies: ["AmberCore", "AmberStorage"], swiftSettings: swiftSettings),
+        .target(name: "AmberTesting", dependencies: ["AmberCore", "AmberStorage", "AmberStorageS3"], swiftSettings: swiftSettings),
 
         .executableTarget(name: "AmberCLI",
                           dependencies: ["AmberKit", "AmberServe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -129,7 +129,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberStorageS3Tests", dependencies: ["AmberStorage", "AmberStorageS3", "AmberTesting"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberStorage", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberTesting"],
+        .testTarget(name: "AmberRepositoryTests", dependencies: ["AmberCore", "AmberCrypto", "AmberChunking", "AmberStorage", "AmberStorageS3", "AmberRepository", "AmberManifest", "AmberSnapshot", "AmberTesting"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberDocumentsTests", dependencies: ["AmberCore", "AmberDocuments", "AmberTesting"],
                     swiftSettings: swiftSettings),

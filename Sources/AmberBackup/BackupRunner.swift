@@ -92,8 +92,8 @@ public final class BackupRunner {
         guard options.usesParent else { return [] }
         do {
             // --parent: that snapshot alone is the one collections build on.
-            if let parent = options.parent { return try repository.listSnapshots().filter { $0.id == parent } }
-            return try repository.listSnapshots()
+            if let parent = options.parent { return try repository.readableSnapshots().filter { $0.id == parent } }
+            return try repository.readableSnapshots()
         } catch {
             notices.append("earlier snapshots could not be listed (\(error.message)); collections are stored whole")
             return []

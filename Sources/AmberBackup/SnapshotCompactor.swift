@@ -40,7 +40,7 @@ public final class SnapshotCompactor {
     public func run() throws -> CompactionReport {
         let lock = try RepositoryLock.acquire(repository, mode: .exclusive, retryingFor: lockRetry)
         defer { lock.release() }
-        let snapshots = try repository.listSnapshots()
+        let snapshots = try repository.readableSnapshots()
         try repository.loadIndex()
         var report = CompactionReport(dryRun: dryRun)
         for record in Self.latestOfEachSource(snapshots) {

@@ -52,7 +52,7 @@ public final class SnapshotCopier {
     public func copy(_ records: [SnapshotRecord]) throws -> Report {
         var report = Report()
         var present = Set<String>()
-        for record in try target.listSnapshots() {
+        for record in try target.readableSnapshots() {
             present.insert(record.id.hex)
             if let original = record.snapshot.original { present.insert(original) }
         }

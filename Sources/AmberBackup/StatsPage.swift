@@ -33,7 +33,7 @@ public struct StatsPage: Sendable {
         let raw = try RepositoryStatistics(repository, snapshots: records, mode: .rawData)
         var months: [StorageForecast.Month] = []
         if !records.isEmpty {
-            let forecast = try StorageForecast(repository: repository, records: records, all: try repository.listSnapshots(),
+            let forecast = try StorageForecast(repository: repository, records: records, all: try repository.readableSnapshots(),
                                                policy: nil, now: now, horizon: StorageForecast.date(12, monthsAfter: now))
             months = forecast.months(12)
         }

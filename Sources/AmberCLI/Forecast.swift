@@ -39,7 +39,7 @@ extension Amber {
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 // Every snapshot is read once: all of them give the overhead, the filter's the forecast.
-                let all = try repository.listSnapshots()
+                let all = try repository.readableSnapshots()
                 let filter = try selection.filter()
                 let records = all.filter { filter.matches($0.snapshot) }
                 guard !records.isEmpty else { throw CLIError.usage("no snapshots to forecast from") }

@@ -66,13 +66,18 @@ extension Amber {
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
 
+                var unreadable = [BlobID]()
                 let plan = try snapshots.isEmpty
-                    ? planByPolicy(policy, grouping: grouping, candidates: try filtered(repository.listSnapshots()))
-                    : planByID(repository)
+                    ? planByPolicy(policy, grouping: grouping, candidates: try filtered(repository.readableSnapshots()))
+                    : planByID(repository, unreadable: &unreadable)
                 let report = ForgetReport(groups: plan, dryRun: dryRun)
                 if global.json { report.printJSON() } else if !global.quiet { report.printText(policy: snapshots.isEmpty ? policy : nil) }
 
-                let doomed = report.removedIDs
+                // A snapshot file named by id that cannot be read is removed as asked, with a word.
+                for id in unreadable where !global.quiet {
+                    Output.error("note: snapshot \(id.shortHex) cannot be read (damaged); its file \(dryRun ? "would be" : "is") removed")
+                }
+                let doomed = report.removedIDs + unreadable
                 if !dryRun {
                     for id in doomed {
                         try repository.removeSnapshot(id)
@@ -105,12 +110,18 @@ extension Amber {
             return results.map { ForgetReport.Group(key: $0.key, decisions: $0.decisions) }
         }
 
-        private func planByID(_ repository: Repository) throws -> [ForgetReport.Group] {
+        /// The snapshots named; those whose file cannot be read (damaged) go to `unreadable`.
+        private func planByID(_ repository: Repository, unreadable: inout [BlobID]) throws -> [ForgetReport.Group] {
             var seen = Set<BlobID>()
             var records = [SnapshotRecord]()
             for reference in snapshots {
-                let record = try repository.findSnapshot(reference)
-                if seen.insert(record.id).inserted { records.append(record) }
+                let id = reference == "latest" ? try repository.findSnapshot(reference).id : try repository.snapshotID(matching: reference)
+                guard seen.insert(id).inserted else { continue }
+                switch Result(catching: { () throws(RepositoryError) in try repository.loadSnapshot(id) }) {
+                case .success(let snapshot): records.append(SnapshotRecord(id: id, snapshot: snapshot))
+                case .failure(let error) where error.code == .damaged: unreadable.append(id)
+                case .failure(let error): throw error
+                }
             }
             let decisions = records.map { RetentionDecision(record: $0, keep: false, reasons: [], counters: [:]) }
             return [ForgetReport.Group(key: nil, decisions: decisions)]

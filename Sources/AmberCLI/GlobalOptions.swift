@@ -49,7 +49,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// Shows what opening read from a copy (a damaged config or key file) as warnings.
     private func warnOfCopies(_ repository: Repository) -> Repository {
-        if !quiet { for note in repository.copyNotes { Output.error("warning: \(note)") } }
+        if !quiet {
+            for note in repository.copyNotes { Output.error("warning: \(note)") }
+            repository.reportSkippedSnapshots { Output.error("warning: \($0)") }
+        }
         return repository
     }
 

@@ -79,6 +79,9 @@ extension Amber {
                 return
             }
             Output.line("copied \(report.blobsCopied) blobs, rescued \(report.blobsRescued); deleted \(Output.bytes(report.bytesDeleted)) of \(Output.bytes(report.bytesBefore))")
+            for name in report.damagedPlansRemoved {
+                Output.line("removed prune plan \(name.prefix(8)), which could not be read (an interrupted prune's): it held no data")
+            }
             if report.temporaryFilesRemoved > 0 {
                 Output.line("removed \(report.temporaryFilesRemoved) temporary files left by interrupted saves")
             }

@@ -31,7 +31,7 @@ struct SnapshotFilterOptions: ParsableArguments {
     /// snapshot the filter matches when none is named.
     func records(in repository: Repository, named references: [String]) throws -> [SnapshotRecord] {
         let filter = try filter()
-        guard !references.isEmpty else { return try repository.listSnapshots().filter { filter.matches($0.snapshot) } }
+        guard !references.isEmpty else { return try repository.readableSnapshots().filter { filter.matches($0.snapshot) } }
         return try references.map { try repository.findSnapshot($0, filter: filter) }
     }
 }

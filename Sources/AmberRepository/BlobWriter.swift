@@ -81,6 +81,10 @@ public final class BlobWriter: Sendable {
     /// Whether index files wait for ``finish()``: no index file names a blob of this writer before
     /// it finishes, so ``discard(removingPacks:)`` can remove everything it saved.
     public let holdsIndex: Bool
+    /// Whether each pack and index file is read back after its save and compared with what was
+    /// written (``Repository/verifySaved(_:)``): for `prune`, which deletes the old copies of
+    /// what it writes, so a write the storage shortened or lost unannounced must stop it first.
+    public let verifiesSaves: Bool
 
     /// - Parameters:
     ///   - workers: threads sealing blobs at once (default: the number of cores).
@@ -88,10 +92,13 @@ public final class BlobWriter: Sendable {
     ///     run would add).
     ///   - holdsIndex: write no index file before ``finish()`` (see ``holdsIndex``). A writer
     ///     killed on the way leaves its packs unindexed; the next backup adopts them.
-    public init(repository: Repository, workers: Int = System.coreCount, dryRun: Bool = false, holdsIndex: Bool = false) {
+    ///   - verifiesSaves: read back every file saved (see ``verifiesSaves``).
+    public init(repository: Repository, workers: Int = System.coreCount, dryRun: Bool = false, holdsIndex: Bool = false,
+                verifiesSaves: Bool = false) {
         self.repository = repository
         self.dryRun = dryRun
         self.holdsIndex = holdsIndex
+        self.verifiesSaves = verifiesSaves
         slots = DispatchSemaphore(value: max(1, workers))
     }
 
@@ -223,7 +230,11 @@ public final class BlobWriter: Sendable {
         var body = pack.body
         try repository.withSealer { sealer throws(RepositoryError) in try Pack.finish(&body, entries: pack.entries, sealer: sealer) }
         let packID = BlobID(bytes: SHA256.hash(body))!
-        if !dryRun { try storage { () throws(BackendError) in try repository.backend.save(FileHandle(.data, packID.hex), body) } }
+        if !dryRun {
+            let handle = FileHandle(.data, packID.hex)
+            try storage { () throws(BackendError) in try repository.backend.save(handle, body) }
+            if verifiesSaves { try repository.verifySaved(handle) }
+        }
         let writeIndex: Bool = state.withLock { s in
             repository.index.add(IndexFile(packs: [(packID, pack.entries)]), name: nil)
             for e in pack.entries { s.pending.remove(e.id) }
@@ -258,6 +269,7 @@ public final class BlobWriter: Sendable {
         let name: String, size: Int
         do {
             (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded())
+            if verifiesSaves { try repository.verifySaved(FileHandle(.index, name)) }
         } catch {
             // Keep them for the next attempt: a snapshot must never reference unindexed blobs.
             state.withLock { $0.unindexed.insert(contentsOf: packs, at: 0) }

@@ -25,6 +25,10 @@ public final class Repository: Sendable {
     private let pool: Mutex<[Sealer]>
     /// What ``loadIndex(excludingPending:)`` found damaged and did instead (``indexDamage``).
     let damage = Mutex<IndexDamage>(IndexDamage())
+    /// Snapshot files a tolerant listing could not read and left out (AmberSnapshot's
+    /// `readableSnapshots()`), by name, with why; and who hears of each, once.
+    package let skippedSnapshotFiles = Mutex<[String: String]>([:])
+    package let skippedSnapshotListener = Mutex<(@Sendable (String) -> Void)?>(nil)
     /// The files ``open(backend:password:)`` found damaged and read from their copies instead
     /// (`Repository+Copies.swift`), as warnings to show: empty when nothing was.
     public let copyNotes: [String]
@@ -193,6 +197,22 @@ public final class Repository: Sendable {
         return (name, sealed.count)
     }
 
+    /// Reads back a file just saved and checks it against its name (the SHA-256 of the bytes
+    /// written): a storage that shortened or lost the write without saying so is caught here.
+    ///
+    /// The file is removed then (nothing refers to a file being verified yet), so that it
+    /// does not stand in the way as a damaged file.
+    ///
+    /// - Throws: ``RepositoryError/Code/storage`` naming the file, when it reads back otherwise.
+    public func verifySaved(_ handle: FileHandle) throws(RepositoryError) {
+        let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
+        guard handle.isNamed(by: bytes) else {
+            try? backend.remove(handle)
+            throw RepositoryError(.storage, "\(handle.path) read back differs from what was written (\(bytes.count) bytes read): "
+                                  + "the storage lost part of the write, and the file was removed")
+        }
+    }
+
     /// Loads and opens a repository file, checking its name against the SHA-256 of its bytes.
     public func loadFile(_ type: RepositoryFileType, _ handle: FileHandle) throws(RepositoryError) -> [UInt8] {
         let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
@@ -264,16 +284,26 @@ public final class Repository: Sendable {
 
     /// Every prune plan, with its file name.
     public func loadPrunePlans() throws(RepositoryError) -> [(name: String, plan: PrunePlan)] {
+        var damaged = [String]()
+        return try loadPrunePlans(damaged: &damaged)
+    }
+
+    /// The prune plans that can be read; the names of those that cannot (damaged: a plan torn
+    /// by a crash) go to `damaged`. A plan holds no data, only an intention (`format.md` §14),
+    /// so one that cannot be read is left out, never an obstacle: its packs stay until a prune
+    /// plans anew, and prune removes the file.
+    public func loadPrunePlans(damaged: inout [String]) throws(RepositoryError) -> [(name: String, plan: PrunePlan)] {
         let names = try backend.listPresent(.plans)  // none in a repository created before plans existed
         var plans = [(name: String, plan: PrunePlan)]()
         for (name, _) in names {
-            let payload: [UInt8]
             do {
-                payload = try loadFile(.prunePlan, FileHandle(.plans, name))
+                let payload = try loadFile(.prunePlan, FileHandle(.plans, name))
+                plans.append((name, try PrunePlan(decoding: payload, what: "prune plan \(name.prefix(8))")))
             } catch where error.code == .storage {
                 continue  // removed by a prune finishing meanwhile
+            } catch where error.code == .damaged {
+                damaged.append(name)
             }
-            plans.append((name, try PrunePlan(decoding: payload, what: "prune plan \(name.prefix(8))")))
         }
         return plans
     }

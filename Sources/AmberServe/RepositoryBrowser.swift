@@ -62,7 +62,7 @@ public final class RepositoryBrowser: @unchecked Sendable {
     /// Every snapshot, oldest first, as `snapshots --json` shows it.
     public func snapshots() throws -> [SnapshotSummary] {
         try locked { repository in
-            try repository.listSnapshots().sorted { $0.snapshot.date < $1.snapshot.date }.map(SnapshotSummary.init)
+            try repository.readableSnapshots().sorted { $0.snapshot.date < $1.snapshot.date }.map(SnapshotSummary.init)
         }
     }
 
@@ -115,7 +115,7 @@ public final class RepositoryBrowser: @unchecked Sendable {
 
     /// The `amber stats --html` page of every snapshot.
     public func statsPage() throws -> String {
-        try locked { repository in try StatsPage(repository: repository, records: try repository.listSnapshots(), now: Date()).render() }
+        try locked { repository in try StatsPage(repository: repository, records: try repository.readableSnapshots(), now: Date()).render() }
     }
 
     /// Restores, holding the shared lock meanwhile: into a directory `target` (an absolute

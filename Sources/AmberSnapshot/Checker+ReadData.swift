@@ -47,24 +47,34 @@ extension Checker {
 
     private func readPack(_ pack: BlobID, expected: [PackEntry]) {
         let what = "pack \(pack.shortHex)"
+        // A pack in no index holds nothing any snapshot needs (an interrupted backup's, maybe
+        // torn by the crash): its damage is a warning, and prune removes it.
+        let needed = repository.index.packs[pack] != nil
+        let complain: (String) -> Void = { [self] message in
+            if needed {
+                self.error(message)
+            } else {
+                update { $0.warnings.append("\(message) (the pack is in no index: nothing needs it, and `amber prune` removes it)") }
+            }
+        }
         let bytes: [UInt8]
         do {
             bytes = try repository.backend.load(FileHandle(.data, pack.hex))
         } catch {
-            self.error("\(what): cannot be read: \(error)")
+            complain("\(what): cannot be read: \(error)")
             update { r in for e in expected { r.damagedBlobs.insert(e.id) } }
             return
         }
         update { $0.packsRead += 1; $0.bytesRead += UInt64(bytes.count) }
         if Hex.encode(SHA256.hash(bytes)) != pack.hex {
-            self.error("\(what): its contents do not match its name (the file is damaged)")
+            complain("\(what): its contents do not match its name (the file is damaged)")
         }
         // Verify every blob the index places in this pack, reading it from the bytes just loaded.
         var bad = 0
         for entry in expected {
             let end = Int(entry.offset) + Int(entry.length)
             guard end <= bytes.count else {
-                self.error("\(what): blob \(entry.id.shortHex) lies beyond the end of the pack")
+                complain("\(what): blob \(entry.id.shortHex) lies beyond the end of the pack")
                 update { $0.damagedBlobs.insert(entry.id) }
                 bad += 1
                 continue
@@ -73,7 +83,7 @@ extension Checker {
                 _ = try repository.openBlob(bytes[Int(entry.offset)..<end], entry: entry, pack: pack)
                 update { $0.blobsRead += 1 }
             } catch {
-                self.error("\(error.message)")
+                complain("\(error.message)")
                 update { $0.damagedBlobs.insert(entry.id) }
                 bad += 1
             }
@@ -88,7 +98,7 @@ extension Checker {
                     try Pack.parseHeader(Array(bytes[start..<(bytes.count - Pack.trailerCount)]), salt: salt, blobArea: start, sealer: sealer, what: what)
                 }
             } catch {
-                self.error("\(error.message)")
+                complain("\(error.message)")
             }
         }
     }

@@ -47,6 +47,8 @@ public struct PruneReport: Sendable, Codable {
     public var temporaryFilesRemoved = 0
     /// Why a plan's deletion phase waits for a later prune (a lock older than the plan).
     public var deferred: [String] = []
+    /// Prune plans that could not be read (torn by a crash), removed: they held no data.
+    public var damagedPlansRemoved: [String] = []
 
     public init() {}
 
@@ -57,6 +59,7 @@ public struct PruneReport: Sendable, Codable {
         case blobsCopied = "blobs_copied", blobsRescued = "blobs_rescued", bytesBefore = "bytes_before"
         case bytesUnused = "bytes_unused", bytesDeleted = "bytes_deleted", plansWritten = "plans_written"
         case plansCompleted = "plans_completed", temporaryFilesRemoved = "temporary_files_removed"
+        case damagedPlansRemoved = "damaged_plans_removed"
     }
 }
 

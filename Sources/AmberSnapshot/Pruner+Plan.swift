@@ -38,7 +38,7 @@ extension Pruner {
         try copyLiveBlobs(of: fates.repack, packs, into: fresh)
         try writeIndexFiles(for: fates.keep, packs)
         let plan = PrunePlan(created: Date(), indexFiles: indexNames.compactMap { BlobID(hex: $0) }, packs: fates.delete + fates.repack)
-        let (name, _) = try repository.saveFile(.prunePlan, kind: .plans, payload: plan.encoded())
+        let name = try saveVerified(.prunePlan, kind: .plans, payload: plan.encoded())
         report.plansWritten += 1
         return (name, plan)
     }
@@ -126,7 +126,7 @@ extension Pruner {
 
     /// Copies the live blobs out of the packs being repacked, verifying each as it goes.
     private func copyLiveBlobs(of repack: [BlobID], _ packs: [BlobID: PackInfo], into fresh: Repository) throws(RepositoryError) {
-        let writer = BlobWriter(repository: fresh)
+        let writer = BlobWriter(repository: fresh, verifiesSaves: true)
         let total = repack.reduce(0) { $0 + packs[$1]!.size }
         var done = 0, bytesDone = 0
         options.progress?(PruneProgress(step: .repacking, packsDone: 0, packs: repack.count, bytesDone: 0, bytes: total))
@@ -155,11 +155,20 @@ extension Pruner {
             batch.append((id, packs[id]!.entries))
             batchEntries += packs[id]!.entries.count
             if batchEntries >= 100_000 {
-                _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: batch).encoded())
+                try saveVerified(.index, kind: .index, payload: IndexFile(packs: batch).encoded())
                 batch = []
                 batchEntries = 0
             }
         }
-        if !batch.isEmpty { _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: batch).encoded()) }
+        if !batch.isEmpty { try saveVerified(.index, kind: .index, payload: IndexFile(packs: batch).encoded()) }
+    }
+
+    /// Saves a file and reads it back (``Repository/verifySaved(_:)``): prune deletes what the
+    /// files it writes replace, so a write the storage lost must stop it before. Returns the name.
+    @discardableResult
+    func saveVerified(_ type: RepositoryFileType, kind: FileKind, payload: [UInt8]) throws(RepositoryError) -> String {
+        let (name, _) = try repository.saveFile(type, kind: kind, payload: payload)
+        try repository.verifySaved(FileHandle(kind, name))
+        return name
     }
 }

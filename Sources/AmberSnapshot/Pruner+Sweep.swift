@@ -23,7 +23,7 @@ extension Pruner {
         let snapshotIDs = try view.listSnapshotIDs()
         try view.loadIndex(excludingPending: false)
         let (used, _) = try view.reachableBlobs(from: snapshotIDs)
-        let writer = BlobWriter(repository: view)
+        let writer = BlobWriter(repository: view, verifiesSaves: true)
         for id in used.sorted() where view.index.lookup(id) == nil {
             guard let location = view.index.excludedLocation(id) else {
                 throw RepositoryError(.missingBlob, "blob \(id.shortHex) that a snapshot needs is in no pack; run check, nothing was deleted")

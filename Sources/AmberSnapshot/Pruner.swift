@@ -35,7 +35,13 @@ public final class Pruner {
         if !options.dryRun { try removeAbandonedTemporaries() }
         // Finish earlier plans first; a plan still waiting blocks a new one.
         var waiting = false
-        for (name, plan) in try repository.loadPrunePlans() where !options.dryRun {
+        var damaged = [String]()
+        let plans = try repository.loadPrunePlans(damaged: &damaged)
+        for name in damaged where !options.dryRun {
+            try RepositoryError.catching { () throws(BackendError) in try repository.backend.remove(AmberStorage.FileHandle(.plans, name)) }
+            report.damagedPlansRemoved.append(name)
+        }
+        for (name, plan) in plans where !options.dryRun {
             if try !sweep(name: name, plan: plan, lock: lock) { waiting = true }
         }
         if waiting { return report }

@@ -22,7 +22,15 @@ extension Repository {
         var pending = [BlobID]()
         var count = 0
         for id in ids {
-            guard let snapshot = try loadListedSnapshot(id) else { continue }
+            let loaded: Snapshot?
+            do {
+                loaded = try loadListedSnapshot(id)
+            } catch where error.code == .damaged {
+                // Its blobs are unknown, so every blob might be one of them: nothing may go.
+                throw RepositoryError(.damaged, "snapshot \(id.shortHex) cannot be read (\(error.message)), so the blobs it needs are unknown "
+                                      + "and nothing is removed: `amber forget \(id.shortHex)` removes the damaged snapshot file, then prune again")
+            }
+            guard let snapshot = loaded else { continue }
             count += 1
             guard let root = snapshot.treeID else {
                 throw RepositoryError(.damaged, "snapshot \(id.shortHex) has no valid root tree id")

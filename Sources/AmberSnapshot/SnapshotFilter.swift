@@ -54,7 +54,7 @@ extension Repository {
     /// matches). The filter applies to `latest` only, as in restic.
     public func findSnapshot(_ reference: String, filter: SnapshotFilter) throws(RepositoryError) -> SnapshotRecord {
         guard reference == "latest", !filter.isEmpty else { return try findSnapshot(reference) }
-        guard let last = try listSnapshots().last(where: { filter.matches($0.snapshot) }) else {
+        guard let last = try readableSnapshots().last(where: { filter.matches($0.snapshot) }) else {
             throw RepositoryError(.invalidArgument, "no snapshot matches the --host/--tag/--path/--at given")
         }
         return last

@@ -2,11 +2,17 @@ import AmberCore
 import AmberRepository
 import AmberStorage
 import Foundation
+import Synchronization
 
 /// A snapshot with its id.
 public struct SnapshotRecord: Sendable {
     public let id: BlobID
     public let snapshot: Snapshot
+
+    public init(id: BlobID, snapshot: Snapshot) {
+        self.id = id
+        self.snapshot = snapshot
+    }
 
     /// The id of the snapshot's root tree.
     ///
@@ -54,6 +60,42 @@ extension Repository {
         return records.sorted { ($0.snapshot.date, $0.id) < ($1.snapshot.date, $1.id) }
     }
 
+    /// Every snapshot that can be read, oldest first. A snapshot file that cannot be (damaged,
+    /// or its storage failing) is left out and reported once to the listener
+    /// (``reportSkippedSnapshots(to:)``), so that one bad file does not hide the others: for
+    /// what shows or chooses snapshots. What must account for every snapshot (prune's reachable
+    /// blobs) reads them strictly (``listSnapshots()``).
+    public func readableSnapshots() throws(RepositoryError) -> [SnapshotRecord] {
+        let names = try RepositoryError.catching { () throws(BackendError) in try backend.list(.snapshots) }
+        var records = [SnapshotRecord]()
+        for (name, _) in names {
+            guard let id = BlobID(hex: name) else { continue }
+            do {
+                guard let snapshot = try loadListedSnapshot(id) else { continue }
+                records.append(SnapshotRecord(id: id, snapshot: snapshot))
+            } catch {
+                skipSnapshot(name, because: error.message)
+            }
+        }
+        return records.sorted { ($0.snapshot.date, $0.id) < ($1.snapshot.date, $1.id) }
+    }
+
+    /// The snapshot files ``readableSnapshots()`` left out so far, by name, with why.
+    public var skippedSnapshots: [String: String] { skippedSnapshotFiles.withLock { $0 } }
+
+    /// Has `listener` hear, once per file, of every snapshot file ``readableSnapshots()`` leaves
+    /// out from now on: a line that names the file, says why and what to do.
+    public func reportSkippedSnapshots(to listener: @escaping @Sendable (String) -> Void) {
+        skippedSnapshotListener.withLock { $0 = listener }
+    }
+
+    private func skipSnapshot(_ name: String, because reason: String) {
+        let isNew = skippedSnapshotFiles.withLock { $0.updateValue(reason, forKey: name) == nil }
+        guard isNew, let listener = skippedSnapshotListener.withLock({ $0 }) else { return }
+        listener("snapshot \(name.prefix(8)) cannot be read and is left out (\(reason)): `amber check` says more, "
+                 + "`amber repair snapshots --forget` or `amber forget \(name.prefix(8))` removes it")
+    }
+
     /// A snapshot a listing named: `nil` when it is gone since (removed by a `forget`, which
     /// runs beside backups, restores and checks), its error otherwise.
     public func loadListedSnapshot(_ id: BlobID) throws(RepositoryError) -> Snapshot? {
@@ -68,11 +110,18 @@ extension Repository {
     /// Finds a snapshot by `latest`, a full id, or a unique prefix of one.
     public func findSnapshot(_ reference: String) throws(RepositoryError) -> SnapshotRecord {
         if reference == "latest" {
-            guard let last = try listSnapshots().last else {
+            guard let last = try readableSnapshots().last else {
                 throw RepositoryError(.invalidArgument, "the repository has no snapshots")
             }
             return last
         }
+        let id = try snapshotID(matching: reference)
+        return SnapshotRecord(id: id, snapshot: try loadSnapshot(id))
+    }
+
+    /// The id of the one snapshot file whose name is `reference` or begins with it, without
+    /// reading the file (a damaged one too: `forget` removes it by id).
+    public func snapshotID(matching reference: String) throws(RepositoryError) -> BlobID {
         let prefix = reference.lowercased()
         guard Hex.isHex(prefix), prefix.count <= 64 else {
             throw RepositoryError(.invalidArgument, "\"\(reference)\" is not a snapshot id (hex digits or \"latest\")")
@@ -83,8 +132,7 @@ extension Repository {
         guard matches.count == 1 else {
             throw RepositoryError(.invalidArgument, "\"\(reference)\" matches \(matches.count) snapshots; give more digits")
         }
-        let id = BlobID(hex: matches[0])!
-        return SnapshotRecord(id: id, snapshot: try loadSnapshot(id))
+        return BlobID(hex: matches[0])!
     }
 }
 

@@ -1,8 +1,14 @@
 import AmberStorage
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Fault injection for tests: wraps a backend and makes chosen calls fail, lose their
-/// acknowledgement, or return corrupted bytes. Thread-safe; every setting counts down per call.
+/// acknowledgement, return corrupted bytes, leave torn or short files, run out of space, fail
+/// to read chosen files (EIO) or take their time. Thread-safe; every setting counts down per call.
 ///
 /// ```swift
 /// let faulty = FaultyBackend(base: MemoryBackend())
@@ -31,6 +37,17 @@ public final class FaultyBackend: Backend {
         /// Loads whose bytes are corrupted, and which byte to flip (nil: the middle one).
         var corruptions = 0
         var corruptedOffset: Int?
+        /// Saves that store only a prefix of their bytes under the final name: then throw (a torn
+        /// write: the rename reached the disk before the data) or report success (a short write
+        /// the storage hid).
+        var tornSaves = 0
+        var shortSaves = 0
+        /// Bytes that saves may still store before every save fails with ENOSPC (nil: no limit).
+        var spaceLeft: Int?
+        /// Files every load of which fails with EIO (a bad sector), by path.
+        var unreadable: Set<String> = []
+        /// Seconds each save waits before reaching the base backend.
+        var saveDelay = 0.0
         var calls: [Operation: Int] = [:]
     }
 
@@ -85,6 +102,42 @@ public final class FaultyBackend: Backend {
         }
     }
 
+    /// Makes the next `count` saves store only the first half of their bytes under the final
+    /// name and then throw ``BackendError/Code/permanent``: a crash that tore the file (its
+    /// rename, or an S3 upload's end, reached the storage before all of the data).
+    public func tearNextSaves(_ count: Int = 1) {
+        state.withLock { $0.tornSaves = max(0, count) }
+    }
+
+    /// Makes the next `count` saves store only the first half of their bytes and report
+    /// success: a short write the storage hid, found only by reading the file back.
+    public func shortenNextSaves(_ count: Int = 1) {
+        state.withLock { $0.shortSaves = max(0, count) }
+    }
+
+    /// Lets saves store `bytes` more bytes; from then on every save fails as a full disk does
+    /// (``BackendError/Code/permanent``, "No space left on device"), writing nothing, until
+    /// ``freeSpace()``. Removing files frees nothing (the space is the test's to give).
+    public func fillDisk(afterBytes bytes: Int) {
+        state.withLock { $0.spaceLeft = max(0, bytes) }
+    }
+
+    /// Ends ``fillDisk(afterBytes:)``.
+    public func freeSpace() {
+        state.withLock { $0.spaceLeft = nil }
+    }
+
+    /// Makes every load of `handle` fail with EIO (``BackendError/Code/permanent``), as a file on
+    /// a bad sector does; its size and listing still answer.
+    public func makeUnreadable(_ handle: FileHandle) {
+        _ = state.withLock { $0.unreadable.insert(handle.path) }
+    }
+
+    /// Makes every save wait `seconds` before it starts (a slow disk or link).
+    public func slowSaves(by seconds: Double) {
+        state.withLock { $0.saveDelay = max(0, seconds) }
+    }
+
     /// How many calls of `operation` this backend has received, failed ones included.
     public func calls(_ operation: Operation) -> Int {
         state.withLock { $0.calls[operation, default: 0] }
@@ -104,6 +157,26 @@ public final class FaultyBackend: Backend {
 
     public func save(_ handle: FileHandle, _ bytes: [UInt8]) throws(BackendError) {
         try enter(.save, path: handle.path)
+        let (delay, torn, short, full) = state.withLock { state -> (Double, Bool, Bool, Bool) in
+            var full = false
+            if let left = state.spaceLeft {
+                if bytes.count > left { full = true } else { state.spaceLeft = left - bytes.count }
+            }
+            let torn = !full && state.tornSaves > 0
+            if torn { state.tornSaves -= 1 }
+            let short = !full && !torn && state.shortSaves > 0
+            if short { state.shortSaves -= 1 }
+            return (state.saveDelay, torn, short, full)
+        }
+        if delay > 0 { usleep(useconds_t(delay * 1_000_000)) }
+        if full { throw BackendError(.permanent, path: handle.path, message: "No space left on device (injected ENOSPC)") }
+        if torn || short {
+            try base.save(handle, Array(bytes.prefix(bytes.count / 2)))
+            if torn {
+                throw BackendError(.permanent, path: handle.path, message: "simulated crash: torn write (\(bytes.count / 2) of \(bytes.count) bytes)")
+            }
+            return
+        }
         try base.save(handle, bytes)
         let lost: Fault? = state.withLock { state in
             guard var fault = state.failuresAfterWriting, fault.remaining > 0 else { return nil }
@@ -116,6 +189,9 @@ public final class FaultyBackend: Backend {
 
     public func load(_ handle: FileHandle, offset: Int, length: Int?) throws(BackendError) -> [UInt8] {
         try enter(.load, path: handle.path)
+        if state.withLock({ $0.unreadable.contains(handle.path) }) {
+            throw BackendError(.permanent, path: handle.path, message: "Input/output error (injected EIO)")
+        }
         var bytes = try base.load(handle, offset: offset, length: length)
         guard !bytes.isEmpty else { return bytes }
         let flip: Int? = state.withLock { state in

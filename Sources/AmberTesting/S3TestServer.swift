@@ -2,37 +2,38 @@ import AmberStorage
 import AmberStorageS3
 import Foundation
 
-/// The moto server `scripts/moto-server` started (signature checking on), from the environment:
+/// The moto server `scripts/moto-server` started (signature checking on), from the environment
+/// (the tests of every layer that store on S3 share it):
 /// `AMBER_TEST_S3_ENDPOINT`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`.
-enum S3TestServer {
-    static let environment = ProcessInfo.processInfo.environment
+public enum S3TestServer {
+    public static let environment = ProcessInfo.processInfo.environment
 
     /// Whether the S3 tests run: only with a server to run against.
-    static var isAvailable: Bool { environment["AMBER_TEST_S3_ENDPOINT"] != nil }
+    public static var isAvailable: Bool { environment["AMBER_TEST_S3_ENDPOINT"] != nil }
 
     /// `http://127.0.0.1:PORT`.
-    static var endpoint: String { environment["AMBER_TEST_S3_ENDPOINT"] ?? "http://127.0.0.1:1" }
+    public static var endpoint: String { environment["AMBER_TEST_S3_ENDPOINT"] ?? "http://127.0.0.1:1" }
 
     /// The server's port.
-    static var port: Int { Int(endpoint.split(separator: ":").last ?? "") ?? 1 }
+    public static var port: Int { Int(endpoint.split(separator: ":").last ?? "") ?? 1 }
 
-    static var credentials: S3Credentials {
+    public static var credentials: S3Credentials {
         S3Credentials(accessKeyID: environment["AWS_ACCESS_KEY_ID"] ?? "",
                       secretAccessKey: environment["AWS_SECRET_ACCESS_KEY"] ?? "")
     }
 
     /// A bucket name no other test uses: `amber-LABEL-RANDOM`.
-    static func freshBucket(_ label: String) -> String {
+    public static func freshBucket(_ label: String) -> String {
         "amber-\(label)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// `s3:ENDPOINT/BUCKET[/PREFIX]` for a fresh bucket.
-    static func location(_ label: String, prefix: String = "", endpoint: String = endpoint) -> String {
+    public static func location(_ label: String, prefix: String = "", endpoint: String = endpoint) -> String {
         "s3:\(endpoint)/\(freshBucket(label))" + (prefix.isEmpty ? "" : "/" + prefix)
     }
 
     /// A backend on a fresh bucket, created.
-    static func backend(
+    public static func backend(
         _ label: String, prefix: String = "repo", endpoint: String = endpoint,
         credentials: S3Credentials = credentials, configure: (inout S3Configuration) -> Void = { _ in }
     ) throws -> S3Backend {
