@@ -50,6 +50,9 @@ extension Amber {
                     if !report.affected.isEmpty {
                         Output.error("damage affects:")
                         for a in report.affected { Output.error("  snapshot \(a.snapshot.shortHex): \(a.path)") }
+                        if report.errors.contains(where: { $0.hasPrefix("pack ") || $0.hasPrefix("blob ") }) {
+                            Output.error("`amber repair packs ID…` first salvages what the damaged packs named above still hold into new packs")
+                        }
                         Output.error("`amber repair snapshots --read-data` writes these snapshots anew without what was lost (add --forget to remove the damaged ones, then prune --max-unused 0 to drop the damaged blobs)")
                     }
                     if !global.quiet {

@@ -12,7 +12,7 @@ extension Amber {
                   amber repair index
                   amber repair snapshots --read-data --forget
                 """,
-            subcommands: [RepairIndex.self, RepairKeys.self, RepairSnapshots.self])
+            subcommands: [RepairIndex.self, RepairKeys.self, RepairPacks.self, RepairSnapshots.self])
     }
 
     /// `amber repair keys`: the config and key files from their copies, and the copies from them.
