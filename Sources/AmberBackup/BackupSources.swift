@@ -75,7 +75,7 @@ struct BackupSources {
         case .sqlite(let path):
             return try SQLiteCollections(path: path)
         case .postgres(let uri):
-            return try PostgresCollections(uri: uri, schemas: options.schemas, tables: options.tables)
+            return try PostgresCollections(uri: uri, schemas: options.schemas, tables: options.tables, globals: options.globals)
         case .path, .s3:
             preconditionFailure("\(location) holds no collections")
         }

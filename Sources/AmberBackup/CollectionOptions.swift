@@ -1,5 +1,5 @@
-/// How collection sources are read: the `--collection`, `--id-field`, `--schema` and `--table`
-/// options of `amber backup`.
+/// How collection sources are read: the `--collection`, `--id-field`, `--schema`, `--table` and
+/// `--globals` options of `amber backup`.
 public struct CollectionOptions: Sendable {
     /// The collection name for JSON sources (default: the file's stem).
     public var collectionName: String?
@@ -8,11 +8,15 @@ public struct CollectionOptions: Sendable {
     /// What to capture of a PostgreSQL database (default: everything).
     public var schemas: [String]
     public var tables: [String]
+    /// Also capture a PostgreSQL server's roles and tablespaces (`--globals`).
+    public var globals: Bool
 
-    public init(collectionName: String? = nil, idField: String? = nil, schemas: [String] = [], tables: [String] = []) {
+    public init(collectionName: String? = nil, idField: String? = nil, schemas: [String] = [], tables: [String] = [],
+                globals: Bool = false) {
         self.collectionName = collectionName
         self.idField = idField
         self.schemas = schemas
         self.tables = tables
+        self.globals = globals
     }
 }

@@ -10,6 +10,8 @@ public struct RestoreOptions: Sendable {
     public var noOwner: Bool
     /// Into PostgreSQL: no `GRANT`/`REVOKE` (`pg_restore --no-acl`).
     public var noACL: Bool
+    /// Into PostgreSQL: first recreate the roles and tablespaces the snapshot holds (`--globals`).
+    public var globals = false
 
     public init(force: Bool = false, verify: Bool = false, skipUnmappable: Bool = false, noOwner: Bool = false,
                 noACL: Bool = false) {

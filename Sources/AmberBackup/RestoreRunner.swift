@@ -30,6 +30,14 @@ public struct RestoreRunner {
     public func restoreCollections(_ root: BlobID, to target: Location, from base: BlobID?,
                                    options: RestoreOptions) throws -> CollectionRestoreReport {
         let restorer = CollectionRestorer(repository: repository)
+        var globalsWarnings = [String]()
+        if options.globals {
+            guard case .postgres(let uri) = target else { throw RestoreError(message: "--globals restores into a postgresql:// target only") }
+            guard let errors = try restorer.restorePostgresGlobals(root, to: uri) else {
+                throw RestoreError(message: "the snapshot holds no roles or tablespaces: back up with --globals to keep them (nothing was written)")
+            }
+            globalsWarnings = errors.map { "globals: \($0)" }
+        }
         var report: CollectionRestoreReport
         switch (target, base) {
         case (.ndjson(let directory), nil):
@@ -54,6 +62,7 @@ public struct RestoreRunner {
         case (.postgres, nil): report.warnings += try restorer.setsNotRestored(root, restored: restorer.databaseEngine(root) ?? .postgresql)
         default: break
         }
+        report.warnings = globalsWarnings + report.warnings
         if options.verify { report.mismatches = try verify(root, at: target, restorer, options: options) }
         return report
     }

@@ -33,6 +33,9 @@ extension Amber {
         @Option(name: .customLong("table"), help: "For postgresql:// sources: back up only this table, schema.table or name (repeatable).")
         var tables: [String] = []
 
+        @Flag(name: .long, help: "For postgresql:// sources: also back up the server's roles and tablespaces (pg_dumpall --globals-only); restore --globals recreates them.")
+        var globals = false
+
         @Option(name: .long, help: "Add a tag to the snapshot (repeatable).")
         var tag: [String] = []
 
@@ -72,7 +75,7 @@ extension Amber {
                 }
                 // The duration covers opening the sources, which reads and sorts collection sources.
                 let started = Date()
-                let collections = CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables)
+                let collections = CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables, globals: globals)
                 let rules = try excludes.rules(environment: global.environment)
                 let sources = paths + (try excludes.listedPaths())
                 guard !sources.isEmpty || stdin else { throw CLIError.usage("nothing to back up: give paths, --files-from or --stdin") }

@@ -58,6 +58,9 @@ extension Amber {
               help: "Into PostgreSQL: leave out GRANT and REVOKE, as pg_restore --no-acl.")
         var noACL = false
 
+        @Flag(name: .long, help: "Into PostgreSQL: first recreate the server's roles and tablespaces the snapshot holds (backed up with --globals), with psql.")
+        var globals = false
+
         @Flag(name: .customLong("no-sparse"), help: "Write zero bytes out: by default a chunk of only zeros becomes a hole, so a sparse file comes back sparse (restic's --sparse).")
         var noSparse = false
 
@@ -117,7 +120,8 @@ extension Amber {
             if let from {
                 base = try repository.findSnapshot(from).rootTree()
             }
-            let options = RestoreOptions(force: force, verify: verify, skipUnmappable: skipUnmappable, noOwner: noOwner, noACL: noACL)
+            var options = RestoreOptions(force: force, verify: verify, skipUnmappable: skipUnmappable, noOwner: noOwner, noACL: noACL)
+            options.globals = globals
             let report = try RestoreRunner(repository: repository).restoreCollections(root, to: location, from: base, options: options)
             for m in report.mismatches.prefix(100) { Output.error("mismatch: \(m)") }
             let shownTarget = if case .postgres = location { "the PostgreSQL database" } else { target }

@@ -12,6 +12,19 @@ extension CollectionRestorer {
         return (set, try PostgresSchema(json: set.schema))
     }
 
+    /// Recreates the roles and tablespaces a PostgreSQL snapshot holds (``PostgresGlobals``,
+    /// backed up with `--globals`) on the server `uri` names, with `psql`, as one would run
+    /// `pg_dumpall --globals-only`'s script: before anything else of the restore, so the objects
+    /// find their owners. Returns `psql`'s errors (a role that exists already), or nil when the
+    /// snapshot holds no globals.
+    public func restorePostgresGlobals(_ tree: BlobID, to uri: String) throws -> [String]? {
+        guard let globals = try postgresSet(tree).schema.globals else { return nil }
+        let connection = try PGConnection(uri: uri)
+        let serverMajor = connection.serverVersion / 10000
+        connection.close()
+        return try globals.run(into: try PGConnectionInfo(uri), serverMajor: serverMajor)
+    }
+
     /// Restores into an empty database: types and tables, rows with COPY, then constraints,
     /// indexes, foreign keys, sequences, views and comments, in one transaction (from the
     /// schema's ``SchemaDump`` when the backup had `pg_dump`: its pre-data section, the rows,

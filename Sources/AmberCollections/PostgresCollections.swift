@@ -19,8 +19,9 @@ public final class PostgresCollections: CollectionSource {
     public var notes: [String] { source.warnings + ownNotes }
 
     /// Connects to `uri` and reads the schema of the `schemas` and `tables` given (default: all).
-    public init(uri: String, schemas: [String], tables: [String]) throws {
-        source = try PostgresSource(uri: uri, schemas: schemas, tables: tables, dumpsSchema: true)
+    /// With `globals`, the server's roles and tablespaces too (``PostgresGlobals``).
+    public init(uri: String, schemas: [String], tables: [String], globals: Bool = false) throws {
+        source = try PostgresSource(uri: uri, schemas: schemas, tables: tables, dumpsSchema: true, globals: globals)
         schema = source.readSchema()
         // The entry is the database name as libpq reads it, never the credentials.
         name = try PGConnectionInfo(uri).database ?? "postgresql"

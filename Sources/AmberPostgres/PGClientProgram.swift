@@ -138,5 +138,25 @@ public struct PGClientProgram: Sendable, CustomStringConvertible {
             }
             return output
         }
+
+        /// Waits for the program to end and returns its standard error (the password scrubbed),
+        /// whatever its exit status: for `psql` running a script past its errors.
+        ///
+        /// - Throws: ``PGError/Code/clientProgram`` when it ends by a signal.
+        public func waitForErrors() throws(PGError) -> String {
+            done.wait()
+            process.waitUntilExit()
+            let text = String(decoding: errors, as: UTF8.self)
+            guard process.terminationReason == .exit else {
+                throw PGError(code: .clientProgram, message: "\(program.name) \(program.majorVersion) failed (signal \(process.terminationStatus))",
+                              connection: connection?.redacted)
+            }
+            return connection?.scrub(text) ?? text
+        }
+    }
+
+    /// Runs the program to its end and returns its standard error (``Running/waitForErrors()``).
+    public func runCollectingErrors(_ arguments: [String], connection: PGConnectionInfo?) throws(PGError) -> String {
+        try start(arguments, connection: connection).waitForErrors()
     }
 }

@@ -155,6 +155,9 @@ public struct PostgresSchema: Codable, Sendable, Hashable {
     /// restore into PostgreSQL then creates the structure from it, and the members above serve
     /// restores into other engines, incremental restores and comparisons.
     public var dump: SchemaDump?
+    /// The server's roles and tablespaces (`pg_dumpall --globals-only`), when the backup was
+    /// asked for them (`--globals`).
+    public var globals: PostgresGlobals?
 
     public init(schemas: [Namespace] = [], enums: [EnumType] = [], tables: [Table] = [], sequences: [Sequence] = [],
                 views: [View] = [], dump: SchemaDump? = nil) {

@@ -31,9 +31,10 @@ public final class PostgresSource {
     ///   - dumpsSchema: also capture the whole structure with `pg_dump` in the same snapshot
     ///     (``SchemaDump``; not with `tables`, as `pg_dump --table` leaves out what a table
     ///     depends on). Without a `pg_dump` for the server, ``warnings`` says what is not kept.
+    ///   - globals: also capture the server's roles and tablespaces (``PostgresGlobals``).
     /// - Throws: ``PGError`` (``PGError/Code/connection``, or ``PGError/Code/unknownTable`` for a
     ///   name in `tables` that is not a table of the database).
-    public init(uri: String, schemas: [String] = [], tables: [String] = [], dumpsSchema: Bool = false) throws(PGError) {
+    public init(uri: String, schemas: [String] = [], tables: [String] = [], dumpsSchema: Bool = false, globals: Bool = false) throws(PGError) {
         connection = try PGConnection(uri: uri)
         do {
             try connection.useCanonicalSession()
@@ -44,6 +45,13 @@ public final class PostgresSource {
                 ? try connection.query("SELECT pg_catalog.pg_export_snapshot()").first?[0] ?? nil : nil
             schema = try PostgresSchema(reading: connection, schemas: schemas, tables: tables)
             if let snapshot { try startDump(snapshot: snapshot, schemas: schemas) }
+            if globals {
+                let captured = try PostgresGlobals.capture(connection.info, serverMajor: connection.serverVersion / 10000)
+                if captured.withoutPasswords == true {
+                    warnings.append("roles are kept without their passwords: \(connection.info.user ?? "this user") may not read them (not a superuser)")
+                }
+                schema.globals = captured
+            }
         } catch {
             connection.close()
             throw error
