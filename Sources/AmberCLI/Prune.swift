@@ -25,7 +25,7 @@ extension Amber {
         @Option(name: .customLong("max-unused"), help: "Repack packs whose unused share exceeds this percentage (default 5%).")
         var maxUnused: String = "5%"
 
-        @Flag(name: .customLong("dry-run"), help: "Only report what would be done.")
+        @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Only report what would be done.")
         var dryRun = false
 
         @Flag(name: .customLong("no-compact"), help: "Do not compact collections first (see amber compact).")
