@@ -16,7 +16,19 @@ public struct NodeSummary: Encodable, Sendable {
 
     public init(path: String, node: Node) {
         self.path = path
-        type = switch node.kind {
+        type = Self.typeName(node.kind)
+        mode = node.mode
+        uid = node.uid
+        gid = node.gid
+        size = node.size
+        mtime = RFC3339.format(Date(timeIntervalSince1970: Double(node.mtimeSeconds) + Double(node.mtimeNanoseconds) / 1e9))
+        linkTarget = node.kind == .symlink ? String(decoding: node.linkTarget, as: UTF8.self) : nil
+    }
+
+    /// The name every JSON output gives a node's kind (`ls`, `find`, the web UI): restic's where
+    /// it has one (`file`, `dir`, `symlink`, …).
+    public static func typeName(_ kind: Node.Kind) -> String {
+        switch kind {
         case .file: "file"
         case .directory: "dir"
         case .symlink: "symlink"
@@ -26,12 +38,6 @@ public struct NodeSummary: Encodable, Sendable {
         case .socket: "socket"
         case .database: "database"
         }
-        mode = node.mode
-        uid = node.uid
-        gid = node.gid
-        size = node.size
-        mtime = RFC3339.format(Date(timeIntervalSince1970: Double(node.mtimeSeconds) + Double(node.mtimeNanoseconds) / 1e9))
-        linkTarget = node.kind == .symlink ? String(decoding: node.linkTarget, as: UTF8.self) : nil
     }
 
     enum CodingKeys: String, CodingKey { case path, type, mode, uid, gid, size, mtime, linkTarget = "link_target" }

@@ -40,7 +40,7 @@ extension Amber {
                     let found = try repository.findPaths(root, patterns: patterns, ignoreCase: ignoreCase)
                     guard !found.isEmpty else { continue }
                     results.append(FindResult(snapshot: record.id.hex, time: record.snapshot.time,
-                                              matches: found.map { FindResult.Match(path: $0.path, type: "\($0.node.kind)", size: $0.node.size) }))
+                                              matches: found.map { FindResult.Match(path: $0.path, type: NodeSummary.typeName($0.node.kind), size: $0.node.size) }))
                     if !global.json && !global.quiet {
                         Output.line("found in snapshot \(record.id.shortHex) from \(record.snapshot.time):")
                         for match in found { Output.line("  \(match.path)") }

@@ -149,6 +149,12 @@ struct FindCommandTests {
         let results = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         let paths = results.map { ($0["matches"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String } }
         #expect(paths == [["/d/a.sql"], ["/d/a.sql", "/d/sub/b.sql"]], "\(json.stdout)")
+        // Kinds are named as ls --json names them.
+        let types = Set(results.flatMap { ($0["matches"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String } })
+        #expect(types == ["file"], "\(json.stdout)")
+        let directories = try #require(try JSONSerialization.jsonObject(with: Data(amber.run(["find", "sub", "--json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(directories.flatMap { ($0["matches"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String } }.allSatisfy { $0 == "dir" })
+        #expect(!directories.isEmpty)
         #expect(amber.run(["find", "readme*"]).stdout.isEmpty)
         #expect(amber.run(["find", "-i", "readme*"]).stdout.contains("/d/sub/README.md"))
         #expect(amber.run(["find", "/d/sub/*"]).stdout.contains("/d/sub/README.md"))
