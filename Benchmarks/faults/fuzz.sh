@@ -67,7 +67,8 @@ summary=()
 for target in ${targets//,/ }; do
     links=()
     for module in $(modules_of "$target"); do library "$module"; links=("-l$module" "${links[@]}"); done
-    build "${links[@]}" -lCSHA256 -lcrypto -lzstd -lpq -lcurl "$here/fuzz/$target.swift" -o "$work/build/fuzz-$target"
+    build "${links[@]}" -lCSHA256 -lcrypto -lzstd -lpq -lcurl "$here/fuzz/$target.swift" "$here/fuzz/Support"/*.swift \
+        -o "$work/build/fuzz-$target"
     corpus="$work/corpus/$target"
     mkdir -p "$corpus" "$work/crashes/$target"
     seeds=()

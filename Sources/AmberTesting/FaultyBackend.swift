@@ -48,6 +48,8 @@ public final class FaultyBackend: Backend {
         var unreadable: Set<String> = []
         /// Seconds each save waits before reaching the base backend.
         var saveDelay = 0.0
+        /// Called with every save's handle before its faults are decided (``onEverySave(_:)``).
+        var saveHook: (@Sendable (FileHandle) -> Void)?
         var calls: [Operation: Int] = [:]
     }
 
@@ -138,6 +140,13 @@ public final class FaultyBackend: Backend {
         state.withLock { $0.saveDelay = max(0, seconds) }
     }
 
+    /// Calls `hook` with the handle of every save, before the save's faults are decided: a test
+    /// arms a fault there for the save it wants (the third pack, the first index file, …). The
+    /// hook may call this backend's settings. Survives ``reset()``.
+    public func onEverySave(_ hook: (@Sendable (FileHandle) -> Void)?) {
+        state.withLock { $0.saveHook = hook }
+    }
+
     /// How many calls of `operation` this backend has received, failed ones included.
     public func calls(_ operation: Operation) -> Int {
         state.withLock { $0.calls[operation, default: 0] }
@@ -145,7 +154,7 @@ public final class FaultyBackend: Backend {
 
     /// Clears every injected fault and every counter.
     public func reset() {
-        state.withLock { $0 = State() }
+        state.withLock { $0 = State(saveHook: $0.saveHook) }
     }
 
     // MARK: Backend
@@ -156,6 +165,7 @@ public final class FaultyBackend: Backend {
     }
 
     public func save(_ handle: FileHandle, _ bytes: [UInt8]) throws(BackendError) {
+        state.withLock { $0.saveHook }?(handle)
         try enter(.save, path: handle.path)
         let (delay, torn, short, full) = state.withLock { state -> (Double, Bool, Bool, Bool) in
             var full = false

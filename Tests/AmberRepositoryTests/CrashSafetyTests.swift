@@ -7,37 +7,29 @@ import Testing
 import AmberTesting
 
 /// Lets `packs` pack saves through, then arms the FaultyBackend so every later save
-/// "crashes before rename" (writes nothing), like a process killed mid-backup.
-final class CrashAfterPacks: Backend {
+/// "crashes before rename" (writes nothing), like a process killed mid-backup. Use ``faulty``
+/// as the backend.
+final class CrashAfterPacks: Sendable {
     let faulty: FaultyBackend
     private let remaining = Mutex<Int?>(nil)
 
-    init(base: any Backend) { faulty = FaultyBackend(base: base) }
+    init(base: any Backend) {
+        faulty = FaultyBackend(base: base)
+        faulty.onEverySave { [weak self] handle in self?.count(handle) }
+    }
 
     func arm(packs: Int) { remaining.withLock { $0 = packs } }
 
-    func disarm() {
-        remaining.withLock { $0 = nil }
-        faulty.reset()
-    }
-
-    var location: String { faulty.location }
-    func create() throws(BackendError) { try faulty.create() }
-    func save(_ handle: FileHandle, _ bytes: [UInt8]) throws(BackendError) {
+    private func count(_ handle: FileHandle) {
         remaining.withLock { left in
             guard let n = left else { return }
             if handle.kind == .data && n > 0 { left = n - 1 } else { faulty.crashNextSavesBeforeRename(1_000_000) }
         }
-        try faulty.save(handle, bytes)
     }
-    func load(_ handle: FileHandle, offset: Int, length: Int?) throws(BackendError) -> [UInt8] {
-        try faulty.load(handle, offset: offset, length: length)
-    }
-    func size(_ handle: FileHandle) throws(BackendError) -> Int { try faulty.size(handle) }
-    func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)] { try faulty.list(kind) }
-    func remove(_ handle: FileHandle) throws(BackendError) { try faulty.remove(handle) }
-    func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
-        try faulty.removeAbandonedTemporaries(olderThan: age)
+
+    func disarm() {
+        remaining.withLock { $0 = nil }
+        faulty.reset()
     }
 }
 
@@ -47,25 +39,15 @@ struct CrashSafetyTests {
     /// and the snapshot.
     private func completeBackup(_ repository: Repository) throws -> ([[UInt8]], [BlobID], BlobID, BlobID) {
         let first = (0..<6).map { _ in randomBytes(300 << 10) }
-        let writer = BlobWriter(repository: repository)
-        var ids = [BlobID]()
-        for blob in first {
-            let id = blobID(repository, blob)
-            try writer.add(.data, id: id, plaintext: blob)
-            ids.append(id)
-        }
-        let tree = Tree(nodes: [fileNode("big", content: ids)]).encoded()
-        let treeID = blobID(repository, tree, .tree)
-        try writer.add(.tree, id: treeID, plaintext: tree)
-        _ = try writer.finish()
-        return (first, ids, treeID, try repository.saveSnapshot(makeSnapshot(tree: treeID)))
+        let done = try backupOneFile(repository, first)
+        return (first, done.ids, done.tree, done.snapshot)
     }
 
     @Test(arguments: BackendKind.allCases, [0, 1, 2])
     func interruptedBackupLeavesEarlierSnapshotIntact(kind: BackendKind, packsBeforeCrash: Int) throws {
         let store = try TestStore(kind)
         let backend = CrashAfterPacks(base: store.backend)
-        let repository = try initRepository(backend, config: .smallPacks())
+        let repository = try initRepository(backend.faulty, config: .smallPacks())
 
         // First backup: completes.
         let (first, ids, treeID, snapshot) = try completeBackup(repository)

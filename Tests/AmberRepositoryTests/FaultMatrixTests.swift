@@ -24,12 +24,17 @@ enum StorageFault: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-/// Injects one ``StorageFault`` at the `k`-th save after ``arm(_:atSave:)`` (1-based).
-final class FaultAtSave: Backend {
+/// Injects one ``StorageFault`` at the `k`-th save after ``arm(_:atSave:)`` (1-based), through
+/// ``faulty``'s save hook: use ``faulty`` as the backend.
+final class FaultAtSave: Sendable {
     let faulty: FaultyBackend
     private let plan = Mutex<(fault: StorageFault, save: Int)?>(nil)
+    private let hasStruck = Mutex(false)
 
-    init(base: any Backend) { faulty = FaultyBackend(base: base) }
+    init(base: any Backend) {
+        faulty = FaultyBackend(base: base)
+        faulty.onEverySave { [weak self] _ in self?.strikeIfDue() }
+    }
 
     func arm(_ fault: StorageFault, atSave save: Int) {
         plan.withLock { $0 = (fault, save) }
@@ -38,7 +43,6 @@ final class FaultAtSave: Backend {
 
     /// Whether the fault armed last has struck.
     var struck: Bool { hasStruck.withLock { $0 } }
-    private let hasStruck = Mutex(false)
 
     func disarm() {
         plan.withLock { $0 = nil }
@@ -46,9 +50,7 @@ final class FaultAtSave: Backend {
         faulty.freeSpace()
     }
 
-    var location: String { faulty.location }
-    func create() throws(BackendError) { try faulty.create() }
-    func save(_ handle: FileHandle, _ bytes: [UInt8]) throws(BackendError) {
+    private func strikeIfDue() {
         plan.withLock { plan in
             guard let (fault, save) = plan else { return }
             if save > 1 {
@@ -68,16 +70,6 @@ final class FaultAtSave: Backend {
             }
             plan = nil
         }
-        try faulty.save(handle, bytes)
-    }
-    func load(_ handle: FileHandle, offset: Int, length: Int?) throws(BackendError) -> [UInt8] {
-        try faulty.load(handle, offset: offset, length: length)
-    }
-    func size(_ handle: FileHandle) throws(BackendError) -> Int { try faulty.size(handle) }
-    func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)] { try faulty.list(kind) }
-    func remove(_ handle: FileHandle) throws(BackendError) { try faulty.remove(handle) }
-    func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int) {
-        try faulty.removeAbandonedTemporaries(olderThan: age)
     }
 }
 
@@ -109,25 +101,10 @@ struct FaultMatrixTests {
         }
     }
 
-    /// A backup of `blobs` under one tree: the tree and the snapshot.
+    /// A backup of `blobs` (``backupOneFile(_:_:)``): the tree and the snapshot.
     private func backup(_ repository: Repository, _ blobs: [[UInt8]]) throws -> (tree: BlobID, snapshot: BlobID) {
-        let writer = BlobWriter(repository: repository)
-        do {
-            var ids = [BlobID]()
-            for blob in blobs {
-                let id = blobID(repository, blob)
-                try writer.add(.data, id: id, plaintext: blob)
-                ids.append(id)
-            }
-            let tree = Tree(nodes: [fileNode("big", content: ids)]).encoded()
-            let treeID = blobID(repository, tree, .tree)
-            try writer.add(.tree, id: treeID, plaintext: tree)
-            _ = try writer.finish()
-            return (treeID, try repository.saveSnapshot(makeSnapshot(tree: treeID)))
-        } catch {
-            _ = try? writer.finish()  // wait for the workers, as a process exiting would
-            throw error
-        }
+        let done = try backupOneFile(repository, blobs)
+        return (done.tree, done.snapshot)
     }
 
     private func content(_ count: Int) -> [[UInt8]] { (0..<count).map { _ in randomBytes(300 << 10) } }
@@ -157,7 +134,7 @@ struct FaultMatrixTests {
             let comment: Comment = "\(fault) at save \(save) on \(kind)"
             let store = try store(kind)
             let backend = FaultAtSave(base: store.backend)
-            let repository = try initRepository(backend, config: .smallPacks())
+            let repository = try initRepository(backend.faulty, config: .smallPacks())
             let first = content(6)
             let (firstTree, firstSnapshot) = try backup(repository, first)
 
@@ -165,7 +142,7 @@ struct FaultMatrixTests {
             backend.arm(fault, atSave: save)
             var secondSnapshot: (tree: BlobID, snapshot: BlobID)?
             do {
-                let retrying = try Repository.open(backend: RetryingBackend(base: backend, initialDelay: 0.001), password: password)
+                let retrying = try Repository.open(backend: RetryingBackend(base: backend.faulty, initialDelay: 0.001), password: password)
                 try retrying.loadIndex()
                 secondSnapshot = try backup(retrying, second)
             } catch {
@@ -233,7 +210,7 @@ struct FaultMatrixTests {
             let comment: Comment = "\(fault) at prune save \(save) on \(kind)"
             let store = try store(kind)
             let backend = FaultAtSave(base: store.backend)
-            let repository = try initRepository(backend, config: .smallPacks())
+            let repository = try initRepository(backend.faulty, config: .smallPacks())
             let first = content(6)
             let (_, firstSnapshot) = try backup(repository, first)
             let second = Array(first.prefix(3)) + content(3)
@@ -243,7 +220,7 @@ struct FaultMatrixTests {
             backend.arm(fault, atSave: save)
             var failed = false
             do {
-                let pruning = try Repository.open(backend: RetryingBackend(base: backend, initialDelay: 0.001), password: password)
+                let pruning = try Repository.open(backend: RetryingBackend(base: backend.faulty, initialDelay: 0.001), password: password)
                 _ = try Pruner(repository: pruning, options: PruneOptions(maxUnusedPercent: 0)).run()
             } catch {
                 failed = true

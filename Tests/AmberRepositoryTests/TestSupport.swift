@@ -183,3 +183,26 @@ func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
 func affected(_ report: CheckReport) -> [String] {
     report.affected.map { "\($0.snapshot.hex) \($0.path)" }.sorted()
 }
+
+/// A backup of `blobs` as the content of one file, "big", under one tree, saved as a snapshot:
+/// the blobs' ids, the tree and the snapshot. On a failure it waits for the writer's workers
+/// (as a process exiting would) and rethrows.
+func backupOneFile(_ repository: Repository, _ blobs: [[UInt8]]) throws -> (ids: [BlobID], tree: BlobID, snapshot: BlobID) {
+    let writer = BlobWriter(repository: repository)
+    do {
+        var ids = [BlobID]()
+        for blob in blobs {
+            let id = blobID(repository, blob)
+            try writer.add(.data, id: id, plaintext: blob)
+            ids.append(id)
+        }
+        let tree = Tree(nodes: [fileNode("big", content: ids)]).encoded()
+        let treeID = blobID(repository, tree, .tree)
+        try writer.add(.tree, id: treeID, plaintext: tree)
+        _ = try writer.finish()
+        return (ids, treeID, try repository.saveSnapshot(makeSnapshot(tree: treeID)))
+    } catch {
+        _ = try? writer.finish()
+        throw error
+    }
+}

@@ -68,14 +68,3 @@ private func seeds() -> [(String, [UInt8])] {
             ("documents", ManifestNode.header(level: 0, count: documents.count) + ManifestNode.leafBody(documents)),
             ("columnar", ManifestNode.columnarLeaf(entries) ?? []), ("internal", node)]
 }
-
-/// Writes `files` (name, bytes) to `$AMBER_FUZZ_WRITE_SEEDS` and exits, when it is set.
-private func writeSeedsIfAsked(_ files: @autoclosure () -> [(String, [UInt8])]) {
-    guard let directory = getenv("AMBER_FUZZ_WRITE_SEEDS").map({ String(cString: $0) }) else { return }
-    for (name, bytes) in files() {
-        let file = fopen(directory + "/" + name, "wb")
-        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        fclose(file)
-    }
-    exit(0)
-}

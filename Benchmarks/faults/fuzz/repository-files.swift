@@ -15,9 +15,7 @@ import Glibc
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRepositoryFiles(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     writeSeedsIfAsked(seeds())
-    let bytes = Array(UnsafeBufferPointer(start: data, count: count))
-    guard let first = bytes.first else { return 0 }
-    let file = Array(bytes.dropFirst())
+    guard let (first, file) = splitInput(data, count) else { return 0 }
     switch first % 6 {
     case 0:
         guard let index = try? IndexFile(decoding: file, what: "fuzz") else { return 0 }
@@ -66,15 +64,4 @@ private func seeds() -> [(String, [UInt8])] {
             ("key", [2] + Array(key.utf8)),
             ("prune-plan", [3] + PrunePlan(created: Date(timeIntervalSince1970: 1_800_000_000), indexFiles: [id(5)], packs: [id(3), id(4)]).encoded()),
             ("trailer", [4] + trailer), ("header", [5, 1] + header.bytes)]
-}
-
-/// Writes `files` (name, bytes) to `$AMBER_FUZZ_WRITE_SEEDS` and exits, when it is set.
-private func writeSeedsIfAsked(_ files: @autoclosure () -> [(String, [UInt8])]) {
-    guard let directory = getenv("AMBER_FUZZ_WRITE_SEEDS").map({ String(cString: $0) }) else { return }
-    for (name, bytes) in files() {
-        let file = fopen(directory + "/" + name, "wb")
-        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        fclose(file)
-    }
-    exit(0)
 }

@@ -15,9 +15,7 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSnapshotFiles(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     writeSeedsIfAsked(seeds())
-    let bytes = Array(UnsafeBufferPointer(start: data, count: count))
-    guard let first = bytes.first else { return 0 }
-    let blob = Array(bytes.dropFirst())
+    guard let (first, blob) = splitInput(data, count) else { return 0 }
     switch first % 3 {
     case 0:
         guard let tree = try? Tree(decoding: blob) else { return 0 }
@@ -46,15 +44,4 @@ private func seeds() -> [(String, [UInt8])] {
                             parent: nil, program: "amber 0.1.0", stats: .init(documents: 3, bytes: 100))
     return [("tree", [0] + tree.encoded()), ("collection-set", [1] + set.encoded()),
             ("snapshot", [2] + Array((try? JSONEncoder().encode(snapshot)) ?? Data()))]
-}
-
-/// Writes `files` (name, bytes) to `$AMBER_FUZZ_WRITE_SEEDS` and exits, when it is set.
-private func writeSeedsIfAsked(_ files: @autoclosure () -> [(String, [UInt8])]) {
-    guard let directory = getenv("AMBER_FUZZ_WRITE_SEEDS").map({ String(cString: $0) }) else { return }
-    for (name, bytes) in files() {
-        let file = fopen(directory + "/" + name, "wb")
-        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        fclose(file)
-    }
-    exit(0)
 }
