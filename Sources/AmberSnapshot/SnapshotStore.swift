@@ -93,7 +93,7 @@ extension Repository {
         let isNew = skippedSnapshotFiles.withLock { $0.updateValue(reason, forKey: name) == nil }
         guard isNew, let listener = skippedSnapshotListener.withLock({ $0 }) else { return }
         listener("snapshot \(name.prefix(8)) cannot be read and is left out (\(reason)): `amber check` says more, "
-                 + "`amber repair snapshots --forget` or `amber forget \(name.prefix(8))` removes it")
+                 + "`amber forget \(name.prefix(8))` removes it")
     }
 
     /// A snapshot a listing named: `nil` when it is gone since (removed by a `forget`, which
