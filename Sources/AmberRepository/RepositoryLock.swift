@@ -165,7 +165,21 @@ public final class RepositoryLock: Sendable {
     static func isStale(_ payload: Payload) -> Bool {
         guard let time = RFC3339.parse(payload.time) else { return true }
         if Date().timeIntervalSince(time) > staleAfter { return true }
-        if payload.hostname == ProcessInfo.processInfo.hostName, kill(payload.pid, 0) != 0, errno == ESRCH { return true }
+        if payload.hostname == ProcessInfo.processInfo.hostName, isGone(payload.pid) { return true }
+        return false
+    }
+
+    /// Whether no process `pid` runs on this host: none exists, or it is a zombie (killed, not
+    /// yet reaped by its parent: it holds nothing, and a slow parent must not keep its lock).
+    static func isGone(_ pid: Int32) -> Bool {
+        if kill(pid, 0) != 0 { return errno == ESRCH }
+        #if os(Linux)
+        // /proc/PID/stat: "PID (command) STATE …"; the command may hold spaces and parentheses.
+        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") {
+            let state = stat[stat.index(after: close)...].split(separator: " ").first
+            return state == "Z" || state == "X"
+        }
+        #endif
         return false
     }
 }

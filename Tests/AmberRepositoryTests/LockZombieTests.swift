@@ -1,0 +1,34 @@
+#if os(Linux)
+import Foundation
+import Glibc
+@testable import AmberRepository
+import Testing
+
+/// A process killed but not yet reaped by its parent (a zombie, as a backup is for a moment after
+/// `kill -9` when its parent has gone too and init reaps late) holds nothing: its lock is stale.
+/// The crash harness met it: a compact after a killed backup found the lock live and exited 11.
+@Suite("Lock holders that are zombies")
+struct LockZombieTests {
+    @Test func aZombieHolderMakesTheLockStale() throws {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { free(argv[0]) }
+        #expect(posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0)
+        // Not reaped: once it has exited it is a zombie until waitpid below.
+        var zombie = false
+        for _ in 0..<200 where !zombie {
+            usleep(10_000)
+            zombie = ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "").contains(") Z ")
+        }
+        #expect(zombie, "the child did not become a zombie")
+        #expect(kill(pid, 0) == 0, "kill(0) still finds a zombie")
+        let now = RFC3339.format(Date())
+        let host = ProcessInfo.processInfo.hostName
+        #expect(RepositoryLock.isStale(RepositoryLock.Payload(time: now, created: now, exclusive: false, maintenance: nil, hostname: host, pid: pid)))
+        #expect(!RepositoryLock.isStale(RepositoryLock.Payload(time: now, created: now, exclusive: false, maintenance: nil, hostname: host, pid: getpid())))
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(RepositoryLock.isStale(RepositoryLock.Payload(time: now, created: now, exclusive: false, maintenance: nil, hostname: host, pid: pid)))
+    }
+}
+#endif
