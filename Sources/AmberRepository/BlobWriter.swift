@@ -268,8 +268,7 @@ public final class BlobWriter: Sendable {
         guard !dryRun else { return more }
         let name: String, size: Int
         do {
-            (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded())
-            if verifiesSaves { try repository.verifySaved(FileHandle(.index, name)) }
+            (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded(), verifying: verifiesSaves)
         } catch {
             // Keep them for the next attempt: a snapshot must never reference unindexed blobs.
             state.withLock { $0.unindexed.insert(contentsOf: packs, at: 0) }

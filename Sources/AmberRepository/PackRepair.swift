@@ -44,17 +44,8 @@ public struct PackRepair {
 
     /// The packs in `data/` whose names are `references` or begin with them (each unique).
     public func resolve(_ references: [String]) throws(RepositoryError) -> [BlobID] {
-        let names = try storage { () throws(BackendError) in try repository.backend.list(.data) }.map(\.name)
         var packs = [BlobID]()
-        for reference in references {
-            let prefix = reference.lowercased()
-            let matches = Hex.isHex(prefix) ? names.filter { $0.hasPrefix(prefix) } : []
-            guard matches.count == 1, let pack = BlobID(hex: matches[0]) else {
-                throw RepositoryError(.invalidArgument, matches.isEmpty ? "no pack matches \"\(reference)\""
-                                      : "\"\(reference)\" matches \(matches.count) packs; give more digits")
-            }
-            if !packs.contains(pack) { packs.append(pack) }
-        }
+        for pack in try repository.fileIDs(matching: references, in: .data, noun: "pack") where !packs.contains(pack) { packs.append(pack) }
         return packs
     }
 
@@ -87,7 +78,7 @@ public struct PackRepair {
         }
         // The header may list blobs no index file still names (a damaged index file's).
         let known = Set(entries.map(\.id))
-        entries += headerEntries(bytes, pack: pack).filter { !known.contains($0.id) }
+        entries += ((try? repository.packHeader(pack, bytes: bytes)) ?? []).filter { !known.contains($0.id) }
         for entry in entries.sorted(by: { $0.offset < $1.offset }) {
             if heldElsewhere(entry.id, avoiding: damaged) {
                 outcome.elsewhere += 1
@@ -109,18 +100,6 @@ public struct PackRepair {
         return !damaged.contains(location.pack)
     }
 
-    /// The entries of a pack's own header, or none when it does not open.
-    private func headerEntries(_ bytes: [UInt8], pack: BlobID) -> [PackEntry] {
-        guard bytes.count >= Pack.trailerCount,
-              let (salt, length) = try? Pack.parseTrailer(Array(bytes[(bytes.count - Pack.trailerCount)...]), what: "pack"),
-              length + Pack.trailerCount <= bytes.count else { return [] }
-        let start = bytes.count - Pack.trailerCount - length
-        return (try? repository.withSealer { sealer throws(RepositoryError) in
-            try Pack.parseHeader(Array(bytes[start..<(bytes.count - Pack.trailerCount)]), salt: salt, blobArea: start,
-                                 sealer: sealer, what: "pack \(pack.shortHex)")
-        }) ?? []
-    }
-
     /// Writes every index file that names a pack of `damaged` anew without it, then removes the
     /// old file. Returns the number rewritten. A damaged index file is left to `repair index`.
     private func rewriteIndexFiles(without damaged: Set<BlobID>) throws(RepositoryError) -> Int {
@@ -131,8 +110,7 @@ public struct PackRepair {
                   file.packs.contains(where: { damaged.contains($0.pack) }) else { continue }
             let kept = file.packs.filter { !damaged.contains($0.pack) }
             if !kept.isEmpty {
-                let (written, _) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: kept).encoded())
-                try repository.verifySaved(FileHandle(.index, written))
+                _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: kept).encoded(), verifying: true)
             }
             try storage { () throws(BackendError) in try repository.backend.remove(FileHandle(.index, name)) }
             rewritten += 1

@@ -67,16 +67,24 @@ extension Repository {
     /// The entries of a pack's header (§Packs), read from its trailer and sealed header.
     public func packHeader(_ pack: BlobID, size: Int) throws(RepositoryError) -> [PackEntry] {
         let handle = FileHandle(.data, pack.hex)
+        return try packHeader(pack, size: size) { offset, length throws(RepositoryError) in
+            try RepositoryError.catching { () throws(BackendError) in try backend.load(handle, offset: offset, length: length) }
+        }
+    }
+
+    /// The entries of a pack's header, from the whole pack already read.
+    public func packHeader(_ pack: BlobID, bytes: [UInt8]) throws(RepositoryError) -> [PackEntry] {
+        try packHeader(pack, size: bytes.count) { offset, length in Array(bytes[offset..<offset + length]) }
+    }
+
+    /// The header of the pack of `size` bytes whose ranges `read` gives.
+    private func packHeader(_ pack: BlobID, size: Int,
+                            read: (_ offset: Int, _ length: Int) throws(RepositoryError) -> [UInt8]) throws(RepositoryError) -> [PackEntry] {
         let what = "pack \(pack.shortHex)"
         guard size >= Pack.trailerCount else { throw RepositoryError.damaged(what, "too short") }
-        let trailer = try RepositoryError.catching { () throws(BackendError) in
-            try backend.load(handle, offset: size - Pack.trailerCount, length: Pack.trailerCount)
-        }
-        let (salt, headerLength) = try Pack.parseTrailer(trailer, what: what)
+        let (salt, headerLength) = try Pack.parseTrailer(try read(size - Pack.trailerCount, Pack.trailerCount), what: what)
         guard headerLength + Pack.trailerCount <= size else { throw RepositoryError.damaged(what, "header length out of range") }
-        let header = try RepositoryError.catching { () throws(BackendError) in
-            try backend.load(handle, offset: size - Pack.trailerCount - headerLength, length: headerLength)
-        }
+        let header = try read(size - Pack.trailerCount - headerLength, headerLength)
         return try withSealer { sealer throws(RepositoryError) in
             try Pack.parseHeader(header, salt: salt, blobArea: size - Pack.trailerCount - headerLength, sealer: sealer, what: what)
         }

@@ -189,11 +189,13 @@ public final class Repository: Sendable {
     // MARK: Files
 
     /// Seals `payload` as a repository file of `type` and saves it under the SHA-256 of its bytes.
-    /// Returns the file's name.
-    public func saveFile(_ type: RepositoryFileType, kind: FileKind, payload: [UInt8]) throws(RepositoryError) -> (name: String, size: Int) {
+    /// Returns the file's name. With `verifying`, reads it back first (``verifySaved(_:)``).
+    public func saveFile(_ type: RepositoryFileType, kind: FileKind, payload: [UInt8],
+                         verifying: Bool = false) throws(RepositoryError) -> (name: String, size: Int) {
         let sealed = try withSealer { sealer throws(RepositoryError) in try sealer.sealFile(type, payload: payload) }
         let name = Hex.encode(SHA256.hash(sealed))
         try storage { () throws(BackendError) in try backend.save(FileHandle(kind, name), sealed) }
+        if verifying { try verifySaved(FileHandle(kind, name)) }
         return (name, sealed.count)
     }
 

@@ -124,9 +124,8 @@ public final class RepositoryLock: Sendable {
         let payload = Payload(time: RFC3339.format(Date()), created: RFC3339.format(created), exclusive: mode == .exclusive,
                               maintenance: mode == .maintenance, hostname: ProcessInfo.processInfo.hostName, pid: getpid())
         let bytes = (try? JSONEncoder().encode(payload)).map { Array($0) } ?? []
-        let (written, _) = try repository.saveFile(.lock, kind: .locks, payload: bytes)
         // A lock the others cannot read protects nothing: read it back.
-        try repository.verifySaved(FileHandle(.locks, written))
+        let (written, _) = try repository.saveFile(.lock, kind: .locks, payload: bytes, verifying: true)
         let old = name.withLock { n -> String? in defer { n = written }; return n }
         if let old, old != written { try? repository.backend.remove(FileHandle(.locks, old)) }
         return written

@@ -91,12 +91,7 @@ extension Checker {
         // The header itself must still open and agree, so the index can be rebuilt from packs.
         if bytes.count >= Pack.trailerCount {
             do throws(RepositoryError) {
-                let (salt, length) = try Pack.parseTrailer(Array(bytes[(bytes.count - Pack.trailerCount)...]), what: what)
-                guard length + Pack.trailerCount <= bytes.count else { throw RepositoryError.damaged(what, "header length out of range") }
-                let start = bytes.count - Pack.trailerCount - length
-                _ = try repository.withSealer { sealer throws(RepositoryError) in
-                    try Pack.parseHeader(Array(bytes[start..<(bytes.count - Pack.trailerCount)]), salt: salt, blobArea: start, sealer: sealer, what: what)
-                }
+                _ = try repository.packHeader(pack, bytes: bytes)
             } catch {
                 complain("\(error.message)")
             }

@@ -38,7 +38,7 @@ extension Pruner {
         try copyLiveBlobs(of: fates.repack, packs, into: fresh)
         try writeIndexFiles(for: fates.keep, packs)
         let plan = PrunePlan(created: Date(), indexFiles: indexNames.compactMap { BlobID(hex: $0) }, packs: fates.delete + fates.repack)
-        let name = try saveVerified(.prunePlan, kind: .plans, payload: plan.encoded())
+        let (name, _) = try repository.saveFile(.prunePlan, kind: .plans, payload: plan.encoded(), verifying: true)
         report.plansWritten += 1
         return (name, plan)
     }
@@ -155,20 +155,12 @@ extension Pruner {
             batch.append((id, packs[id]!.entries))
             batchEntries += packs[id]!.entries.count
             if batchEntries >= 100_000 {
-                try saveVerified(.index, kind: .index, payload: IndexFile(packs: batch).encoded())
+                // Read back, as every file prune writes: prune deletes what they replace.
+                _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: batch).encoded(), verifying: true)
                 batch = []
                 batchEntries = 0
             }
         }
-        if !batch.isEmpty { try saveVerified(.index, kind: .index, payload: IndexFile(packs: batch).encoded()) }
-    }
-
-    /// Saves a file and reads it back (``Repository/verifySaved(_:)``): prune deletes what the
-    /// files it writes replace, so a write the storage lost must stop it before. Returns the name.
-    @discardableResult
-    func saveVerified(_ type: RepositoryFileType, kind: FileKind, payload: [UInt8]) throws(RepositoryError) -> String {
-        let (name, _) = try repository.saveFile(type, kind: kind, payload: payload)
-        try repository.verifySaved(FileHandle(kind, name))
-        return name
+        if !batch.isEmpty { _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: batch).encoded(), verifying: true) }
     }
 }

@@ -122,17 +122,7 @@ extension Repository {
     /// The id of the one snapshot file whose name is `reference` or begins with it, without
     /// reading the file (a damaged one too: `forget` removes it by id).
     public func snapshotID(matching reference: String) throws(RepositoryError) -> BlobID {
-        let prefix = reference.lowercased()
-        guard Hex.isHex(prefix), prefix.count <= 64 else {
-            throw RepositoryError(.invalidArgument, "\"\(reference)\" is not a snapshot id (hex digits or \"latest\")")
-        }
-        let names = try RepositoryError.catching { () throws(BackendError) in try backend.list(.snapshots) }
-        let matches = names.map(\.name).filter { $0.hasPrefix(prefix) }
-        guard !matches.isEmpty else { throw RepositoryError(.invalidArgument, "no snapshot matches \"\(reference)\"") }
-        guard matches.count == 1 else {
-            throw RepositoryError(.invalidArgument, "\"\(reference)\" matches \(matches.count) snapshots; give more digits")
-        }
-        return BlobID(hex: matches[0])!
+        try fileIDs(matching: [reference], in: .snapshots, noun: "snapshot", hint: "hex digits or \"latest\"")[0]
     }
 }
 

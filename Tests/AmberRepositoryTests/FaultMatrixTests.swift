@@ -46,8 +46,7 @@ final class FaultAtSave: Sendable {
 
     func disarm() {
         plan.withLock { $0 = nil }
-        faulty.reset()
-        faulty.freeSpace()
+        faulty.reset()  // ends a full disk too
     }
 
     private func strikeIfDue() {
