@@ -20,9 +20,8 @@ extension CollectionRestorer {
     public func restorePostgresGlobals(_ tree: BlobID, to uri: String) throws -> [String]? {
         guard let globals = try postgresSet(tree).schema.globals else { return nil }
         let connection = try PGConnection(uri: uri)
-        let serverMajor = connection.serverVersion / 10000
-        connection.close()
-        return try globals.run(into: try PGConnectionInfo(uri), serverMajor: serverMajor)
+        defer { connection.close() }
+        return try globals.run(on: connection)
     }
 
     /// Restores into an empty database: types and tables, rows with COPY, then constraints,

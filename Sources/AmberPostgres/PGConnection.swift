@@ -58,6 +58,9 @@ public final class PGConnection: CustomStringConvertible {
     /// The server's version number, e.g. 150020 for 15.20 (`PQserverVersion`).
     public var serverVersion: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
 
+    /// The server's major version (15 for 15.20): the client programs it needs are of it or newer.
+    public var serverMajor: Int { serverVersion / 10000 }
+
     public var description: String { info.redacted }
 
     /// Runs one or more statements that return no rows of interest (`PQexec`).

@@ -46,7 +46,7 @@ public final class PostgresSource {
             schema = try PostgresSchema(reading: connection, schemas: schemas, tables: tables)
             if let snapshot { try startDump(snapshot: snapshot, schemas: schemas) }
             if globals {
-                let captured = try PostgresGlobals.capture(connection.info, serverMajor: connection.serverVersion / 10000)
+                let captured = try PostgresGlobals.capture(from: connection)
                 if captured.withoutPasswords == true {
                     warnings.append("roles are kept without their passwords: \(connection.info.user ?? "this user") may not read them (not a superuser)")
                 }
@@ -60,10 +60,9 @@ public final class PostgresSource {
 
     /// Starts `pg_dump` on the exported snapshot, or notes in ``warnings`` that there is none.
     private func startDump(snapshot: String, schemas: [String]) throws(PGError) {
-        let serverMajor = connection.serverVersion / 10000
         let program: PGClientProgram
         do {
-            program = try PGClientProgram.find("pg_dump", serverMajor: serverMajor)
+            program = try PGClientProgram.find("pg_dump", serverMajor: connection.serverMajor)
         } catch {
             warnings.append("\(error.message); the structure is captured from the catalogs only: functions, triggers, domains, "
                             + "composite types, materialized views, partitioning, policies, extensions and privileges are not kept")

@@ -91,7 +91,7 @@ public final class PostgresTarget {
         }
         var preData: String?
         if let dump = schema.dump {
-            let major = connection.serverVersion / 10000
+            let major = connection.serverMajor
             var options = dumpOptions
             options.clean = force
             preData = try dump.sql(.preData, options: options, serverMajor: major)

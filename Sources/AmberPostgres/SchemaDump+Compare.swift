@@ -25,7 +25,7 @@ extension SchemaDump {
     /// PostgreSQL and hold the same objects, the SQL `pg_restore` prints for each (with
     /// `options`, those the restore used), line by line up to the first difference.
     public func differences(from connection: PGConnection, options: Options) throws(PGError) -> [Difference] {
-        let major = connection.serverVersion / 10000
+        let major = connection.serverMajor
         let program = try PGClientProgram.find("pg_dump", serverMajor: major)
         let current = try program.run(Self.dumpArguments(snapshot: nil, schemas: []), connection: connection.info)
         let currentObjects = try Self.listObjects(current, version: program.majorVersion)
