@@ -292,6 +292,19 @@ for day in "${RESTORE_DAYS[@]}"; do
         fi
     fi
 done
+# The layers' cost alone: day D's database (unchanged since its backup) backed up into a new
+# repository, one snapshot and no runs, and restored from it. Day D holds more rows than day 1
+# (pgbench_history grows), so restore day D / restore day 1 mixes that growth with the layers';
+# restore day D / this restore is the layers' cost on the same data.
+if has_tool amber && [ -z "${DEAD[amber]:-}" ] && [ "$days" -gt 1 ]; then
+    FRESH="$WORK/repos/amber-fresh"
+    AMBER_REPOSITORY="$FRESH" "$AMBER" init >"$WORK/logs/amber fresh init.out" 2>&1 || { FAILED=1; note "FAILED: amber init of the one-snapshot repository"; }
+    AMBER_REPOSITORY="$FRESH" timed "amber fresh backup $days" - "$days" "$AMBER" backup --json "$(pg_uri bench)"
+    psql_db postgres -c "CREATE DATABASE amberfresh_$days"
+    AMBER_REPOSITORY="$FRESH" timed "amber fresh restore $days" - "$days" "$AMBER" restore latest --target "$(pg_uri "amberfresh_$days")"
+    fingerprint "amberfresh_$days" "$WORK/fingerprints/amberfresh-$days"
+    same "amber restore of day $days from a one-snapshot repository = source on day $days" "$WORK/fingerprints/source-$days" "$WORK/fingerprints/amberfresh-$days"
+fi
 if has_tool amber && [ -z "${DEAD[amber]:-}" ]; then
     "$AMBER" snapshots --json > "$WORK/logs/amber snapshots.json" 2>"$WORK/logs/amber snapshots.err" || { FAILED=1; note "FAILED: amber snapshots --json"; }
     check=$(python3 - "$WORK/logs/amber snapshots.json" "$DAYS" <<'PY'
@@ -427,6 +440,9 @@ if A and P: rows.append(("amber day-1 repository / day-1 `pg_dump -Fc` file", f"
 if A and P: rows.append(("the same, counting file bytes only", f"{MB(A['fday1'])} / {MB(P['fday1'])} = {fmt(ratio(A['fday1'], P['fday1']))}", "≤ 1.0×", ratio(A['fday1'], P['fday1']), 1.0))
 if A and P: rows.append(("amber first backup wall / `pg_dump -Fc` first backup wall", f"{sec(A['wall1'])} / {sec(P['wall1'])} = {fmt(ratio(A['wall1'], P['wall1']))}", "≤ 2×", ratio(A['wall1'], P['wall1']), 2.0))
 if A and D > 1: rows.append((f"amber restore day {D} / restore day 1", f"{sec(A['rD'])} / {sec(A['r1'])} = {fmt(ratio(A['rD'], A['r1']))}", "≤ 1.2×", ratio(A['rD'], A['r1']), 1.2))
+fresh = (step(f"amber fresh restore {D}") or {}) if A and D > 1 else {}
+if fresh: rows.append((f"amber restore day {D} / restore of day {D}'s database from a one-snapshot repository (the layers' cost)", f"{sec(A['rD'])} / {sec(fresh.get('wall'))} = {fmt(ratio(A['rD'], fresh.get('wall')))}", "", None, None))
+if A and P and D > 1: rows.append((f"`pg_restore` day {D} / `pg_restore` day 1 (the data's growth)", f"{sec(P['rD'])} / {sec(P['r1'])} = {fmt(ratio(P['rD'], P['r1']))}", "", None, None))
 if A and P: rows.append((f"amber restore day {D} / `pg_restore` day {D}", f"{sec(A['rD'])} / {sec(P['rD'])} = {fmt(ratio(A['rD'], P['rD']))}", "", None, None))
 if A and P: rows.append((f"amber total after {D} days / `pg_dump -Fc` files' total", f"{MB(A['total'])} / {MB(P['total'])} = {fmt(ratio(A['total'], P['total']))}", "", None, None))
 if A and R: rows.append((f"amber total after {D} days / restic's", f"{MB(A['total'])} / {MB(R['total'])} = {fmt(ratio(A['total'], R['total']))}", "", None, None))
