@@ -29,6 +29,8 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+                       providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -43,7 +45,7 @@ let package = Package(
 
         // Leaf layer: vocabulary, then the pure building blocks.
         .target(name: "AmberCore", swiftSettings: swiftSettings),
-        .target(name: "AmberCrypto", dependencies: ["AmberCore", "COpenSSL", "CSHA256"], swiftSettings: swiftSettings),
+        .target(name: "AmberCrypto", dependencies: ["AmberCore", "COpenSSL", "CSodium", "CSHA256"], swiftSettings: swiftSettings),
         .target(name: "AmberCompression", dependencies: ["AmberCore", "CZstd"], swiftSettings: swiftSettings),
         .target(name: "AmberChunking", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
         .target(name: "AmberStorage", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
@@ -51,7 +53,7 @@ let package = Package(
         .target(name: "AmberStorageS3", dependencies: ["AmberCore", "AmberStorage", "AmberCrypto", "CCurl"],
                 swiftSettings: swiftSettings),
         // The versions of the C libraries linked in, for `amber version`.
-        .target(name: "AmberLibraryVersions", dependencies: ["CZstd", "COpenSSL", "CCurl", "CSQLite", "CLibPQ"],
+        .target(name: "AmberLibraryVersions", dependencies: ["CZstd", "COpenSSL", "CSodium", "CCurl", "CSQLite", "CLibPQ"],
                 swiftSettings: swiftSettings),
 
         // Repository: keys, config, packs, index, locks.

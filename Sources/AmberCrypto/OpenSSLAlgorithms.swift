@@ -20,8 +20,4 @@ enum OpenSSLAlgorithms {
     /// `EVP_KDF` for HKDF.
     nonisolated(unsafe) static let hkdf: OpaquePointer = OpenSSLCall.require(
         EVP_KDF_fetch(nil, "HKDF", nil), "EVP_KDF_fetch(HKDF)")
-
-    /// `EVP_KDF` for scrypt.
-    nonisolated(unsafe) static let scrypt: OpaquePointer = OpenSSLCall.require(
-        EVP_KDF_fetch(nil, "SCRYPT", nil), "EVP_KDF_fetch(SCRYPT)")
 }

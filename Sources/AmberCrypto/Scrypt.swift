@@ -1,5 +1,3 @@
-internal import COpenSSL
-
 /// scrypt (RFC 7914): derives a key from a password.
 public enum Scrypt {
     /// The most memory one derivation may use: 4 GiB, so that a hostile repository config
@@ -10,7 +8,8 @@ public enum Scrypt {
     ///
     /// Throws `.invalidInput` unless n is a power of two above 1, r and p are positive,
     /// r · p < 2^30, `count` is positive and the memory needed is at most ``memoryLimit``.
-    /// The corresponding C function is `EVP_KDF_derive` with the "SCRYPT" algorithm.
+    /// The corresponding C function is libsodium's `crypto_pwhash_scryptsalsa208sha256_ll`
+    /// (``SodiumCall``), whose SSE2 implementation derives a third faster than OpenSSL's.
     public static func derive(password: [UInt8], salt: [UInt8], parameters: ScryptParameters,
                               count: Int) throws(CryptoError) -> [UInt8] {
         let (n, r, p) = (parameters.n, parameters.r, parameters.p)
@@ -23,19 +22,17 @@ public enum Scrypt {
         }
         guard count > 0 else { throw .invalidInput("scrypt output must be at least 1 byte") }
 
-        let context = KDFContext(OpenSSLAlgorithms.scrypt)
+        try SodiumCall.ready()
         var rc: Int32 = 0
         let key = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
             rc = CBytes.with(password) { password, passwordCount in
                 CBytes.with(salt) { salt, saltCount in
-                    // OpenSSL's own accounting is a little above 128·r·(n+p+2); leave it slack.
-                    amber_scrypt(context.pointer, password, passwordCount, salt, saltCount, n, r, p,
-                                 memory + (1 << 20), out.baseAddress, count)
+                    SodiumCall.scrypt(password: password, passwordCount, salt: salt, saltCount, n: n, r: r, p: p, into: out)
                 }
             }
-            initialized = rc == 1 ? count : 0
+            initialized = rc == 0 ? count : 0
         }
-        try OpenSSLCall.check(rc, "scrypt")
+        try SodiumCall.check(rc, "scrypt")
         return key
     }
 }

@@ -15,8 +15,13 @@ public struct ScryptParameters: Sendable, Equatable, Codable {
     /// n = 1024, r = 8, p = 1: cheap, for tests only.
     public static let testing = ScryptParameters(n: 1024, r: 8, p: 1)
 
-    /// The most memory ``calibrated(seconds:)`` lets one derivation use: 1 GiB.
-    public static let calibrationMemoryLimit: UInt64 = 1 << 30
+    /// The most memory ``calibrated(seconds:)`` lets one derivation use: 128 MiB (N = 2^17 with
+    /// r = 8). Beyond it the cost grows by p, whose lanes run one after another in that memory
+    /// (as restic, which caps at 60 MiB), so that every command's peak memory stays bounded.
+    public static let calibrationMemoryLimit: UInt64 = 128 << 20
+
+    /// The most lanes ``calibrated(seconds:)`` sets.
+    static let calibrationLaneLimit: UInt32 = 64
 
     /// The memory one derivation needs, as OpenSSL counts it: 128 · r · (n + p + 2) bytes;
     /// nil if that overflows.
@@ -27,7 +32,8 @@ public struct ScryptParameters: Sendable, Equatable, Codable {
     }
 
     /// Doubles N from 2^14 with r = 8, p = 1 until one derivation takes about `seconds` (default
-    /// 0.5) on this machine; caps memory at 1 GiB (N = 2^20).
+    /// 0.5) on this machine; once N reaches ``calibrationMemoryLimit`` (N = 2^17), doubles p
+    /// instead, up to 64.
     ///
     /// Each step measures one derivation and doubles while that brings the time closer to the
     /// target, so the result takes between about 0.67 and 1.33 times `seconds`.
@@ -36,8 +42,10 @@ public struct ScryptParameters: Sendable, Equatable, Codable {
         let clock = ContinuousClock()
         let target = Duration.seconds(seconds)
         while true {
-            let next = ScryptParameters(n: parameters.n * 2, r: parameters.r, p: parameters.p)
-            guard 128 * UInt64(next.r) * next.n <= calibrationMemoryLimit else { return parameters }
+            let next = 128 * UInt64(parameters.r) * parameters.n * 2 <= calibrationMemoryLimit
+                ? ScryptParameters(n: parameters.n * 2, r: parameters.r, p: parameters.p)
+                : ScryptParameters(n: parameters.n, r: parameters.r, p: parameters.p * 2)
+            guard next.p <= calibrationLaneLimit else { return parameters }
             let elapsed = clock.measure {
                 _ = try? Scrypt.derive(password: Array("calibration".utf8), salt: Array(repeating: 0, count: 32),
                                        parameters: parameters, count: 32)

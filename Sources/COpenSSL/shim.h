@@ -45,20 +45,4 @@ static inline int amber_hkdf_sha256(EVP_KDF_CTX *ctx,
     return EVP_KDF_derive(ctx, out, outlen, params);
 }
 
-/* RFC 7914 scrypt into `out`; `maxmem` bounds the memory OpenSSL may allocate. */
-static inline int amber_scrypt(EVP_KDF_CTX *ctx,
-                               const unsigned char *pass, size_t passlen,
-                               const unsigned char *salt, size_t saltlen,
-                               uint64_t n, uint32_t r, uint32_t p, uint64_t maxmem,
-                               unsigned char *out, size_t outlen) {
-    OSSL_PARAM params[7];
-    params[0] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, (void *)pass, passlen);
-    params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen);
-    params[2] = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n);
-    params[3] = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r);
-    params[4] = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p);
-    params[5] = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem);
-    params[6] = OSSL_PARAM_construct_end();
-    return EVP_KDF_derive(ctx, out, outlen, params);
-}
 #endif
