@@ -42,56 +42,83 @@ extension COPYText {
     public static func encodeRow(_ line: UnsafeRawBufferPointer, layout: RowLayout,
                                  fields: inout [Range<Int>?]) throws(PGError) -> [UInt8] {
         fields.removeAll(keepingCapacity: true)
-        let columns = layout.ends.count
-        var column = 0
-        var failure: PGError?
+        var values = 0
+        var malformed = false
+        // One pass over the line, written straight into the row: no closure per field (whose
+        // captured arrays cost a retain and a release each), no copy of a field without escapes.
         let row = layout.prefixes.withUnsafeBufferPointer { prefixes in
-            [UInt8](unsafeUninitializedCapacity: layout.overhead + line.count) { out, written in
-                var at = layout.countLength
-                var start = 0
-                _ = UnsafeMutableBufferPointer(rebasing: out[0..<at]).initialize(from: prefixes[0..<at])
-                do throws(PGError) {
-                    try forEachField(line) { value in
-                        defer { column += 1 }
-                        guard column < columns else { return }
-                        let prefixStart = column == 0 ? layout.countLength : layout.ends[column - 1]
-                        let prefix = prefixes[prefixStart..<layout.ends[column]]
-                        _ = UnsafeMutableBufferPointer(rebasing: out[at..<at + prefix.count]).initialize(from: prefix)
-                        at += prefix.count
-                        guard let value else {
-                            out[at] = 0x00
-                            at += 1
-                            fields.append(nil)
-                            return
+            layout.ends.withUnsafeBufferPointer { ends in
+                [UInt8](unsafeUninitializedCapacity: layout.overhead + line.count) { out, written in
+                    let target = out.baseAddress!
+                    var at = layout.countLength
+                    target.initialize(from: prefixes.baseAddress!, count: at)
+                    var index = 0
+                    let count = line.count
+                    while true {
+                        var end = index
+                        var escaped = false
+                        while end < count {
+                            let byte = line[end]
+                            if byte == 0x09 { break }
+                            if byte == 0x5C { escaped = true; break }
+                            end += 1
                         }
-                        out[at] = 0x03
-                        at += 1
-                        var length = value.count
-                        while length >= 0x80 {
-                            out[at] = UInt8(truncatingIfNeeded: length) | 0x80
-                            at += 1
-                            length >>= 7
+                        if values < ends.count {
+                            let prefixStart = values == 0 ? layout.countLength : ends[values - 1]
+                            (target + at).initialize(from: prefixes.baseAddress! + prefixStart, count: ends[values] - prefixStart)
+                            at += ends[values] - prefixStart
                         }
-                        out[at] = UInt8(length)
-                        at += 1
-                        start = at
-                        if !value.isEmpty {
-                            (out.baseAddress! + at).initialize(from: value.baseAddress!.assumingMemoryBound(to: UInt8.self), count: value.count)
+                        if escaped {
+                            // The rare field with a backslash: unescaped apart, then written.
+                            var field = [UInt8]()
+                            var isNull = false
+                            end = unescapeField(line, from: index, into: &field, isNull: &isNull, malformed: &malformed)
+                            if malformed { break }
+                            if values < ends.count {
+                                if isNull {
+                                    target[at] = 0x00
+                                    at += 1
+                                    fields.append(nil)
+                                } else {
+                                    at = writeText(field.withUnsafeBytes { $0 }, to: target, at: at, fields: &fields)
+                                }
+                            }
+                        } else if values < ends.count {
+                            at = writeText(UnsafeRawBufferPointer(rebasing: line[index..<end]), to: target, at: at, fields: &fields)
                         }
-                        at += value.count
-                        fields.append(start..<at)
+                        values += 1
+                        if end >= count { break }
+                        index = end + 1
                     }
-                } catch {
-                    failure = error
+                    written = at
                 }
-                written = at
             }
         }
-        if let failure { throw failure }
-        guard column == columns else {
-            throw PGError(code: .copyFormat, message: "a COPY line has \(column) values, expected \(columns)")
+        if malformed { throw PGError(code: .copyFormat, message: "backslash at the end of a COPY line") }
+        guard values == layout.ends.count else {
+            throw PGError(code: .copyFormat, message: "a COPY line has \(values) values, expected \(layout.ends.count)")
         }
         return row
+    }
+
+    /// Writes a text value (`0x03 ‖ length varint ‖ bytes`) at `at`; returns where it ends.
+    @inline(__always)
+    private static func writeText(_ value: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>, at start: Int,
+                                  fields: inout [Range<Int>?]) -> Int {
+        var at = start
+        out[at] = 0x03
+        at += 1
+        var length = value.count
+        while length >= 0x80 {
+            out[at] = UInt8(truncatingIfNeeded: length) | 0x80
+            at += 1
+            length >>= 7
+        }
+        out[at] = UInt8(length)
+        at += 1
+        if !value.isEmpty { UnsafeMutableRawPointer(out + at).copyMemory(from: value.baseAddress!, byteCount: value.count) }
+        fields.append(at..<at + value.count)
+        return at + value.count
     }
 
     /// Appends an encoded ``DatabaseRow`` (`format.md` §12.3) as one COPY line, without decoding

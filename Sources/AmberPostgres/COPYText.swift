@@ -32,33 +32,43 @@ public enum COPYText {
     static func forEachField(_ line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) -> Void) throws(PGError) {
         var field = [UInt8]()
         var index = 0
-        var isNull = false
         let count = line.count
-        func endField() {
-            if isNull { body(nil) } else { field.withUnsafeBytes { body($0) } }
-            field.removeAll(keepingCapacity: true)
-            isNull = false
-        }
-        while index < count {
+        while true {
+            let end: Int
             // Fast path: a field without escapes is passed in one piece.
-            if field.isEmpty, !isNull, let end = plainFieldEnd(line, from: index) {
+            if let plainEnd = plainFieldEnd(line, from: index) {
+                end = plainEnd
                 body(UnsafeRawBufferPointer(rebasing: line[index..<end]))
-                if end == count { return }
-                index = end + 1
-                continue
+            } else {
+                field.removeAll(keepingCapacity: true)
+                var isNull = false, malformed = false
+                end = unescapeField(line, from: index, into: &field, isNull: &isNull, malformed: &malformed)
+                if malformed { throw PGError(code: .copyFormat, message: "backslash at the end of a COPY line") }
+                if isNull { body(nil) } else { field.withUnsafeBytes { body($0) } }
             }
+            if end >= count { return }
+            index = end + 1
+        }
+    }
+
+    /// Appends the field starting at `start`, escapes resolved, to `field` and returns where it
+    /// ends (its tab, or the line's end); sets `isNull` for `\N` and `malformed` for a
+    /// backslash ending the line.
+    static func unescapeField(_ line: UnsafeRawBufferPointer, from start: Int, into field: inout [UInt8],
+                              isNull: inout Bool, malformed: inout Bool) -> Int {
+        var index = start
+        let count = line.count
+        while index < count {
             let byte = line[index]
+            if byte == 0x09 { return index }
             index += 1
-            if byte == 0x09 {
-                endField()
-                continue
-            }
             guard byte == 0x5C else {
                 field.append(byte)
                 continue
             }
             guard index < count else {
-                throw PGError(code: .copyFormat, message: "backslash at the end of a COPY line")
+                malformed = true
+                return count
             }
             let escaped = line[index]
             index += 1
@@ -79,7 +89,7 @@ public enum COPYText {
                 field.append(escaped)
             }
         }
-        endField()
+        return count
     }
 
     /// The byte of `\OOO` (one to three octal digits, `first` already read), moving past its digits.

@@ -39,6 +39,15 @@ struct COPYTextTests {
         }
         // A line with another number of values than the columns is refused.
         #expect(throws: PGError.self) { _ = try encode(bytes, names: names + [[0x78]]) }
+        if !names.isEmpty { #expect(throws: PGError.self) { _ = try encode(bytes, names: Array(names.dropLast())) } }
+    }
+
+    /// A backslash ending the line is refused by both readers, in a plain line or after an escape.
+    @Test(arguments: ["abc\\", "a\\tb\\", "x\t\\"])
+    func aBackslashEndingTheLineIsRefused(line: String) {
+        let bytes = Array(line.utf8)
+        #expect(throws: PGError.self) { _ = try COPYText.parse(bytes) }
+        #expect(throws: PGError.self) { _ = try encode(bytes, names: [[0x61], [0x62]]) }
     }
 
     private func encode(_ line: [UInt8], names: [[UInt8]]) throws -> ([UInt8], [Range<Int>?]) {
