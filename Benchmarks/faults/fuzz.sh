@@ -37,7 +37,7 @@ work=$(cd "$work" && pwd)
 
 flags=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny -O
        -suppress-warnings -enable-testing -package-name amber -I "$work/build" -L "$work/build"
-       -I "$root/Sources/COpenSSL" -I "$root/Sources/CZstd" -I "$root/Sources/CLibPQ" -I "$root/Sources/CCurl"
+       -I "$root/Sources/COpenSSL" -I "$root/Sources/CSodium" -I "$root/Sources/CZstd" -I "$root/Sources/CLibPQ" -I "$root/Sources/CCurl"
        -Xcc -I/usr/include/postgresql)
 build() {  # build ARGS...: swiftc with the flags; its output (linker warnings) only on failure
     swiftc "${flags[@]}" "$@" > "$work/build/swiftc.log" 2>&1 || { cat "$work/build/swiftc.log" >&2; exit 2; }
@@ -67,7 +67,7 @@ summary=()
 for target in ${targets//,/ }; do
     links=()
     for module in $(modules_of "$target"); do library "$module"; links=("-l$module" "${links[@]}"); done
-    build "${links[@]}" -lCSHA256 -lcrypto -lzstd -lpq -lcurl "$here/fuzz/$target.swift" "$here/fuzz/Support"/*.swift \
+    build "${links[@]}" -lCSHA256 -lcrypto -lsodium -lzstd -lpq -lcurl "$here/fuzz/$target.swift" "$here/fuzz/Support"/*.swift \
         -o "$work/build/fuzz-$target"
     corpus="$work/corpus/$target"
     mkdir -p "$corpus" "$work/crashes/$target"

@@ -40,6 +40,8 @@ struct BoundaryRule {
     /// prepared form costs a third of OpenSSL's per call.
     private let mac: PreparedHMACSHA256
     private var message: [UInt8] = []
+    /// Where ``hash(level:key:)`` puts the digest (no temporary allocation a call).
+    private var digest = [UInt8](repeating: 0, count: 32)
 
     /// - Parameter splitKey: `HKDF-SHA256(master, info: "amber v1 manifest split")`.
     init(splitKey: [UInt8]) {
@@ -71,12 +73,9 @@ struct BoundaryRule {
         message.removeAll(keepingCapacity: true)
         message.append(level)
         message.append(contentsOf: key)
-        return message.withUnsafeBytes { bytes in
-            withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { digest in
-                mac.mac(bytes, into: digest)
-                return UInt32(digest[0]) | UInt32(digest[1]) << 8 | UInt32(digest[2]) << 16 | UInt32(digest[3]) << 24
-            }
-        }
+        let mac = mac
+        message.withUnsafeBytes { bytes in digest.withUnsafeMutableBytes { mac.mac(bytes, into: $0) } }
+        return UInt32(digest[0]) | UInt32(digest[1]) << 8 | UInt32(digest[2]) << 16 | UInt32(digest[3]) << 24
     }
 
     /// Whether a node ends after an entry that took it from `start` to `end` bytes.
