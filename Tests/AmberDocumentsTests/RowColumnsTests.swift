@@ -43,6 +43,46 @@ struct RowColumnsTests {
         #expect(bytes.count < plain, "columns are smaller than the entries side by side")
     }
 
+    /// The fast paths (rows of texts and nulls, keys of one integer) split exactly as the
+    /// general parse does, and leave to it every row they do not take: texts whose length
+    /// varint takes one, two or three bytes, nulls, other value types, key references, a row
+    /// with other names or trailing bytes (refused either way), text and two-value keys.
+    @Test func theFastPathsSplitAsTheGeneralParse() throws {
+        let lengths = [0, 1, 9, 127, 128, 129, 300, 16_383, 16_384, 20_000]
+        func text(_ i: Int) -> DatabaseValue { .text(Array(repeating: UInt8(0x61 + i % 26), count: lengths[i % lengths.count])) }
+        func leaf(keys: (Int) -> [DatabaseValue], value: (Int) -> DatabaseValue, names: (Int) -> [String] = { _ in ["id", "name", "filler"] },
+                  tail: (Int) -> [UInt8] = { _ in [] }) -> [RowColumns.Entry] {
+            (0..<60).map { i in
+                let key = DocumentKey.composite(keys(i))
+                let columns = zip(names(i), [.text(Array(String(i).utf8)), i % 5 == 0 ? .null : text(i), value(i)])
+                return RowColumns.Entry(key: key.encoded, row: Self.row(Array(columns), key: i % 9 == 0 ? key : nil) + tail(i))
+            }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        }
+        let leaves: [[RowColumns.Entry]] = [
+            leaf(keys: { [.integer(Int64($0) * 1_000_003 - 30_000_000)] }, value: { text($0 + 3) }),
+            leaf(keys: { [.integer(Int64.min + Int64($0))] }, value: { $0 % 7 == 0 ? .integer(Int64($0)) : text($0) }),
+            leaf(keys: { [.integer(Int64($0))] }, value: { $0 % 4 == 0 ? .real(0.5) : ($0 % 4 == 1 ? .blob([1, 2]) : .null) }),
+            leaf(keys: { [.text(Array("k\($0)".utf8))] }, value: text),
+            leaf(keys: { [.integer(Int64($0)), .text([0x78, 0x00])] }, value: text),
+            leaf(keys: { [.integer(Int64($0))] }, value: text, names: { $0 == 30 ? ["id", "nom", "filler"] : ["id", "name", "filler"] }),
+            leaf(keys: { [.integer(Int64($0))] }, value: text, tail: { $0 == 40 ? [0] : [] }),
+        ]
+        for (n, entries) in leaves.enumerated() {
+            let fast = RowColumns.split(entries).map(RowColumns.write)
+            let general = RowColumns.split(entries, fastPaths: false).map(RowColumns.write)
+            #expect(fast == general, "leaf \(n)")
+            #expect((fast == nil) == (n >= 5), "leaf \(n)")
+        }
+        // A tombstone among the rows, and the leaf decodes back.
+        var entries = leaves[0]
+        entries[3].row = nil
+        let bytes = try #require(RowColumns.encode(entries))
+        #expect(bytes == RowColumns.split(entries, fastPaths: false).map(RowColumns.write))
+        var budget = ExpansionBudget(bytes: 1 << 26)
+        var reader = ByteReader(bytes, context: "test")
+        #expect(try RowColumns.decode(entries.count, from: &reader, budget: &budget) == entries)
+    }
+
     /// Leaves that are not all rows of one shape are left to the row-by-row form.
     @Test func refusesWhatItCannotHold() {
         let k1 = Self.key([.integer(1)]), k2 = Self.key([.integer(2)])
