@@ -105,8 +105,7 @@ extension Amber {
                     }
                 }
                 let display = ProgressDisplay(progress: progress, verb: "processed", style: style)
-                let result = try BackupRunner(repository: repository, options: options, progress: progress).run(opened, lock: lock)
-                display.finish()
+                let result = try display.showing { try BackupRunner(repository: repository, options: options, progress: progress).run(opened, lock: lock) }
                 report(result, seconds: Date().timeIntervalSince(started))
                 return result.warnings.isEmpty ? Exit.ok : Exit.partial
             }

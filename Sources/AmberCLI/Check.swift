@@ -37,11 +37,12 @@ extension Amber {
                 defer { lock.release() }
                 let progress = ProgressCounter()
                 let display = ProgressDisplay(progress: progress, verb: "packs read:", style: selection != .none ? global.progressStyle : .none)
-                let report = try Checker(repository: repository).run(readData: selection) { read in
-                    progress.setTotal(items: UInt64(read.totalPacks), bytes: UInt64(read.totalBytes))
-                    progress.set(items: UInt64(read.packs), bytes: UInt64(read.bytes))
+                let report = try display.showing {
+                    try Checker(repository: repository).run(readData: selection) { read in
+                        progress.setTotal(items: UInt64(read.totalPacks), bytes: UInt64(read.totalBytes))
+                        progress.set(items: UInt64(read.packs), bytes: UInt64(read.bytes))
+                    }
                 }
-                display.finish()
                 if global.json {
                     Output.json(CheckSummary(report))
                 } else {

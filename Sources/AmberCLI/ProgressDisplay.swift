@@ -107,6 +107,13 @@ final class ProgressDisplay: @unchecked Sendable {
                       totalItems: c.totalItems, bytesDone: c.bytes, totalBytes: c.totalBytes, bytesPerSecond: rate.rounded())
     }
 
+    /// Runs `body` and then stops the display, whether `body` returns or throws: an error is
+    /// then printed on a cleared line, never after a progress line left in place.
+    func showing<T>(_ body: () throws -> T) rethrows -> T {
+        defer { finish() }
+        return try body()
+    }
+
     /// Stops the display and clears its line; no status is written after it returns.
     func finish() {
         guard let timer else { return }

@@ -90,10 +90,10 @@ extension Amber {
                 }
                 let display = ProgressDisplay(progress: progress, verb: "restored", style: global.progressStyle)
                 let started = Date()
-                let result = try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter(include),
-                                                                                   progress: progress, sparse: !noSparse,
-                                                                                   extendedAttributes: !noXattrs)
-                display.finish()
+                let result = try display.showing {
+                    try RestoreRunner(repository: repository).restoreFiles(root, to: target, include: IncludeFilter(include), progress: progress,
+                                                                          sparse: !noSparse, extendedAttributes: !noXattrs)
+                }
                 for warning in result.warnings { Output.error("warning: \(warning)") }
                 let seconds = Date().timeIntervalSince(started)
                 // --verify reads every restored file back and compares it with the snapshot.

@@ -51,15 +51,10 @@ extension Amber {
                 let display = ProgressDisplay(progress: progress, verb: "copied", style: global.progressStyle)
                 let sync = RepositorySync(source: repository.backend, destination: target,
                                           options: SyncOptions(parallelism: parallel, verifyContents: verify, delete: delete))
-                let report: SyncReport
-                do {
-                    report = try sync.run(planned: { files, bytes in progress.setTotal(items: UInt64(files), bytes: UInt64(bytes)) },
-                                          progress: { bytes in progress.add(items: 1, bytes: UInt64(bytes)) })
-                } catch {
-                    display.finish()
-                    throw error
+                let report = try display.showing {
+                    try sync.run(planned: { files, bytes in progress.setTotal(items: UInt64(files), bytes: UInt64(bytes)) },
+                                 progress: { bytes in progress.add(items: 1, bytes: UInt64(bytes)) })
                 }
-                display.finish()
                 Self.print(report, to: target.location, global: global)
                 return Exit.ok
             }
