@@ -79,6 +79,11 @@ extension Amber {
                 let rules = try excludes.rules(environment: global.environment)
                 let sources = paths + (try excludes.listedPaths())
                 guard !sources.isEmpty || stdin else { throw CLIError.usage("nothing to back up: give paths, --files-from or --stdin") }
+                // What the backup will read is counted from now, for the progress display's ETA:
+                // beside the key derivation, so the tree's metadata is cached when the backup walks it.
+                let progress = ProgressCounter()
+                let scan = TreeScanner.start(sources, excludes: rules) { items, bytes in progress.setTotal(items: items, bytes: bytes) }
+                defer { scan.stop() }
                 let (repository, opened) = try global.openingRepository {
                     try BackupRunner.openSources(sources, collections: collections, standardInput: stdin ? stdinFilename : nil)
                 }
@@ -96,14 +101,7 @@ extension Amber {
                     guard !force else { throw CLIError.usage("--parent and --force exclude each other") }
                     options.parent = try repository.findSnapshot(parent).id
                 }
-                let progress = ProgressCounter()
                 let style = global.progressStyle
-                if style != .none {
-                    DispatchQueue.global(qos: .utility).async {
-                        let total = TreeScanner.count(sources, excludes: rules)
-                        progress.setTotal(items: total.items, bytes: total.bytes)
-                    }
-                }
                 let display = ProgressDisplay(progress: progress, verb: "processed", style: style)
                 let result = try display.showing { try BackupRunner(repository: repository, options: options, progress: progress).run(opened, lock: lock) }
                 report(result, seconds: Date().timeIntervalSince(started))

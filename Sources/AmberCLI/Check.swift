@@ -31,7 +31,7 @@ extension Amber {
                     }
                     selection = parsed
                 }
-                let repository = try global.openRepository()
+                let repository = try global.openRepository(prefetching: selection == .all ? .data : nil)
                 let lock = try global.lock(repository, mode: .shared)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }

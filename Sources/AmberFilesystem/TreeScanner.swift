@@ -1,18 +1,27 @@
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Counts what a backup will read, for the progress display's ETA. Runs beside the backup, with
 /// the same exclusions.
+///
+/// The walk reads every directory and inode the backup's own walk will read, in the same order:
+/// started while the repository is being unlocked (``start(_:excludes:whenDone:)``), it brings
+/// a tree's metadata into the kernel's caches while the key derivation keeps the other core
+/// busy, so that a backup of a tree that did not change (every file's status read, none of its
+/// contents) finds it there.
 public enum TreeScanner {
-    public static func count(_ sources: [String], excludes: ExcludeRules = ExcludeRules()) -> (items: UInt64, bytes: UInt64) {
+    public static func count(_ sources: [String], excludes: ExcludeRules = ExcludeRules(),
+                             stopped: () -> Bool = { false }) -> (items: UInt64, bytes: UInt64) {
         var items: UInt64 = 0, bytes: UInt64 = 0
         func visit(_ path: PathBytes, _ st: FileStatus, components: [String], device: UInt64) {
             items += 1
             switch st.kind {
             case .file: bytes += st.size
             case .directory:
-                guard !excludes.oneFileSystem || st.device == device,
+                guard !stopped(), !excludes.oneFileSystem || st.device == device,
                       let names = excludes.tagsHeld(in: path) ?? directoryNames(path) else { return }
                 for name in names {
                     let child = path.appending(name)
@@ -30,5 +39,29 @@ public enum TreeScanner {
             visit(path, st, components: path.absoluteComponents, device: st.device)
         }
         return (items, bytes)
+    }
+
+    /// A scan running on a thread of its own; ``stop()`` ends it at the next directory.
+    public final class Scan: Sendable {
+        private let stopping = Mutex(false)
+
+        fileprivate init() {}
+
+        /// Stops the scan (its `whenDone` is then not called). Harmless after it has ended.
+        public func stop() { stopping.withLock { $0 = true } }
+
+        fileprivate var isStopped: Bool { stopping.withLock { $0 } }
+    }
+
+    /// Counts `sources` on a utility thread and calls `whenDone` with the totals, unless
+    /// stopped first.
+    public static func start(_ sources: [String], excludes: ExcludeRules = ExcludeRules(),
+                             whenDone: @escaping @Sendable (_ items: UInt64, _ bytes: UInt64) -> Void) -> Scan {
+        let scan = Scan()
+        DispatchQueue.global(qos: .utility).async {
+            let total = count(sources, excludes: excludes, stopped: { scan.isStopped })
+            if !scan.isStopped { whenDone(total.items, total.bytes) }
+        }
+        return scan
     }
 }

@@ -78,6 +78,16 @@ public protocol Backend: Sendable {
     ///
     /// - Returns: how many files were removed and their bytes.
     func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int)
+
+    /// Asks the storage to bring the files of `kind` into memory ahead of reading them, in name
+    /// order, up to `budget` bytes: a hint for a command about to read them all, given while the
+    /// repository is being unlocked (the key derivation leaves the disk idle for half a second).
+    /// It reads nothing itself and may do nothing (the default; S3, memory); wrappers forward it.
+    func prefetch(_ kind: FileKind, upTo budget: Int)
+}
+
+extension Backend {
+    public func prefetch(_ kind: FileKind, upTo budget: Int) {}
 }
 
 extension Backend {
