@@ -42,7 +42,7 @@ extension CollectionRestorer {
         try fill(target, begin: { try $0.begin(schema: schema) }, from: set, report: &report) { collection in
             var failure: (any Error)?
             var documents: UInt64 = 0
-            try ManifestReader(repository: repository, manifest: collection.manifest).scan { key, value in
+            try ManifestReader(repository: repository, manifest: collection.manifest).scanLent { key, value in
                 do {
                     try target.insertEncoded(table: collection.displayName, key: key, row: value)
                 } catch {

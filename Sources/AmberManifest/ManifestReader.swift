@@ -91,6 +91,20 @@ public struct ManifestReader: Sendable {
         }
     }
 
+    /// ``scan(from:_:)`` with each key and value lent to `body` for the call only: a reader of
+    /// millions of entries (a restore) then makes no array for each.
+    public func scanLent(from start: [UInt8]? = nil,
+                         _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws(ManifestError) -> Bool) throws(ManifestError) {
+        guard manifest.canonical.height > 1 || !manifest.isCompact else {
+            return try scan(from: start) { key, value throws(ManifestError) in
+                try key.withUnsafeBufferPointer { key throws(ManifestError) in
+                    try value.withUnsafeBufferPointer { value throws(ManifestError) in try body(key, value) }
+                }
+            }
+        }
+        try stream(from: start).forEach(body)
+    }
+
     /// The entries from `start` on, in key order, values resolved, read ahead on another thread.
     public func stream(from start: [UInt8]? = nil) -> ManifestStream {
         ManifestStream(reader: self, start: start)

@@ -24,6 +24,15 @@ public final class ManifestStream {
         }
 
         /// Entry `i`, as new arrays.
+        /// Calls `body` with entry `i`'s key and value, lent.
+        func withEntry<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws(ManifestError) -> R) throws(ManifestError) -> R {
+            let start = i == 0 ? 0 : ends[i - 1].value
+            let (keyEnd, valueEnd) = ends[i]
+            return try bytes.withUnsafeBufferPointer { all throws(ManifestError) in
+                try body(UnsafeBufferPointer(rebasing: all[start..<keyEnd]), UnsafeBufferPointer(rebasing: all[keyEnd..<valueEnd]))
+            }
+        }
+
         func entry(_ i: Int) -> (key: [UInt8], value: [UInt8]) {
             let start = i == 0 ? 0 : ends[i - 1].value
             return (Array(bytes[start..<ends[i].key]), Array(bytes[ends[i].key..<ends[i].value]))
@@ -77,6 +86,25 @@ public final class ManifestStream {
     }
 
     /// Stops reading ahead and waits until the read-ahead thread no longer touches the repository.
+    /// Calls `body` with each remaining entry in order, its key and value lent for the call only
+    /// (no array made for either), until `body` returns false or the entries end.
+    public func forEach(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws(ManifestError) -> Bool) throws(ManifestError) {
+        while true {
+            while index == batch.count {
+                if taken.isEmpty {
+                    guard let next = try pipe.next() else { return }
+                    taken = next.reversed()
+                }
+                batch = taken.removeLast()
+                index = 0
+            }
+            let i = index
+            index += 1
+            let keepGoing = try batch.withEntry(i, body)
+            guard keepGoing else { return }
+        }
+    }
+
     public func close() {
         pipe.stop(nil)
         pipe.waitForWorker()

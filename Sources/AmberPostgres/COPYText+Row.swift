@@ -129,6 +129,15 @@ extension COPYText {
     /// - Throws: ``PGError/Code/rowMismatch`` when the names differ, ``PGError/Code/copyFormat``
     ///   when the encoding is malformed.
     public static func appendEncodedRow(_ row: [UInt8], key: [UInt8], columns: [[UInt8]], to out: inout [UInt8]) throws(PGError) {
+        try row.withUnsafeBufferPointer { row throws(PGError) in
+            try key.withUnsafeBufferPointer { key throws(PGError) in try appendEncodedRow(row, key: key, columns: columns, to: &out) }
+        }
+    }
+
+    /// ``appendEncodedRow(_:key:columns:to:)`` of a row and key lent (a restore's, read from a
+    /// manifest without an array for each).
+    public static func appendEncodedRow(_ row: UnsafeBufferPointer<UInt8>, key: UnsafeBufferPointer<UInt8>, columns: [[UInt8]],
+                                        to out: inout [UInt8]) throws(PGError) {
         var index = 0
         var keyValues: [DatabaseValue]?
         // A local reader rather than ByteReader and LEB128.read: those cross-module calls made
@@ -178,10 +187,10 @@ extension COPYText {
     }
 
     /// Appends the value at `position` of the row's key (decoded into `keyValues` on first use).
-    private static func appendKeyValue(_ position: Int, of key: [UInt8], decoded keyValues: inout [DatabaseValue]?,
+    private static func appendKeyValue(_ position: Int, of key: UnsafeBufferPointer<UInt8>, decoded keyValues: inout [DatabaseValue]?,
                                        to out: inout [UInt8]) throws(PGError) {
         do {
-            if keyValues == nil { keyValues = try DatabaseRow.referencedValues(key) }
+            if keyValues == nil { keyValues = try DatabaseRow.referencedValues(Array(key)) }
         } catch {
             throw PGError(code: .copyFormat, message: "an encoded row is damaged: \(error.reason)")
         }
@@ -192,7 +201,7 @@ extension COPYText {
     }
 
     /// Appends a value of another type (a row from another engine), decoded at `index`, and moves past it.
-    private static func appendValue(_ row: [UInt8], at index: inout Int, to out: inout [UInt8]) throws(PGError) {
+    private static func appendValue(_ row: UnsafeBufferPointer<UInt8>, at index: inout Int, to out: inout [UInt8]) throws(PGError) {
         var reader = ByteReader(Array(row[index...]), context: "database row")
         let value: DatabaseValue
         do {

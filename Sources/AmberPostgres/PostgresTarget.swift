@@ -138,6 +138,13 @@ public final class PostgresTarget {
     /// `name`, turned into a COPY line without decoding it into values; `key` is the row's encoded
     /// document key, which key references in the row point into.
     public func insertEncoded(table name: String, key: [UInt8], row: [UInt8]) throws(PGError) {
+        try row.withUnsafeBufferPointer { row throws(PGError) in
+            try key.withUnsafeBufferPointer { key throws(PGError) in try insertEncoded(table: name, key: key, row: row) }
+        }
+    }
+
+    /// ``insertEncoded(table:key:row:)`` of a key and row lent for the call.
+    public func insertEncoded(table name: String, key: UnsafeBufferPointer<UInt8>, row: UnsafeBufferPointer<UInt8>) throws(PGError) {
         if copy?.table != name { try startCopy(name) }
         guard let copy else { return }
         line.removeAll(keepingCapacity: true)
