@@ -47,7 +47,7 @@ public struct ManifestCursor: Sendable {
                 if case .tombstone = head.value, !keepsTombstones { continue }
                 return head
             }
-            let order = try base.peekKey { $0.compareBytes(winner.key) }
+            let order = try base.compareNextKey(with: winner.key)
             if let order, order < 0 {
                 guard let head = try base.next() else { return nil }
                 if case .tombstone = head.value, !keepsTombstones { continue }
@@ -60,6 +60,48 @@ public struct ManifestCursor: Sendable {
             smallestRun = Self.smallest(runHeads)
             if case .tombstone = winner.value, !keepsTombstones { continue }
             return winner
+        }
+    }
+
+    /// ``next()`` with the entry lent to `body` for the call (``TreeCursor/nextLent(_:)``):
+    /// the entries of the base's columnar leaves, most of a packed tree, make no array each.
+    /// Returns what `body` returns, or `nil` past the last entry.
+    public mutating func nextLent<R>(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: LentValue) throws(ManifestError) -> R) throws(ManifestError) -> R? {
+        try withNext { key, value throws(ManifestError) in (try body(key, value), true) }
+    }
+
+    /// Lends the next entry to `body`, which returns a result and whether to step past the
+    /// entry (false leaves it next); returns the result, or `nil` past the last entry.
+    mutating func withNext<R>(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: LentValue) throws(ManifestError) -> (R, consume: Bool)) throws(ManifestError) -> R? {
+        while true {
+            if let run = smallestRun, let winner = runHeads[run] {
+                let order = try base.compareNextKey(with: winner.key)
+                if order == nil || order! >= 0 {
+                    let consumed: Bool, result: R?
+                    if case .tombstone = winner.value, !keepsTombstones {
+                        (consumed, result) = (true, nil)
+                    } else {
+                        let (value, consume) = try winner.lend(body)
+                        (consumed, result) = (consume, value)
+                    }
+                    if consumed {
+                        if order == 0 { try base.skip() }  // shadowed by the run
+                        for i in runHeads.indices where runHeads[i].map({ $0.key.compareBytes(winner.key) == 0 }) == true {
+                            runHeads[i] = try runs[i].next()
+                        }
+                        smallestRun = Self.smallest(runHeads)
+                    }
+                    if let result { return result }
+                    continue
+                }
+            }
+            if !keepsTombstones, try base.nextIsTombstone() {
+                try base.skip()
+                continue
+            }
+            guard let (result, consume) = try base.peekLent(body) else { return nil }
+            if consume { try base.skip() }
+            return result
         }
     }
 

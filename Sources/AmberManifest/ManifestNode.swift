@@ -186,6 +186,18 @@ struct ManifestNode: Sendable {
         return (version, level, count)
     }
 
+    /// The entries of a columnar leaf decoded into one buffer (``FlatLeaf``), checked as
+    /// ``init(decoding:expectedLevel:what:)`` checks them; nil for a node of another version.
+    static func flatLeaf(decoding bytes: [UInt8], what: String) throws(FormatError) -> FlatLeaf? {
+        guard bytes.count > 1, bytes[1] == ManifestFormat.columnarVersion else { return nil }
+        var r = ByteReader(bytes, context: what)
+        let (_, _, count) = try readHeader(&r, expectedLevel: 0, what: what)
+        var leaf = FlatLeaf(capacity: count)
+        try forEachColumnarEntry(&r, count: count) { key, row in leaf.append(key: key, row: row) }
+        try r.expectEnd()
+        return leaf
+    }
+
     /// The entries of a columnar leaf (``forEachColumnarEntry(_:count:_:)``).
     private static func columnarEntries(_ r: inout ByteReader, count: Int) throws(FormatError) -> [ManifestEntry] {
         var entries = [ManifestEntry]()

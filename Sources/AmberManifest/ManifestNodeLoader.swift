@@ -46,6 +46,25 @@ public final class ManifestNodeLoader: Sendable {
         return node
     }
 
+    /// A leaf for a reader of every entry (``TreeCursor``): a columnar leaf decoded into one
+    /// buffer (``FlatLeaf``; not cached), any other leaf as ``node(_:level:)`` gives it.
+    func leaf(_ id: BlobID) throws(ManifestError) -> LoadedLeaf {
+        if cacheCapacity > 0, let node = cache.withLock({ $0.nodes[id] }) {
+            guard node.level == 0 else {
+                throw ManifestError(.damaged, "manifest node \(id.shortHex) is damaged: level \(node.level), expected 0")
+            }
+            return .node(node)
+        }
+        loads.add(1, ordering: .relaxed)
+        let bytes = try viaRepository { () throws(RepositoryError) in try repository.loadBlob(id, type: .tree) }
+        do throws(FormatError) {
+            if let flat = try ManifestNode.flatLeaf(decoding: bytes, what: "manifest node") { return .flat(flat) }
+            return .node(try ManifestNode(decoding: bytes, expectedLevel: 0, what: "manifest node"))
+        } catch {
+            throw ManifestError.damaged("manifest node \(id.shortHex)", error)
+        }
+    }
+
     private func load(_ id: BlobID, level: UInt8?) throws(ManifestError) -> ManifestNode {
         loads.add(1, ordering: .relaxed)
         let bytes = try viaRepository { () throws(RepositoryError) in try repository.loadBlob(id, type: .tree) }
@@ -78,4 +97,10 @@ public final class ManifestNodeLoader: Sendable {
             throw ManifestError(.damaged, "a deletion marker was read as a value")
         }
     }
+}
+
+/// A leaf as ``ManifestNodeLoader/leaf(_:)`` loads it.
+enum LoadedLeaf: Sendable {
+    case node(ManifestNode)
+    case flat(FlatLeaf)
 }

@@ -16,7 +16,7 @@ public final class ManifestStream {
 
         var count: Int { ends.count }
 
-        mutating func append(key: [UInt8], value: [UInt8]) {
+        mutating func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
             bytes.append(contentsOf: key)
             let keyEnd = bytes.count
             bytes.append(contentsOf: value)
@@ -53,8 +53,14 @@ public final class ManifestStream {
             do throws(ManifestError) {
                 var cursor = try reader.cursor(from: start)
                 var flat = FlatBatch()
-                while let entry = try cursor.next() {
-                    flat.append(key: entry.key, value: try reader.loader.resolve(entry.value))
+                // Entries are lent by the cursor and copied once, into the batch.
+                while try cursor.nextLent({ key, value throws(ManifestError) in
+                    switch value {
+                    case .inline(let bytes): flat.append(key: key, value: bytes)
+                    case .tombstone: throw ManifestError(.damaged, "a deletion marker was read as a value")
+                    case .stored(let stored): try reader.loader.resolve(stored).withUnsafeBufferPointer { flat.append(key: key, value: $0) }
+                    }
+                }) != nil {
                     if flat.count >= Self.batchEntries || flat.bytes.count >= Self.batchBytes {
                         try pipe.append(flat, bytes: flat.bytes.count)
                         flat = FlatBatch()

@@ -1,4 +1,5 @@
 import AmberCore
+import Foundation
 import AmberRepository
 
 /// The run a backup adds on top of its parent (`docs/manifest-format.md` §Layers): takes the
@@ -9,35 +10,56 @@ final class RunBuilder {
     private let parent: CollectionManifest
     private let run: ManifestBuilder
     private var cursor: ManifestCursor
-    private var head: ManifestEntry?
     private var changes = 0
 
     init(repository: Repository, writer: BlobWriter, parent: CollectionManifest) throws(ManifestError) {
         self.parent = parent
         run = .packed(repository: repository, writer: writer)
         cursor = try ManifestCursor(loader: ManifestNodeLoader(repository: repository, cachedNodes: 16), manifest: parent, start: nil)
-        head = try cursor.next()
     }
 
-    /// Appends the collection's next entry, its value in stored form.
+    /// What the parent's next entry is to the entry appended.
+    private enum Step {
+        /// A key the collection no longer has (it comes before the entry's).
+        case gone([UInt8])
+        /// The entry's key, with the same value, or another.
+        case same
+        case changed
+        /// A later key: the entry's key is new.
+        case later
+    }
+
+    /// Appends the collection's next entry, its value in stored form. The parent's entries are
+    /// lent by the cursor (``ManifestCursor/withNext(_:)``): no array is made for an entry
+    /// that did not change.
     func append(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
-        while let h = head, h.key.bytesPrecede(key) {
-            try record(h.key, .tombstone)
-            head = try cursor.next()
+        while true {
+            let step = try cursor.withNext { parentKey, parentValue throws(ManifestError) -> (Step, consume: Bool) in
+                let order = key.withUnsafeBufferPointer { k in Self.compare(parentKey, k) }
+                if order < 0 { return (.gone(Array(parentKey)), true) }
+                if order == 0 { return (parentValue.isSame(as: stored) ? .same : .changed, true) }
+                return (.later, false)
+            }
+            switch step {
+            case .gone(let goneKey): try record(goneKey, .tombstone)
+            case .same: return
+            case .changed, .later, nil: return try record(key, stored)
+            }
         }
-        if let h = head, h.key.hasSameBytes(as: key) {
-            head = try cursor.next()
-            if h.value == stored { return }
-        }
-        try record(key, stored)
+    }
+
+    /// The unsigned-byte order of two keys (a proper prefix first).
+    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        let order = common == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, common))
+        return order != 0 ? order : a.count - b.count
     }
 
     /// Ends the run and returns the manifest: the parent's base and runs, then the new run; the
     /// parent itself when nothing changed.
     func finish(canonical root: ManifestRoot) throws(ManifestError) -> CollectionManifest {
-        while let h = head {
-            try record(h.key, .tombstone)
-            head = try cursor.next()
+        while let goneKey = try cursor.nextLent({ key, _ in Array(key) }) {
+            try record(goneKey, .tombstone)
         }
         if changes == 0 {
             guard root.id == parent.canonical.id else {
