@@ -3,6 +3,7 @@
 // tree blob, a base or a run holds them. Decoding may refuse but never crash nor outgrow its
 // budget; what decodes must survive a round trip: the same entries (or children) written as a
 // version 1 node decode to themselves, and a leaf that fits the columnar form comes back from it.
+// A columnar leaf read flat (FlatLeaf, as cursors read it) gives the same entries.
 //
 // fuzz-modules: AmberCore AmberCrypto AmberCompression AmberChunking AmberStorage AmberDocuments AmberRepository AmberManifest
 import AmberCore
@@ -16,6 +17,17 @@ import Glibc
 public func fuzzManifestNode(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     writeSeedsIfAsked(seeds())
     let bytes = Array(UnsafeBufferPointer(start: data, count: count))
+    // The flat form of a columnar leaf (what cursors read) accepts exactly what the node
+    // decoder accepts as a leaf, with the same entries.
+    let flat = try? ManifestNode.flatLeaf(decoding: bytes, what: "flat")
+    if let flat = flat ?? nil {
+        guard case .leaf(let entries)? = (try? ManifestNode(decoding: bytes, expectedLevel: 0, what: "fuzz"))?.body,
+              entries == (0..<flat.count).map(flat.entry) else {
+            fatalError("a flat leaf is not the leaf the node decoder reads")
+        }
+    } else if bytes.count > 1, bytes[1] == ManifestFormat.columnarVersion, (try? ManifestNode(decoding: bytes, expectedLevel: 0, what: "fuzz")) != nil {
+        fatalError("the node decoder reads a columnar leaf the flat decoder refuses")
+    }
     guard let node = try? ManifestNode(decoding: bytes, expectedLevel: nil, what: "fuzz") else { return 0 }
     switch node.body {
     case .leaf(let entries):

@@ -2,12 +2,12 @@
 // TextColumn) decoded from untrusted bytes. The first byte gives the entry count (1–256), the
 // rest is the leaf's body. Decoding may refuse but never crash nor outgrow its budget; what
 // decodes must survive a round trip: encoding the entries again (when they fit the form) and
-// decoding that gives the same entries.
+// decoding that gives the same entries. The split's fast paths agree with its general parse.
 //
 // Seeds: run the built target once on any input file with AMBER_FUZZ_WRITE_SEEDS=DIR; it writes a few encoded
 // leaves there (Benchmarks/faults/fuzz/corpus/row-columns holds them) and exits.
 import AmberCore
-import AmberDocuments
+@testable import AmberDocuments
 
 #if canImport(Glibc)
 import Glibc
@@ -20,6 +20,17 @@ public func fuzzRowColumns(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     guard let first = bytes.first else { return 0 }
     let entries = Int(first) + 1
     guard let decoded = decode(Array(bytes.dropFirst()), entries) else { return 0 }
+    // The fast paths of the split (plain rows, integer keys) agree with the general parse: on
+    // the decoded entries, and on the same rows each with one byte replaced by one of the input.
+    var altered = decoded
+    for i in altered.indices {
+        guard var row = altered[i].row, !row.isEmpty else { continue }
+        row[(i * 7 + Int(first)) % row.count] = bytes[i % bytes.count]
+        altered[i].row = row
+    }
+    for leaf in [decoded, altered] where RowColumns.split(leaf).map(RowColumns.write) != RowColumns.split(leaf, fastPaths: false).map(RowColumns.write) {
+        fatalError("the split's fast paths and the general parse disagree")
+    }
     guard let again = RowColumns.encode(decoded) else { return 0 }
     guard decode(again, entries) == decoded else { fatalError("a columnar leaf does not survive encoding again") }
     return 0
