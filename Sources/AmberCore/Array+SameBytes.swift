@@ -14,13 +14,18 @@ extension Array where Element == UInt8 {
     /// The unsigned-byte lexicographic order of these bytes and `other` (a proper prefix comes
     /// first): negative, zero or positive, from one `memcmp` of the common length.
     public func compareBytes(_ other: [UInt8]) -> Int {
-        let common = Swift.min(count, other.count)
-        let order = common == 0 ? 0 : withUnsafeBytes { x in
-            other.withUnsafeBytes { y in Int(memcmp(x.baseAddress!, y.baseAddress!, common)) }
-        }
-        return order != 0 ? order : count - other.count
+        withUnsafeBufferPointer { x in other.withUnsafeBufferPointer { y in x.compareBytes(y) } }
     }
 
     /// Whether these bytes come before `other` (``compareBytes(_:)``): `lexicographicallyPrecedes`.
     public func bytesPrecede(_ other: [UInt8]) -> Bool { compareBytes(other) < 0 }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// ``Swift/Array/compareBytes(_:)`` of bytes lent.
+    public func compareBytes(_ other: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = Swift.min(count, other.count)
+        let order = common == 0 ? 0 : Int(memcmp(baseAddress!, other.baseAddress!, common))
+        return order != 0 ? order : count - other.count
+    }
 }

@@ -7,26 +7,12 @@ extension RowColumns {
     /// parse (``RowColumns/split(_:)``), which accepts or refuses it exactly as before: this path
     /// accepts only what that parse accepts (minimal varints, no trailing bytes).
     struct PlainRows {
-        /// The column count varint, then `nameLength varint ‖ name` per column.
-        private let prefixes: [UInt8]
-        /// Where each column's prefix ends in ``prefixes``.
-        private let ends: [Int]
-        private let countLength: Int
+        private let prefixes: DatabaseRow.ColumnPrefixes
         /// Per column, the value's start in the row and its length, or -1 for null.
         private var found: [(start: Int, length: Int)]
 
         init(names: [[UInt8]]) {
-            var prefixes = [UInt8]()
-            LEB128.append(UInt64(names.count), to: &prefixes)
-            countLength = prefixes.count
-            var ends = [Int]()
-            for name in names {
-                LEB128.append(UInt64(name.count), to: &prefixes)
-                prefixes.append(contentsOf: name)
-                ends.append(prefixes.count)
-            }
-            self.prefixes = prefixes
-            self.ends = ends
+            prefixes = DatabaseRow.ColumnPrefixes(names: names)
             found = Array(repeating: (0, 0), count: names.count)
         }
 
@@ -57,15 +43,15 @@ extension RowColumns {
 
         /// Reads the row into ``found``: false unless it is plain and of these columns.
         private mutating func read(_ row: [UInt8]) -> Bool {
-            let count = ends.count
+            let countLength = prefixes.countLength
             return row.withUnsafeBufferPointer { bytes in
-                prefixes.withUnsafeBufferPointer { prefixes in
-                    guard bytes.count >= countLength, Self.equal(bytes, 0, prefixes, 0, countLength) else { return false }
+                prefixes.bytes.withUnsafeBufferPointer { names in
+                    guard bytes.count >= countLength, Self.equal(bytes, 0, names, 0, countLength) else { return false }
                     var at = countLength
-                    for column in 0..<count {
-                        let start = column == 0 ? countLength : ends[column - 1]
-                        let length = ends[column] - start
-                        guard bytes.count - at > length, Self.equal(bytes, at, prefixes, start, length) else { return false }
+                    for column in found.indices {
+                        let start = prefixes.start(of: column)
+                        let length = prefixes.ends[column] - start
+                        guard bytes.count - at > length, Self.equal(bytes, at, names, start, length) else { return false }
                         at += length
                         let type = bytes[at]
                         at += 1

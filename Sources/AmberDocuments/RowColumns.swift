@@ -97,7 +97,7 @@ public enum RowColumns {
         var valueColumns = [ColumnStreams]()
         var kinds = [UInt8]()
         kinds.reserveCapacity(entries.count)
-        var prefixes: PlainRows?
+        var plainRows: PlainRows?
         for entry in entries {
             guard appendKey(entry.key, to: &keyColumns, fast: fastPaths) else { return nil }
             guard let bytes = entry.row else {
@@ -107,10 +107,10 @@ public enum RowColumns {
             if names == nil {
                 guard let rowNames = try? columnNames(bytes) else { return nil }
                 names = rowNames
-                prefixes = fastPaths ? PlainRows(names: rowNames) : nil
+                plainRows = fastPaths ? PlainRows(names: rowNames) : nil
                 valueColumns = Array(repeating: ColumnStreams(capacity: entries.count), count: rowNames.count)
             }
-            if prefixes?.append(bytes, to: &valueColumns) != true {
+            if plainRows?.append(bytes, to: &valueColumns) != true {
                 guard let names, (try? appendRow(bytes, names: names, to: &valueColumns)) == true else { return nil }
             }
             kinds.append(1)

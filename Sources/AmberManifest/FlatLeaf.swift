@@ -1,5 +1,4 @@
 import AmberCore
-import Foundation
 
 /// A columnar leaf's entries (`manifest-format.md` §N.7) decoded into one buffer: each entry's
 /// key, then its row (none for a tombstone), one after the other, and where each ends. Made for
@@ -50,15 +49,12 @@ struct FlatLeaf: Sendable {
         }
     }
 
-    /// The order of entry `i`'s key and `other` (``Array/compareBytes(_:)``).
+    /// The order of entry `i`'s key and `other` (``Swift/Array/compareBytes(_:)``).
     func compareKey(_ i: Int, with other: [UInt8]) -> Int {
         let span = spans[i]
-        let count = Int(span.keyEnd - span.keyStart)
-        let common = min(count, other.count)
-        let order = common == 0 ? 0 : bytes.withUnsafeBufferPointer { all in
-            other.withUnsafeBufferPointer { y in Int(memcmp(all.baseAddress! + Int(span.keyStart), y.baseAddress!, common)) }
+        return bytes.withUnsafeBufferPointer { all in
+            other.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: all[Int(span.keyStart)..<Int(span.keyEnd)]).compareBytes($0) }
         }
-        return order != 0 ? order : count - other.count
     }
 
     /// Whether entry `i` is a tombstone.

@@ -76,7 +76,7 @@ public struct ManifestCursor: Sendable {
         while true {
             if let run = smallestRun, let winner = runHeads[run] {
                 let order = try base.compareNextKey(with: winner.key)
-                if order == nil || order! >= 0 {
+                if order.map({ $0 >= 0 }) ?? true {
                     let consumed: Bool, result: R?
                     if case .tombstone = winner.value, !keepsTombstones {
                         (consumed, result) = (true, nil)

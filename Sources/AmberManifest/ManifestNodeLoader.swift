@@ -76,6 +76,10 @@ public final class ManifestNodeLoader: Sendable {
         }
     }
 
+    /// What reading a tombstone where a value belongs throws (a manifest's visible entries
+    /// have none: the cursors leave them out).
+    static let tombstoneReadAsValue = ManifestError(.damaged, "a deletion marker was read as a value")
+
     /// The bytes of a value, loading its chunks if it is stored out of line.
     public func resolve(_ value: ManifestValue) throws(ManifestError) -> [UInt8] {
         switch value {
@@ -94,7 +98,7 @@ public final class ManifestNodeLoader: Sendable {
             }
             return out
         case .tombstone:
-            throw ManifestError(.damaged, "a deletion marker was read as a value")
+            throw Self.tombstoneReadAsValue
         }
     }
 }

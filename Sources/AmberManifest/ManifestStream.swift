@@ -25,17 +25,16 @@ public final class ManifestStream {
 
         /// Entry `i`, as new arrays.
         /// Calls `body` with entry `i`'s key and value, lent.
-        func withEntry<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws(ManifestError) -> R) throws(ManifestError) -> R {
+        func withEntry<R, E: Error>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
             let start = i == 0 ? 0 : ends[i - 1].value
             let (keyEnd, valueEnd) = ends[i]
-            return try bytes.withUnsafeBufferPointer { all throws(ManifestError) in
+            return try bytes.withUnsafeBufferPointer { all throws(E) in
                 try body(UnsafeBufferPointer(rebasing: all[start..<keyEnd]), UnsafeBufferPointer(rebasing: all[keyEnd..<valueEnd]))
             }
         }
 
         func entry(_ i: Int) -> (key: [UInt8], value: [UInt8]) {
-            let start = i == 0 ? 0 : ends[i - 1].value
-            return (Array(bytes[start..<ends[i].key]), Array(bytes[ends[i].key..<ends[i].value]))
+            withEntry(i) { key, value in (Array(key), Array(value)) }
         }
     }
 
@@ -57,7 +56,7 @@ public final class ManifestStream {
                 while try cursor.nextLent({ key, value throws(ManifestError) in
                     switch value {
                     case .inline(let bytes): flat.append(key: key, value: bytes)
-                    case .tombstone: throw ManifestError(.damaged, "a deletion marker was read as a value")
+                    case .tombstone: throw ManifestNodeLoader.tombstoneReadAsValue
                     case .stored(let stored): try reader.loader.resolve(stored).withUnsafeBufferPointer { flat.append(key: key, value: $0) }
                     }
                 }) != nil {
@@ -77,38 +76,35 @@ public final class ManifestStream {
 
     deinit { close() }
 
-    /// The next entry, or `nil` past the last.
+    /// The next entry, or `nil` after the last; throws what failed the reading.
     public func next() throws(ManifestError) -> (key: [UInt8], value: [UInt8])? {
+        guard try hasNext() else { return nil }
+        defer { index += 1 }
+        return batch.entry(index)
+    }
+
+    /// Calls `body` with each remaining entry in order, its key and value lent for the call only
+    /// (no array made for either), until `body` returns false or the entries end.
+    public func forEach(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws(ManifestError) -> Bool) throws(ManifestError) {
+        while try hasNext() {
+            let i = index
+            index += 1
+            guard try batch.withEntry(i, body) else { return }
+        }
+    }
+
+    /// Makes `batch[index]` the next entry, taking the next batch when this one is read;
+    /// false after the last entry.
+    private func hasNext() throws(ManifestError) -> Bool {
         while index == batch.count {
             if taken.isEmpty {
-                guard let next = try pipe.next() else { return nil }
+                guard let next = try pipe.next() else { return false }
                 taken = next.reversed()
             }
             batch = taken.removeLast()
             index = 0
         }
-        defer { index += 1 }
-        return batch.entry(index)
-    }
-
-    /// Stops reading ahead and waits until the read-ahead thread no longer touches the repository.
-    /// Calls `body` with each remaining entry in order, its key and value lent for the call only
-    /// (no array made for either), until `body` returns false or the entries end.
-    public func forEach(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws(ManifestError) -> Bool) throws(ManifestError) {
-        while true {
-            while index == batch.count {
-                if taken.isEmpty {
-                    guard let next = try pipe.next() else { return }
-                    taken = next.reversed()
-                }
-                batch = taken.removeLast()
-                index = 0
-            }
-            let i = index
-            index += 1
-            let keepGoing = try batch.withEntry(i, body)
-            guard keepGoing else { return }
-        }
+        return true
     }
 
     public func close() {

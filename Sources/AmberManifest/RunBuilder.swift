@@ -1,5 +1,4 @@
 import AmberCore
-import Foundation
 import AmberRepository
 
 /// The run a backup adds on top of its parent (`docs/manifest-format.md` §Layers): takes the
@@ -35,7 +34,7 @@ final class RunBuilder {
     func append(key: [UInt8], stored: ManifestValue) throws(ManifestError) {
         while true {
             let step = try cursor.withNext { parentKey, parentValue throws(ManifestError) -> (Step, consume: Bool) in
-                let order = key.withUnsafeBufferPointer { k in Self.compare(parentKey, k) }
+                let order = key.withUnsafeBufferPointer { parentKey.compareBytes($0) }
                 if order < 0 { return (.gone(Array(parentKey)), true) }
                 if order == 0 { return (parentValue.isSame(as: stored) ? .same : .changed, true) }
                 return (.later, false)
@@ -46,13 +45,6 @@ final class RunBuilder {
             case .changed, .later, nil: return try record(key, stored)
             }
         }
-    }
-
-    /// The unsigned-byte order of two keys (a proper prefix first).
-    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        let common = min(a.count, b.count)
-        let order = common == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, common))
-        return order != 0 ? order : a.count - b.count
     }
 
     /// Ends the run and returns the manifest: the parent's base and runs, then the new run; the

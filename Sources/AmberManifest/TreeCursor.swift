@@ -1,5 +1,4 @@
 import AmberCore
-import Foundation
 
 /// Walks one tree's entries in key order, tombstones included: the leaf being read and a stack
 /// of (internal node, position) above it. Loads log n nodes to start and then one node per leaf
@@ -46,12 +45,9 @@ struct TreeCursor: Sendable {
     /// Calls `body` with the next entry's key and value, lent for the call, and returns what it
     /// returns; `nil` past the last entry.
     mutating func nextLent<R>(_ body: (UnsafeBufferPointer<UInt8>, LentValue) throws(ManifestError) -> R) throws(ManifestError) -> R? {
-        guard try hasNext() else { return nil }
+        guard let result = try peekLent(body) else { return nil }
         position += 1
-        if let flat {
-            return try flat.withEntry(position - 1) { key, row throws(ManifestError) in try body(key, row.map { .inline($0) } ?? .tombstone) }
-        }
-        return try entries[position - 1].lend(body)
+        return result
     }
 
     /// ``nextLent(_:)`` without stepping past the entry.
@@ -149,7 +145,7 @@ extension LentValue {
     func isSame(as value: ManifestValue) -> Bool {
         switch (self, value) {
         case (.inline(let lent), .inline(let bytes)):
-            lent.count == bytes.count && bytes.withUnsafeBufferPointer { b in lent.isEmpty || memcmp(lent.baseAddress!, b.baseAddress!, lent.count) == 0 }
+            bytes.withUnsafeBufferPointer { lent.compareBytes($0) == 0 }
         case (.tombstone, .tombstone): true
         case (.stored(let stored), _): stored == value
         default: false

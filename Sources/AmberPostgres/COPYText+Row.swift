@@ -6,28 +6,15 @@ extension COPYText {
     /// the column count, then per column its name's length and bytes (``DatabaseRow``'s
     /// encoding, `format.md` §12.3), all in one buffer.
     public struct RowLayout: Sendable {
-        /// `count varint`, then `nameLength varint ‖ name` per column.
-        let prefixes: [UInt8]
-        /// Where each column's prefix ends in ``prefixes`` (the first begins after the count).
-        let ends: [Int]
-        let countLength: Int
+        /// The count and per column `nameLength varint ‖ name`.
+        let columns: DatabaseRow.ColumnPrefixes
         /// The bytes a row adds to its values: the prefixes, and per column a type byte and a
         /// length varint of at most 10 bytes.
         let overhead: Int
 
         public init(names: [[UInt8]]) {
-            var prefixes = [UInt8]()
-            LEB128.append(UInt64(names.count), to: &prefixes)
-            countLength = prefixes.count
-            var ends = [Int]()
-            for name in names {
-                LEB128.append(UInt64(name.count), to: &prefixes)
-                prefixes.append(contentsOf: name)
-                ends.append(prefixes.count)
-            }
-            self.prefixes = prefixes
-            self.ends = ends
-            overhead = prefixes.count + 11 * names.count
+            columns = DatabaseRow.ColumnPrefixes(names: names)
+            overhead = columns.bytes.count + 11 * names.count
         }
     }
 
@@ -46,11 +33,12 @@ extension COPYText {
         var malformed = false
         // One pass over the line, written straight into the row: no closure per field (whose
         // captured arrays cost a retain and a release each), no copy of a field without escapes.
-        let row = layout.prefixes.withUnsafeBufferPointer { prefixes in
-            layout.ends.withUnsafeBufferPointer { ends in
+        let columns = layout.columns
+        let row = columns.bytes.withUnsafeBufferPointer { prefixes in
+            columns.ends.withUnsafeBufferPointer { ends in
                 [UInt8](unsafeUninitializedCapacity: layout.overhead + line.count) { out, written in
                     let target = out.baseAddress!
-                    var at = layout.countLength
+                    var at = columns.countLength
                     target.initialize(from: prefixes.baseAddress!, count: at)
                     var index = 0
                     let count = line.count
@@ -64,7 +52,7 @@ extension COPYText {
                             end += 1
                         }
                         if values < ends.count {
-                            let prefixStart = values == 0 ? layout.countLength : ends[values - 1]
+                            let prefixStart = values == 0 ? columns.countLength : ends[values - 1]
                             (target + at).initialize(from: prefixes.baseAddress! + prefixStart, count: ends[values] - prefixStart)
                             at += ends[values] - prefixStart
                         }
@@ -95,8 +83,8 @@ extension COPYText {
             }
         }
         if malformed { throw PGError(code: .copyFormat, message: "backslash at the end of a COPY line") }
-        guard values == layout.ends.count else {
-            throw PGError(code: .copyFormat, message: "a COPY line has \(values) values, expected \(layout.ends.count)")
+        guard values == columns.ends.count else {
+            throw PGError(code: .copyFormat, message: "a COPY line has \(values) values, expected \(columns.ends.count)")
         }
         return row
     }

@@ -87,10 +87,9 @@ public protocol Backend: Sendable {
 }
 
 extension Backend {
+    /// Does nothing: storage that cannot read ahead (S3, memory) ignores the hint.
     public func prefetch(_ kind: FileKind, upTo budget: Int) {}
-}
 
-extension Backend {
     /// Loads a whole file.
     public func load(_ handle: FileHandle) throws(BackendError) -> [UInt8] {
         try load(handle, offset: 0, length: nil)
