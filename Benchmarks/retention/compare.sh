@@ -42,7 +42,9 @@
 #     pgdump  pg_dump -Fc -f day-N.pgc bench   (every file kept: their directory is the repository)
 #   Nothing is ever forgotten or pruned. Then restores, each into a new database:
 #   pg_restore --no-owner of day D and of day 1; amber restore <snapshot> --target
-#   postgresql://…/newdb of day D and of day 1.
+#   postgresql://…/newdb of day D and of day 1; and day D's database backed up into a new
+#   repository (one snapshot, no runs) and restored from it: restore day D / that restore is
+#   the layers' own cost, apart from the data's growth between day 1 and day D.
 # Checks (exit 1 if any fails, or if any step fails): every restore's fingerprint equals the
 # source's on its day (Benchmarks/lib.sh pg_fingerprint: schema, and every table's rows in order
 # of every column), and amber's per-snapshot added_bytes in `amber snapshots --json` equal those
