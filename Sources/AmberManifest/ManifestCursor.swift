@@ -41,26 +41,7 @@ public struct ManifestCursor: Sendable {
     /// The base's next entry is compared with the smallest run head where it lies in its leaf,
     /// and copied out only when it is taken.
     public mutating func next() throws(ManifestError) -> ManifestEntry? {
-        while true {
-            guard let run = smallestRun, let winner = runHeads[run] else {
-                guard let head = try base.next() else { return nil }
-                if case .tombstone = head.value, !keepsTombstones { continue }
-                return head
-            }
-            let order = try base.compareNextKey(with: winner.key)
-            if let order, order < 0 {
-                guard let head = try base.next() else { return nil }
-                if case .tombstone = head.value, !keepsTombstones { continue }
-                return head
-            }
-            if order == 0 { _ = try base.next() }  // shadowed by the run
-            for i in runHeads.indices where runHeads[i].map({ $0.key.compareBytes(winner.key) == 0 }) == true {
-                runHeads[i] = try runs[i].next()
-            }
-            smallestRun = Self.smallest(runHeads)
-            if case .tombstone = winner.value, !keepsTombstones { continue }
-            return winner
-        }
+        try merge(fromRun: { ($0, true) }, fromBase: { base throws(ManifestError) in try base.peek().map { ($0, true) } })
     }
 
     /// ``next()`` with the entry lent to `body` for the call (``TreeCursor/nextLent(_:)``):
@@ -73,17 +54,21 @@ public struct ManifestCursor: Sendable {
     /// Lends the next entry to `body`, which returns a result and whether to step past the
     /// entry (false leaves it next); returns the result, or `nil` past the last entry.
     mutating func withNext<R>(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: LentValue) throws(ManifestError) -> (R, consume: Bool)) throws(ManifestError) -> R? {
+        try merge(fromRun: { entry throws(ManifestError) in try entry.lend(body) }, fromBase: { base throws(ManifestError) in try base.peekLent(body) })
+    }
+
+    /// The merge every reading goes through: finds the next entry to show (the smaller of the
+    /// base's next key and the smallest run head, a run shadowing the base on a tie, tombstones
+    /// left out unless kept) and hands it to `fromRun` (a run's entry) or `fromBase` (the base,
+    /// positioned at it), which return a result and whether to step past the entry.
+    private mutating func merge<R>(fromRun: (ManifestEntry) throws(ManifestError) -> (R, consume: Bool),
+                                   fromBase: (inout TreeCursor) throws(ManifestError) -> (R, consume: Bool)?) throws(ManifestError) -> R? {
         while true {
             if let run = smallestRun, let winner = runHeads[run] {
                 let order = try base.compareNextKey(with: winner.key)
                 if order.map({ $0 >= 0 }) ?? true {
-                    let consumed: Bool, result: R?
-                    if case .tombstone = winner.value, !keepsTombstones {
-                        (consumed, result) = (true, nil)
-                    } else {
-                        let (value, consume) = try winner.lend(body)
-                        (consumed, result) = (consume, value)
-                    }
+                    var result: R?, consumed = true
+                    if case .tombstone = winner.value, !keepsTombstones {} else { (result, consumed) = try fromRun(winner) }
                     if consumed {
                         if order == 0 { try base.skip() }  // shadowed by the run
                         for i in runHeads.indices where runHeads[i].map({ $0.key.compareBytes(winner.key) == 0 }) == true {
@@ -99,7 +84,7 @@ public struct ManifestCursor: Sendable {
                 try base.skip()
                 continue
             }
-            guard let (result, consume) = try base.peekLent(body) else { return nil }
+            guard let (result, consume) = try fromBase(&base) else { return nil }
             if consume { try base.skip() }
             return result
         }

@@ -37,9 +37,15 @@ struct TreeCursor: Sendable {
 
     /// The next entry, or `nil` past the last one.
     mutating func next() throws(ManifestError) -> ManifestEntry? {
-        guard try hasNext() else { return nil }
+        guard let entry = try peek() else { return nil }
         position += 1
-        return flat?.entry(position - 1) ?? entries[position - 1]
+        return entry
+    }
+
+    /// ``next()`` without stepping past the entry.
+    mutating func peek() throws(ManifestError) -> ManifestEntry? {
+        guard try hasNext() else { return nil }
+        return flat?.entry(position) ?? entries[position]
     }
 
     /// Calls `body` with the next entry's key and value, lent for the call, and returns what it
