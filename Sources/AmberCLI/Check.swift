@@ -31,14 +31,15 @@ extension Amber {
                     }
                     selection = parsed
                 }
-                let repository = try global.openRepository(prefetching: selection == .all ? .data : nil)
+                let (repository, digests) = selection == .all ? try global.openRepositoryHashingPacks()
+                                                              : (try global.openRepository(), nil)
                 let lock = try global.lock(repository, mode: .shared)
                 Interrupts.onInterrupt { lock.release() }
                 defer { lock.release() }
                 let progress = ProgressCounter()
                 let display = ProgressDisplay(progress: progress, verb: "packs read:", style: selection != .none ? global.progressStyle : .none)
                 let report = try display.showing {
-                    try Checker(repository: repository).run(readData: selection) { read in
+                    try Checker(repository: repository).run(readData: selection, digests: digests) { read in
                         progress.setTotal(items: UInt64(read.totalPacks), bytes: UInt64(read.totalBytes))
                         progress.set(items: UInt64(read.packs), bytes: UInt64(read.bytes))
                     }

@@ -42,19 +42,18 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the repository named by the options.
-    /// - Parameter prefetching: files the command will read all of (`check --read-data`: the
-    ///   packs), which the storage is asked to bring into memory (at most ``prefetchBudget``
-    ///   bytes, in the order the command reads them) while the key derivation runs.
-    func openRepository(prefetching: FileKind? = nil) throws -> Repository {
+    func openRepository() throws -> Repository {
         let (backend, password) = try backendAndPassword()
-        if let prefetching {
-            DispatchQueue.global(qos: .utility).async { backend.prefetch(prefetching, upTo: Self.prefetchBudget) }
-        }
         return warnOfCopies(try Repository.open(backend: backend, password: password))
     }
 
-    /// The most a command asks the storage to prefetch: 512 MiB.
-    static let prefetchBudget = 512 << 20
+    /// Opens the repository named by the options, hashing its packs on the other cores while the
+    /// key derivation runs (``PackDigests``; a local repository only): for `check --read-data`.
+    func openRepositoryHashingPacks() throws -> (Repository, PackDigests?) {
+        let (backend, password) = try backendAndPassword()
+        let digests = PackDigests.start(backend)
+        return (warnOfCopies(try Repository.open(backend: backend, password: password)), digests)
+    }
 
     /// Shows what opening read from a copy (a damaged config or key file) as warnings.
     private func warnOfCopies(_ repository: Repository) -> Repository {

@@ -25,15 +25,19 @@ public final class Checker: Sendable {
 
     /// Runs the check. `progress` is called after each pack read, with the packs and bytes read
     /// so far and to read.
-    public func run(readData: ReadDataSelection, progress: (@Sendable (ReadDataProgress) -> Void)? = nil) throws(RepositoryError) -> CheckReport {
+    /// - Parameter digests: packs hashed ahead (``PackDigests``), stopped when the reading
+    ///   starts; read-data takes a pack's SHA-256 from there rather than hashing it again.
+    public func run(readData: ReadDataSelection, digests: PackDigests? = nil,
+                    progress: (@Sendable (ReadDataProgress) -> Void)? = nil) throws(RepositoryError) -> CheckReport {
         let copies = try repository.copyFindings()
         update { $0.errors += copies.errors; $0.warnings += copies.warnings }
         try loadIndexFiles()
         let packs = try checkPacks()
         let snapshots = try checkSnapshots()
+        digests?.stop()
         let selected = select(packs, readData)
         if !selected.isEmpty {
-            self.readData(selected, progress: progress)
+            self.readData(selected, digests: digests, progress: progress)
             verifyCanonicalRoots()
         }
         let damaged = report.withLock { $0.damagedBlobs }

@@ -79,16 +79,17 @@ public protocol Backend: Sendable {
     /// - Returns: how many files were removed and their bytes.
     func removeAbandonedTemporaries(olderThan age: Double) throws(BackendError) -> (files: Int, bytes: Int)
 
-    /// Asks the storage to bring the files of `kind` into memory ahead of reading them, in name
-    /// order, up to `budget` bytes: a hint for a command about to read them all, given while the
-    /// repository is being unlocked (the key derivation leaves the disk idle for half a second).
-    /// It reads nothing itself and may do nothing (the default; S3, memory); wrappers forward it.
-    func prefetch(_ kind: FileKind, upTo budget: Int)
+    /// Whether files are read from a disk of this machine, so that reading one twice costs no
+    /// transfer (the second read comes from the page cache): a command that will read every
+    /// pack may then read ahead while the repository is being unlocked (the key derivation
+    /// leaves the disk and the other cores idle for half a second). False by default (S3,
+    /// memory); wrappers forward it.
+    var isLocal: Bool { get }
 }
 
 extension Backend {
-    /// Does nothing: storage that cannot read ahead (S3, memory) ignores the hint.
-    public func prefetch(_ kind: FileKind, upTo budget: Int) {}
+    /// Not local: storage that is not a local directory (S3, memory) says so by default.
+    public var isLocal: Bool { false }
 
     /// Loads a whole file.
     public func load(_ handle: FileHandle) throws(BackendError) -> [UInt8] {

@@ -44,9 +44,7 @@ public struct RetryingBackend: Backend {
         try retrying { () throws(BackendError) in try base.size(handle) }
     }
 
-    public func prefetch(_ kind: FileKind, upTo budget: Int) {
-        base.prefetch(kind, upTo: budget)
-    }
+    public var isLocal: Bool { base.isLocal }
 
     public func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)] {
         try retrying { () throws(BackendError) in try base.list(kind) }

@@ -63,6 +63,8 @@ public final class FaultyBackend: Backend {
 
     public var location: String { base.location }
 
+    public var isLocal: Bool { base.isLocal }
+
     // MARK: Configuration
 
     /// Makes the next `count` calls of `operation` throw `code` without reaching the base backend.

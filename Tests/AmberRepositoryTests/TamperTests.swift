@@ -65,6 +65,30 @@ struct TamperTests {
         #expect(structure.packsRead == 0)
     }
 
+    /// `check --read-data` on a local repository hashes the packs while the key is derived and
+    /// takes their digests from there: the findings are the same as hashing while reading.
+    @Test(arguments: BackendKind.allCases)
+    func packsHashedAheadGiveTheSameFindings(kind: BackendKind) throws {
+        let store = try TestStore(kind)
+        let repository = try initRepository(store.backend)
+        let (blob, _) = try backupOneFile(repository, data: randomBytes(10_000))
+        _ = try backupOneFile(repository, data: randomBytes(20_000))
+        let location = try #require(try reopen(store.backend).index.lookup(blob))
+        try store.flip(FileHandle(.data, location.pack.hex), at: Int(location.entry.offset) + 100)
+
+        let digests = PackDigests.start(store.backend)
+        #expect((digests != nil) == (kind == .local), "only a local repository is read twice")
+        digests?.wait()
+        if let digests { #expect(digests.count == (try store.backend.list(.data).count)) }
+        let ahead = try Checker(repository: try Repository.open(backend: store.backend, password: password)).run(readData: .all, digests: digests)
+        let plain = try Checker(repository: try Repository.open(backend: store.backend, password: password)).run(readData: .all)
+        #expect(ahead.errors == plain.errors)
+        #expect(ahead.damagedBlobs == [blob])
+        #expect(ahead.errors.contains { $0.contains(location.pack.shortHex) && $0.contains("do not match its name") })
+        #expect(ahead.packsRead == plain.packsRead)
+        #expect(ahead.blobsRead == plain.blobsRead)
+    }
+
     @Test(arguments: BackendKind.allCases)
     func intactRepositoryChecksClean(kind: BackendKind) throws {
         let store = try TestStore(kind)

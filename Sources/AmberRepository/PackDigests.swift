@@ -1,0 +1,71 @@
+import AmberCore
+import AmberCrypto
+import AmberStorage
+import Dispatch
+import Synchronization
+
+/// The SHA-256 of pack files, taken ahead of a command that reads every pack (`check
+/// --read-data`) while the cores would otherwise wait: the key derivation that unlocks the
+/// repository holds one core for about half a second and the disk not at all.
+///
+/// A pack's name is the SHA-256 of its bytes, and needs no key to verify: the other cores read
+/// the packs in name order (the order `check` reads them) and hash them until ``stop()``. `check`
+/// then takes a pack's digest from here instead of hashing its bytes again; every blob in it is
+/// still decrypted and verified from the bytes `check` reads. Packs never change under their
+/// name (a name is its content's hash), so a digest taken a second earlier is the file's digest.
+///
+/// Only for a local repository (``Backend/isLocal``): reading a file twice there costs a copy
+/// from the page cache, where on S3 it would download every pack twice.
+public final class PackDigests: Sendable {
+    private let digests = Mutex<[BlobID: BlobID]>([:])
+    private let stopped = Atomic<Bool>(false)
+    private let finished = DispatchGroup()
+
+    /// Starts hashing the packs of `backend` on every core but one, or returns nil when the
+    /// backend is not local.
+    public static func start(_ backend: any Backend) -> PackDigests? {
+        guard backend.isLocal else { return nil }
+        let digests = PackDigests()
+        digests.hash(backend, workers: max(1, System.coreCount - 1))
+        return digests
+    }
+
+    private func hash(_ backend: any Backend, workers: Int) {
+        finished.enter()
+        DispatchQueue.global(qos: .utility).async { [self] in
+            defer { finished.leave() }
+            // A listing that fails leaves nothing hashed: `check` lists and reads them itself.
+            guard let packs = try? backend.list(.data).compactMap({ BlobID(hex: $0.name) }) else { return }
+            let next = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while !stopped.load(ordering: .relaxed) {
+                    let i: Int = next.withLock { n in defer { n += 1 }; return n }
+                    guard i < packs.count else { return }
+                    // A pack that cannot be read is left to `check`, which reads it and says why.
+                    guard let bytes = try? backend.load(FileHandle(.data, packs[i].hex)),
+                          let digest = BlobID(bytes: SHA256.hash(bytes)) else { continue }
+                    digests.withLock { $0[packs[i]] = digest }
+                }
+            }
+        }
+    }
+
+    /// Stops hashing (the pack being hashed is finished) and waits for the workers to return.
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+        finished.wait()
+    }
+
+    /// Waits until every pack is hashed, without stopping.
+    public func wait() {
+        finished.wait()
+    }
+
+    /// The SHA-256 of the pack named `pack`, if it was hashed.
+    public func digest(of pack: BlobID) -> BlobID? {
+        digests.withLock { $0[pack] }
+    }
+
+    /// How many packs were hashed.
+    public var count: Int { digests.withLock { $0.count } }
+}
