@@ -21,6 +21,9 @@ public final class PackDigests: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let finished = DispatchGroup()
 
+    /// The most the storage is asked to read ahead of the hashing: 512 MiB.
+    static let readAhead = 512 << 20
+
     /// Starts hashing the packs of `backend` on every core but one, or returns nil when the
     /// backend is not local.
     public static func start(_ backend: any Backend) -> PackDigests? {
@@ -36,6 +39,8 @@ public final class PackDigests: Sendable {
             defer { finished.leave() }
             // A listing that fails leaves nothing hashed: `check` lists and reads them itself.
             guard let packs = try? backend.list(.data).compactMap({ BlobID(hex: $0.name) }) else { return }
+            // The disk reads ahead (at most `readAhead` bytes) while this thread hashes.
+            backend.prefetch(.data, upTo: Self.readAhead)
             let next = Mutex(0)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while !stopped.load(ordering: .relaxed) {

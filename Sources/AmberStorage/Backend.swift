@@ -85,11 +85,19 @@ public protocol Backend: Sendable {
     /// leaves the disk and the other cores idle for half a second). False by default (S3,
     /// memory); wrappers forward it.
     var isLocal: Bool { get }
+
+    /// Asks the storage to bring the files of `kind` into memory ahead of reading them, in name
+    /// order, up to `budget` bytes: a hint for a command about to read them all. It reads
+    /// nothing itself and may do nothing (the default; S3, memory); wrappers forward it.
+    func prefetch(_ kind: FileKind, upTo budget: Int)
 }
 
 extension Backend {
     /// Not local: storage that is not a local directory (S3, memory) says so by default.
     public var isLocal: Bool { false }
+
+    /// Does nothing: storage that cannot read ahead (S3, memory) ignores the hint.
+    public func prefetch(_ kind: FileKind, upTo budget: Int) {}
 
     /// Loads a whole file.
     public func load(_ handle: FileHandle) throws(BackendError) -> [UInt8] {

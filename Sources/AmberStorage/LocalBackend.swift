@@ -131,6 +131,21 @@ public struct LocalBackend: Backend {
     /// A directory on this machine.
     public var isLocal: Bool { true }
 
+    /// `posix_fadvise(POSIX_FADV_WILLNEED)` on each file, in name order, until `budget` bytes:
+    /// the kernel reads them into the page cache in the background.
+    public func prefetch(_ kind: FileKind, upTo budget: Int) {
+        guard let files = try? list(kind) else { return }
+        var left = budget
+        for file in files where left > 0 {
+            let handle = FileHandle(kind, file.name)
+            guard (try? StorageChecks.validate(handle)) != nil,
+                  case .success(let fd) = FileDescriptor.open(fullPath(handle), flags: O_RDONLY) else { continue }
+            _ = posix_fadvise(fd, 0, off_t(min(file.size, left)), POSIX_FADV_WILLNEED)
+            _ = close(fd)
+            left -= file.size
+        }
+    }
+
     public func size(_ handle: FileHandle) throws(BackendError) -> Int {
         try StorageChecks.validate(handle)
         let file = fullPath(handle)

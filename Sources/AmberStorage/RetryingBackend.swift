@@ -46,6 +46,10 @@ public struct RetryingBackend: Backend {
 
     public var isLocal: Bool { base.isLocal }
 
+    public func prefetch(_ kind: FileKind, upTo budget: Int) {
+        base.prefetch(kind, upTo: budget)
+    }
+
     public func list(_ kind: FileKind) throws(BackendError) -> [(name: String, size: Int)] {
         try retrying { () throws(BackendError) in try base.list(kind) }
     }

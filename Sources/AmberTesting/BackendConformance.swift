@@ -46,6 +46,11 @@ private func checkSaveLoadSizeList(_ backend: any Backend) throws {
         #expect(try backend.load(FileHandle(.data, entry.name)) == TestNames.bytes(1000 + index, seed: index))
     }
     #expect(try backend.list(.index).isEmpty, "files of one kind do not show under another")
+    // A prefetch (all, part, none, of an empty kind) is a hint: every file reads as before.
+    for budget in [1 << 20, 1500, 0] { backend.prefetch(.data, upTo: budget) }
+    backend.prefetch(.index, upTo: 1 << 20)
+    #expect(try backend.list(.data).map(\.name) == listed.map(\.name))
+    for (i, blob) in blobs.enumerated() { #expect(try backend.load(blob) == TestNames.bytes(1000 + i, seed: i)) }
 
     let empty = FileHandle(.snapshots, TestNames.data(7))
     try backend.save(empty, [])
