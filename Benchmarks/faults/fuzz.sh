@@ -4,13 +4,14 @@
 # database-row, row-columns (columnar leaves), repository-files (index, config, key file, prune plan,
 # pack trailer and header), manifest-node (every node version), snapshot-files (tree, collection
 # set, snapshot JSON), copy-text (COPY lines), s3-xml (S3 response bodies).
-# Each runs for --seconds; a crash, an address-sanitizer report or a broken property (the target
+# Each runs for --seconds, or until --runs executions; a crash, an address-sanitizer report or a broken property (the target
 # calls fatalError) fails it, and its input is kept for the corpus.
 #
-#   Benchmarks/faults/fuzz.sh [--seconds N] [--targets a,b] [--work DIR] [--keep]
+#   Benchmarks/faults/fuzz.sh [--seconds N | --runs N] [--targets a,b] [--work DIR] [--keep]
 #
 # CI runs each for a short time (Tests/AmberCLITests/FaultHarnessTests.swift); by hand, long:
 #   Benchmarks/faults/fuzz.sh --seconds 600
+#   nice Benchmarks/faults/fuzz.sh --runs 10000000    (issue 15's count: minutes to an hour a target)
 # Seeds: Benchmarks/faults/fuzz/corpus/TARGET/ (committed); what a run adds goes to WORK only.
 # The targets link the modules they name (`// fuzz-modules:`), compiled here with swiftc and
 # -enable-testing (no SwiftPM: its executables bring their own main, libFuzzer brings one too).
@@ -18,14 +19,15 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-seconds=60 targets="" work="" keep=0
+seconds=60 runs="" targets="" work="" keep=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
+        --runs) runs=$2; seconds=0; shift 2 ;;
         --targets) targets=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -73,18 +75,21 @@ for target in ${targets//,/ }; do
     mkdir -p "$corpus" "$work/crashes/$target"
     seeds=()
     [ ! -d "$here/fuzz/corpus/$target" ] || seeds=("$here/fuzz/corpus/$target")
-    code=0
-    (cd "$work/crashes/$target" && "$work/build/fuzz-$target" -max_total_time="$seconds" -print_final_stats=1 \
+    code=0 started=$SECONDS
+    limit=(-max_total_time="$seconds")
+    [ -z "$runs" ] || limit=(-runs="$runs")
+    (cd "$work/crashes/$target" && "$work/build/fuzz-$target" "${limit[@]}" -print_final_stats=1 \
         -timeout=10 -rss_limit_mb=2048 "$corpus" "${seeds[@]}") > "$work/$target.log" 2>&1 || code=$?
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$target.log" | tail -1)
+    took=$((SECONDS - started))
+    executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$target.log" | tail -1)
     if [ "$code" = 0 ]; then
-        summary+=("$target: ${runs:-?} executions, no crash")
+        summary+=("$target: ${executed:-?} executions in $took s, no crash")
     else
         failures=$((failures + 1)); keep=1; trap - EXIT
-        summary+=("$target: ${runs:-?} executions, FAILED (exit $code): $(grep -m1 -E 'ERROR|Fatal error|SUMMARY' "$work/$target.log" || true)")
+        summary+=("$target: ${executed:-?} executions in $took s, FAILED (exit $code): $(grep -m1 -E 'ERROR|Fatal error|SUMMARY' "$work/$target.log" || true)")
         echo "  inputs: $(ls "$work/crashes/$target" | head -3 | sed "s|^|$work/crashes/$target/|" | tr '\n' ' ')"
     fi
     echo "${summary[-1]}"
 done
-echo "fuzz: ${#summary[@]} targets, $seconds s each, $failures failed"
+echo "fuzz: ${#summary[@]} targets, $([ -n "$runs" ] && echo "$runs executions" || echo "$seconds s") each, $failures failed"
 [ "$failures" = 0 ] || { echo "kept for inspection: $work"; exit 1; }
