@@ -15,10 +15,11 @@ public struct ScryptParameters: Sendable, Equatable, Codable {
     /// n = 1024, r = 8, p = 1: cheap, for tests only.
     public static let testing = ScryptParameters(n: 1024, r: 8, p: 1)
 
-    /// The most memory ``calibrated(seconds:)`` lets one derivation use: 128 MiB (N = 2^17 with
-    /// r = 8). Beyond it the cost grows by p, whose lanes run one after another in that memory
-    /// (as restic, which caps at 60 MiB), so that every command's peak memory stays bounded.
-    public static let calibrationMemoryLimit: UInt64 = 128 << 20
+    /// The most memory ``calibrated(seconds:)`` lets one derivation use: 64 MiB (N = 2^16 with
+    /// r = 8), about restic's cap (60 MiB). Beyond it the cost grows by p, whose lanes run one
+    /// after another in that memory, so that every command's peak memory stays bounded: the
+    /// derivation's memory is most of a short command's and the largest part of a backup's.
+    public static let calibrationMemoryLimit: UInt64 = 64 << 20
 
     /// The most lanes ``calibrated(seconds:)`` sets.
     static let calibrationLaneLimit: UInt32 = 64
@@ -32,7 +33,7 @@ public struct ScryptParameters: Sendable, Equatable, Codable {
     }
 
     /// Doubles N from 2^14 with r = 8, p = 1 until one derivation takes about `seconds` (default
-    /// 0.5) on this machine; once N reaches ``calibrationMemoryLimit`` (N = 2^17), doubles p
+    /// 0.5) on this machine; once N reaches ``calibrationMemoryLimit`` (N = 2^16), doubles p
     /// instead, up to 64.
     ///
     /// Each step measures one derivation and doubles while that brings the time closer to the
