@@ -50,6 +50,13 @@ extension DatabaseValue {
         out.append(contentsOf: bytes)
     }
 
+    /// The same, from a buffer.
+    static func encodeBytes(_ bytes: UnsafeBufferPointer<UInt8>, type: UInt8, to out: inout [UInt8]) {
+        out.append(type)
+        LEB128.append(UInt64(bytes.count), to: &out)
+        out.append(contentsOf: bytes)
+    }
+
     /// Decodes exactly one value from `bytes`.
     public init(encoded bytes: [UInt8]) throws(FormatError) {
         var reader = ByteReader(bytes, context: "database value")

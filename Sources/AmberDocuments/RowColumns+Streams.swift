@@ -138,8 +138,8 @@ extension RowColumns {
         /// Appends value `i` as a row's value (``DatabaseValue`` binary encoding, or a key reference).
         func appendRowValue(_ i: Int, to row: inout [UInt8]) {
             switch types[i] {
-            case 3: DatabaseValue.encodeBytes(texts[positions[i]], type: 3, to: &row)
-            case 4: DatabaseValue.encodeBytes(blobs[positions[i]], type: 4, to: &row)
+            case 3: texts.withValue(positions[i]) { DatabaseValue.encodeBytes($0, type: 3, to: &row) }
+            case 4: blobs.withValue(positions[i]) { DatabaseValue.encodeBytes($0, type: 4, to: &row) }
             case DatabaseRow.keyReference: row.append(DatabaseRow.keyReference)
             default: scalar(i)?.encode(to: &row)
             }

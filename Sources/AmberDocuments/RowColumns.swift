@@ -200,6 +200,9 @@ public enum RowColumns {
         for _ in 0..<keyArity { keyColumns.append(try DecodedColumn(count, references: false, from: &reader, budget: &budget)) }
         var valueColumns = [DecodedColumn]()
         for _ in 0..<columnCount { valueColumns.append(try DecodedColumn(rowCount, references: true, from: &reader, budget: &budget)) }
+        // Every row begins with its column count and each column with its name's length and
+        // name: those bytes are made once (``DatabaseRow/ColumnPrefixes``) and copied.
+        let prefixes = DatabaseRow.ColumnPrefixes(names: names)
         var key = [UInt8](), row = [UInt8]()
         var r = 0
         for i in 0..<count {
@@ -213,15 +216,16 @@ public enum RowColumns {
                 continue
             }
             row.removeAll(keepingCapacity: true)
-            LEB128.append(UInt64(columnCount), to: &row)
-            for (c, name) in names.enumerated() {
-                let start = row.count
-                LEB128.append(UInt64(name.count), to: &row)
-                row.append(contentsOf: name)
-                valueColumns[c].appendRowValue(r, to: &row)
-                try budget.spend(row.count - start, reader)
+            prefixes.bytes.withUnsafeBufferPointer { names in
+                row.append(contentsOf: UnsafeBufferPointer(rebasing: names[0..<prefixes.countLength]))
+                for c in 0..<columnCount {
+                    row.append(contentsOf: UnsafeBufferPointer(rebasing: names[prefixes.start(of: c)..<prefixes.ends[c]]))
+                    valueColumns[c].appendRowValue(r, to: &row)
+                }
             }
-            try budget.spend(32, reader)
+            // What the row's columns and its own 32 bytes cost, spent once for the row: the
+            // budget only grows, so it runs out in a row exactly when it would column by column.
+            try budget.spend(row.count - prefixes.countLength + 32, reader)
             r += 1
             try body(key, row)
         }

@@ -128,6 +128,13 @@ public enum TextColumn {
         /// Value `i`.
         subscript(i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
 
+        /// Calls `body` with value `i`'s bytes (no slice made: for a loop over every value).
+        @inline(__always)
+        func withValue<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            let start = i == 0 ? 0 : ends[i - 1]
+            return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[i]])) }
+        }
+
         /// Ends the value being appended to ``bytes``.
         mutating func endValue() { ends.append(bytes.count) }
 
