@@ -50,6 +50,10 @@ public final class FaultyBackend: Backend {
         var saveDelay = 0.0
         /// Called with every save's handle before its faults are decided (``onEverySave(_:)``).
         var saveHook: (@Sendable (FileHandle) -> Void)?
+        /// Calls of an operation that may still succeed before the process dies
+        /// (``dieAfter(_:count:)``), and whether it has died.
+        var death: (operation: Operation, remaining: Int)?
+        var dead = false
         var calls: [Operation: Int] = [:]
     }
 
@@ -149,6 +153,17 @@ public final class FaultyBackend: Backend {
         state.withLock { $0.saveHook = hook }
     }
 
+    /// Simulates the process dying at a chosen call: after `count` more calls of `operation`
+    /// succeed, that call and every later create, save or remove fail without reaching the base
+    /// backend (a dead process changes nothing), until ``reset()``. Reads still answer, as the
+    /// storage does for whoever opens it next.
+    public func dieAfter(_ operation: Operation, count: Int) {
+        state.withLock { $0.death = (operation, max(0, count)); $0.dead = false }
+    }
+
+    /// Whether the death armed by ``dieAfter(_:count:)`` has come.
+    public var hasDied: Bool { state.withLock { $0.dead } }
+
     /// How many calls of `operation` this backend has received, failed ones included.
     public func calls(_ operation: Operation) -> Int {
         state.withLock { $0.calls[operation, default: 0] }
@@ -238,6 +253,12 @@ public final class FaultyBackend: Backend {
     private func enter(_ operation: Operation, path: String) throws(BackendError) {
         let due: Fault? = state.withLock { state in
             state.calls[operation, default: 0] += 1
+            if let death = state.death, death.operation == operation {
+                if death.remaining == 0 { state.dead = true } else { state.death = (operation, death.remaining - 1) }
+            }
+            if state.dead, [.create, .save, .remove].contains(operation) {
+                return Fault(remaining: 0, code: .permanent, message: "simulated crash: the process is gone")
+            }
             guard var fault = state.failures[operation], fault.remaining > 0 else { return nil }
             fault.remaining -= 1
             state.failures[operation] = fault

@@ -244,6 +244,62 @@ struct FaultMatrixTests {
         #expect(save > 2, "the prune made \(save - 1) saves: it did not repack")
     }
 
+    /// A prune that dies at each of its removes in turn (the process killed between deleting
+    /// one file and the next: the old packs it repacked, the index files it replaced, the
+    /// snapshots forget left to it, its lock), on every backend: the prune fails with a storage
+    /// error (but at the lock's release, its last remove, when its work is done); the snapshot
+    /// kept stays whole; `check --read-data` finds no error (only leftovers, as
+    /// warnings); a prune run again completes, and the repository then checks clean.
+    @Test(arguments: backends)
+    func aCrashAtEveryRemoveOfAPrune(backend kind: String) throws {
+        var removes = 0
+        while true {
+            let comment: Comment = "crash after \(removes) removes of a prune on \(kind)"
+            let store = try store(kind)
+            let faulty = FaultyBackend(base: store.backend)
+            let repository = try initRepository(faulty, config: .smallPacks())
+            let first = content(6)
+            let (_, firstSnapshot) = try backup(repository, first)
+            let second = Array(first.prefix(3)) + content(3)
+            let (secondTree, secondSnapshot) = try backup(repository, second)
+            try repository.removeSnapshot(firstSnapshot)
+
+            faulty.reset()
+            faulty.dieAfter(.remove, count: removes)
+            var failed = false
+            do {
+                let pruning = try Repository.open(backend: RetryingBackend(base: faulty, initialDelay: 0.001), password: password)
+                _ = try Pruner(repository: pruning, options: PruneOptions(maxUnusedPercent: 0)).run()
+            } catch {
+                failed = true
+                #expect((error as? RepositoryError)?.code == .storage, "\(comment): \(error)")
+            }
+            let died = faulty.hasDied
+            let made = faulty.calls(.remove)
+            faulty.reset()
+            // Dying at its last remove, the lock's release, leaves a prune that had done its work.
+            let locksLeft = try store.backend.list(.locks).count
+            #expect(failed == died || (died && made == removes + 1 && locksLeft == 1), comment)
+            if !died {
+                #expect(made == removes, "\(comment): the prune made \(made) removes")
+                break  // every remove of the prune was covered
+            }
+
+            // The dead prune's lock stays, as a killed process's does: `amber unlock --remove-all`.
+            #expect(try RepositoryLock.removeStale(try reopen(store.backend), all: true).count == 1, comment)
+            try expectWhole(try reopen(store.backend), snapshot: secondSnapshot, tree: secondTree, second, comment)
+            let afterCrash = try check(store.backend)
+            #expect(afterCrash.errors.isEmpty, "\(comment): \(afterCrash.errors)")
+            _ = try Pruner(repository: try reopen(store.backend), options: PruneOptions(maxUnusedPercent: 0)).run()
+            let report = try check(store.backend)
+            #expect(report.errors.isEmpty, "\(comment): \(report.errors)")
+            #expect(report.warnings.isEmpty, "\(comment): \(report.warnings)")
+            try expectWhole(try reopen(store.backend), snapshot: secondSnapshot, tree: secondTree, second, comment)
+            removes += 1
+        }
+        #expect(removes >= 2, "the prune made \(removes) removes: it did not repack")
+    }
+
     /// A pack that cannot be read (EIO, a bad sector), on every backend: loading one of its blobs
     /// fails with a storage error naming the pack; every blob in other packs loads; `check
     /// --read-data` names the pack as an error and the snapshot and path it damages; and a slow
