@@ -35,25 +35,23 @@ final class OpenFileCache: Sendable {
         /// only at the end of the file. The corresponding C function is `pread`.
         func read(offset: Int, count: Int) throws(BackendError) -> [UInt8] {
             let fd = descriptor
-            var bytes = [UInt8](repeating: 0, count: count)
             var failure: BackendError?
-            let got = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                var done = 0
-                while done < count {
+            // Read straight into the array's storage, unzeroed: only the bytes read are kept.
+            let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                initialized = 0
+                guard let base = buffer.baseAddress else { return }
+                while initialized < count {
                     do throws(BackendError) {
-                        let n = try valueOrErrno("pread", path) { pread(fd, base + done, count - done, off_t(offset + done)) }
+                        let n = try valueOrErrno("pread", path) { pread(fd, base + initialized, count - initialized, off_t(offset + initialized)) }
                         if n == 0 { break }
-                        done += n
+                        initialized += n
                     } catch {
                         failure = error
                         break
                     }
                 }
-                return done
             }
             if let failure { throw failure }
-            if got < count { bytes.removeLast(count - got) }
             return bytes
         }
     }
