@@ -52,7 +52,14 @@ struct GlobalOptions: ParsableArguments {
     func openRepositoryHashingPacks() throws -> (Repository, PackDigests?) {
         let (backend, password) = try backendAndPassword()
         let digests = PackDigests.start(backend)
-        return (warnOfCopies(try Repository.open(backend: backend, password: password)), digests)
+        do {
+            return (warnOfCopies(try Repository.open(backend: backend, password: password)), digests)
+        } catch {
+            // Exiting while a hashing thread is inside OpenSSL would run its exit handlers under
+            // it: stop the hashing first (a wrong password, a damaged key file).
+            digests?.stop()
+            throw error
+        }
     }
 
     /// Shows what opening read from a copy (a damaged config or key file) as warnings.

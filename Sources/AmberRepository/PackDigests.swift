@@ -55,7 +55,9 @@ public final class PackDigests: Sendable {
         }
     }
 
-    /// Stops hashing (the pack being hashed is finished) and waits for the workers to return.
+    /// Stops hashing (the pack being hashed is finished) and waits for the workers to return;
+    /// call it before the process exits (a thread inside OpenSSL must not see its exit handlers).
+    /// Calling it again does nothing.
     public func stop() {
         stopped.store(true, ordering: .relaxed)
         finished.wait()

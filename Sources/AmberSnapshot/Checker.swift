@@ -29,6 +29,7 @@ public final class Checker: Sendable {
     ///   starts; read-data takes a pack's SHA-256 from there rather than hashing it again.
     public func run(readData: ReadDataSelection, digests: PackDigests? = nil,
                     progress: (@Sendable (ReadDataProgress) -> Void)? = nil) throws(RepositoryError) -> CheckReport {
+        defer { digests?.stop() }  // also when the check fails before reading
         let copies = try repository.copyFindings()
         update { $0.errors += copies.errors; $0.warnings += copies.warnings }
         try loadIndexFiles()

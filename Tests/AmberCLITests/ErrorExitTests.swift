@@ -20,6 +20,24 @@ struct ErrorExitTests {
         #expect(!r.stderr.contains("not the password"))
     }
 
+    /// `check --read-data` hashes the packs while the key is derived: a wrong password stops that
+    /// hashing before exiting, so the exit is the usual 12, never a crash in the hashing thread.
+    @Test func wrongPasswordDuringReadDataExits12() throws {
+        #expect(amber.run(["init"]).code == 0)
+        let source = temp.sub("data")
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        for i in 0..<6 {
+            try Data((0..<(3 << 20)).map { _ in UInt8.random(in: 0...255) }).write(to: URL(fileURLWithPath: source + "/f\(i)"))
+        }
+        #expect(amber.run(["backup", source]).code == 0)
+        for _ in 0..<5 {
+            let r = amber.run(["check", "--read-data"], password: "not the password")
+            #expect(r.code == 12, "\(r.stderr)")
+            #expect(r.stderr.contains("wrong password"))
+        }
+        #expect(amber.run(["check", "--read-data"]).code == 0)
+    }
+
     @Test func missingRepositoryExits10() {
         let r = amber.run(["snapshots"])
         #expect(r.code == 10)
