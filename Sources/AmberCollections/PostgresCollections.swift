@@ -1,4 +1,3 @@
-import Foundation
 import AmberCore
 import AmberManifest
 import AmberPostgres
@@ -40,7 +39,7 @@ public final class PostgresCollections: CollectionSource {
         let source = self.source
         // The connection is closed after the reader stops: a cancelled COPY need not be read to its end.
         source.connection.abandonsCopyOnError = true
-        readAhead = RowReadAhead(tables: schema.tables.map(\.qualifiedName), limit: Int(ProcessInfo.processInfo.environment["AMBER_XRA"] ?? "") ?? (32 << 20), interrupt: { canceller.cancel() }) { table, emit in
+        readAhead = RowReadAhead(tables: schema.tables.map(\.qualifiedName), interrupt: { canceller.cancel() }) { table, emit in
             try source.forEachEncodedRow(table: table) { key, row in try emit((key, row)) }
         }
     }
