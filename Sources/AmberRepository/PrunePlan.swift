@@ -25,12 +25,23 @@ public struct PrunePlan: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 17 + 32 * (indexFiles.count + packs.count))
         w.u8(1)
-        w.i64(Int64((created.timeIntervalSince1970 * 1_000_000_000).rounded()))
+        w.i64(Self.nanoseconds(created))
         w.u32(UInt32(indexFiles.count))
         for id in indexFiles { w.id(id) }
         w.u32(UInt32(packs.count))
         for id in packs { w.id(id) }
         return w.bytes
+    }
+
+    /// `date` in nanoseconds since 1970, clamped to what an i64 holds: a plan read from a damaged
+    /// file may hold any i64, which a `Date` (a Double of seconds) brings back only roughly,
+    /// and the extremes would not convert back (a trap the fuzzer found).
+    static func nanoseconds(_ date: Date) -> Int64 {
+        let ns = (date.timeIntervalSince1970 * 1_000_000_000).rounded()
+        guard !ns.isNaN else { return 0 }
+        if ns >= 0x1p63 { return .max }
+        if ns < -0x1p63 { return .min }
+        return Int64(ns)
     }
 
     public init(decoding bytes: [UInt8], what: String) throws(RepositoryError) {
