@@ -45,9 +45,7 @@ extension DatabaseValue {
     /// Appends the encoding of a text (`type` 3) or blob (`type` 4) value from a slice of the
     /// array that holds it.
     static func encodeBytes(_ bytes: ArraySlice<UInt8>, type: UInt8, to out: inout [UInt8]) {
-        out.append(type)
-        LEB128.append(UInt64(bytes.count), to: &out)
-        out.append(contentsOf: bytes)
+        bytes.withUnsafeBufferPointer { encodeBytes($0, type: type, to: &out) }
     }
 
     /// The same, from a buffer.

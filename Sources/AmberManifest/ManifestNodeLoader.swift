@@ -28,12 +28,7 @@ public final class ManifestNodeLoader: Sendable {
     /// Loads the node `id`, which must be at `level` when one is given.
     func node(_ id: BlobID, level: UInt8?) throws(ManifestError) -> ManifestNode {
         guard cacheCapacity > 0 else { return try load(id, level: level) }
-        if let node = cache.withLock({ $0.nodes[id] }) {
-            if let level, node.level != level {
-                throw ManifestError(.damaged, "manifest node \(id.shortHex) is damaged: level \(node.level), expected \(level)")
-            }
-            return node
-        }
+        if let node = try cached(id, level: level) { return node }
         let node = try load(id, level: level)
         let size = node.approximateBytes
         cache.withLock { cache in
@@ -49,28 +44,33 @@ public final class ManifestNodeLoader: Sendable {
     /// A leaf for a reader of every entry (``TreeCursor``): a columnar leaf decoded into one
     /// buffer (``FlatLeaf``; not cached), any other leaf as ``node(_:level:)`` gives it.
     func leaf(_ id: BlobID) throws(ManifestError) -> LoadedLeaf {
-        if cacheCapacity > 0, let node = cache.withLock({ $0.nodes[id] }) {
-            guard node.level == 0 else {
-                throw ManifestError(.damaged, "manifest node \(id.shortHex) is damaged: level \(node.level), expected 0")
-            }
-            return .node(node)
-        }
-        loads.add(1, ordering: .relaxed)
-        let bytes = try viaRepository { () throws(RepositoryError) in try repository.loadBlob(id, type: .tree) }
-        do throws(FormatError) {
+        if let node = try cached(id, level: 0) { return .node(node) }
+        return try load(id) { bytes throws(FormatError) in
             if let flat = try ManifestNode.flatLeaf(decoding: bytes, what: "manifest node") { return .flat(flat) }
             return .node(try ManifestNode(decoding: bytes, expectedLevel: 0, what: "manifest node"))
-        } catch {
-            throw ManifestError.damaged("manifest node \(id.shortHex)", error)
         }
     }
 
+    /// The cached node `id`, which must be at `level` when one is given; nil when not cached.
+    private func cached(_ id: BlobID, level: UInt8?) throws(ManifestError) -> ManifestNode? {
+        guard cacheCapacity > 0, let node = cache.withLock({ $0.nodes[id] }) else { return nil }
+        if let level, node.level != level {
+            throw ManifestError(.damaged, "manifest node \(id.shortHex) is damaged: level \(node.level), expected \(level)")
+        }
+        return node
+    }
+
     private func load(_ id: BlobID, level: UInt8?) throws(ManifestError) -> ManifestNode {
+        try load(id) { bytes throws(FormatError) in try ManifestNode(decoding: bytes, expectedLevel: level, what: "manifest node") }
+    }
+
+    /// Loads tree blob `id`, counting the load, and decodes it; a decoding failure names the node.
+    private func load<T>(_ id: BlobID, decoding decode: ([UInt8]) throws(FormatError) -> T) throws(ManifestError) -> T {
         loads.add(1, ordering: .relaxed)
         let bytes = try viaRepository { () throws(RepositoryError) in try repository.loadBlob(id, type: .tree) }
         do throws(FormatError) {
-            // A constant context: the id is formatted only if decoding fails.
-            return try ManifestNode(decoding: bytes, expectedLevel: level, what: "manifest node")
+            // A constant context in `decode`: the id is formatted only if decoding fails.
+            return try decode(bytes)
         } catch {
             throw ManifestError.damaged("manifest node \(id.shortHex)", error)
         }

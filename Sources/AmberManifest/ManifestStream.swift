@@ -23,7 +23,6 @@ public final class ManifestStream {
             ends.append((keyEnd, bytes.count))
         }
 
-        /// Entry `i`, as new arrays.
         /// Calls `body` with entry `i`'s key and value, lent.
         func withEntry<R, E: Error>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
             let start = i == 0 ? 0 : ends[i - 1].value
@@ -33,6 +32,7 @@ public final class ManifestStream {
             }
         }
 
+        /// Entry `i`, as new arrays.
         func entry(_ i: Int) -> (key: [UInt8], value: [UInt8]) {
             withEntry(i) { key, value in (Array(key), Array(value)) }
         }
