@@ -42,10 +42,12 @@ let package = Package(
         .target(name: "CSpawn", path: "Sources/CSpawn"),
         // The SHA-256 compression function with the x86 SHA extensions (PreparedHMACSHA256).
         .target(name: "CSHA256", path: "Sources/CSHA256"),
+        // scrypt's ROMix one lane at a time (SSE2), so that a derivation's lanes run on several cores.
+        .target(name: "CScrypt", path: "Sources/CScrypt"),
 
         // Leaf layer: vocabulary, then the pure building blocks.
         .target(name: "AmberCore", swiftSettings: swiftSettings),
-        .target(name: "AmberCrypto", dependencies: ["AmberCore", "COpenSSL", "CSodium", "CSHA256"], swiftSettings: swiftSettings),
+        .target(name: "AmberCrypto", dependencies: ["AmberCore", "COpenSSL", "CSodium", "CSHA256", "CScrypt"], swiftSettings: swiftSettings),
         .target(name: "AmberCompression", dependencies: ["AmberCore", "CZstd"], swiftSettings: swiftSettings),
         .target(name: "AmberChunking", dependencies: ["AmberCore"], swiftSettings: swiftSettings),
         .target(name: "AmberStorage", dependencies: ["AmberCore"], swiftSettings: swiftSettings),

@@ -43,7 +43,7 @@ public final class BackupRunner {
         ScratchDirectories.sweepAbandoned()
         let opened = try BackupSources.open(sources, options: collections, standardInput: standardInput)
         // The first collection source reads ahead while the repository is unlocked (the key
-        // derivation occupies one core); later ones are read when their turn comes.
+        // derivation occupies one or two cores); later ones are read when their turn comes.
         opened.collections.first?.collection.startReading()
         return OpenedSources(names: sources + (standardInput.map { [BackupSources.standardInputSource($0)] } ?? []), sources: opened)
     }

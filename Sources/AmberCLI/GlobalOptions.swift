@@ -72,8 +72,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the repository on another thread while `body` runs, and returns both: the key
-    /// derivation takes one core for about half a second, which `body` (opening a backup's
-    /// sources: reading and sorting an NDJSON file, taking a database's snapshot) uses meanwhile.
+    /// derivation takes a quarter to half a second (two cores or one), which `body` (opening a
+    /// backup's sources: reading and sorting an NDJSON file, taking a database's snapshot) uses
+    /// meanwhile.
     /// The password is read first, here, so a prompt comes before anything else.
     func openingRepository<T>(while body: () throws -> T) throws -> (Repository, T) {
         let (backend, password) = try backendAndPassword()

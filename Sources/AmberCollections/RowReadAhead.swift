@@ -4,7 +4,7 @@ import Foundation
 /// The rows of a database source's tables, read on a thread of their own into a bounded buffer
 /// before the backup asks for them: reading (the server's `COPY`, parsing, encoding) then overlaps
 /// with what comes before storing, chiefly unlocking the repository, whose key derivation keeps
-/// one core busy for about half a second while the other would wait.
+/// one or two cores busy for a quarter to half a second while the others would wait.
 ///
 /// The reader reads the tables in the order given, each in key order, in chunks of at most 1,024
 /// rows or an eighth of `limit`, and waits while the rows queued hold `limit` bytes or more

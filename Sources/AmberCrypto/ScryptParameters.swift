@@ -15,14 +15,16 @@ public struct ScryptParameters: Sendable, Equatable, Codable {
     /// n = 1024, r = 8, p = 1: cheap, for tests only.
     public static let testing = ScryptParameters(n: 1024, r: 8, p: 1)
 
-    /// The most memory ``calibrated(seconds:)`` lets one derivation use: 64 MiB (N = 2^16 with
-    /// r = 8), about restic's cap (60 MiB). Beyond it the cost grows by p, whose lanes run one
-    /// after another in that memory, so that every command's peak memory stays bounded: the
-    /// derivation's memory is most of a short command's and the largest part of a backup's.
+    /// The most memory ``calibrated(seconds:)`` lets one lane use: 64 MiB (N = 2^16 with
+    /// r = 8), about restic's cap (60 MiB). Beyond it the cost grows by p, whose lanes run at
+    /// most two at once (``Scrypt/parallelMemoryLimit``), so that every command's peak memory
+    /// stays bounded: the derivation's memory is most of a short command's and a large part of a
+    /// backup's.
     public static let calibrationMemoryLimit: UInt64 = 64 << 20
 
-    /// The most lanes ``calibrated(seconds:)`` sets.
-    static let calibrationLaneLimit: UInt32 = 64
+    /// The most lanes ``calibrated(seconds:)`` sets: 16, the most a reader accepts
+    /// (`docs/format.md` §5.2), so that a very fast machine cannot write a key file nobody opens.
+    public static let calibrationLaneLimit: UInt32 = 16
 
     /// The memory one derivation needs, as OpenSSL counts it: 128 · r · (n + p + 2) bytes;
     /// nil if that overflows.
@@ -34,10 +36,12 @@ public struct ScryptParameters: Sendable, Equatable, Codable {
 
     /// Doubles N from 2^14 with r = 8, p = 1 until one derivation takes about `seconds` (default
     /// 0.5) on this machine; once N reaches ``calibrationMemoryLimit`` (N = 2^16), doubles p
-    /// instead, up to 64.
+    /// instead, up to 16.
     ///
-    /// Each step measures one derivation and doubles while that brings the time closer to the
-    /// target, so the result takes between about 0.67 and 1.33 times `seconds`.
+    /// Each step measures one derivation, its lanes one after another (the work of one guess,
+    /// whatever this machine's cores), and doubles while that brings the time closer to the
+    /// target, so the result takes between about 0.67 and 1.33 times `seconds` of one core; an
+    /// unlock on several cores takes less (``Scrypt/lanesAtOnce(for:)``).
     public static func calibrated(seconds: Double = 0.5) -> ScryptParameters {
         var parameters = ScryptParameters(n: 1 << 14, r: 8, p: 1)
         let clock = ContinuousClock()
@@ -49,7 +53,7 @@ public struct ScryptParameters: Sendable, Equatable, Codable {
             guard next.p <= calibrationLaneLimit else { return parameters }
             let elapsed = clock.measure {
                 _ = try? Scrypt.derive(password: Array("calibration".utf8), salt: Array(repeating: 0, count: 32),
-                                       parameters: parameters, count: 32)
+                                       parameters: parameters, count: 32, lanesAtOnce: 1)
             }
             // Doubling the time is closer to the target than keeping it when elapsed < 2/3 target.
             guard elapsed * 3 < target * 2 else { return parameters }

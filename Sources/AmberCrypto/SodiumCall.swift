@@ -1,7 +1,8 @@
 internal import CSodium
 import Glibc
 
-/// The call layer between Swift and libsodium (used for scrypt only): initializes the library
+/// The call layer between Swift and libsodium (used for scrypt only: its KDF, and the HMAC of
+/// its outer PBKDF2 when ``Scrypt`` runs the lanes itself): initializes the library
 /// once and turns its return codes into ``CryptoError`` values.
 ///
 /// libsodium functions return 0 on success and -1 on failure, with `errno` set; `sodium_init`
@@ -25,5 +26,22 @@ enum SodiumCall {
     static func scrypt(password: UnsafePointer<UInt8>, _ passwordCount: Int, salt: UnsafePointer<UInt8>, _ saltCount: Int,
                        n: UInt64, r: UInt32, p: UInt32, into out: UnsafeMutableBufferPointer<UInt8>) -> Int32 {
         crypto_pwhash_scryptsalsa208sha256_ll(password, passwordCount, salt, saltCount, n, r, p, out.baseAddress!, out.count)
+    }
+
+    /// HMAC-SHA256 under `key` (any length, empty included, as scrypt's PBKDF2 needs) of
+    /// `message` followed by `suffix`, into `out` (32 bytes).
+    static func hmacSHA256(key: [UInt8], message: [UInt8], suffix: [UInt8], into out: UnsafeMutablePointer<UInt8>) -> Int32 {
+        var state = crypto_auth_hmacsha256_state()
+        defer { sodium_memzero(&state, MemoryLayout<crypto_auth_hmacsha256_state>.size) }
+        guard crypto_auth_hmacsha256_init(&state, key, key.count) == 0,
+              crypto_auth_hmacsha256_update(&state, message, UInt64(message.count)) == 0,
+              crypto_auth_hmacsha256_update(&state, suffix, UInt64(suffix.count)) == 0
+        else { return -1 }
+        return crypto_auth_hmacsha256_final(&state, out)
+    }
+
+    /// Overwrites `bytes` with zeros in a way the compiler keeps.
+    static func wipe(_ bytes: UnsafeMutableRawBufferPointer) {
+        if let base = bytes.baseAddress { sodium_memzero(base, bytes.count) }
     }
 }

@@ -9,7 +9,7 @@ import Glibc
 ///
 /// The walk reads every directory and inode the backup's own walk will read, in the same order:
 /// started while the repository is being unlocked (``start(_:excludes:whenDone:)``), it brings
-/// a tree's metadata into the kernel's caches while the key derivation keeps the other core
+/// a tree's metadata into the kernel's caches while the key derivation keeps the cores
 /// busy, so that a backup of a tree that did not change (every file's status read, none of its
 /// contents) finds it there.
 public enum TreeScanner {

@@ -21,6 +21,8 @@ public struct KeyFile: Codable, Sendable {
     public var created: String
 
     static let aad = Array("amber key v1".utf8)
+    /// The most scrypt lanes (p) a reader accepts.
+    package static let maximumLanes: UInt32 = 16
 
     /// Wraps `keys.master` under `password`.
     package static func wrap(_ keys: MasterKeys, password: [UInt8], parameters: ScryptParameters, created: Date = Date()) throws(RepositoryError) -> KeyFile {
@@ -43,7 +45,7 @@ public struct KeyFile: Codable, Sendable {
         guard version == 1, kdf == "scrypt",
               let salt = Data(base64Encoded: salt), let nonce = Data(base64Encoded: nonce),
               let sealed = Data(base64Encoded: data), nonce.count == AES256GCM.nonceCount,
-              n >= 2, n <= 1 << 24, r >= 1, r <= 64, p >= 1, p <= 16
+              n >= 2, n <= 1 << 24, r >= 1, r <= 64, p >= 1, p <= Self.maximumLanes
         else {
             throw RepositoryError.damaged(what, "unsupported or malformed key file")
         }

@@ -6,7 +6,7 @@ import Synchronization
 
 /// The SHA-256 of pack files, taken ahead of a command that reads every pack (`check
 /// --read-data`) while the cores would otherwise wait: the key derivation that unlocks the
-/// repository holds one core for about half a second and the disk not at all.
+/// repository holds one or two cores for a quarter to half a second and the disk not at all.
 ///
 /// A pack's name is the SHA-256 of its bytes, and needs no key to verify: the other cores read
 /// the packs in name order (the order `check` reads them) and hash them until ``stop()``. `check`

@@ -82,7 +82,7 @@ public protocol Backend: Sendable {
     /// Whether files are read from a disk of this machine, so that reading one twice costs no
     /// transfer (the second read comes from the page cache): a command that will read every
     /// pack may then read ahead while the repository is being unlocked (the key derivation
-    /// leaves the disk and the other cores idle for half a second). False by default (S3,
+    /// leaves the disk idle for a quarter to half a second). False by default (S3,
     /// memory); wrappers forward it.
     var isLocal: Bool { get }
 

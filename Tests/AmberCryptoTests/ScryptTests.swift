@@ -20,6 +20,48 @@ struct ScryptTests {
         #expect(derived == hex(key))
     }
 
+    /// The RFC's vectors again, their lanes computed several at a time by amber's own ROMix.
+    @Test(arguments: vectors)
+    func rfc7914InLanes(password: String, salt: String, parameters: ScryptParameters, key: String) throws {
+        for lanes in [2, 3, Int(parameters.p)] {
+            let derived = try Scrypt.derive(password: Array(password.utf8), salt: Array(salt.utf8),
+                                            parameters: parameters, count: 64, lanesAtOnce: lanes)
+            #expect(derived == hex(key), "\(lanes) lanes at once")
+        }
+    }
+
+    /// Lanes computed at once give libsodium's bytes (computed one after another, nobody here
+    /// wrote it): over block sizes, costs, lane counts, output lengths, and passwords and salts
+    /// empty, short and longer than an HMAC block (a key HMAC hashes first).
+    @Test(arguments: [
+        ScryptParameters(n: 2, r: 1, p: 2), ScryptParameters(n: 16, r: 1, p: 3), ScryptParameters(n: 64, r: 3, p: 5),
+        ScryptParameters(n: 1024, r: 8, p: 4), ScryptParameters(n: 4096, r: 2, p: 7), ScryptParameters(n: 256, r: 16, p: 2),
+    ])
+    func lanesAtOnceGiveLibsodiumsBytes(parameters: ScryptParameters) throws {
+        let passwords: [[UInt8]] = [[], Array("correct horse".utf8), (0..<100).map { UInt8($0 * 7 & 0xff) }]
+        let salts: [[UInt8]] = [[], [9], (0..<77).map { UInt8($0) }]
+        for (i, password) in passwords.enumerated() {
+            let salt = salts[(i + Int(parameters.p)) % salts.count]
+            for count in [1, 32, 33, 64] {
+                let sequential = try Scrypt.derive(password: password, salt: salt, parameters: parameters, count: count, lanesAtOnce: 1)
+                for lanes in 2...Int(parameters.p) {
+                    let parallel = try Scrypt.derive(password: password, salt: salt, parameters: parameters, count: count, lanesAtOnce: lanes)
+                    #expect(parallel == sequential, "\(parameters) password \(i) count \(count), \(lanes) lanes at once")
+                }
+            }
+        }
+    }
+
+    @Test func lanesAtOnceStayWithinTheCoresAndTheMemoryLimit() {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // The calibrated 64 MiB lanes: two at most fit in 128 MiB.
+        #expect(Scrypt.lanesAtOnce(for: ScryptParameters(n: 1 << 16, r: 8, p: 4)) == min(cores, 2))
+        #expect(Scrypt.lanesAtOnce(for: ScryptParameters(n: 1 << 16, r: 8, p: 1)) == 1)
+        // A lane larger than the limit still runs, alone.
+        #expect(Scrypt.lanesAtOnce(for: ScryptParameters(n: 1 << 20, r: 8, p: 4)) == 1)
+        #expect(Scrypt.lanesAtOnce(for: ScryptParameters(n: 1024, r: 8, p: 16)) == min(cores, 16))
+    }
+
     @Test(arguments: [
         ScryptParameters(n: 1000, r: 8, p: 1),
         ScryptParameters(n: 1, r: 8, p: 1),
