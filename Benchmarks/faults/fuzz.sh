@@ -50,12 +50,16 @@ library() {  # library MODULE: a static library of Sources/MODULE, instrumented,
     build -module-name "$1" -emit-module -emit-module-path "$work/build/$1.swiftmodule" \
         -emit-library -static -o "$work/build/lib$1.a" "$root/Sources/$1"/*.swift
 }
-# CSHA256 (C, SwiftPM builds it as a target): its object and a module map for its header.
-mkdir -p "$work/build/CSHA256"
-printf 'module CSHA256 {\n    header "%s"\n    export *\n}\n' "$root/Sources/CSHA256/include/amber_sha256.h" > "$work/build/CSHA256/module.modulemap"
-clang -O2 -c "$root/Sources/CSHA256/sha256_ni.c" -I "$root/Sources/CSHA256/include" -o "$work/build/sha256_ni.o"
-ar rcs "$work/build/libCSHA256.a" "$work/build/sha256_ni.o"
-flags+=(-I "$work/build/CSHA256")
+# CSHA256 and CScrypt (C, SwiftPM builds them as targets): an archive and a module map each.
+c_target() {  # name header source
+    mkdir -p "$work/build/$1"
+    printf 'module %s {\n    header "%s"\n    export *\n}\n' "$1" "$root/Sources/$1/include/$2" > "$work/build/$1/module.modulemap"
+    clang -O2 -c "$root/Sources/$1/$3" -I "$root/Sources/$1/include" -o "$work/build/$1.o"
+    ar rcs "$work/build/lib$1.a" "$work/build/$1.o"
+    flags+=(-I "$work/build/$1")
+}
+c_target CSHA256 amber_sha256.h sha256_ni.c
+c_target CScrypt amber_scrypt.h romix.c
 # A target names the modules it links, each after the ones it depends on, on a line
 # `// fuzz-modules: AmberCore AmberCrypto …` (without one: AmberCore AmberDocuments).
 modules_of() {
@@ -69,7 +73,7 @@ summary=()
 for target in ${targets//,/ }; do
     links=()
     for module in $(modules_of "$target"); do library "$module"; links=("-l$module" "${links[@]}"); done
-    build "${links[@]}" -lCSHA256 -lcrypto -lsodium -lzstd -lpq -lcurl "$here/fuzz/$target.swift" "$here/fuzz/Support"/*.swift \
+    build "${links[@]}" -lCSHA256 -lCScrypt -lcrypto -lsodium -lzstd -lpq -lcurl "$here/fuzz/$target.swift" "$here/fuzz/Support"/*.swift \
         -o "$work/build/fuzz-$target"
     corpus="$work/corpus/$target"
     mkdir -p "$corpus" "$work/crashes/$target"
