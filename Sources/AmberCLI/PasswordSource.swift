@@ -92,13 +92,14 @@ struct PasswordSource {
         process.arguments = ["-c", command]
         let pipe = Pipe()
         process.standardOutput = pipe
+        let exit = ProcessExit(of: process)
         do {
             try process.run()
         } catch {
             throw CLIError.usage("cannot run the password command: \(error.localizedDescription)")
         }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        exit.wait()
         guard process.terminationStatus == 0 else {
             throw CLIError.usage("the password command failed with exit status \(process.terminationStatus)")
         }

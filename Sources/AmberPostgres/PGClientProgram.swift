@@ -1,3 +1,4 @@
+import AmberCore
 import Foundation
 
 /// A PostgreSQL client program (`pg_dump`, `pg_restore`) that Amber runs as a child process, as
@@ -98,25 +99,29 @@ public struct PGClientProgram: Sendable, CustomStringConvertible {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
+        let exit = ProcessExit(of: process)
         do {
             try process.run()
         } catch {
             throw PGError(code: .clientProgram, message: "\(self) could not be started: \(error.localizedDescription)")
         }
-        return Running(program: self, process: process, output: output, errors: errors, connection: connection)
+        return Running(program: self, process: process, exit: exit, output: output, errors: errors, connection: connection)
     }
 
     /// A started program.
     public final class Running: @unchecked Sendable {
         private let program: PGClientProgram
         private let process: Process
+        private let exit: ProcessExit
         private let connection: PGConnectionInfo?
         private let done = DispatchGroup()
         private var output = Data(), errors = Data()
 
-        fileprivate init(program: PGClientProgram, process: Process, output: Pipe, errors: Pipe, connection: PGConnectionInfo?) {
+        fileprivate init(program: PGClientProgram, process: Process, exit: ProcessExit, output: Pipe, errors: Pipe,
+                         connection: PGConnectionInfo?) {
             self.program = program
             self.process = process
+            self.exit = exit
             self.connection = connection
             DispatchQueue.global().async(group: done) { self.output = output.fileHandleForReading.readDataToEndOfFile() }
             DispatchQueue.global().async(group: done) { self.errors = errors.fileHandleForReading.readDataToEndOfFile() }
@@ -128,7 +133,7 @@ public struct PGClientProgram: Sendable, CustomStringConvertible {
         ///   password scrubbed) when it exits with a failure or a signal.
         public func wait() throws(PGError) -> Data {
             done.wait()
-            process.waitUntilExit()
+            exit.wait()
             guard process.terminationReason == .exit, process.terminationStatus == 0 else {
                 let text = String(decoding: errors, as: UTF8.self).split(separator: "\n").prefix(3).joined(separator: " ")
                 let message = connection?.scrub(text) ?? text
@@ -145,7 +150,7 @@ public struct PGClientProgram: Sendable, CustomStringConvertible {
         /// - Throws: ``PGError/Code/clientProgram`` when it ends by a signal.
         public func waitForErrors() throws(PGError) -> String {
             done.wait()
-            process.waitUntilExit()
+            exit.wait()
             let text = String(decoding: errors, as: UTF8.self)
             guard process.terminationReason == .exit else {
                 throw PGError(code: .clientProgram, message: "\(program.name) \(program.majorVersion) failed (signal \(process.terminationStatus))",
