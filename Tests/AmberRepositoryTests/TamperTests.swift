@@ -65,6 +65,35 @@ struct TamperTests {
         #expect(structure.packsRead == 0)
     }
 
+    /// A pack whose blobs and header cover every byte has no SHA-256 taken when it is intact;
+    /// yet a flip of any one of its bytes (blob, header, salt, header length, version, reserved,
+    /// magic) is found, and the pack is named as damaged, as when every pack is hashed.
+    @Test func everyByteOfACoveredPackIsVerified() throws {
+        let store = try TestStore(.memory)
+        let repository = try initRepository(store.backend)
+        let ids = try storeBlobs(repository, [(.data, randomBytes(300)), (.data, randomBytes(40)), (.data, Array(repeating: 7, count: 500))])
+        let location = try #require(try reopen(store.backend).index.lookup(ids[0]))
+        let handle = FileHandle(.data, location.pack.hex)
+        let original = try store.backend.load(handle)
+        let entries = try reopen(store.backend).index.allBlobs.values.filter { $0.pack == location.pack }.map(\.entry)
+        #expect(entries.count == 3)
+        #expect(Pack.isCovered(original, by: entries))
+        #expect(!Pack.isCovered(original, by: Array(entries.dropLast())), "a blob the index does not list")
+        var reserved = original
+        reserved[reserved.count - Pack.trailerCount + 38] = 1
+        #expect(!Pack.isCovered(reserved, by: entries))
+        #expect(try Checker(repository: reopen(store.backend)).run(readData: .all).isClean)
+
+        for offset in original.indices {
+            try store.flip(handle, at: offset)
+            let report = try Checker(repository: reopen(store.backend)).run(readData: .all)
+            #expect(!report.isClean, "flip at \(offset) of \(original.count)")
+            #expect(report.errors.contains { $0.contains(location.pack.shortHex) && $0.contains("do not match its name") },
+                    "flip at \(offset) of \(original.count)")
+            try store.overwrite(handle, original)
+        }
+    }
+
     /// `check --read-data` on a local repository hashes the packs while the key is derived and
     /// takes their digests from there: the findings are the same as hashing while reading.
     @Test(arguments: BackendKind.allCases)

@@ -1,0 +1,34 @@
+import AmberCore
+
+extension Pack {
+    /// Whether every byte of the pack `bytes` is authenticated by what `check --read-data`
+    /// verifies anyway, so that comparing the pack's SHA-256 with its name would find nothing
+    /// more (`docs/format.md` §16). Says nothing of whether those parts are intact: the caller
+    /// verifies each of them.
+    ///
+    /// A pack is *covered* by `entries` (the blobs the index places in it) when they lie back to
+    /// back from offset 0 to where the header begins (`size − 48 − headerLength`) and the
+    /// trailer's reserved bytes are zero. Then each blob's envelope is authenticated by its
+    /// AES-GCM tag (the nonce is GCM's, the compression byte is inside the ciphertext), the
+    /// header by its own, the trailer's salt and version through the header's key and AAD, its
+    /// `headerLength` by where the header must begin, its magic by the reader: a changed byte
+    /// anywhere fails a check that runs regardless. A gap, an overlap, bytes the index does not
+    /// describe (a blob whose first copy is in another pack) or non-zero reserved bytes leave the
+    /// pack uncovered.
+    public static func isCovered(_ bytes: [UInt8], by entries: [PackEntry]) -> Bool {
+        let size = bytes.count
+        guard size >= trailerCount else { return false }
+        let trailer = size - trailerCount
+        // Reserved bytes 37…39 of the trailer; the header length is the u32 at 32…35.
+        guard bytes[trailer + 37] == 0, bytes[trailer + 38] == 0, bytes[trailer + 39] == 0 else { return false }
+        let headerLength = Int(bytes[trailer + 32]) | Int(bytes[trailer + 33]) << 8
+            | Int(bytes[trailer + 34]) << 16 | Int(bytes[trailer + 35]) << 24
+        guard headerLength <= trailer else { return false }
+        var end = 0
+        for entry in entries.sorted(by: { $0.offset < $1.offset }) {
+            guard Int(entry.offset) == end else { return false }
+            end += Int(entry.length)
+        }
+        return end == trailer - headerLength
+    }
+}
