@@ -145,7 +145,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberSnapshotTests", dependencies: ["AmberCore", "AmberCrypto", "AmberRepository", "AmberSnapshot"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit"],
+        .testTarget(name: "AmberFilesystemTests", dependencies: ["AmberKit", "AmberFilesystem"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AmberCollectionsTests", dependencies: ["AmberKit", "AmberCollections", "AmberTesting"],
                     swiftSettings: swiftSettings),

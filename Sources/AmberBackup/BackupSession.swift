@@ -61,9 +61,7 @@ final class BackupSession {
 
     /// Stores directory trees; each becomes an entry of the root tree (unless it was skipped).
     func archive(_ roots: [TreeRoot]) throws {
-        for root in roots {
-            if let node = try trees.archive(root) { nodes.append(node) }
-        }
+        nodes += try trees.archive(roots)
     }
 
     /// Stores collection sources, each as runs on its previous backup where there is one.

@@ -57,14 +57,33 @@ public final class FilesCache: @unchecked Sendable {
     }
 
     private func key(_ file: PathBytes) -> BlobID {
+        Self.key(file, hasher)
+    }
+
+    private static func key(_ file: PathBytes, _ hasher: HMACSHA256) -> BlobID {
         hasher.id(Array("amber files cache\u{0}".utf8) + file.bytes)
     }
 
     /// The content of `file` if it is cached with exactly this metadata.
     func lookup(_ file: PathBytes, _ st: FileStatus) -> [BlobID]? {
-        guard path != nil, let e = old[key(file)] else { return nil }
-        guard e.size == st.size, e.mtime == st.mtimeNanos, e.ctime == st.ctimeNanos, e.inode == st.inode, e.device == st.device else { return nil }
+        guard path != nil else { return nil }
+        return Self.content(old[key(file)], st)
+    }
+
+    private static func content(_ entry: Entry?, _ st: FileStatus) -> [BlobID]? {
+        guard let e = entry, e.size == st.size, e.mtime == st.mtimeNanos, e.ctime == st.ctimeNanos, e.inode == st.inode,
+              e.device == st.device else { return nil }
         return e.content
+    }
+
+    /// Whether a file is cached with exactly its metadata, asked from another thread: the
+    /// entries as loaded, with a hasher of its own (``ContentPrefetcher`` skips such files, as
+    /// the backup will not read them).
+    func makeUnchangedTest() -> @Sendable (PathBytes, FileStatus) -> Bool {
+        guard path != nil, !old.isEmpty else { return { _, _ in false } }
+        nonisolated(unsafe) let hasher = hasher.copy()
+        let old = old
+        return { file, st in FilesCache.content(old[FilesCache.key(file, hasher)], st) != nil }
     }
 
     /// Records a file's content for the next backup.

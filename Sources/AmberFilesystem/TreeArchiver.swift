@@ -30,6 +30,8 @@ public final class TreeArchiver {
     public private(set) var filesRead = 0
     /// Files, their bytes and directories stored so far.
     public private(set) var statistics = Snapshot.Statistics()
+    /// Reads files ahead while ``archive(_:)-([TreeRoot])`` runs.
+    private var prefetcher: ContentPrefetcher?
 
     /// - Parameters:
     ///   - cache: says which files are unchanged since the previous backup, and records this one's.
@@ -51,6 +53,23 @@ public final class TreeArchiver {
     }
 
     deinit { buffer.deallocate() }
+
+    /// The root-tree nodes of `roots` (their subtrees stored), without those skipped; their
+    /// files are read ahead as they are stored (``ContentPrefetcher``).
+    public func archive(_ roots: [TreeRoot]) throws(RepositoryError) -> [Node] {
+        guard !roots.isEmpty else { return [] }
+        let prefetcher = ContentPrefetcher(roots: roots.map(\.path), excludes: excludes, unchanged: cache.makeUnchangedTest())
+        self.prefetcher = prefetcher
+        defer {
+            prefetcher.stop()
+            self.prefetcher = nil
+        }
+        var nodes = [Node]()
+        for root in roots {
+            if let node = try archive(root) { nodes.append(node) }
+        }
+        return nodes
+    }
 
     /// The root-tree node of `root` (its subtree stored), or nil when it was skipped.
     public func archive(_ root: TreeRoot) throws(RepositoryError) -> Node? {
@@ -161,10 +180,13 @@ public final class TreeArchiver {
 
     /// Reads, chunks and stores a file; nil (with a warning) if it cannot be read.
     private func readFile(_ path: PathBytes, _ status: FileStatus) throws(RepositoryError) -> (ids: [BlobID], size: UInt64)? {
-        if let cached = cache.lookup(path, status), cached.allSatisfy(writer.has) {
+        let cached = cache.lookup(path, status)
+        if let cached, cached.allSatisfy(writer.has) {
             progress?.add(bytes: status.size)
             return (cached, status.size)
         }
+        // What the read-ahead counts: the files it does not skip as unchanged.
+        defer { if cached == nil { prefetcher?.consumed(status.size) } }
         guard let content = try read(FileReader(path, buffer: buffer), path) else { return nil }
         cache.record(path, status, content: content.ids)
         return content

@@ -16,29 +16,37 @@ public enum TreeScanner {
     public static func count(_ sources: [String], excludes: ExcludeRules = ExcludeRules(),
                              stopped: () -> Bool = { false }) -> (items: UInt64, bytes: UInt64) {
         var items: UInt64 = 0, bytes: UInt64 = 0
-        func visit(_ path: PathBytes, _ st: FileStatus, components: [String], device: UInt64) {
+        walk(sources.map(PathBytes.init), excludes: excludes, stopped: stopped) { _, st in
             items += 1
-            switch st.kind {
-            case .file: bytes += st.size
-            case .directory:
-                guard !stopped(), !excludes.oneFileSystem || st.device == device,
-                      let names = excludes.tagsHeld(in: path) ?? directoryNames(path) else { return }
-                for name in names {
-                    let child = path.appending(name)
-                    guard case .success(let status) = FileStatus.lstat(child) else { continue }
-                    let inner = components + [String(decoding: name, as: UTF8.self)]
-                    if !excludes.isEmpty, excludes.excludes(child, components: inner, status: status) { continue }
-                    visit(child, status, components: inner, device: device)
-                }
-            default: break
-            }
-        }
-        for source in sources {
-            let path = PathBytes(source)
-            guard case .success(let st) = FileStatus.lstat(path) else { continue }
-            visit(path, st, components: path.absoluteComponents, device: st.device)
+            if st.kind == .file { bytes += st.size }
         }
         return (items, bytes)
+    }
+
+    /// Calls `visit` with every path the backup's walk (``TreeArchiver``) visits under `roots`,
+    /// in its order, with its status: what the exclusions and `--one-file-system` leave, each
+    /// directory before its entries. Stops at the next directory once `stopped` says so.
+    static func walk(_ roots: [PathBytes], excludes: ExcludeRules, stopped: () -> Bool,
+                     visit: (PathBytes, FileStatus) -> Void) {
+        func visitTree(_ path: PathBytes, _ st: FileStatus, components: [String], device: UInt64) {
+            visit(path, st)
+            guard st.kind == .directory, !stopped(), !excludes.oneFileSystem || st.device == device,
+                  let names = excludes.tagsHeld(in: path) ?? directoryNames(path) else { return }
+            for name in names {
+                let child = path.appending(name)
+                guard case .success(let status) = FileStatus.lstat(child) else { continue }
+                let inner = components + [String(decoding: name, as: UTF8.self)]
+                if !excludes.isEmpty, excludes.excludes(child, components: inner, status: status) { continue }
+                visitTree(child, status, components: inner, device: device)
+            }
+        }
+        for path in roots {
+            guard case .success(let st) = FileStatus.lstat(path) else { continue }
+            let components = path.absoluteComponents
+            // A root is excluded as the archiver excludes it (a pattern matching it or a parent).
+            if !excludes.isEmpty, excludes.excludes(path, components: components, status: st) { continue }
+            visitTree(path, st, components: components, device: st.device)
+        }
     }
 
     /// A scan running on a thread of its own; ``stop()`` ends it at the next directory.
