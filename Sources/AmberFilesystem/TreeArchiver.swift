@@ -30,7 +30,7 @@ public final class TreeArchiver {
     public private(set) var filesRead = 0
     /// Files, their bytes and directories stored so far.
     public private(set) var statistics = Snapshot.Statistics()
-    /// Reads files ahead while ``archive(_:)-([TreeRoot])`` runs.
+    /// Reads files ahead while a list of roots is stored.
     private var prefetcher: ContentPrefetcher?
 
     /// - Parameters:
