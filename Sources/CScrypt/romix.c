@@ -30,6 +30,15 @@ static inline row_t row_shuffle(row_t v, int m) { row_t r; for (int i = 0; i < 4
 #define SHUFFLE(v, m) row_shuffle((v), (m))
 #endif
 
+// Four quarter-rounds at once, one a lane: b ^= (a + d) <<< 7, c ^= (b + a) <<< 9,
+// d ^= (c + b) <<< 13, a ^= (d + c) <<< 18.
+#define QUARTER_ROUNDS(a, b, c, d) do { \
+    b = XOR(b, ROTL(ADD(a, d), 7));      \
+    c = XOR(c, ROTL(ADD(b, a), 9));      \
+    d = XOR(d, ROTL(ADD(c, b), 13));     \
+    a = XOR(a, ROTL(ADD(d, c), 18));     \
+} while (0)
+
 // B = Salsa20/8(B ^ T), on diagonal-order blocks of four rows.
 static inline void salsa8_xor(row_t b[4], const row_t t[4]) {
     row_t x0 = XOR(b[0], t[0]), x1 = XOR(b[1], t[1]), x2 = XOR(b[2], t[2]), x3 = XOR(b[3], t[3]);
@@ -37,18 +46,12 @@ static inline void salsa8_xor(row_t b[4], const row_t t[4]) {
     for (int round = 0; round < 8; round += 2) {
         // Column round: x0 = (y0, y5, y10, y15), x1 = (y4, y9, y14, y3), x2 = (y8, y13, y2, y7),
         // x3 = (y12, y1, y6, y11).
-        x1 = XOR(x1, ROTL(ADD(x0, x3), 7));
-        x2 = XOR(x2, ROTL(ADD(x1, x0), 9));
-        x3 = XOR(x3, ROTL(ADD(x2, x1), 13));
-        x0 = XOR(x0, ROTL(ADD(x3, x2), 18));
+        QUARTER_ROUNDS(x0, x1, x2, x3);
         // Row round: x3 -> (y1, y6, y11, y12), x2 -> (y2, y7, y8, y13), x1 -> (y3, y4, y9, y14).
         x1 = SHUFFLE(x1, 0x93);
         x2 = SHUFFLE(x2, 0x4E);
         x3 = SHUFFLE(x3, 0x39);
-        x3 = XOR(x3, ROTL(ADD(x0, x1), 7));
-        x2 = XOR(x2, ROTL(ADD(x3, x0), 9));
-        x1 = XOR(x1, ROTL(ADD(x2, x3), 13));
-        x0 = XOR(x0, ROTL(ADD(x1, x2), 18));
+        QUARTER_ROUNDS(x0, x3, x2, x1);
         x1 = SHUFFLE(x1, 0x39);
         x2 = SHUFFLE(x2, 0x4E);
         x3 = SHUFFLE(x3, 0x93);
