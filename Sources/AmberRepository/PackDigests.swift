@@ -16,6 +16,11 @@ import Synchronization
 ///
 /// Only for a local repository (``Backend/isLocal``): reading a file twice there costs a copy
 /// from the page cache, where on S3 it would download every pack twice.
+///
+/// Since `check` needs no hash of an intact pack whose blobs and header cover every byte
+/// (``Pack/isCovered(_:by:)``), most digests taken here only save a hash when a pack is damaged
+/// or not covered; the reading ahead (``Backend/prefetch(_:upTo:)``) is what saves time on a
+/// cold cache (with the hashing left out: 1.69 s against 1.71 s for 709 MB, within noise).
 public final class PackDigests: Sendable {
     private let digests = Mutex<[BlobID: BlobID]>([:])
     private let stopped = Atomic<Bool>(false)
