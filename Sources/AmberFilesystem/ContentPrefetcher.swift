@@ -89,9 +89,7 @@ final class ContentPrefetcher: @unchecked Sendable {
     }
 
     private func advise(_ path: PathBytes, size: UInt64) {
-        let noAccessTime: Int32 = 0o1000000  // O_NOATIME, as FileReader
-        var fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | noAccessTime) }
-        if fd < 0 { fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) } }
+        let fd = FileReader.openDescriptor(path)
         guard fd >= 0 else { return }
         _ = posix_fadvise(fd, 0, off_t(min(size, Self.window)), POSIX_FADV_WILLNEED)
         close(fd)

@@ -17,12 +17,19 @@ struct FileReader: ~Copyable {
     /// Opens `path` without following a final symlink, and without updating its access time
     /// where the file system allows it. Nil (errno set) when it cannot be opened.
     init?(_ path: PathBytes, buffer: UnsafeMutableRawBufferPointer) {
-        let noAccessTime: Int32 = 0o1000000  // O_NOATIME
-        var fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | noAccessTime) }
-        if fd < 0 { fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) } }
+        let fd = Self.openDescriptor(path)
         guard fd >= 0 else { return nil }
         descriptor = fd
         self.buffer = buffer
+    }
+
+    /// Opens `path` for reading as a backup reads it: without following a final symlink, and
+    /// without updating its access time where the file system allows it. The descriptor, or -1
+    /// (errno set).
+    static func openDescriptor(_ path: PathBytes) -> Int32 {
+        let noAccessTime: Int32 = 0o1000000  // O_NOATIME
+        let fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | noAccessTime) }
+        return fd >= 0 ? fd : path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
     }
 
     /// Reads from an open descriptor (standard input for `backup --stdin`), which it duplicates:
