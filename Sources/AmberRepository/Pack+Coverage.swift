@@ -16,14 +16,13 @@ extension Pack {
     /// describe (a blob whose first copy is in another pack) or non-zero reserved bytes leave the
     /// pack uncovered.
     public static func isCovered(_ bytes: [UInt8], by entries: [PackEntry]) -> Bool {
-        let size = bytes.count
-        guard size >= trailerCount else { return false }
-        let trailer = size - trailerCount
-        // Reserved bytes 37…39 of the trailer; the header length is the u32 at 32…35.
-        guard bytes[trailer + 37] == 0, bytes[trailer + 38] == 0, bytes[trailer + 39] == 0 else { return false }
-        let headerLength = Int(bytes[trailer + 32]) | Int(bytes[trailer + 33]) << 8
-            | Int(bytes[trailer + 34]) << 16 | Int(bytes[trailer + 35]) << 24
-        guard headerLength <= trailer else { return false }
+        guard bytes.count >= trailerCount else { return false }
+        let trailer = bytes.count - trailerCount
+        // The trailer as every reader parses it (magic, version, header length), and its
+        // reserved bytes 37…39, which readers do not look at, zero.
+        guard bytes[trailer + 37 ..< trailer + 40].allSatisfy({ $0 == 0 }),
+              let (_, headerLength) = try? parseTrailer(Array(bytes[trailer...]), what: "pack"),
+              headerLength <= trailer else { return false }
         var end = 0
         for entry in entries.sorted(by: { $0.offset < $1.offset }) {
             guard Int(entry.offset) == end else { return false }
