@@ -47,6 +47,13 @@ struct GlobalOptions: ParsableArguments {
         return warnOfCopies(try Repository.open(backend: backend, password: password))
     }
 
+    /// Opens the repository named by the options; also returns the password that opened it
+    /// (`key rotate` and `key retire` wrap the new keys under it).
+    func openRepositoryKeepingPassword() throws -> (Repository, [UInt8]) {
+        let (backend, password) = try backendAndPassword()
+        return (warnOfCopies(try Repository.open(backend: backend, password: password)), password)
+    }
+
     /// Opens the repository named by the options, hashing its packs on the other cores while the
     /// key derivation runs (``PackDigests``; a local repository only): for `check --read-data`.
     func openRepositoryHashingPacks() throws -> (Repository, PackDigests?) {

@@ -11,11 +11,16 @@ extension Amber {
                 Every key file wraps the same master key under its own password. New passwords come from \
                 --new-password-file, AMBER_NEW_PASSWORD_FILE, AMBER_NEW_PASSWORD, or a prompt (asked twice).
 
+                `key rotate` makes a new random data key that everything stored from then on is sealed \
+                under; `key retire` then seals everything older anew under it and drops the old data \
+                keys, so a copy of an old key file and its password no longer read the repository.
+
                 Examples:
                   amber key list
                   amber key add --new-password-file ~/new-password
+                  amber key rotate && amber key retire
                 """,
-            subcommands: [List.self, Add.self, Remove.self, Passwd.self])
+            subcommands: [List.self, Add.self, Remove.self, Passwd.self, Rotate.self, Retire.self])
     }
 }
 

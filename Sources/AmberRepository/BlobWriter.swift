@@ -181,11 +181,22 @@ public final class BlobWriter: Sendable {
         }
     }
 
-    /// Copies a sealed blob as it is (no decryption: its key depends only on its type and id)
-    /// into a new pack, even though the index already has it elsewhere. Prune uses this to move
-    /// the live blobs out of packs it will delete. Returns false if this writer already has it.
+    /// Copies a sealed blob into a new pack, even though the index already has it elsewhere.
+    /// Prune uses this to move the live blobs out of packs it will delete. A blob sealed under the
+    /// current key generation is copied as it is (its key depends only on its generation, type
+    /// and id); one of an older generation is sealed anew from `plaintext`, which the caller
+    /// read and verified. Returns false if this writer already has it.
     @discardableResult
-    public func copy(_ entry: PackEntry, envelope: [UInt8]) throws(RepositoryError) -> Bool {
+    public func copy(_ entry: PackEntry, envelope: [UInt8], generation: UInt16, plaintext: [UInt8]) throws(RepositoryError) -> Bool {
+        guard generation == repository.currentGeneration else {
+            let isNew: Bool = try state.withLock { s throws(RepositoryError) in
+                if let failure = s.failure { throw failure }
+                return s.pending.insert(entry.id).inserted
+            }
+            guard isNew else { return false }
+            try seal(entry.type, id: entry.id, plaintext: plaintext, level: nil)
+            return true
+        }
         let isNew: Bool = try state.withLock { s throws(RepositoryError) in
             if let failure = s.failure { throw failure }
             return s.pending.insert(entry.id).inserted
@@ -236,7 +247,7 @@ public final class BlobWriter: Sendable {
             if verifiesSaves { try repository.verifySaved(handle) }
         }
         let writeIndex: Bool = state.withLock { s in
-            repository.index.add(IndexFile(packs: [(packID, pack.entries)]), name: nil)
+            repository.index.add(IndexFile(packs: [(packID, pack.entries)], generations: [packID: repository.currentGeneration]), name: nil)
             for e in pack.entries { s.pending.remove(e.id) }
             s.unindexed.append((packID, pack.entries))
             if holdsIndex { s.saved.append(packID) }
@@ -268,7 +279,8 @@ public final class BlobWriter: Sendable {
         guard !dryRun else { return more }
         let name: String, size: Int
         do {
-            (name, size) = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded(), verifying: verifiesSaves)
+            let file = IndexFile(packs: packs, generations: repository.index.generations(of: packs.map(\.pack)))
+            (name, size) = try repository.saveFile(.index, kind: .index, payload: file.encoded(), verifying: verifiesSaves)
         } catch {
             // Keep them for the next attempt: a snapshot must never reference unindexed blobs.
             state.withLock { $0.unindexed.insert(contentsOf: packs, at: 0) }

@@ -64,7 +64,8 @@ public struct IndexRepair {
     }
 
     private func save(_ packs: [(pack: BlobID, entries: [PackEntry])], _ report: inout Report) throws(RepositoryError) {
-        _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: packs).encoded())
+        let file = IndexFile(packs: packs, generations: repository.index.generations(of: packs.map(\.pack)))
+        _ = try repository.saveFile(.index, kind: .index, payload: file.encoded())
         report.newIndexFiles += 1
     }
 }

@@ -15,6 +15,8 @@ public final class MasterIndex: Sendable {
     private struct State {
         var blobs = BlobTable()
         var packs: [BlobID: Int] = [:]
+        /// The key generation of each pack not of generation 0.
+        var generations: [BlobID: UInt16] = [:]
         var indexFiles: Set<String> = []
         var duplicates = 0
         /// Packs a prune plan will delete, and the blobs found only in them.
@@ -39,6 +41,7 @@ public final class MasterIndex: Sendable {
             }
             // Grow once instead of rehashing repeatedly while hundreds of thousands of entries arrive.
             s.blobs.reserveCapacity(file.blobCount)
+            s.generations.merge(file.generations) { known, _ in known }
             for (pack, entries) in file.packs {
                 s.packs[pack, default: 0] += entries.count
                 let isExcluded = s.excludedPacks.contains(pack)
@@ -56,6 +59,29 @@ public final class MasterIndex: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// The key generation of a pack: what its index file or its trailer said (0 if nothing did).
+    public func generation(of pack: BlobID) -> UInt16 { state.withLock { $0.generations[pack] ?? 0 } }
+
+    /// The key generations of these packs that are not 0, for an index file listing them.
+    public func generations(of packs: some Sequence<BlobID>) -> [BlobID: UInt16] {
+        state.withLock { s in
+            var found = [BlobID: UInt16]()
+            for pack in packs { if let generation = s.generations[pack] { found[pack] = generation } }
+            return found
+        }
+    }
+
+    /// Records a pack's key generation read from its trailer, unless an index file said it first.
+    /// Returns the generation the index holds for the pack.
+    @discardableResult
+    public func noteGeneration(_ generation: UInt16, of pack: BlobID) -> UInt16 {
+        state.withLock { s in
+            if let known = s.generations[pack] { return known }
+            if generation != 0 && s.packs[pack] == nil { s.generations[pack] = generation }
+            return s.packs[pack] == nil ? generation : 0
         }
     }
 

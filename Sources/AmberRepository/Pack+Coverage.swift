@@ -8,20 +8,21 @@ extension Pack {
     ///
     /// A pack is *covered* by `entries` (the blobs the index places in it) when they lie back to
     /// back from offset 0 to where the header begins (`size − 48 − headerLength`) and the
-    /// trailer's reserved bytes are zero. Then each blob's envelope is authenticated by its
+    /// trailer's reserved byte is zero. Then each blob's envelope is authenticated by its
     /// AES-GCM tag (the nonce is GCM's, the compression byte is inside the ciphertext), the
-    /// header by its own, the trailer's salt and version through the header's key and AAD, its
+    /// header by its own, the trailer's salt, version and key generation through the header's
+    /// key and AAD (another generation's data key gives another key), its
     /// `headerLength` by where the header must begin, its magic by the reader: a changed byte
     /// anywhere fails a check that runs regardless. A gap, an overlap, bytes the index does not
-    /// describe (a blob whose first copy is in another pack) or non-zero reserved bytes leave the
+    /// describe (a blob whose first copy is in another pack) or a non-zero reserved byte leave the
     /// pack uncovered.
     public static func isCovered(_ bytes: [UInt8], by entries: [PackEntry]) -> Bool {
         guard bytes.count >= trailerCount else { return false }
         let trailer = bytes.count - trailerCount
-        // The trailer as every reader parses it (magic, version, header length), and its
-        // reserved bytes 37…39, which readers do not look at, zero.
-        guard bytes[trailer + 37 ..< trailer + 40].allSatisfy({ $0 == 0 }),
-              let (_, headerLength) = try? parseTrailer(Array(bytes[trailer...]), what: "pack"),
+        // The trailer as every reader parses it (magic, version, header length, generation), and
+        // its reserved byte 39, which readers do not look at, zero.
+        guard bytes[trailer + 39] == 0,
+              let (_, headerLength, _) = try? parseTrailer(Array(bytes[trailer...]), what: "pack"),
               headerLength <= trailer else { return false }
         var end = 0
         for entry in entries.sorted(by: { $0.offset < $1.offset }) {

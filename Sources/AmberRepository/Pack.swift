@@ -5,7 +5,9 @@ import AmberCrypto
 ///
 ///     Pack    := Envelope_1 ‖ … ‖ Envelope_n ‖ Header ‖ Trailer
 ///     Header  := envelope of (count u32 ‖ PackEntry × count), key from `"amber pack" ‖ salt`, aad = salt ‖ version
-///     Trailer := salt[32] ‖ headerLength u32 ‖ version u8 = 1 ‖ reserved[3] = 0 ‖ "AMBRPACK"
+///     Trailer := salt[32] ‖ headerLength u32 ‖ version u8 = 1 ‖ generation u16 ‖ reserved u8 = 0 ‖ "AMBRPACK"
+///
+/// Every envelope and the header are sealed under the data key of the trailer's key generation.
 ///
 /// A pack's name is the SHA-256 of its bytes, so it can be verified without the key. Its header
 /// lists every blob, so the index can always be rebuilt from packs alone.
@@ -25,25 +27,29 @@ public enum Pack {
         t.raw(salt)
         t.u32(UInt32(header.count))
         t.u8(1)
-        t.raw([0, 0, 0])
+        t.u16(sealer.currentGeneration)
+        t.u8(0)
         t.raw(magic)
         body.append(contentsOf: t.bytes)
     }
 
-    /// Parses a pack's trailer: the salt and the header's length.
-    public static func parseTrailer(_ trailer: [UInt8], what: String) throws(RepositoryError) -> (salt: [UInt8], headerLength: Int) {
+    /// Parses a pack's trailer: the salt, the header's length and the key generation.
+    public static func parseTrailer(_ trailer: [UInt8], what: String) throws(RepositoryError)
+        -> (salt: [UInt8], headerLength: Int, generation: UInt16) {
         guard trailer.count == trailerCount, Array(trailer[40..<48]) == magic else {
             throw RepositoryError.damaged(what, "no pack trailer")
         }
         guard trailer[36] == 1 else { throw RepositoryError.damaged(what, "unsupported pack version \(trailer[36])") }
         var r = ByteReader(trailer, context: "pack trailer", offset: 32)
         let length = Int((try? r.u32()) ?? 0)
-        return (Array(trailer[0..<32]), length)
+        return (Array(trailer[0..<32]), length, UInt16(trailer[37]) | UInt16(trailer[38]) << 8)
     }
 
     /// Decrypts and parses a pack header, checking that every entry lies inside the blob area.
-    public static func parseHeader(_ sealed: [UInt8], salt: [UInt8], blobArea: Int, sealer: Sealer, what: String) throws(RepositoryError) -> [PackEntry] {
-        let plain = try sealer.open(sealed[...], key: sealer.fileKey(purpose: "pack", salt: salt), aad: salt + [1], what: "\(what) header")
+    public static func parseHeader(_ sealed: [UInt8], salt: [UInt8], generation: UInt16, blobArea: Int, sealer: Sealer,
+                                   what: String) throws(RepositoryError) -> [PackEntry] {
+        let key = try sealer.fileKey(purpose: "pack", salt: salt, generation: generation, what: what)
+        let plain = try sealer.open(sealed[...], key: key, aad: salt + [1], what: "\(what) header")
         return try parseHeaderEntries(plain, blobArea: blobArea, what: what)
     }
 

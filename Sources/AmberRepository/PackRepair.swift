@@ -85,11 +85,14 @@ public struct PackRepair {
                 continue
             }
             let end = Int(entry.offset) + Int(entry.length)
-            guard end <= bytes.count, (try? repository.openBlob(bytes[Int(entry.offset)..<end], entry: entry, pack: pack)) != nil else {
+            guard end <= bytes.count, let plaintext = try? repository.openBlob(bytes[Int(entry.offset)..<end], entry: entry, pack: pack) else {
                 outcome.lost.append(entry.id.hex)
                 continue
             }
-            if try writer.copy(entry, envelope: Array(bytes[Int(entry.offset)..<end])) { outcome.salvaged += 1 }
+            if try writer.copy(entry, envelope: Array(bytes[Int(entry.offset)..<end]), generation: repository.index.generation(of: pack),
+                               plaintext: plaintext) {
+                outcome.salvaged += 1
+            }
         }
         return outcome
     }
@@ -110,7 +113,8 @@ public struct PackRepair {
                   file.packs.contains(where: { damaged.contains($0.pack) }) else { continue }
             let kept = file.packs.filter { !damaged.contains($0.pack) }
             if !kept.isEmpty {
-                _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: kept).encoded(), verifying: true)
+                let rewritten = IndexFile(packs: kept, generations: file.generations)
+                _ = try repository.saveFile(.index, kind: .index, payload: rewritten.encoded(), verifying: true)
             }
             try storage { () throws(BackendError) in try repository.backend.remove(FileHandle(.index, name)) }
             rewritten += 1

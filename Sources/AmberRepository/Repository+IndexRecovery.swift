@@ -47,7 +47,7 @@ extension Repository {
                 unreadable.append(name)
             }
         }
-        index.add(IndexFile(packs: recovered), name: nil)
+        index.add(IndexFile(packs: recovered, generations: index.generations(of: recovered.map(\.pack))), name: nil)
         damage.withLock { damage in
             damage.indexFiles += damagedIndexFiles
             damage.recovered += recovered
@@ -82,11 +82,17 @@ extension Repository {
                             read: (_ offset: Int, _ length: Int) throws(RepositoryError) -> [UInt8]) throws(RepositoryError) -> [PackEntry] {
         let what = "pack \(pack.shortHex)"
         guard size >= Pack.trailerCount else { throw RepositoryError.damaged(what, "too short") }
-        let (salt, headerLength) = try Pack.parseTrailer(try read(size - Pack.trailerCount, Pack.trailerCount), what: what)
+        let (salt, headerLength, generation) = try Pack.parseTrailer(try read(size - Pack.trailerCount, Pack.trailerCount), what: what)
         guard headerLength + Pack.trailerCount <= size else { throw RepositoryError.damaged(what, "header length out of range") }
+        // The index's word on the generation stands: a trailer naming another is damaged.
+        let indexed = index.noteGeneration(generation, of: pack)
+        guard indexed == generation else {
+            throw RepositoryError.damaged(what, "its trailer names key generation \(generation), its index entry \(indexed)")
+        }
         let header = try read(size - Pack.trailerCount - headerLength, headerLength)
         return try withSealer { sealer throws(RepositoryError) in
-            try Pack.parseHeader(header, salt: salt, blobArea: size - Pack.trailerCount - headerLength, sealer: sealer, what: what)
+            try Pack.parseHeader(header, salt: salt, generation: generation, blobArea: size - Pack.trailerCount - headerLength,
+                                 sealer: sealer, what: what)
         }
     }
 }

@@ -88,12 +88,16 @@ public final class Repository: Sendable {
         // The config's copy is read only if the config does not open, and a copy that cannot be
         // read (absent, or storage refusing it) is no copy: it never stops an intact repository.
         var configCopy: [UInt8]??
-        for (name, _) in keyNames.sorted(by: { $0.name < $1.name }) {
+        // Newer key generations first: after an interrupted `key rotate` both key files open.
+        var loaded = [String: [UInt8]]()
+        for (name, _) in keyNames { loaded[name] = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) } }
+        let generations = loaded.mapValues { (try? KeyFile(decoding: $0, what: ""))?.generation ?? 0 }
+        for name in keyNames.map(\.name).sorted(by: { (generations[$1]!, $0) < (generations[$0]!, $1) }) {
             let what = "key file \(name.prefix(8))"
             let keys: MasterKeys
             var keyNote: String?
             do throws(RepositoryError) {
-                var bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
+                var bytes = loaded[name]!
                 // A key file is named by the SHA-256 of its bytes: damage shows before any password is tried.
                 if !FileHandle(.keys, name).isNamed(by: bytes) {
                     guard let copy = try loadCopy(backend, of: FileHandle(.keys, name)) else {
@@ -153,6 +157,12 @@ public final class Repository: Sendable {
         try Self.saveWithCopy(backend, FileHandle(.keys, name), bytes)
         return name
     }
+
+    /// The key generation new objects are sealed under (§Keys).
+    public var currentGeneration: UInt16 { keys.currentGeneration }
+
+    /// The key generations whose objects this repository reads, ascending.
+    public var keyGenerations: [UInt16] { keys.dataKeys.keys.sorted() }
 
     /// A second handle on the same repository with an empty index, for a consistent fresh view.
     public func withFreshIndex() -> Repository {
@@ -331,7 +341,8 @@ public final class Repository: Sendable {
     public func openBlob(_ envelope: ArraySlice<UInt8>, entry: PackEntry, pack: BlobID) throws(RepositoryError) -> [UInt8] {
         func what() -> String { "blob \(entry.id.shortHex) in pack \(pack.shortHex)" }
         return try withSealer { sealer throws(RepositoryError) in
-            let plain = try sealer.open(envelope, key: sealer.blobKey(entry.type, entry.id), aad: Self.blobAAD(entry.type, entry.id),
+            let key = try sealer.blobKey(entry.type, entry.id, generation: index.generation(of: pack))
+            let plain = try sealer.open(envelope, key: key, aad: Self.blobAAD(entry.type, entry.id),
                                         what: what(), expectedCount: Int(entry.rawLength))
             guard sealer.blobID(of: plain, type: entry.type) == entry.id else {
                 throw RepositoryError.damaged(what(), "its content does not match its id")

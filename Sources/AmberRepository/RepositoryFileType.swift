@@ -16,16 +16,33 @@ extension Sealer {
     /// Magic, type, version, reserved, salt.
     static let fileHeaderCount = 4 + 1 + 1 + 2 + 32
 
-    /// Seals a repository file: `"AMBR" ‖ type u8 ‖ version u8 = 1 ‖ reserved u16 = 0 ‖ salt[32] ‖ envelope`,
-    /// the envelope keyed by `"amber file" ‖ type ‖ salt` with the 40-byte header as associated data.
-    public func sealFile(_ type: RepositoryFileType, payload: [UInt8]) throws(RepositoryError) -> [UInt8] {
+    /// Seals a repository file: `"AMBR" ‖ type u8 ‖ version u8 = 1 ‖ generation u16 ‖ salt[32] ‖ envelope`,
+    /// the envelope keyed by `"amber file" ‖ type ‖ version ‖ generation ‖ salt` under the current
+    /// generation's data key, with the 40-byte header as associated data. The salt is random, or
+    /// `salt` (a re-sealed file's, ``resealSalt(for:)``).
+    public func sealFile(_ type: RepositoryFileType, payload: [UInt8], salt: [UInt8]? = nil) throws(RepositoryError) -> [UInt8] {
         var header = Self.fileMagic
         header.append(type.rawValue)
         header.append(1)
-        header.append(contentsOf: [0, 0])
-        header.append(contentsOf: SecureRandom.bytes(32))
-        let key = fileKey(purpose: "file", salt: Array(header[4...]))
+        header.append(UInt8(truncatingIfNeeded: currentGeneration))
+        header.append(UInt8(truncatingIfNeeded: currentGeneration >> 8))
+        header.append(contentsOf: salt ?? SecureRandom.bytes(32))
+        let key = try fileKey(purpose: "file", salt: Array(header[4...]))
         return header + (try seal(payload, key: key, aad: header))
+    }
+
+    /// The key generation a sealed file's header names (bytes 6…7, little-endian; 0 in files
+    /// written before keys could rotate, where they were reserved).
+    public static func generation(ofFile bytes: [UInt8]) -> UInt16? {
+        guard bytes.count >= fileHeaderCount, Array(bytes[0..<4]) == fileMagic else { return nil }
+        return UInt16(bytes[6]) | UInt16(bytes[7]) << 8
+    }
+
+    /// The salt of the file that re-seals the file named `name` under the current generation:
+    /// `HMAC(dataKey, "amber reseal" ‖ name)`. Unique per file, as a random salt, and the same on
+    /// a second attempt, so a re-seal interrupted and run again writes the same name.
+    public func resealSalt(for name: String) throws(RepositoryError) -> [UInt8] {
+        try fileKey(purpose: "reseal", salt: Array(name.utf8))
     }
 
     /// Opens a sealed repository file of the expected type. `what` names it in errors.
@@ -36,7 +53,8 @@ extension Sealer {
         guard bytes[4] == type.rawValue else { throw RepositoryError.damaged(what, "file type \(bytes[4]), expected \(type.rawValue)") }
         guard bytes[5] == 1 else { throw RepositoryError.damaged(what, "unsupported file version \(bytes[5])") }
         let header = Array(bytes[0..<Self.fileHeaderCount])
-        let key = fileKey(purpose: "file", salt: Array(header[4...]))
+        let generation = UInt16(header[6]) | UInt16(header[7]) << 8
+        let key = try fileKey(purpose: "file", salt: Array(header[4...]), generation: generation, what: what)
         return try open(bytes[Self.fileHeaderCount...], key: key, aad: header, what: what)
     }
 }

@@ -13,11 +13,18 @@ public struct SyncOptions: Sendable {
     public var verifyContents: Bool
     /// Remove destination files the source no longer has (never the config; locks are never touched).
     public var delete: Bool
+    /// Asked when the destination's config differs from the source's: whether the destination is
+    /// nonetheless an earlier copy of this repository (its config sealed anew since, by
+    /// `amber key retire`). Then the sync replaces its config (and the config's copy) last. Nil:
+    /// a different config is a different repository.
+    public var isEarlierCopy: (@Sendable (any Backend) -> Bool)?
 
-    public init(parallelism: Int = 4, verifyContents: Bool = false, delete: Bool = false) {
+    public init(parallelism: Int = 4, verifyContents: Bool = false, delete: Bool = false,
+                isEarlierCopy: (@Sendable (any Backend) -> Bool)? = nil) {
         self.parallelism = parallelism
         self.verifyContents = verifyContents
         self.delete = delete
+        self.isEarlierCopy = isEarlierCopy
     }
 }
 
@@ -61,7 +68,8 @@ public struct RepositorySync: Sendable {
         let start = Date()
         let config = try loadSourceConfig()
         try storage { () throws(BackendError) in try destination.create() }
-        let configPresent = try destinationConfig(matching: config)
+        let destinationConfig = try destinationConfig(matching: config)
+        let configPresent = destinationConfig == .same
         let files = try listFiles()
         let missing = files.missing(kinds: Self.phases.flatMap { $0 })
         planned(missing.files + (configPresent ? 0 : 1), missing.bytes + (configPresent ? 0 : config.count))
@@ -74,6 +82,8 @@ public struct RepositorySync: Sendable {
         if configPresent {
             report.withLock { $0[.config].presentFiles = 1 }
         } else {
+            // A config sealed anew replaces the old one as a writer saves it: its copy first.
+            if destinationConfig == .sealedAnew { _ = try copy(FileHandle(.copies, "config"), expected: config) }
             _ = try copy(.config, expected: config)
             report.withLock { $0[.config].copiedFiles = 1; $0[.config].copiedBytes = Int64(config.count) }
             progress(config.count)
@@ -84,13 +94,18 @@ public struct RepositorySync: Sendable {
         return result
     }
 
-    /// Whether the destination already has the config; throws if it has a different one.
-    private func destinationConfig(matching config: [UInt8]) throws(RepositoryError) -> Bool {
-        guard let existing = try destination.loadIfPresent(.config) else { return false }
-        guard existing == config else {
+    /// What the destination's config is to the source's.
+    enum DestinationConfig { case absent, same, sealedAnew }
+
+    /// Whether the destination has the config, none, or an older sealing of it (an earlier copy
+    /// of this repository, ``SyncOptions/isEarlierCopy``); throws if it has another repository's.
+    private func destinationConfig(matching config: [UInt8]) throws(RepositoryError) -> DestinationConfig {
+        guard let existing = try destination.loadIfPresent(.config) else { return .absent }
+        if existing == config { return .same }
+        guard let isEarlierCopy = options.isEarlierCopy, isEarlierCopy(destination) else {
             throw RepositoryError(.invalidArgument,
                                   "\(destination.location) holds a different repository (its config differs); sync only copies into an empty location or an earlier copy of this repository")
         }
-        return true
+        return .sealedAnew
     }
 }

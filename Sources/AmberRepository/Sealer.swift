@@ -4,8 +4,9 @@ import AmberCrypto
 
 /// Compresses and encrypts objects, and reverses it: the envelope of `docs/format.md` §Encryption.
 ///
-/// Every object is encrypted under its own key, `K = HMAC-SHA256(encryptionKey, label)`, where the
-/// label names the object uniquely (a blob's type and id, a file's type and random salt). The nonce
+/// Every object is encrypted under its own key, `K = HMAC-SHA256(dataKey, label)`, where the
+/// label names the object uniquely (a blob's type and id, a file's type and random salt) and
+/// `dataKey` is the data key of the object's key generation (the current one when sealing). The nonce
 /// is synthetic, `N = HMAC-SHA256(K, stored)[0..<12]`, so a (key, nonce) pair can only recur for
 /// byte-identical stored plaintext, which then gives identical ciphertext: nonces never repeat
 /// under one key.
@@ -18,7 +19,10 @@ public final class Sealer: @unchecked Sendable {
     /// Bytes an envelope adds to its payload: nonce, compression byte, tag.
     public static let overhead = AES256GCM.nonceCount + 1 + AES256GCM.tagCount
 
-    private let keyDeriver: HMACSHA256
+    /// Derive object keys from the data key of each generation the keys hold.
+    private let keyDerivers: [UInt16: HMACSHA256]
+    /// The generation new objects are sealed under.
+    public let currentGeneration: UInt16
     private let idHasher: HMACSHA256
     private let treeIDHasher: HMACSHA256
     /// Re-keyed per envelope: the nonce is a MAC under the envelope's own key.
@@ -29,7 +33,8 @@ public final class Sealer: @unchecked Sendable {
     private let compressionLevel: Int32
 
     package init(keys: MasterKeys, compressionLevel: Int32) {
-        keyDeriver = HMACSHA256(key: keys.encryptionKey)
+        keyDerivers = keys.dataKeys.mapValues { HMACSHA256(key: $0) }
+        currentGeneration = keys.currentGeneration
         idHasher = HMACSHA256(key: keys.idKey)
         treeIDHasher = HMACSHA256(key: keys.treeIDKey)
         compressor = ZstdCompressor(level: compressionLevel)
@@ -43,17 +48,31 @@ public final class Sealer: @unchecked Sendable {
 
     // MARK: Object keys
 
-    /// The key of a blob: label `"amber blob" ‖ type ‖ id`.
-    public func blobKey(_ type: BlobType, _ id: BlobID) -> [UInt8] {
+    /// The key of a blob of key generation `generation` (the current one if nil): label
+    /// `"amber blob" ‖ type ‖ id`.
+    public func blobKey(_ type: BlobType, _ id: BlobID, generation: UInt16? = nil) throws(RepositoryError) -> [UInt8] {
         var label = Array("amber blob".utf8)
         label.append(type.rawValue)
         id.append(to: &label)
-        return keyDeriver.mac(label)
+        return try deriver(generation, what: "blob \(id.shortHex)").mac(label)
     }
 
-    /// The key of a repository file or pack header: label `"amber " ‖ purpose ‖ salt`.
-    public func fileKey(purpose: String, salt: [UInt8]) -> [UInt8] {
-        keyDeriver.mac(Array("amber \(purpose)".utf8) + salt)
+    /// The key of a repository file or pack header of key generation `generation` (the current
+    /// one if nil): label `"amber " ‖ purpose ‖ salt`.
+    public func fileKey(purpose: String, salt: [UInt8], generation: UInt16? = nil, what: @autoclosure () -> String = "a file")
+        throws(RepositoryError) -> [UInt8] {
+        try deriver(generation, what: what()).mac(Array("amber \(purpose)".utf8) + salt)
+    }
+
+    /// Whether the keys hold the data key of `generation`.
+    public func holds(generation: UInt16) -> Bool { keyDerivers[generation] != nil }
+
+    private func deriver(_ generation: UInt16?, what: @autoclosure () -> String) throws(RepositoryError) -> HMACSHA256 {
+        guard let deriver = keyDerivers[generation ?? currentGeneration] else {
+            throw RepositoryError.damaged(what(), "it is sealed under key generation \(generation ?? currentGeneration), which the key file "
+                                          + "does not hold (a retired key, or a forgery)")
+        }
+        return deriver
     }
 
     // MARK: Envelopes

@@ -13,6 +13,9 @@ public struct PruneOptions: Sendable {
     /// Seconds to keep trying for the maintenance lock while another process holds a conflicting
     /// one (`--retry-lock`).
     public var lockRetry: Double = 0
+    /// Repack every pack sealed under a key generation other than the current one, however
+    /// used (`amber key retire`: its blobs are sealed anew under the current generation).
+    public var repacksOtherGenerations = false
     /// Told how far the long steps are: packs repacked (and their bytes read) while the plan is
     /// made, then packs deleted; each step starts again from zero with its own totals.
     public var progress: (@Sendable (PruneProgress) -> Void)?

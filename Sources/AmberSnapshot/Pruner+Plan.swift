@@ -9,6 +9,8 @@ extension Pruner {
     struct PackInfo {
         var entries: [PackEntry]
         var size: Int
+        /// The key generation the index file gives it.
+        var generation: UInt16 = 0
         var live: [PackEntry] = []
         var liveBytes = 0
     }
@@ -58,7 +60,7 @@ extension Pruner {
             }
             fresh.index.add(file, name: name)
             for (pack, entries) in file.packs where packs[pack] == nil {
-                packs[pack] = PackInfo(entries: entries, size: 0)
+                packs[pack] = PackInfo(entries: entries, size: 0, generation: file.generations[pack] ?? 0)
             }
         }
         return (indexNames.map(\.name), packs)
@@ -112,7 +114,8 @@ extension Pruner {
                 continue  // indexed but missing: check reports it; nothing to delete or copy
             } else if p.live.isEmpty {
                 fates.delete.append(id)
-            } else if Double(total - p.liveBytes) * 100 > options.maxUnusedPercent * Double(total) {
+            } else if Double(total - p.liveBytes) * 100 > options.maxUnusedPercent * Double(total)
+                        || options.repacksOtherGenerations && p.generation != repository.currentGeneration {
                 fates.repack.append(id)
             } else {
                 fates.keep.append(id)
@@ -139,8 +142,10 @@ extension Pruner {
             let bytes = try RepositoryError.catching { () throws(BackendError) in try repository.backend.load(AmberStorage.FileHandle(.data, id.hex)) }
             for e in packs[id]!.live {
                 let envelope = Array(bytes[Int(e.offset)..<Int(e.offset + e.length)])
-                _ = try fresh.openBlob(envelope[...], entry: e, pack: id)
-                if try writer.copy(e, envelope: envelope) { report.blobsCopied += 1 }
+                let plaintext = try fresh.openBlob(envelope[...], entry: e, pack: id)
+                if try writer.copy(e, envelope: envelope, generation: fresh.index.generation(of: id), plaintext: plaintext) {
+                    report.blobsCopied += 1
+                }
             }
         }
         _ = try writer.finish()
@@ -151,16 +156,21 @@ extension Pruner {
     private func writeIndexFiles(for keep: [BlobID], _ packs: [BlobID: PackInfo]) throws(RepositoryError) {
         var batch = [(pack: BlobID, entries: [PackEntry])]()
         var batchEntries = 0
+        var generations = [BlobID: UInt16]()
         for id in keep {
             batch.append((id, packs[id]!.entries))
+            if packs[id]!.generation != 0 { generations[id] = packs[id]!.generation }
             batchEntries += packs[id]!.entries.count
             if batchEntries >= 100_000 {
                 // Read back, as every file prune writes: prune deletes what they replace.
-                _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: batch).encoded(), verifying: true)
+                _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: batch, generations: generations).encoded(), verifying: true)
                 batch = []
+                generations = [:]
                 batchEntries = 0
             }
         }
-        if !batch.isEmpty { _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: batch).encoded(), verifying: true) }
+        if !batch.isEmpty {
+            _ = try repository.saveFile(.index, kind: .index, payload: IndexFile(packs: batch, generations: generations).encoded(), verifying: true)
+        }
     }
 }

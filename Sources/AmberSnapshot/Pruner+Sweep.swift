@@ -31,8 +31,10 @@ extension Pruner {
             let envelope = try RepositoryError.catching { () throws(BackendError) in
                 try repository.backend.load(AmberStorage.FileHandle(.data, location.pack.hex), offset: Int(location.entry.offset), length: Int(location.entry.length))
             }
-            _ = try view.openBlob(envelope[...], entry: location.entry, pack: location.pack)
-            if try writer.copy(location.entry, envelope: envelope) { report.blobsRescued += 1 }
+            let plaintext = try view.openBlob(envelope[...], entry: location.entry, pack: location.pack)
+            if try writer.copy(location.entry, envelope: envelope, generation: view.index.generation(of: location.pack), plaintext: plaintext) {
+                report.blobsRescued += 1
+            }
         }
         _ = try writer.finish()
 

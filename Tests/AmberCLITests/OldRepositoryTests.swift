@@ -35,6 +35,27 @@ struct OldRepositoryTests {
 
     @Test func everySnapshotRestoresAsItWasBackedUp() throws {
         try copyFixture()
+        try expectEverySnapshotRestores()
+    }
+
+    /// The keys of the old repository rotate (its objects stay readable under generation 0),
+    /// then retire: every snapshot restores as before each time, and `check --read-data` is clean.
+    @Test func theOldRepositorysKeysRotateAndRetire() throws {
+        try copyFixture()
+        let rotate = amber.run(["key", "rotate", "--json"])
+        #expect(rotate.code == 0 && rotate.stdout.contains("\"generation\":1"), "\(rotate.stdout) \(rotate.stderr)")
+        try expectEverySnapshotRestores(into: "rotated-")
+        let retire = amber.run(["key", "retire", "--json"])
+        #expect(retire.code == 0 && retire.stdout.contains("\"complete\":true"), "\(retire.stdout) \(retire.stderr)")
+        #expect(retire.stdout.contains("\"retiredGenerations\":[0]"), "\(retire.stdout)")
+        try expectEverySnapshotRestores(into: "retired-")
+        let check = amber.run(["check", "--read-data"])
+        #expect(check.code == 0, "\(check.stdout) \(check.stderr)")
+    }
+
+    /// Restores every snapshot of the fixture (found by tag) into targets named with `prefix`
+    /// and compares them with the expected outputs.
+    private func expectEverySnapshotRestores(into prefix: String = "") throws {
         let ids = try snapshotIDs()
         let entries = try fixtureEntries()
         #expect(Set(ids.keys) == Set(entries.map(\.tag)), "\(ids)")
@@ -42,14 +63,14 @@ struct OldRepositoryTests {
             let id = try #require(ids[entry.tag]?.id)
             #expect(ids[entry.tag]?.host == entry.host)
             if let state = entry.files {
-                let target = temp.sub("files-" + entry.tag)
+                let target = temp.sub(prefix + "files-" + entry.tag)
                 let r = amber.run(["restore", id, "--target", target, "--include", "files"])
                 #expect(r.code == 0, "\(entry.tag): \(r.stderr)")
                 #expect(try listing(target + "/files") == text(Self.expected + "/files-\(state).txt"), "\(entry.tag)")
             }
             if let state = entry.users {
                 let want = try gunzip(Self.expected + "/users-\(state).ndjson.gz")
-                let target = temp.sub("ndjson-" + entry.tag)
+                let target = temp.sub(prefix + "ndjson-" + entry.tag)
                 let r = amber.run(["restore", id, "--target", "ndjson:" + target, "--verify"])
                 #expect(r.code == 0, "\(entry.tag): \(r.stderr)")
                 #expect(try text(target + "/users.ndjson") == want, "\(entry.tag)")
@@ -58,7 +79,7 @@ struct OldRepositoryTests {
                 try expectDocuments(id, tag: entry.tag, expected: want)
             }
             if let state = entry.app {
-                let target = temp.sub("app-\(entry.tag).db")
+                let target = temp.sub(prefix + "app-\(entry.tag).db")
                 let r = amber.run(["restore", id, "--target", "sqlite:" + target, "--verify"])
                 #expect(r.code == 0, "\(entry.tag): \(r.stderr)")
                 #expect(try sqliteDump(target) == expectedDump(Self.expected + "/app-\(state).sql"), "\(entry.tag)")

@@ -29,6 +29,48 @@ struct SyncCommandTests {
     let temp = TemporaryDirectory()
     var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
 
+    /// After `key rotate` and `key retire` the config is sealed anew: a sync into the earlier
+    /// copy replaces it (that copy opens with the password and holds the same master secret),
+    /// and with `--delete` the copy holds nothing of the old key generation; a different
+    /// repository's location is still refused.
+    @Test func aRetiredRepositorySyncsIntoItsEarlierCopy() throws {
+        let source = temp.sub("data")
+        TreeFixture.make(at: source)
+        #expect(amber.run(["init"]).code == 0)
+        #expect(amber.run(["backup", source]).code == 0)
+        let copy = temp.sub("copy")
+        #expect(amber.run(["sync", "--to", copy]).code == 0)
+        let configBefore = try Data(contentsOf: URL(fileURLWithPath: copy + "/config"))
+        #expect(amber.run(["key", "rotate"]).code == 0)
+        #expect(amber.run(["backup", source]).code == 0)
+        let retire = amber.run(["key", "retire"])
+        #expect(retire.code == 0, "\(retire.stdout) \(retire.stderr)")
+        let sync = amber.run(["sync", "--to", copy, "--delete", "--json"])
+        #expect(sync.code == 0, "\(sync.stderr)")
+        #expect(try SyncJSON(sync).kinds["config"]?.copiedFiles == 1)
+        let configAfter = try Data(contentsOf: URL(fileURLWithPath: copy + "/config"))
+        #expect(configAfter != configBefore)
+        #expect(configAfter == (try Data(contentsOf: URL(fileURLWithPath: copy + "/copies/config"))))
+        #expect(configAfter == (try Data(contentsOf: URL(fileURLWithPath: temp.sub("repo") + "/config"))))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: copy + "/keys")
+                == FileManager.default.contentsOfDirectory(atPath: temp.sub("repo") + "/keys"))
+
+        var fromCopy = amber
+        fromCopy.repository = copy
+        let check = fromCopy.run(["check", "--read-data"])
+        #expect(check.code == 0, "\(check.stdout) \(check.stderr)")
+        let target = temp.sub("restore")
+        #expect(fromCopy.run(["restore", "latest", "--target", target]).code == 0)
+        #expect(TreeFixture.differences(source, target + "/data") == [])
+
+        // Another repository (same password) is still not a copy of this one.
+        var other = amber
+        other.repository = temp.sub("other")
+        #expect(other.run(["init"]).code == 0)
+        let refused = amber.run(["sync", "--to", temp.sub("other")])
+        #expect(refused.code == 1 && refused.stderr.contains("holds a different repository"), "\(refused.stderr)")
+    }
+
     @Test func syncToADirectoryThenRestoreFromTheCopy() throws {
         let source = temp.sub("data")
         TreeFixture.make(at: source)

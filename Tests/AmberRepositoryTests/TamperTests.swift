@@ -66,8 +66,8 @@ struct TamperTests {
     }
 
     /// A pack whose blobs and header cover every byte has no SHA-256 taken when it is intact;
-    /// yet a flip of any one of its bytes (blob, header, salt, header length, version, reserved,
-    /// magic) is found, and the pack is named as damaged, as when every pack is hashed.
+    /// yet a flip of any one of its bytes (blob, header, salt, header length, version, key
+    /// generation, reserved, magic) is found, and the pack is named as damaged, as when every pack is hashed.
     @Test func everyByteOfACoveredPackIsVerified() throws {
         let store = try TestStore(.memory)
         let repository = try initRepository(store.backend)
@@ -80,7 +80,7 @@ struct TamperTests {
         #expect(Pack.isCovered(original, by: entries))
         #expect(!Pack.isCovered(original, by: Array(entries.dropLast())), "a blob the index does not list")
         var reserved = original
-        reserved[reserved.count - Pack.trailerCount + 38] = 1
+        reserved[reserved.count - Pack.trailerCount + 39] = 1
         #expect(!Pack.isCovered(reserved, by: entries))
         #expect(try Checker(repository: reopen(store.backend)).run(readData: .all).isClean)
 

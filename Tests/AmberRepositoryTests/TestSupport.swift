@@ -167,11 +167,11 @@ func backupOneFile(_ repository: Repository, data: [UInt8]) throws -> (blob: Blo
 /// The entries of a pack's header, read and decrypted from the pack file.
 func packHeader(_ repository: Repository, _ pack: BlobID) throws -> [PackEntry] {
     let bytes = try repository.backend.load(AmberStorage.FileHandle(.data, pack.hex))
-    let (salt, length) = try Pack.parseTrailer(Array(bytes.suffix(Pack.trailerCount)), what: "pack")
+    let (salt, length, generation) = try Pack.parseTrailer(Array(bytes.suffix(Pack.trailerCount)), what: "pack")
     let start = bytes.count - Pack.trailerCount - length
     let header = Array(bytes[start..<(bytes.count - Pack.trailerCount)])
     return try repository.withSealer { sealer throws(RepositoryError) in
-        try Pack.parseHeader(header, salt: salt, blobArea: start, sealer: sealer, what: "pack")
+        try Pack.parseHeader(header, salt: salt, generation: generation, blobArea: start, sealer: sealer, what: "pack")
     }
 }
 

@@ -1,0 +1,104 @@
+import AmberCore
+import AmberCrypto
+import AmberStorage
+
+/// What `amber key rotate` did: the key file now in use and the key files it removed.
+public struct KeyRotation: Sendable, Equatable {
+    /// The key file written for the password in use.
+    public var keyName: String
+    /// The key generation new objects are sealed under from now on.
+    public var generation: UInt16
+    /// The generations a reader still accepts (the newest is `generation`).
+    public var generations: [UInt16]
+    /// Other key files, removed: each held the keys without the new generation (or, after a
+    /// retirement, retired ones). Their passwords need `amber key add` again.
+    public var removedKeys: [String]
+}
+
+/// Key rotation (`docs/format.md` §Keys): a new random data key that new objects are sealed
+/// under, and, once every object is sealed under it, a key file without the others.
+extension Repository {
+    /// Adds a key generation with a new random data key and makes it current: writes a key file
+    /// for `password` (the one that opened this repository) holding every generation, then
+    /// removes every other key file. Objects already stored stay readable under their own
+    /// generation. A crash in between leaves both key files; readers try the newer first.
+    /// Call with the repository locked exclusively; then open the repository anew to write.
+    public func rotateKeys(password: [UInt8], scrypt: ScryptParameters) throws(RepositoryError) -> KeyRotation {
+        let rotated = try keys.rotated()
+        let (name, removed) = try replaceKeyFiles(with: rotated, password: password, scrypt: scrypt)
+        return KeyRotation(keyName: name, generation: rotated.currentGeneration,
+                           generations: rotated.dataKeys.keys.sorted(), removedKeys: removed)
+    }
+
+    /// The last step of a retirement: a key file for `password` holding only the current
+    /// generation's data key; every other key file is removed. Call only once no object of
+    /// another generation is left (``filesOfOtherGenerations(_:)``, and no such pack), with the
+    /// repository locked exclusively.
+    public func dropOtherGenerations(password: [UInt8], scrypt: ScryptParameters) throws(RepositoryError) -> KeyRotation {
+        let retired = keys.retired()
+        let (name, removed) = try replaceKeyFiles(with: retired, password: password, scrypt: scrypt)
+        return KeyRotation(keyName: name, generation: retired.currentGeneration, generations: [retired.currentGeneration],
+                           removedKeys: removed)
+    }
+
+    /// The sealed files of `kind` (index, snapshots, locks, plans) whose header names a key
+    /// generation other than the current one, by name.
+    public func filesOfOtherGenerations(_ kind: FileKind) throws(RepositoryError) -> [String] {
+        let names = try storage { () throws(BackendError) in try backend.list(kind) }.map(\.name)
+        var found = [String]()
+        for name in names {
+            let header = try? storage { () throws(BackendError) in try backend.load(FileHandle(kind, name), offset: 0, length: Sealer.fileHeaderCount) }
+            if let header, let generation = Sealer.generation(ofFile: header), generation != currentGeneration { found.append(name) }
+        }
+        return found
+    }
+
+    /// Seals the file `name` of `kind` anew under the current generation and removes the old
+    /// one; returns the new name. The new file's salt is derived from the old name
+    /// (``Sealer/resealSalt(for:)``), so a re-seal run again after a crash writes the same file.
+    @discardableResult
+    public func reseal(_ type: RepositoryFileType, _ kind: FileKind, name: String) throws(RepositoryError) -> String {
+        let payload = try loadFile(type, FileHandle(kind, name))
+        let sealed = try withSealer { sealer throws(RepositoryError) in
+            try sealer.sealFile(type, payload: payload, salt: try sealer.resealSalt(for: name))
+        }
+        let newName = Hex.encode(SHA256.hash(sealed))
+        try storage { () throws(BackendError) in try backend.save(FileHandle(kind, newName), sealed) }
+        try verifySaved(FileHandle(kind, newName))
+        try storage { () throws(BackendError) in try backend.remove(FileHandle(kind, name)) }
+        return newName
+    }
+
+    /// Seals the config anew under the current generation, if it is of another: its copy first,
+    /// then the file. Returns whether it did.
+    @discardableResult
+    public func resealConfig() throws(RepositoryError) -> Bool {
+        let bytes = try storage { () throws(BackendError) in try backend.load(.config) }
+        guard let generation = Sealer.generation(ofFile: bytes), generation != currentGeneration else { return false }
+        let sealed = try withSealer { sealer throws(RepositoryError) in try sealer.sealFile(.config, payload: config.encoded()) }
+        try Self.saveWithCopy(backend, .config, sealed)
+        return true
+    }
+
+    /// Whether `backend` holds this repository as an earlier copy left it (a sync destination
+    /// from before `amber key retire` sealed the config anew): a key file there opens with
+    /// `password`, the config there opens with it, and its master secret is this repository's
+    /// (rotation never changes the master secret, §5.3).
+    public func isEarlierCopy(at backend: any Backend, password: [UInt8]) -> Bool {
+        guard let other = try? Repository.open(backend: backend, password: password) else { return false }
+        return other.keys.master == keys.master && other.config.repositoryID == config.repositoryID
+    }
+
+    /// Saves a key file wrapping `keys` for `password`, with its copy, then removes every other
+    /// key file and its copy. Returns the new name and the removed ones.
+    private func replaceKeyFiles(with keys: MasterKeys, password: [UInt8], scrypt: ScryptParameters)
+        throws(RepositoryError) -> (String, [String]) {
+        let bytes = try KeyFile.wrap(keys, password: password, parameters: scrypt).encoded()
+        let name = Hex.encode(SHA256.hash(bytes))
+        try storage { () throws(BackendError) in try backend.create() }  // copies/ in an older repository
+        try Self.saveWithCopy(backend, FileHandle(.keys, name), bytes)
+        let others = try storage { () throws(BackendError) in try backend.list(.keys) }.map(\.name).filter { $0 != name }
+        for other in others.sorted() { try Self.removeWithCopy(backend, FileHandle(.keys, other)) }
+        return (name, others.sorted())
+    }
+}

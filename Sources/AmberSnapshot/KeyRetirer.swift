@@ -1,0 +1,95 @@
+import AmberCore
+import AmberCrypto
+import AmberRepository
+import AmberStorage
+
+/// What `amber key retire` did.
+public struct KeyRetirementReport: Sendable, Codable {
+    /// The key generation everything is sealed under now.
+    public var generation: UInt16 = 0
+    /// The generations dropped from the key file (empty until the retirement completes).
+    public var retiredGenerations: [UInt16] = []
+    /// The prune that sealed the blobs anew (every pack of another generation repacked).
+    public var prune = PruneReport()
+    /// Packs of other generations still present: the prune's deletion waits for older locks.
+    /// While any is left, the key file keeps every generation; run the command again.
+    public var packsLeft = 0
+    public var indexFilesResealed = 0
+    public var snapshotsResealed = 0
+    public var plansResealed = 0
+    /// Stale lock files of other generations, removed.
+    public var locksRemoved = 0
+    public var configResealed = false
+    /// The key file written without the retired generations, and the key files removed.
+    public var keyName: String?
+    public var removedKeys: [String] = []
+    /// Whether no object of another generation is left and the key file holds only the current one.
+    public var complete = false
+}
+
+/// Retires every key generation but the current one (`docs/format.md` §Keys): after `amber key
+/// rotate`, seals every object of an older generation anew under the current one, then writes
+/// a key file without the older data keys, so that a copy of an old key file (and its password)
+/// no longer reads anything in the repository.
+///
+/// Steps, each safe to interrupt and run again: (1) a prune that repacks every pack of another
+/// generation (its blobs sealed anew) and, once no older lock remains, deletes the old packs and
+/// index files; (2) under an exclusive lock, if no such pack is left: index files, snapshots and
+/// prune plans of other generations sealed anew (a snapshot's id changes: its file's bytes do),
+/// their stale locks removed, the config sealed anew; (3) the key file for the password in use
+/// rewritten with the current data key only, every other key file removed.
+public final class KeyRetirer {
+    let repository: Repository
+    let password: [UInt8]
+    let scrypt: ScryptParameters
+    let options: PruneOptions
+
+    public init(repository: Repository, password: [UInt8], scrypt: ScryptParameters, options: PruneOptions = PruneOptions()) {
+        self.repository = repository
+        self.password = password
+        self.scrypt = scrypt
+        var options = options
+        options.repacksOtherGenerations = true
+        self.options = options
+    }
+
+    public func run() throws(RepositoryError) -> KeyRetirementReport {
+        var report = KeyRetirementReport()
+        report.generation = repository.currentGeneration
+        report.prune = try Pruner(repository: repository, options: options).run()
+        let lock = try RepositoryLock.acquire(repository, mode: .exclusive, retryingFor: options.lockRetry)
+        defer { lock.release() }
+        report.packsLeft = try packsOfOtherGenerations()
+        guard report.packsLeft == 0 else { return report }
+        report.indexFilesResealed = try reseal(.index, .index)
+        report.snapshotsResealed = try reseal(.snapshot, .snapshots)
+        report.plansResealed = try reseal(.prunePlan, .plans)
+        for name in try repository.filesOfOtherGenerations(.locks) {  // ours is of the current one
+            try RepositoryError.catching { () throws(BackendError) in try repository.backend.remove(AmberStorage.FileHandle(.locks, name)) }
+            report.locksRemoved += 1
+        }
+        report.configResealed = try repository.resealConfig()
+        report.retiredGenerations = repository.keyGenerations.filter { $0 != repository.currentGeneration }
+        let rotation = try repository.dropOtherGenerations(password: password, scrypt: scrypt)
+        report.keyName = rotation.keyName
+        report.removedKeys = rotation.removedKeys
+        report.complete = true
+        return report
+    }
+
+    /// The packs in `data/` whose key generation, by a fresh index (or their own trailer when
+    /// no index file names them), is not the current one.
+    private func packsOfOtherGenerations() throws(RepositoryError) -> Int {
+        let fresh = repository.withFreshIndex()
+        try fresh.loadIndex()
+        _ = try fresh.indexPacksLeftUnindexed()
+        let listed = try RepositoryError.catching { () throws(BackendError) in try repository.backend.list(.data) }
+        return listed.compactMap { BlobID(hex: $0.name) }.filter { fresh.index.generation(of: $0) != repository.currentGeneration }.count
+    }
+
+    private func reseal(_ type: RepositoryFileType, _ kind: FileKind) throws(RepositoryError) -> Int {
+        let names = try repository.filesOfOtherGenerations(kind)
+        for name in names { try repository.reseal(type, kind, name: name) }
+        return names.count
+    }
+}

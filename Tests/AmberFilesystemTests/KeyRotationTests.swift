@@ -1,0 +1,142 @@
+@testable import AmberRepository
+import AmberKit
+import Foundation
+import Testing
+
+/// `key rotate` and `key retire` (format.md §Keys): new objects are sealed under a new random
+/// data key at once; after the retirement no file in the repository opens with the keys of a
+/// key file saved before the rotation, and everything restores as it was.
+@Suite(.serialized)
+struct KeyRotationTests {
+    /// Every sealed file and pack header of the repository that `keys` open, by name.
+    func openedBy(_ keys: MasterKeys, _ repository: Repository) throws -> [String] {
+        let sealer = Sealer(keys: keys, compressionLevel: 0)
+        var opened = [String]()
+        for kind in [FileKind.index, .snapshots, .locks, .plans] {
+            for (name, _) in try repository.backend.list(kind) {
+                let bytes = try repository.backend.load(AmberStorage.FileHandle(kind, name))
+                for type in [RepositoryFileType.index, .snapshot, .lock, .prunePlan] where (try? sealer.openFile(type, bytes, what: name)) != nil {
+                    opened.append("\(kind) \(name)")
+                }
+            }
+        }
+        if (try? sealer.openFile(.config, try repository.backend.load(.config), what: "config")) != nil { opened.append("config") }
+        for (name, _) in try repository.backend.list(.data) {
+            let bytes = try repository.backend.load(AmberStorage.FileHandle(.data, name))
+            let (salt, length, _) = try Pack.parseTrailer(Array(bytes.suffix(Pack.trailerCount)), what: name)
+            let start = bytes.count - Pack.trailerCount - length
+            // Whatever generation the trailer names: try every one these keys hold.
+            for generation in keys.dataKeys.keys
+            where (try? Pack.parseHeader(Array(bytes[start..<bytes.count - Pack.trailerCount]), salt: salt, generation: generation,
+                                         blobArea: start, sealer: sealer, what: name)) != nil {
+                opened.append("pack \(name)")
+            }
+        }
+        return opened
+    }
+
+    /// The key generation named by every sealed file's header and every pack's trailer.
+    func generations(_ repository: Repository) throws -> Set<UInt16> {
+        var found = Set<UInt16>()
+        for kind in [FileKind.index, .snapshots, .plans] {
+            for (name, _) in try repository.backend.list(kind) {
+                found.insert(try #require(Sealer.generation(ofFile: try repository.backend.load(AmberStorage.FileHandle(kind, name)))))
+            }
+        }
+        found.insert(try #require(Sealer.generation(ofFile: try repository.backend.load(.config))))
+        for (name, _) in try repository.backend.list(.data) {
+            found.insert(try Pack.parseTrailer(Array(try repository.backend.load(AmberStorage.FileHandle(.data, name)).suffix(Pack.trailerCount)),
+                                               what: name).generation)
+        }
+        return found
+    }
+
+    @Test func afterRetirementNothingOpensWithTheOldKeysAndEverythingRestores() throws {
+        let scratch = Scratch()
+        let repository = try makeRepository(scratch)
+        let second = try repository.addKey(password: Array("second".utf8), scrypt: .testing)
+        let source = scratch.sub("src")
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        write(source + "/a.bin", bytes(900_000, seed: 1))
+        write(source + "/b.txt", Array(String(repeating: "text ", count: 5_000).utf8))
+        let first = try backup(repository, source)
+        let firstFiles = try restoredFiles(try openAgain(scratch), first, into: scratch.sub("r1"))
+        let oldKeys = try #require(try openAgain(scratch)).keys
+        #expect(try generations(repository) == [0])
+
+        let rotation = try repository.rotateKeys(password: testPassword, scrypt: .testing)
+        #expect(rotation.generation == 1 && rotation.generations == [0, 1])
+        #expect(rotation.removedKeys == [try #require(repository.keyName), second].sorted())
+        #expect(throws: RepositoryError.self) { try Repository.open(backend: LocalBackend(path: scratch.sub("repo")), password: Array("second".utf8)) }
+        let rotated = try openAgain(scratch)
+        #expect(rotated.currentGeneration == 1 && rotated.keyGenerations == [0, 1])
+        write(source + "/c.bin", bytes(300_000, seed: 3))
+        let afterRotation = try backup(rotated, source)
+        let secondFiles = try restoredFiles(try openAgain(scratch), afterRotation, into: scratch.sub("r2"))
+        #expect(secondFiles.count == 3)
+        #expect(try generations(repository) == [0, 1])
+        // The new pack and index file: of generation 1, which the old keys do not hold.
+        #expect(try openedBy(oldKeys, repository).count > 0)
+
+        let report = try KeyRetirer(repository: try openAgain(scratch), password: testPassword, scrypt: .testing).run()
+        #expect(report.complete && report.retiredGenerations == [0] && report.packsLeft == 0, "\(report)")
+        #expect(report.snapshotsResealed == 1 && report.configResealed)
+        let retired = try openAgain(scratch)
+        #expect(retired.keyGenerations == [1])
+        #expect(try generations(retired) == [1])
+        #expect(try openedBy(oldKeys, retired) == [])
+        #expect(try openedBy(retired.keys, retired).count > 0)
+        #expect(try Checker(repository: try openAgain(scratch)).run(readData: .all).isClean)
+        // The snapshots, found again (the first one's id changed with its file).
+        let ids = try retired.listSnapshotIDs()
+        #expect(ids.count == 2 && ids.contains(afterRotation) && !ids.contains(first))
+        var restored = [[String: Data]]()
+        for (i, id) in ids.enumerated() { restored.append(try restoredFiles(try openAgain(scratch), id, into: scratch.sub("again\(i)"))) }
+        #expect(Set(restored.map { $0.keys.sorted() }) == Set([firstFiles.keys.sorted(), secondFiles.keys.sorted()]))
+        #expect(restored.contains(firstFiles) && restored.contains(secondFiles))
+
+        // A second retirement finds nothing to do; a new backup is of generation 1.
+        let again = try KeyRetirer(repository: try openAgain(scratch), password: testPassword, scrypt: .testing).run()
+        #expect(again.complete && again.retiredGenerations == [] && again.prune.packsRepacked == 0)
+        write(source + "/d.bin", bytes(200_000, seed: 4))
+        _ = try backup(try openAgain(scratch), source)
+        #expect(try generations(repository) == [1])
+    }
+
+    /// A rotation interrupted after its key file was saved leaves two key files for the
+    /// password: the newer generation is the one that opens, so nothing sealed under it is lost.
+    @Test func anInterruptedRotationOpensWithTheNewerKeys() throws {
+        let scratch = Scratch()
+        let repository = try makeRepository(scratch)
+        let rotated = try repository.keys.rotated()
+        let old = try #require(repository.keyName)
+        // Named so that it sorts after the old key file: the order of names must not decide.
+        var bytes: [UInt8], name: String
+        repeat {
+            bytes = try KeyFile.wrap(rotated, password: testPassword, parameters: .testing).encoded()
+            name = Hex.encode(SHA256.hash(bytes))
+        } while name < old
+        try repository.backend.save(AmberStorage.FileHandle(.keys, name), bytes)
+        let opened = try openAgain(scratch)
+        #expect(opened.keyName == name)
+        #expect(opened.currentGeneration == 1 && opened.keyGenerations == [0, 1])
+    }
+
+    /// Version 2 key payloads: what is written reads back; a current generation the payload
+    /// does not hold, generations out of order and trailing bytes are refused.
+    @Test func keyPayloadsRoundTripAndRefuseMalformedOnes() throws {
+        let keys = try MasterKeys.generate().rotated().rotated()
+        let payload = KeyFile.payload(keys)
+        let read = try #require(KeyFile.keys(fromPayload: payload))
+        #expect(read.master == keys.master && read.dataKeys == keys.dataKeys && read.currentGeneration == 2)
+        var noCurrent = payload
+        noCurrent[33] = 9
+        #expect(KeyFile.keys(fromPayload: noCurrent) == nil)
+        var disordered = payload
+        disordered[37] = 5  // the first generation, 0, becomes 5: after it comes 1
+        #expect(KeyFile.keys(fromPayload: disordered) == nil)
+        #expect(KeyFile.keys(fromPayload: payload + [0]) == nil)
+        #expect(KeyFile.keys(fromPayload: Array(payload.dropLast())) == nil)
+        #expect(MasterKeys(master: keys.master).isFirstGeneration && !keys.isFirstGeneration && !keys.retired().isFirstGeneration)
+    }
+}
