@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Crash harness (issue 15): SIGKILL at random instants during backups (a directory, an NDJSON
-# file and a SQLite database in one snapshot), forget --prune, prune, compact, sync and password
-# changes; after every round the repository must check clean and every snapshot it lists must
+# file and a SQLite database in one snapshot), forget --prune, prune, compact, sync, password
+# changes, key rotations and retirements; after every round the repository must check clean and every snapshot it lists must
 # restore exactly what its source held when it was taken.
 #
 #   Benchmarks/faults/crash.sh [--rounds N] [--size small|large] [--seed S] [--amber PATH]
-#                              [--work DIR] [--keep] [--real-kdf]
+#                              [--work DIR] [--keep] [--real-kdf] [--only OP,OP…]
+#
+# --only picks the operations among backup, forget, prune, compact, sync, passwd, rotate and
+# retire (default: all, a backup most often), e.g. --only backup,rotate,retire for key changes.
 #
 # CI runs it small (Tests/AmberCLITests/FaultHarnessTests.swift); by hand:
 #   Benchmarks/faults/crash.sh --rounds 200 --size large --amber .build/release/amber
@@ -19,14 +22,15 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-rounds=20 real_kdf=0
+rounds=20 real_kdf=0 only=""
 while [ $# -gt 0 ]; do
     common_option "$@"
     if [ "$shift_by" -gt 0 ]; then shift "$shift_by"; continue; fi
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
         --real-kdf) real_kdf=1; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --only) only=$2; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "crash.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -113,13 +117,20 @@ backup() {
 # Sets $operation (in this shell: bash reseeds RANDOM in subshells, which would make --seed
 # reproduce nothing).
 pick_operation() {
-    local r=$((RANDOM % 20))
-    if [ "$(snapshot_states "$work/repo" | wc -l)" -lt 2 ] || [ $r -lt 9 ]; then operation=backup
+    local r=$((RANDOM % 22))
+    if [ "$(snapshot_states "$work/repo" | wc -l)" -lt 2 ]; then operation=backup
+    elif [ -n "$only" ]; then
+        local ops
+        IFS=, read -ra ops <<< "$only"
+        operation=${ops[$((r % ${#ops[@]}))]}
+    elif [ $r -lt 9 ]; then operation=backup
     elif [ $r -lt 12 ]; then operation=forget
     elif [ $r -lt 14 ]; then operation=prune
     elif [ $r -lt 16 ]; then operation=compact
     elif [ $r -lt 18 ]; then operation=sync
-    else operation=passwd
+    elif [ $r -lt 19 ]; then operation=passwd
+    elif [ $r -lt 20 ]; then operation=rotate
+    else operation=retire
     fi
 }
 
@@ -144,10 +155,12 @@ run_operation() {
         forget) exec "$amber" forget --keep-last 3 --prune ;;
         prune) exec "$amber" prune --max-unused 0% ;;
         compact) exec "$amber" compact ;;
-        sync) exec "$amber" sync --to "$offsite" ;;
+        sync) exec "$amber" sync --to "$offsite" --delete ;;  # after a key retirement sync needs --delete
         passwd)
             printf '%s' "pw-$(( ${password#pw-} + 1 ))" > "$work/new-password"
             exec "$amber" key passwd --new-password-file "$work/new-password" ;;
+        rotate) exec "$amber" key rotate ;;
+        retire) exec "$amber" key retire ;;
     esac
 }
 
@@ -164,7 +177,7 @@ backup > /dev/null 2>&1 || { echo "crash.sh: the first backup failed" >&2; exit 
 # point of their work and about a quarter end by themselves. (The last, not the longest: a first
 # backup of large sources takes far longer than the ones after it.)
 declare -A duration
-for op in backup forget prune compact sync passwd; do duration[$op]=$(( $(now_ms) - start )); done
+for op in backup forget prune compact sync passwd rotate retire; do duration[$op]=$(( $(now_ms) - start )); done
 
 for round in $(seq 1 "$rounds"); do
     before=$failures

@@ -80,11 +80,11 @@ extension Amber.Key {
                     Output.json(keys.map(KeyJSON.init))
                     return Exit.ok
                 }
-                Output.line("   ID        Created                      scrypt N    r  p")
+                Output.line("   ID        Created                      scrypt N    r  p  generation")
                 for key in keys {
                     let n = String(key.n)
                     Output.line("\(key.isCurrent ? "*" : " ")  \(key.name.prefix(8))  \(key.created.padding(toLength: 27, withPad: " ", startingAt: 0))  "
-                                + "\(String(repeating: " ", count: max(0, 9 - n.count)))\(n)  \(key.r)  \(key.p)")
+                                + "\(String(repeating: " ", count: max(0, 9 - n.count)))\(n)  \(key.r)  \(key.p)  \(key.generation)")
                 }
                 return Exit.ok
             }
@@ -190,6 +190,7 @@ struct KeyJSON: Encodable {
     let n: UInt64
     let r: UInt32
     let p: UInt32
+    let generation: UInt16
 
     init(_ key: KeyInfo) {
         id = key.name
@@ -198,5 +199,6 @@ struct KeyJSON: Encodable {
         n = key.n
         r = key.r
         p = key.p
+        generation = key.generation
     }
 }

@@ -15,6 +15,8 @@ public struct KeyInfo: Sendable, Codable, Equatable {
     public let p: UInt32
     /// Whether this key file opened the repository.
     public let isCurrent: Bool
+    /// The newest key generation it holds, as it says (§Key rotation; 0 for a version 1 key file).
+    public let generation: UInt16
 }
 
 extension Repository {
@@ -26,7 +28,7 @@ extension Repository {
             let bytes = try storage { () throws(BackendError) in try backend.load(AmberStorage.FileHandle(.keys, name)) }
             let file = try? KeyFile(decoding: bytes, what: "key file \(name.prefix(8))")
             keys.append(KeyInfo(name: name, created: file?.created ?? "", n: file?.n ?? 0, r: file?.r ?? 0, p: file?.p ?? 0,
-                                isCurrent: name == keyName))
+                                isCurrent: name == keyName, generation: file?.generation ?? 0))
         }
         return keys.sorted { ($0.created, $0.name) < ($1.created, $1.name) }
     }

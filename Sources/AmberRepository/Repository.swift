@@ -89,11 +89,16 @@ public final class Repository: Sendable {
         // read (absent, or storage refusing it) is no copy: it never stops an intact repository.
         var configCopy: [UInt8]??
         // Newer key generations first: after an interrupted `key rotate` both key files open.
+        // Once a key file of generation g opens with the password, key files of older generations
+        // are not used (§5.2): an old key file put back, with the old config, must not roll the
+        // keys back to a generation that `key retire` dropped.
+        var newestOpened: UInt16?
         var loaded = [String: [UInt8]]()
         for (name, _) in keyNames { loaded[name] = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) } }
         let generations = loaded.mapValues { (try? KeyFile(decoding: $0, what: ""))?.generation ?? 0 }
         for name in keyNames.map(\.name).sorted(by: { (generations[$1]!, $0) < (generations[$0]!, $1) }) {
             let what = "key file \(name.prefix(8))"
+            if let newestOpened, generations[name]! < newestOpened { continue }
             let keys: MasterKeys
             var keyNote: String?
             do throws(RepositoryError) {
@@ -108,6 +113,8 @@ public final class Repository: Sendable {
                     keyNote = "\(what) is damaged; its copy in copies/ was used: run `amber repair keys`"
                 }
                 guard let unwrapped = try KeyFile(decoding: bytes, what: what).unwrap(password: password, what: what) else { continue }
+                if let newestOpened, unwrapped.currentGeneration < newestOpened { continue }
+                newestOpened = unwrapped.currentGeneration
                 keys = unwrapped
             } catch {
                 if error.code == .storage { throw error }
@@ -138,7 +145,8 @@ public final class Repository: Sendable {
         }
         if !unmatched.isEmpty {
             throw RepositoryError(.damaged, "the config file of the repository at \(backend.location) is damaged, or the key is left "
-                                  + "from an interrupted init: " + (unmatched + damaged).joined(separator: "; "))
+                                  + "from an interrupted init (or, for a key generation the config is not sealed under, from a sync "
+                                  + "interrupted after `key retire`: sync again): " + (unmatched + damaged).joined(separator: "; "))
         }
         if !damaged.isEmpty && damaged.count == keyNames.count {
             throw RepositoryError(.damaged, "no key file of the repository at \(backend.location) is usable: " + damaged.joined(separator: "; "))

@@ -82,9 +82,10 @@ extension RepositorySync {
         }
     }
 
-    /// Removes the destination's files the source does not have, in ``deletionOrder``.
-    func deleteExtraFiles(_ files: SyncListing, _ report: SharedSyncReport) throws(RepositoryError) {
-        for kind in Self.deletionOrder {
+    /// Removes the destination's files of `kinds` (all: ``deletionOrder``) that the source does
+    /// not have, in that order.
+    func deleteExtraFiles(_ files: SyncListing, _ report: SharedSyncReport, kinds: [FileKind] = deletionOrder) throws(RepositoryError) {
+        for kind in kinds {
             let keep = Set((files.source[kind] ?? []).map(\.name))
             let extra = (files.destination[kind] ?? [:]).filter { !keep.contains($0.key) }.sorted { $0.key < $1.key }
             let target = destination

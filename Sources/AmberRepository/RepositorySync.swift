@@ -79,16 +79,26 @@ public struct RepositorySync: Sendable {
             try copy(phase, files, report, progress)
         }
         report.withLock { $0[.config].sourceFiles = 1 }
+        // A config sealed anew (after `key retire`) replaces the old one once the files of the
+        // retired generations are gone, and before the key files that open the old config go:
+        // the copy opens at every instant (its readers take every generation of the key files
+        // that open with the password).
+        let keyKinds: [FileKind] = [.keys, .copies]
+        if destinationConfig == .sealedAnew { try deleteExtraFiles(files, report, kinds: Self.deletionOrder.filter { !keyKinds.contains($0) }) }
         if configPresent {
             report.withLock { $0[.config].presentFiles = 1 }
         } else {
-            // A config sealed anew replaces the old one as a writer saves it: its copy first.
+            // As a writer saves it: its copy first.
             if destinationConfig == .sealedAnew { _ = try copy(FileHandle(.copies, "config"), expected: config) }
             _ = try copy(.config, expected: config)
             report.withLock { $0[.config].copiedFiles = 1; $0[.config].copiedBytes = Int64(config.count) }
             progress(config.count)
         }
-        if options.delete { try deleteExtraFiles(files, report) }
+        if destinationConfig == .sealedAnew {
+            try deleteExtraFiles(files, report, kinds: keyKinds)
+        } else if options.delete {
+            try deleteExtraFiles(files, report)
+        }
         var result = report.withLock { $0 }
         result.seconds = Date().timeIntervalSince(start)
         return result
@@ -105,6 +115,13 @@ public struct RepositorySync: Sendable {
         guard let isEarlierCopy = options.isEarlierCopy, isEarlierCopy(destination) else {
             throw RepositoryError(.invalidArgument,
                                   "\(destination.location) holds a different repository (its config differs); sync only copies into an empty location or an earlier copy of this repository")
+        }
+        // Its files of retired generations would stay, and the new key file opens none of them.
+        guard options.delete else {
+            throw RepositoryError(.invalidArgument,
+                                  "\(destination.location) is an earlier copy of this repository, made before its keys were retired "
+                                  + "(`amber key retire`): it holds files sealed under the retired keys, which the new key file does not open. "
+                                  + "Sync with --delete to replace them (snapshots only the copy holds go with them), or sync into a new location")
         }
         return .sealedAnew
     }

@@ -29,10 +29,11 @@ struct SyncCommandTests {
     let temp = TemporaryDirectory()
     var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
 
-    /// After `key rotate` and `key retire` the config is sealed anew: a sync into the earlier
-    /// copy replaces it (that copy opens with the password and holds the same master secret),
-    /// and with `--delete` the copy holds nothing of the old key generation; a different
-    /// repository's location is still refused.
+    /// After `key rotate` and `key retire` the config is sealed anew: a sync with `--delete`
+    /// into the earlier copy replaces it (that copy opens with the password and holds the same
+    /// master secret) and leaves nothing of the old key generation there; without `--delete`
+    /// (which would keep files the new key file cannot open) it is refused, changing nothing;
+    /// a different repository's location is still refused.
     @Test func aRetiredRepositorySyncsIntoItsEarlierCopy() throws {
         let source = temp.sub("data")
         TreeFixture.make(at: source)
@@ -45,6 +46,9 @@ struct SyncCommandTests {
         #expect(amber.run(["backup", source]).code == 0)
         let retire = amber.run(["key", "retire"])
         #expect(retire.code == 0, "\(retire.stdout) \(retire.stderr)")
+        let keeping = amber.run(["sync", "--to", copy])
+        #expect(keeping.code == 1 && keeping.stderr.contains("--delete"), "\(keeping.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy + "/config")) == configBefore)
         let sync = amber.run(["sync", "--to", copy, "--delete", "--json"])
         #expect(sync.code == 0, "\(sync.stderr)")
         #expect(try SyncJSON(sync).kinds["config"]?.copiedFiles == 1)

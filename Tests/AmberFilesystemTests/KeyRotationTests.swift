@@ -62,6 +62,9 @@ struct KeyRotationTests {
         let first = try backup(repository, source)
         let firstFiles = try restoredFiles(try openAgain(scratch), first, into: scratch.sub("r1"))
         let oldKeys = try #require(try openAgain(scratch)).keys
+        let oldKeyName = try #require(repository.keyName)
+        let oldKeyFile = try repository.backend.load(AmberStorage.FileHandle(.keys, oldKeyName))
+        let oldConfig = try repository.backend.load(.config)
         #expect(try generations(repository) == [0])
 
         let rotation = try repository.rotateKeys(password: testPassword, scrypt: .testing)
@@ -94,6 +97,20 @@ struct KeyRotationTests {
         for (i, id) in ids.enumerated() { restored.append(try restoredFiles(try openAgain(scratch), id, into: scratch.sub("again\(i)"))) }
         #expect(Set(restored.map { $0.keys.sorted() }) == Set([firstFiles.keys.sorted(), secondFiles.keys.sorted()]))
         #expect(restored.contains(firstFiles) && restored.contains(secondFiles))
+
+        // The old key file and config put back beside the new key file: the key state does not
+        // roll back (the newer key file opened with the password, so the older one is not used).
+        let retiredConfig = try retired.backend.load(.config)
+        try retired.backend.save(AmberStorage.FileHandle(.keys, oldKeyName), oldKeyFile)
+        try retired.backend.save(.config, oldConfig)
+        let viaCopy = try openAgain(scratch)  // the config's copy (the new config) opens with the new key file
+        #expect(viaCopy.keyGenerations == [1] && !viaCopy.copyNotes.isEmpty)
+        try retired.backend.save(AmberStorage.FileHandle(.copies, "config"), oldConfig)
+        #expect(throws: RepositoryError.self) { try openAgain(scratch) }
+        try retired.backend.save(.config, retiredConfig)
+        try retired.backend.save(AmberStorage.FileHandle(.copies, "config"), retiredConfig)
+        #expect(try openAgain(scratch).keyGenerations == [1])
+        try retired.backend.remove(AmberStorage.FileHandle(.keys, oldKeyName))
 
         // A second retirement finds nothing to do; a new backup is of generation 1.
         let again = try KeyRetirer(repository: try openAgain(scratch), password: testPassword, scrypt: .testing).run()
