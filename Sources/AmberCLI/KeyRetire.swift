@@ -32,20 +32,21 @@ extension Amber.Key {
                     Output.json(report)
                 } else if !global.quiet {
                     Output.line("repacked \(report.prune.packsRepacked) packs (\(report.prune.blobsCopied) blobs); sealed anew "
-                                + "\(report.indexFilesResealed) index files, \(report.snapshotsResealed) snapshots, "
-                                + "\(report.plansResealed) prune plans\(report.configResealed ? " and the config" : "")")
+                                + "\(report.indexFilesResealed) index files, \(report.snapshotsResealed) snapshots"
+                                + (report.configResealed ? " and the config" : "")
+                                + (report.plansRemoved > 0 ? "; removed \(report.plansRemoved) prune plans of older generations" : ""))
                     if report.complete {
                         let retired = report.retiredGenerations.map(String.init).joined(separator: ", ")
                         Output.line(retired.isEmpty ? "no older key generation was held: key generation \(report.generation) is the only one"
                                     : "retired key generations \(retired): key file \(report.keyName?.prefix(8) ?? "") holds generation \(report.generation) only")
                         for removed in report.removedKeys {
-                            Output.line("removed key \(removed.prefix(8)): add its password again with `amber key add`")
+                            Output.line("removed key \(removed.prefix(8)): it held the retired keys (another password's: add it again with `amber key add`)")
                         }
                     }
                 }
                 guard report.complete else {
-                    Output.error("amber: \(report.packsLeft) packs of older key generations await deletion (a lock older than the prune "
-                                 + "remains); the older keys are kept: run `amber key retire` again later")
+                    Output.error("amber: \(report.packsLeft) packs and \(report.filesLeft) files of older key generations remain (a lock older "
+                                 + "than the prune, or a process still writing with them); the older keys are kept: run `amber key retire` again later")
                     return Exit.partial
                 }
                 return Exit.ok

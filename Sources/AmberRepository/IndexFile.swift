@@ -11,7 +11,8 @@ public struct IndexFile: Sendable {
 
     public init(packs: [(pack: BlobID, entries: [PackEntry])] = [], generations: [BlobID: UInt16] = [:]) {
         self.packs = packs
-        self.generations = generations.filter { $0.value != 0 }
+        let listed = Set(packs.map(\.pack))
+        self.generations = generations.filter { $0.value != 0 && listed.contains($0.key) }
     }
 
     public var blobCount: Int { packs.reduce(0) { $0 + $1.entries.count } }

@@ -24,6 +24,7 @@ extension Repository {
     /// generation. A crash in between leaves both key files; readers try the newer first.
     /// Call with the repository locked exclusively; then open the repository anew to write.
     public func rotateKeys(password: [UInt8], scrypt: ScryptParameters) throws(RepositoryError) -> KeyRotation {
+        try checkKeysAreCurrent()
         let rotated = try keys.rotated()
         let (name, removed) = try replaceKeyFiles(with: rotated, password: password, scrypt: scrypt)
         return KeyRotation(keyName: name, generation: rotated.currentGeneration,
@@ -35,20 +36,71 @@ extension Repository {
     /// another generation is left (``filesOfOtherGenerations(_:)``, and no such pack), with the
     /// repository locked exclusively.
     public func dropOtherGenerations(password: [UInt8], scrypt: ScryptParameters) throws(RepositoryError) -> KeyRotation {
+        try checkKeysAreCurrent()
         let retired = keys.retired()
         let (name, removed) = try replaceKeyFiles(with: retired, password: password, scrypt: scrypt)
         return KeyRotation(keyName: name, generation: retired.currentGeneration, generations: [retired.currentGeneration],
                            removedKeys: removed)
     }
 
+    /// Throws when a key file says it holds a newer key generation than the keys that opened
+    /// this repository: a `key rotate` ended since (or this password's key file is one a rotation
+    /// left behind). Such keys must not rotate, retire or write: what they wrote would be sealed
+    /// under a generation the newest key file may drop.
+    public func checkKeysAreCurrent() throws(RepositoryError) {
+        for (name, _) in try storage({ () throws(BackendError) in try backend.list(.keys) }) where name != keyName {
+            guard let bytes = try? storage({ () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }),
+                  let generation = (try? KeyFile(decoding: bytes, what: name))?.generation,
+                  generation > currentGeneration else { continue }
+            throw RepositoryError(.locked, "key file \(name.prefix(8)) holds key generation \(generation), newer than the keys that opened "
+                                  + "the repository (generation \(currentGeneration)): the keys were rotated since; run the command again "
+                                  + "(if it opens with the same keys, the password's key file was left by `key rotate`: ask who rotated "
+                                  + "for `amber key add`)")
+        }
+    }
+
+    /// The key generation of a sealed file whose header names one these keys do not hold; nil
+    /// when they hold it, or the header cannot be read.
+    package func unheldGeneration(of handle: FileHandle) -> UInt16? {
+        guard let header = try? backend.load(handle, offset: 0, length: Sealer.fileHeaderCount),
+              let generation = Sealer.generation(ofFile: header), keys.dataKeys[generation] == nil else { return nil }
+        return generation
+    }
+
+    /// Removes the key files other than the one in use that open with `password` and hold a key
+    /// generation these keys do not (this password's key file from before an interrupted
+    /// retirement's last step). Key files of other passwords stay. Returns the names removed.
+    public func removeKeyFilesHoldingOtherGenerations(password: [UInt8]) throws(RepositoryError) -> [String] {
+        var removed = [String]()
+        for (name, _) in try storage({ () throws(BackendError) in try backend.list(.keys) }) where name != keyName {
+            let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
+            guard let other = try? KeyFile(decoding: bytes, what: name).unwrap(password: password, what: name),
+                  other.dataKeys.keys.contains(where: { keys.dataKeys[$0] == nil }) else { continue }
+            try Self.removeWithCopy(backend, FileHandle(.keys, name))
+            removed.append(name)
+        }
+        return removed.sorted()
+    }
+
     /// The sealed files of `kind` (index, snapshots, locks, plans) whose header names a key
-    /// generation other than the current one, by name.
+    /// generation other than the current one, by name. A file that cannot be read fails it (a
+    /// retirement must not pass one over), unless it is gone since the listing.
     public func filesOfOtherGenerations(_ kind: FileKind) throws(RepositoryError) -> [String] {
         let names = try storage { () throws(BackendError) in try backend.list(kind) }.map(\.name)
         var found = [String]()
         for name in names {
-            let header = try? storage { () throws(BackendError) in try backend.load(FileHandle(kind, name), offset: 0, length: Sealer.fileHeaderCount) }
-            if let header, let generation = Sealer.generation(ofFile: header), generation != currentGeneration { found.append(name) }
+            let header: [UInt8]
+            do {
+                header = try backend.load(FileHandle(kind, name), offset: 0, length: Sealer.fileHeaderCount)
+            } catch where error.code == .notFound {
+                continue
+            } catch {
+                throw RepositoryError.storage(error)
+            }
+            guard let generation = Sealer.generation(ofFile: header) else {
+                throw RepositoryError.damaged("\(kind) file \(name.prefix(8))", "not an Amber repository file")
+            }
+            if generation != currentGeneration { found.append(name) }
         }
         return found
     }
@@ -84,9 +136,20 @@ extension Repository {
     /// from before `amber key retire` sealed the config anew): a key file there opens with
     /// `password`, the config there opens with it, and its master secret is this repository's
     /// (rotation never changes the master secret, §5.3).
+    ///
+    /// And older, never newer or beside: its keys' current generation is not after this one's,
+    /// every generation both hold has the same data key (two copies rotated apart do not), and
+    /// its config is sealed under an older generation than this repository's. So a stale copy
+    /// never passes for an earlier copy of the repository it was made from.
     public func isEarlierCopy(at backend: any Backend, password: [UInt8]) -> Bool {
-        guard let other = try? Repository.open(backend: backend, password: password) else { return false }
-        return other.keys.master == keys.master && other.config.repositoryID == config.repositoryID
+        guard let other = try? Repository.open(backend: backend, password: password),
+              other.keys.master == keys.master, other.config.repositoryID == config.repositoryID,
+              other.currentGeneration <= currentGeneration,
+              other.keys.dataKeys.allSatisfy({ generation, key in keys.dataKeys[generation].map { $0 == key } ?? true }),
+              let theirs = try? other.backend.load(.config), let ours = try? self.backend.load(.config),
+              let theirGeneration = Sealer.generation(ofFile: theirs), let ourGeneration = Sealer.generation(ofFile: ours)
+        else { return false }
+        return theirGeneration < ourGeneration
     }
 
     /// Saves a key file wrapping `keys` for `password`, with its copy, then removes every other

@@ -100,8 +100,11 @@ public final class RepositoryLock: Sendable {
         try lock.checkConflicts(ignoring: nil)
         let mine = try lock.write()
         // Two processes may have written at the same moment: check again now that ours is visible.
+        // Then the keys: a `key rotate` that ended before our lock was visible made keys newer
+        // than ours (a later one waits for our lock).
         do {
             try lock.checkConflicts(ignoring: mine)
+            try repository.checkKeysAreCurrent()
         } catch {
             lock.release()
             throw error
@@ -146,11 +149,19 @@ public final class RepositoryLock: Sendable {
         }
     }
 
-    /// Every lock file that can be read, with its holder and whether it is stale.
+    /// Every lock file that can be read, with its holder and whether it is stale. A lock sealed
+    /// under a key generation these keys do not hold (a process with newer keys: `key retire`
+    /// under way) is listed as a live exclusive lock of an unknown holder: nothing shows whether
+    /// it is stale, and ignoring it could let this process write what the retirement would lose.
     public static func list(_ repository: Repository) throws(RepositoryError) -> [LockInfo] {
         let files = try storage { () throws(BackendError) in try repository.backend.list(.locks) }
         var result = [LockInfo]()
         for (other, _) in files {
+            if let generation = repository.unheldGeneration(of: FileHandle(.locks, other)) {
+                result.append(LockInfo(name: other, mode: .exclusive, created: Date(), refreshed: Date(),
+                                       hostname: "a process with newer keys (key generation \(generation))", pid: 0, isStale: false))
+                continue
+            }
             guard let bytes = try? repository.loadFile(.lock, FileHandle(.locks, other)),
                   let payload = try? JSONDecoder().decode(Payload.self, from: Data(bytes)),
                   let refreshed = RFC3339.parse(payload.time) else { continue }

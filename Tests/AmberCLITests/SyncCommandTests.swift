@@ -42,6 +42,8 @@ struct SyncCommandTests {
         let copy = temp.sub("copy")
         #expect(amber.run(["sync", "--to", copy]).code == 0)
         let configBefore = try Data(contentsOf: URL(fileURLWithPath: copy + "/config"))
+        let stale = temp.sub("stale")
+        try FileManager.default.copyItem(atPath: copy, toPath: stale)
         #expect(amber.run(["key", "rotate"]).code == 0)
         #expect(amber.run(["backup", source]).code == 0)
         let retire = amber.run(["key", "retire"])
@@ -66,6 +68,14 @@ struct SyncCommandTests {
         let target = temp.sub("restore")
         #expect(fromCopy.run(["restore", "latest", "--target", target]).code == 0)
         #expect(TreeFixture.differences(source, target + "/data") == [])
+
+        // The other way round: the stale copy is not an earlier copy of the retired repository.
+        var fromStale = amber
+        fromStale.repository = stale
+        let configNow = try Data(contentsOf: URL(fileURLWithPath: temp.sub("repo") + "/config"))
+        let backwards = fromStale.run(["sync", "--to", temp.sub("repo"), "--delete"])
+        #expect(backwards.code == 1 && backwards.stderr.contains("holds a different repository"), "\(backwards.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: temp.sub("repo") + "/config")) == configNow)
 
         // Another repository (same password) is still not a copy of this one.
         var other = amber

@@ -61,7 +61,7 @@ struct KeyRotationTests {
         write(source + "/b.txt", Array(String(repeating: "text ", count: 5_000).utf8))
         let first = try backup(repository, source)
         let firstFiles = try restoredFiles(try openAgain(scratch), first, into: scratch.sub("r1"))
-        let oldKeys = try #require(try openAgain(scratch)).keys
+        let oldKeys = try openAgain(scratch).keys
         let oldKeyName = try #require(repository.keyName)
         let oldKeyFile = try repository.backend.load(AmberStorage.FileHandle(.keys, oldKeyName))
         let oldConfig = try repository.backend.load(.config)
@@ -83,7 +83,7 @@ struct KeyRotationTests {
 
         let report = try KeyRetirer(repository: try openAgain(scratch), password: testPassword, scrypt: .testing).run()
         #expect(report.complete && report.retiredGenerations == [0] && report.packsLeft == 0, "\(report)")
-        #expect(report.snapshotsResealed == 1 && report.configResealed)
+        #expect(report.snapshotsResealed == 1 && report.configResealed && report.filesLeft == 0)
         let retired = try openAgain(scratch)
         #expect(retired.keyGenerations == [1])
         #expect(try generations(retired) == [1])
@@ -137,6 +137,47 @@ struct KeyRotationTests {
         let opened = try openAgain(scratch)
         #expect(opened.keyName == name)
         #expect(opened.currentGeneration == 1 && opened.keyGenerations == [0, 1])
+    }
+
+    /// A command that opened the repository before a rotation holds stale keys: it cannot take
+    /// a lock (so writes nothing that a retirement could drop), rotate or retire; it sees a lock
+    /// sealed under the newer generation as a live exclusive lock.
+    @Test func staleKeysNeitherWriteNorRotate() throws {
+        let scratch = Scratch()
+        let repository = try makeRepository(scratch)
+        let stale = try openAgain(scratch)
+        _ = try repository.rotateKeys(password: testPassword, scrypt: .testing)
+        let current = try openAgain(scratch)
+        #expect(stale.currentGeneration == 0 && current.currentGeneration == 1)
+        #expect(throws: RepositoryError.self) { try RepositoryLock.acquire(stale, mode: .shared) }
+        #expect(throws: RepositoryError.self) { try stale.rotateKeys(password: testPassword, scrypt: .testing) }
+        #expect(throws: RepositoryError.self) { try KeyRetirer(repository: stale, password: testPassword, scrypt: .testing).run() }
+        #expect(try stale.backend.list(.locks).isEmpty)
+
+        let held = try RepositoryLock.acquire(current, mode: .shared)
+        defer { held.release() }
+        let seen = try RepositoryLock.list(stale)
+        #expect(seen.count == 1 && seen[0].mode == .exclusive && !seen[0].isStale)
+        #expect(try RepositoryLock.list(current).map(\.mode) == [.shared])
+    }
+
+    /// A retirement interrupted after writing the new key file and before removing the old one:
+    /// run again (with whichever of the two key files opens first), it leaves one key file, of
+    /// the current generation only.
+    @Test func anInterruptedRetirementFinishesWhenRunAgain() throws {
+        let scratch = Scratch()
+        let repository = try makeRepository(scratch)
+        _ = try repository.rotateKeys(password: testPassword, scrypt: .testing)
+        let rotated = try openAgain(scratch)
+        let rotatedName = try #require(rotated.keyName)
+        let rotatedKeyFile = try rotated.backend.load(AmberStorage.FileHandle(.keys, rotatedName))
+        #expect(try KeyRetirer(repository: rotated, password: testPassword, scrypt: .testing).run().complete)
+        try rotated.backend.save(AmberStorage.FileHandle(.keys, rotatedName), rotatedKeyFile)  // as the crash left it
+        let again = try KeyRetirer(repository: try openAgain(scratch), password: testPassword, scrypt: .testing).run()
+        #expect(again.complete && again.removedKeys.contains(rotatedName), "\(again)")
+        let left = try rotated.backend.list(.keys).map(\.name)
+        #expect(left.count == 1 && !left.contains(rotatedName))
+        #expect(try openAgain(scratch).keyGenerations == [1])
     }
 
     /// Version 2 key payloads: what is written reads back; a current generation the payload
