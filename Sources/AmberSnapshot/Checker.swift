@@ -34,6 +34,7 @@ public final class Checker: Sendable {
         update { $0.errors += copies.errors; $0.warnings += copies.warnings }
         try loadIndexFiles()
         let packs = try checkPacks()
+        try noteOlderGenerations(packs: packs.map(\.id))
         let snapshots = try checkSnapshots()
         digests?.stop()
         let selected = select(packs, readData)
@@ -50,6 +51,22 @@ public final class Checker: Sendable {
     }
 
     func error(_ message: String) { report.withLock { $0.errors.append(message) } }
+
+    /// After `key rotate`, before `key retire`: a warning counting what is still sealed under
+    /// older key generations (format.md §5.3), which the retirement would seal anew.
+    private func noteOlderGenerations(packs: some Sequence<BlobID>) throws(RepositoryError) {
+        let current = repository.currentGeneration
+        guard repository.keyGenerations != [current] else { return }
+        let olderPacks = packs.filter { repository.index.generation(of: $0) != current }.count
+        let olderFiles = try repository.filesOfOtherGenerations(.index).count + repository.filesOfOtherGenerations(.snapshots).count
+        guard olderPacks + olderFiles > 0 else { return }
+        let older = repository.keyGenerations.filter { $0 != current }.map(String.init).joined(separator: ", ")
+        update {
+            $0.warnings.append("\(olderPacks) packs and \(olderFiles) index and snapshot files are sealed under older key generations "
+                               + "(\(older)), which the key file still holds: `amber key retire` seals them under generation \(current) "
+                               + "and drops the older keys")
+        }
+    }
 
     func update(_ body: (inout CheckReport) -> Void) { report.withLock { body(&$0) } }
 
