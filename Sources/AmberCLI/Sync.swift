@@ -39,7 +39,7 @@ extension Amber {
 
         func run() throws {
             try Exit.run {
-                let (repository, password) = try global.openRepositoryKeepingPassword()
+                let repository = try global.openRepository()
                 let target = try BackendLocation.open(destination, environment: global.environment)
                 if Self.sameLocation(repository.backend.location, target.location) {
                     throw CLIError.usage("the destination \(target.location) is the repository itself")
@@ -51,7 +51,7 @@ extension Amber {
                 let display = ProgressDisplay(progress: progress, verb: "copied", style: global.progressStyle)
                 let sync = RepositorySync(source: repository.backend, destination: target,
                                           options: SyncOptions(parallelism: parallel, verifyContents: verify, delete: delete,
-                                                               isEarlierCopy: { repository.isEarlierCopy(at: $0, password: password) }))
+                                                               earlierConfigs: Set(repository.config.earlierSealings)))
                 let report = try display.showing {
                     try sync.run(planned: { files, bytes in progress.setTotal(items: UInt64(files), bytes: UInt64(bytes)) },
                                  progress: { bytes in progress.add(items: 1, bytes: UInt64(bytes)) })

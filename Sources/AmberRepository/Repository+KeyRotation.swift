@@ -122,34 +122,21 @@ extension Repository {
     }
 
     /// Seals the config anew under the current generation, if it is of another: its copy first,
-    /// then the file. Returns whether it did.
+    /// then the file. The new config lists the SHA-256 of the one it replaces among its
+    /// ``RepositoryConfig/earlierSealings``, by which `sync` knows earlier copies of this
+    /// repository. Returns whether it did.
     @discardableResult
     public func resealConfig() throws(RepositoryError) -> Bool {
         let bytes = try storage { () throws(BackendError) in try backend.load(.config) }
         guard let generation = Sealer.generation(ofFile: bytes), generation != currentGeneration else { return false }
-        let sealed = try withSealer { sealer throws(RepositoryError) in try sealer.sealFile(.config, payload: config.encoded()) }
+        // The payload of the file on disk (not this handle's): a retirement run again keeps its list.
+        let current = try RepositoryConfig(decoding: try withSealer { sealer throws(RepositoryError) in
+            try sealer.openFile(.config, bytes, what: "the config file")
+        })
+        let replacing = current.addingEarlierSealing(BlobID(bytes: SHA256.hash(bytes))!)
+        let sealed = try withSealer { sealer throws(RepositoryError) in try sealer.sealFile(.config, payload: replacing.encoded()) }
         try Self.saveWithCopy(backend, .config, sealed)
         return true
-    }
-
-    /// Whether `backend` holds this repository as an earlier copy left it (a sync destination
-    /// from before `amber key retire` sealed the config anew): a key file there opens with
-    /// `password`, the config there opens with it, and its master secret is this repository's
-    /// (rotation never changes the master secret, §5.3).
-    ///
-    /// And older, never newer or beside: its keys' current generation is not after this one's,
-    /// every generation both hold has the same data key (two copies rotated apart do not), and
-    /// its config is sealed under an older generation than this repository's. So a stale copy
-    /// never passes for an earlier copy of the repository it was made from.
-    public func isEarlierCopy(at backend: any Backend, password: [UInt8]) -> Bool {
-        guard let other = try? Repository.open(backend: backend, password: password),
-              other.keys.master == keys.master, other.config.repositoryID == config.repositoryID,
-              other.currentGeneration <= currentGeneration,
-              other.keys.dataKeys.allSatisfy({ generation, key in keys.dataKeys[generation].map { $0 == key } ?? true }),
-              let theirs = try? other.backend.load(.config), let ours = try? self.backend.load(.config),
-              let theirGeneration = Sealer.generation(ofFile: theirs), let ourGeneration = Sealer.generation(ofFile: ours)
-        else { return false }
-        return theirGeneration < ourGeneration
     }
 
     /// Saves a key file wrapping `keys` for `password`, with its copy, then removes every other

@@ -4,8 +4,10 @@ import AmberCrypto
 
 /// The repository's parameters, fixed at `init` (`docs/format.md` §Config). Sealed in the `config` file.
 public struct RepositoryConfig: Sendable, Equatable {
-    /// The only format version this code reads and writes.
+    /// The format version of a new repository's config.
     public static let currentVersion: UInt16 = 1
+    /// The version of a config that lists ``earlierSealings`` (written by `amber key retire`).
+    public static let historyVersion: UInt16 = 2
 
     public var version: UInt16
     /// 32 random bytes naming the repository (cache directories use its hex).
@@ -18,6 +20,10 @@ public struct RepositoryConfig: Sendable, Equatable {
     public var chunkerParameters: ChunkerParameters
     /// Packs are closed once they reach this many bytes.
     public var packSize: UInt32
+    /// The SHA-256 of each config file this repository had before `amber key retire` sealed the
+    /// config anew, oldest first (version 2; empty in version 1): how `sync` knows an earlier copy
+    /// of this repository whose config is an older sealing (§Sync).
+    public var earlierSealings: [BlobID] = []
 
     /// The defaults of a new repository.
     public static func makeDefault() -> RepositoryConfig {
@@ -33,10 +39,10 @@ public struct RepositoryConfig: Sendable, Equatable {
             packSize: 16 << 20)
     }
 
-    /// The binary form: see `docs/format.md` §Config (56 bytes).
+    /// The binary form: see `docs/format.md` §Config (56 bytes; version 2: then the earlier sealings).
     public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 64)
-        w.u16(version)
+        var w = ByteWriter(capacity: 58 + 32 * earlierSealings.count)
+        w.u16(earlierSealings.isEmpty ? version : Self.historyVersion)
         w.id(repositoryID)
         w.u8(idAlgorithm)
         w.u8(cipher)
@@ -48,7 +54,20 @@ public struct RepositoryConfig: Sendable, Equatable {
         w.u32(UInt32(chunkerParameters.normal))
         w.u32(UInt32(chunkerParameters.maximum))
         w.u32(packSize)
+        if !earlierSealings.isEmpty {
+            w.u16(UInt16(earlierSealings.count))
+            for sealing in earlierSealings { w.id(sealing) }
+        }
         return w.bytes
+    }
+
+    /// This config with `sealing` (the SHA-256 of the config file about to be replaced) added to
+    /// ``earlierSealings``.
+    public func addingEarlierSealing(_ sealing: BlobID) -> RepositoryConfig {
+        var config = self
+        config.version = Self.historyVersion
+        config.earlierSealings.append(sealing)
+        return config
     }
 
     public init(version: UInt16, repositoryID: BlobID, idAlgorithm: UInt8, cipher: UInt8, compression: UInt8,
@@ -69,8 +88,8 @@ public struct RepositoryConfig: Sendable, Equatable {
         var r = ByteReader(bytes, context: "config")
         do {
             version = try r.u16()
-            guard version == Self.currentVersion else {
-                throw RepositoryError(.damaged, "repository format version \(version) is not supported (this amber reads \(Self.currentVersion))")
+            guard version == Self.currentVersion || version == Self.historyVersion else {
+                throw RepositoryError(.damaged, "repository format version \(version) is not supported (this amber reads 1 and 2)")
             }
             repositoryID = try r.id()
             idAlgorithm = try r.u8()
@@ -82,6 +101,11 @@ public struct RepositoryConfig: Sendable, Equatable {
             let minimum = Int(try r.u32()), normal = Int(try r.u32()), maximum = Int(try r.u32())
             chunkerParameters = ChunkerParameters(minimum: minimum, normal: normal, maximum: maximum, normalization: nc)
             packSize = try r.u32()
+            if version == Self.historyVersion {
+                let count = Int(try r.u16())
+                guard count >= 1, count <= r.remaining / 32 else { throw FormatError(context: "config", reason: "earlier sealings out of range") }
+                earlierSealings = try (0..<count).map { _ throws(FormatError) in try r.id() }
+            }
             try r.expectEnd()
         } catch let error as FormatError {
             throw RepositoryError.damaged("config", error.reason)

@@ -13,18 +13,17 @@ public struct SyncOptions: Sendable {
     public var verifyContents: Bool
     /// Remove destination files the source no longer has (never the config; locks are never touched).
     public var delete: Bool
-    /// Asked when the destination's config differs from the source's: whether the destination is
-    /// nonetheless an earlier copy of this repository (its config sealed anew since, by
-    /// `amber key retire`). Then the sync replaces its config (and the config's copy) last. Nil:
-    /// a different config is a different repository.
-    public var isEarlierCopy: (@Sendable (any Backend) -> Bool)?
+    /// The SHA-256 of the source's earlier configs (``RepositoryConfig/earlierSealings``, what
+    /// `amber key retire` sealed anew): a destination whose config is one of them is an earlier
+    /// copy of the source, whose config the sync replaces (with `delete`). Any other config that
+    /// differs is another repository's.
+    public var earlierConfigs: Set<BlobID>
 
-    public init(parallelism: Int = 4, verifyContents: Bool = false, delete: Bool = false,
-                isEarlierCopy: (@Sendable (any Backend) -> Bool)? = nil) {
+    public init(parallelism: Int = 4, verifyContents: Bool = false, delete: Bool = false, earlierConfigs: Set<BlobID> = []) {
         self.parallelism = parallelism
         self.verifyContents = verifyContents
         self.delete = delete
-        self.isEarlierCopy = isEarlierCopy
+        self.earlierConfigs = earlierConfigs
     }
 }
 
@@ -107,12 +106,12 @@ public struct RepositorySync: Sendable {
     /// What the destination's config is to the source's.
     enum DestinationConfig { case absent, same, sealedAnew }
 
-    /// Whether the destination has the config, none, or an older sealing of it (an earlier copy
-    /// of this repository, ``SyncOptions/isEarlierCopy``); throws if it has another repository's.
+    /// Whether the destination has the config, none, or an earlier sealing of it (an earlier copy
+    /// of this repository, ``SyncOptions/earlierConfigs``); throws if it has another repository's.
     private func destinationConfig(matching config: [UInt8]) throws(RepositoryError) -> DestinationConfig {
         guard let existing = try destination.loadIfPresent(.config) else { return .absent }
         if existing == config { return .same }
-        guard let isEarlierCopy = options.isEarlierCopy, isEarlierCopy(destination) else {
+        guard options.earlierConfigs.contains(BlobID(bytes: SHA256.hash(existing))!) else {
             throw RepositoryError(.invalidArgument,
                                   "\(destination.location) holds a different repository (its config differs); sync only copies into an empty location or an earlier copy of this repository")
         }

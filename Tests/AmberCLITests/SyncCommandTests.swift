@@ -29,9 +29,10 @@ struct SyncCommandTests {
     let temp = TemporaryDirectory()
     var amber: AmberRunner { AmberRunner(repository: temp.sub("repo"), cacheDirectory: temp.sub("cache")) }
 
-    /// After `key rotate` and `key retire` the config is sealed anew: a sync with `--delete`
-    /// into the earlier copy replaces it (that copy opens with the password and holds the same
-    /// master secret) and leaves nothing of the old key generation there; without `--delete`
+    /// After `key rotate`, `key passwd` and `key retire` the config is sealed anew: a sync with
+    /// `--delete` into the earlier copy replaces it (the new config lists the old one's SHA-256;
+    /// the copy's key file does not open with the new password) and leaves nothing of the old
+    /// key generation there; without `--delete`
     /// (which would keep files the new key file cannot open) it is refused, changing nothing;
     /// a different repository's location is still refused.
     @Test func aRetiredRepositorySyncsIntoItsEarlierCopy() throws {
@@ -46,12 +47,18 @@ struct SyncCommandTests {
         try FileManager.default.copyItem(atPath: copy, toPath: stale)
         #expect(amber.run(["key", "rotate"]).code == 0)
         #expect(amber.run(["backup", source]).code == 0)
-        let retire = amber.run(["key", "retire"])
+        // A new password too: the copy's key file no longer opens with it, which must not matter.
+        var renamed = amber
+        renamed.extraEnvironment["AMBER_NEW_PASSWORD"] = "new secret"
+        #expect(renamed.run(["key", "passwd"]).code == 0)
+        var user = amber
+        user.password = "new secret"
+        let retire = user.run(["key", "retire"])
         #expect(retire.code == 0, "\(retire.stdout) \(retire.stderr)")
-        let keeping = amber.run(["sync", "--to", copy])
+        let keeping = user.run(["sync", "--to", copy])
         #expect(keeping.code == 1 && keeping.stderr.contains("--delete"), "\(keeping.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: copy + "/config")) == configBefore)
-        let sync = amber.run(["sync", "--to", copy, "--delete", "--json"])
+        let sync = user.run(["sync", "--to", copy, "--delete", "--json"])
         #expect(sync.code == 0, "\(sync.stderr)")
         #expect(try SyncJSON(sync).kinds["config"]?.copiedFiles == 1)
         let configAfter = try Data(contentsOf: URL(fileURLWithPath: copy + "/config"))
@@ -61,7 +68,7 @@ struct SyncCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: copy + "/keys")
                 == FileManager.default.contentsOfDirectory(atPath: temp.sub("repo") + "/keys"))
 
-        var fromCopy = amber
+        var fromCopy = user
         fromCopy.repository = copy
         let check = fromCopy.run(["check", "--read-data"])
         #expect(check.code == 0, "\(check.stdout) \(check.stderr)")
@@ -81,7 +88,7 @@ struct SyncCommandTests {
         var other = amber
         other.repository = temp.sub("other")
         #expect(other.run(["init"]).code == 0)
-        let refused = amber.run(["sync", "--to", temp.sub("other")])
+        let refused = user.run(["sync", "--to", temp.sub("other")])
         #expect(refused.code == 1 && refused.stderr.contains("holds a different repository"), "\(refused.stderr)")
     }
 
