@@ -49,6 +49,10 @@ public final class RepositoryLock: Sendable {
         var maintenance: Bool?
         var hostname: String
         var pid: Int32
+        /// When the process started, in clock ticks after boot (`/proc/PID/stat` field 22;
+        /// absent where there is no /proc, and in locks of older versions): a PID reused by
+        /// another process since is told from the holder.
+        var pidStart: UInt64?
 
         var mode: LockMode { exclusive ? .exclusive : (maintenance == true ? .maintenance : .shared) }
     }
@@ -125,7 +129,8 @@ public final class RepositoryLock: Sendable {
 
     private func write() throws(RepositoryError) -> String {
         let payload = Payload(time: RFC3339.format(Date()), created: RFC3339.format(created), exclusive: mode == .exclusive,
-                              maintenance: mode == .maintenance, hostname: ProcessInfo.processInfo.hostName, pid: getpid())
+                              maintenance: mode == .maintenance, hostname: ProcessInfo.processInfo.hostName, pid: getpid(),
+                              pidStart: Self.startTime(of: getpid()))
         let bytes = (try? JSONEncoder().encode(payload)).map { Array($0) } ?? []
         // A lock the others cannot read protects nothing: read it back.
         let (written, _) = try repository.saveFile(.lock, kind: .locks, payload: bytes, verifying: true)
@@ -175,8 +180,26 @@ public final class RepositoryLock: Sendable {
     static func isStale(_ payload: Payload) -> Bool {
         guard let time = RFC3339.parse(payload.time) else { return true }
         if Date().timeIntervalSince(time) > staleAfter { return true }
-        if payload.hostname == ProcessInfo.processInfo.hostName, isGone(payload.pid) { return true }
+        if payload.hostname == ProcessInfo.processInfo.hostName {
+            if isGone(payload.pid) { return true }
+            // The PID is taken, but by another process than the holder (PIDs are reused: 32,768
+            // of them by default on Linux).
+            if let started = payload.pidStart, let now = startTime(of: payload.pid), now != started { return true }
+        }
         return false
+    }
+
+    /// When process `pid` started, in clock ticks after boot (`/proc/PID/stat` field 22); nil
+    /// where it cannot be read.
+    static func startTime(of pid: Int32) -> UInt64? {
+        #if os(Linux)
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        // After "(command)": state is field 3, starttime field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? UInt64(fields[19]) : nil
+        #else
+        return nil
+        #endif
     }
 
     /// Whether no process `pid` runs on this host: none exists, or it is a zombie (killed, not
