@@ -7,11 +7,11 @@ extension Amber.Key {
         static let configuration = CommandConfiguration(
             abstract: "Seal everything stored under older data keys anew under the current one, then drop the older keys.",
             discussion: """
-                After `amber key rotate`. Repacks every pack of an older key generation (as prune does, \\
-                so backups may run meanwhile), seals index files, snapshots and prune plans anew \\
-                (snapshot ids change), then rewrites the key file in use with the current key only and \\
-                removes every other key file. If the old packs cannot be deleted yet (a lock older than \\
-                the prune remains), the old keys are kept and the command says so: run it again later. \\
+                After `amber key rotate`. Repacks every pack of an older key generation (as prune does, \
+                so backups may run meanwhile), seals index files and snapshots anew (snapshot ids \
+                change) and removes older prune plans, then rewrites the key file in use with the current key only and \
+                removes every other key file. If the old packs cannot be deleted yet (a lock older than \
+                the prune remains), the old keys are kept and the command says so: run it again later. \
                 Safe to interrupt and run again. Exit code 3 when it could not finish.
 
                 Examples:

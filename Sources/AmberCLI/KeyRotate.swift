@@ -7,9 +7,9 @@ extension Amber.Key {
         static let configuration = CommandConfiguration(
             abstract: "Make a new data key that new packs and files are sealed under; remove the other key files.",
             discussion: """
-                Everything already stored stays readable under its own key generation. The key file of \\
-                the password in use is rewritten with the new key; every other key file is removed (each \\
-                holds only the old keys: add its password again with `amber key add`). Run `amber key \\
+                Everything already stored stays readable under its own key generation. The key file of \
+                the password in use is rewritten with the new key; every other key file is removed (each \
+                holds only the old keys: add its password again with `amber key add`). Run `amber key \
                 retire` afterwards to seal everything older under the new key and drop the old ones.
 
                 Examples:

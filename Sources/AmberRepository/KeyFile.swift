@@ -24,6 +24,9 @@ public struct KeyFile: Codable, Sendable {
     /// Version 2: the current key generation, also inside `data` (a reader checks they agree).
     /// Readers try key files of newer generations first (``Repository/open(backend:password:)``).
     public var generation: UInt16?
+    /// Version 2: every generation it holds, ascending, also inside `data` (checked when opened):
+    /// how `key retire` finds key files that still hold retired keys without their password.
+    public var generations: [UInt16]?
 
     static let aad = Array("amber key v1".utf8)
     static let aadVersion2 = Array("amber key v2".utf8)
@@ -47,7 +50,8 @@ public struct KeyFile: Codable, Sendable {
         return KeyFile(version: version, kdf: "scrypt", n: parameters.n, r: parameters.r, p: parameters.p,
                        salt: Data(salt).base64EncodedString(), nonce: Data(nonce).base64EncodedString(),
                        data: Data(sealed).base64EncodedString(), created: RFC3339.format(created),
-                       generation: version == 1 ? nil : keys.currentGeneration)
+                       generation: version == 1 ? nil : keys.currentGeneration,
+                       generations: version == 1 ? nil : keys.dataKeys.keys.sorted())
     }
 
     /// Unwraps the master secret; `nil` when the password does not open this key file.
@@ -74,7 +78,8 @@ public struct KeyFile: Codable, Sendable {
             guard plain.count == 33 else { throw RepositoryError.damaged(what, "unexpected key payload") }
             return MasterKeys(master: Array(plain[1...]))
         }
-        guard let keys = Self.keys(fromPayload: plain), keys.currentGeneration == generation else {
+        guard let keys = Self.keys(fromPayload: plain), keys.currentGeneration == generation,
+              generations == nil || generations == keys.dataKeys.keys.sorted() else {
             throw RepositoryError.damaged(what, "unexpected key payload")
         }
         return keys
@@ -126,8 +131,9 @@ public struct KeyFile: Codable, Sendable {
     }
 
     init(version: Int, kdf: String, n: UInt64, r: UInt32, p: UInt32, salt: String, nonce: String, data: String, created: String,
-         generation: UInt16? = nil) {
+         generation: UInt16? = nil, generations: [UInt16]? = nil) {
         self.generation = generation
+        self.generations = generations
         self.version = version
         self.kdf = kdf
         self.n = n

@@ -48,34 +48,50 @@ extension Repository {
     /// left behind). Such keys must not rotate, retire or write: what they wrote would be sealed
     /// under a generation the newest key file may drop.
     public func checkKeysAreCurrent() throws(RepositoryError) {
-        for (name, _) in try storage({ () throws(BackendError) in try backend.list(.keys) }) where name != keyName {
-            guard let bytes = try? storage({ () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }),
-                  let generation = (try? KeyFile(decoding: bytes, what: name))?.generation,
-                  generation > currentGeneration else { continue }
-            throw RepositoryError(.locked, "key file \(name.prefix(8)) holds key generation \(generation), newer than the keys that opened "
-                                  + "the repository (generation \(currentGeneration)): the keys were rotated since; run the command again "
-                                  + "(if it opens with the same keys, the password's key file was left by `key rotate`: ask who rotated "
-                                  + "for `amber key add`)")
-        }
+        guard let (name, generation) = try newerKeyFile() else { return }
+        throw RepositoryError(.locked, "key file \(name.prefix(8)) holds key generation \(generation), newer than the keys that opened "
+                              + "the repository (generation \(currentGeneration)): the keys were rotated since; run the command again "
+                              + "(if it opens with the same keys, the password's key file was left by `key rotate`: ask who rotated "
+                              + "for `amber key add`)")
     }
 
-    /// The key generation of a sealed file whose header names one these keys do not hold; nil
-    /// when they hold it, or the header cannot be read.
-    package func unheldGeneration(of handle: FileHandle) -> UInt16? {
+    /// A key file, other than the one in use, whose generation is newer than these keys' (as it
+    /// says, or its copy says when the file does not match its name), and that generation.
+    public func newerKeyFile() throws(RepositoryError) -> (name: String, generation: UInt16)? {
+        for (name, _) in try storage({ () throws(BackendError) in try backend.list(.keys) }) where name != keyName {
+            guard let file = try? readableKeyFile(name), let generation = file.generation, generation > currentGeneration else { continue }
+            return (name, generation)
+        }
+        return nil
+    }
+
+    /// The key file `name` as a reader uses it: its bytes, or its copy's when they do not match
+    /// the name and the copy does.
+    func readableKeyFile(_ name: String) throws(RepositoryError) -> KeyFile {
+        let handle = FileHandle(.keys, name)
+        var bytes = try storage { () throws(BackendError) in try backend.load(handle) }
+        if !handle.isNamed(by: bytes), let copy = try Self.loadCopy(backend, of: handle), handle.isNamed(by: copy) { bytes = copy }
+        return try KeyFile(decoding: bytes, what: "key file \(name.prefix(8))")
+    }
+
+    /// The key generation of a sealed file whose header names one newer than these keys' (its
+    /// writer has newer keys); nil otherwise, or when the header cannot be read.
+    package func newerGeneration(of handle: FileHandle) -> UInt16? {
         guard let header = try? backend.load(handle, offset: 0, length: Sealer.fileHeaderCount),
-              let generation = Sealer.generation(ofFile: header), keys.dataKeys[generation] == nil else { return nil }
+              let generation = Sealer.generation(ofFile: header), generation > currentGeneration else { return nil }
         return generation
     }
 
-    /// Removes the key files other than the one in use that open with `password` and hold a key
-    /// generation these keys do not (this password's key file from before an interrupted
-    /// retirement's last step). Key files of other passwords stay. Returns the names removed.
-    public func removeKeyFilesHoldingOtherGenerations(password: [UInt8]) throws(RepositoryError) -> [String] {
+    /// Removes the key files other than the one in use that hold a key generation these keys do
+    /// not (left by an interrupted retirement's last step, whatever their password): a version 2
+    /// key file lists its generations in the clear (checked against its payload when it is
+    /// opened), a version 1 key file holds generation 0. Returns the names removed.
+    public func removeKeyFilesHoldingOtherGenerations() throws(RepositoryError) -> [String] {
         var removed = [String]()
         for (name, _) in try storage({ () throws(BackendError) in try backend.list(.keys) }) where name != keyName {
-            let bytes = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) }
-            guard let other = try? KeyFile(decoding: bytes, what: name).unwrap(password: password, what: name),
-                  other.dataKeys.keys.contains(where: { keys.dataKeys[$0] == nil }) else { continue }
+            guard let file = try? readableKeyFile(name) else { continue }
+            let held = file.version == 1 ? [0] : (file.generations ?? [])
+            guard held.contains(where: { keys.dataKeys[$0] == nil }) else { continue }
             try Self.removeWithCopy(backend, FileHandle(.keys, name))
             removed.append(name)
         }
@@ -129,9 +145,15 @@ extension Repository {
     public func resealConfig() throws(RepositoryError) -> Bool {
         let bytes = try storage { () throws(BackendError) in try backend.load(.config) }
         guard let generation = Sealer.generation(ofFile: bytes), generation != currentGeneration else { return false }
-        // The payload of the file on disk (not this handle's): a retirement run again keeps its list.
+        // The payload of the file on disk (not this handle's): a retirement run again keeps its
+        // list. From its copy when it does not open (as `open` read it).
         let current = try RepositoryConfig(decoding: try withSealer { sealer throws(RepositoryError) in
-            try sealer.openFile(.config, bytes, what: "the config file")
+            do throws(RepositoryError) {
+                return try sealer.openFile(.config, bytes, what: "the config file")
+            } catch {
+                guard let copy = try Self.loadCopy(backend, of: .config) else { throw error }
+                return try sealer.openFile(.config, copy, what: "the copy of the config file")
+            }
         })
         let replacing = current.addingEarlierSealing(BlobID(bytes: SHA256.hash(bytes))!)
         let sealed = try withSealer { sealer throws(RepositoryError) in try sealer.sealFile(.config, payload: replacing.encoded()) }

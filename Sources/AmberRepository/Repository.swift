@@ -95,7 +95,20 @@ public final class Repository: Sendable {
         var newestOpened: UInt16?
         var loaded = [String: [UInt8]]()
         for (name, _) in keyNames { loaded[name] = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) } }
-        let generations = loaded.mapValues { (try? KeyFile(decoding: $0, what: ""))?.generation ?? 0 }
+        // A key file's generation as it says, or its copy when it does not match its name (a
+        // damaged newest key file must not let an older one go first).
+        var generations = [String: UInt16]()
+        for (name, bytes) in loaded {
+            var readable = bytes
+            if !FileHandle(.keys, name).isNamed(by: bytes) {
+                guard let copy = try loadCopy(backend, of: FileHandle(.keys, name)), FileHandle(.keys, name).isNamed(by: copy) else {
+                    generations[name] = .max  // damaged beyond its copy: found so at once, and skipped
+                    continue
+                }
+                readable = copy
+            }
+            generations[name] = (try? KeyFile(decoding: readable, what: ""))?.generation ?? 0
+        }
         for name in keyNames.map(\.name).sorted(by: { (generations[$1]!, $0) < (generations[$0]!, $1) }) {
             let what = "key file \(name.prefix(8))"
             if let newestOpened, generations[name]! < newestOpened { continue }

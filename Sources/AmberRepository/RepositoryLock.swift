@@ -91,7 +91,8 @@ public final class RepositoryLock: Sendable {
         while true {
             do {
                 return try acquire(repository, mode: mode)
-            } catch where error.code == .locked && Date() < deadline {
+            } catch where error.code == .locked && Date() < deadline && (try? repository.newerKeyFile()) == nil {
+                // (Keys that a rotation made stale stay stale: no waiting helps.)
                 Thread.sleep(forTimeInterval: min(pause, max(0.1, deadline.timeIntervalSinceNow)))
                 pause = min(pause * 2, 10)
             }
@@ -155,14 +156,16 @@ public final class RepositoryLock: Sendable {
     }
 
     /// Every lock file that can be read, with its holder and whether it is stale. A lock sealed
-    /// under a key generation these keys do not hold (a process with newer keys: `key retire`
+    /// under a key generation newer than these keys' (a process with newer keys: `key retire`
     /// under way) is listed as a live exclusive lock of an unknown holder: nothing shows whether
     /// it is stale, and ignoring it could let this process write what the retirement would lose.
+    /// (One of an older generation these keys no longer hold cannot be read, so is ignored: its
+    /// holder's keys were stale, and such a holder writes nothing.)
     public static func list(_ repository: Repository) throws(RepositoryError) -> [LockInfo] {
         let files = try storage { () throws(BackendError) in try repository.backend.list(.locks) }
         var result = [LockInfo]()
         for (other, _) in files {
-            if let generation = repository.unheldGeneration(of: FileHandle(.locks, other)) {
+            if let generation = repository.newerGeneration(of: FileHandle(.locks, other)) {
                 result.append(LockInfo(name: other, mode: .exclusive, created: Date(), refreshed: Date(),
                                        hostname: "a process with newer keys (key generation \(generation))", pid: 0, isStale: false))
                 continue

@@ -70,12 +70,16 @@ public struct RepositorySync: Sendable {
         let destinationConfig = try destinationConfig(matching: config)
         let configPresent = destinationConfig == .same
         let files = try listFiles()
-        let missing = files.missing(kinds: Self.phases.flatMap { $0 })
+        // A config sealed anew replaces the old one at the end, its copy with it: until then the
+        // destination's copy must stay the old config's, which its old key files open.
+        var copying = files
+        if destinationConfig == .sealedAnew { copying.source[.copies]?.removeAll { $0.name == "config" } }
+        let missing = copying.missing(kinds: Self.phases.flatMap { $0 })
         planned(missing.files + (configPresent ? 0 : 1), missing.bytes + (configPresent ? 0 : config.count))
         let report = SharedSyncReport()
         report.withLock { $0.verifiedContents = options.verifyContents }
         for phase in Self.phases {
-            try copy(phase, files, report, progress)
+            try copy(phase, copying, report, progress)
         }
         report.withLock { $0[.config].sourceFiles = 1 }
         // A config sealed anew (after `key retire`) replaces the old one once the files of the

@@ -34,7 +34,7 @@ public final class Checker: Sendable {
         update { $0.errors += copies.errors; $0.warnings += copies.warnings }
         try loadIndexFiles()
         let packs = try checkPacks()
-        try noteOlderGenerations(packs: packs.map(\.id))
+        noteOlderGenerations(packs: packs.map(\.id))
         let snapshots = try checkSnapshots()
         digests?.stop()
         let selected = select(packs, readData)
@@ -54,11 +54,13 @@ public final class Checker: Sendable {
 
     /// After `key rotate`, before `key retire`: a warning counting what is still sealed under
     /// older key generations (format.md §5.3), which the retirement would seal anew.
-    private func noteOlderGenerations(packs: some Sequence<BlobID>) throws(RepositoryError) {
+    private func noteOlderGenerations(packs: some Sequence<BlobID>) {
         let current = repository.currentGeneration
         guard repository.keyGenerations != [current] else { return }
         let olderPacks = packs.filter { repository.index.generation(of: $0) != current }.count
-        let olderFiles = try repository.filesOfOtherGenerations(.index).count + repository.filesOfOtherGenerations(.snapshots).count
+        // A file that cannot be read is reported where it is read; here it counts as nothing.
+        let olderFiles = ((try? repository.filesOfOtherGenerations(.index))?.count ?? 0)
+            + ((try? repository.filesOfOtherGenerations(.snapshots))?.count ?? 0)
         guard olderPacks + olderFiles > 0 else { return }
         let older = repository.keyGenerations.filter { $0 != current }.map(String.init).joined(separator: ", ")
         update {

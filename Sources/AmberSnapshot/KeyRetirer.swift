@@ -44,7 +44,7 @@ public struct KeyRetirementReport: Sendable, Codable {
 /// plans and stale locks removed, the config sealed anew; (3) if nothing of another generation
 /// is left, the key file for the password in use rewritten with the current data key only,
 /// every other key file removed. Run on keys that hold only the current generation, it removes
-/// what an interrupted (3) left: key files that open with the password and hold older keys.
+/// what an interrupted (3) left: key files that list older generations.
 public final class KeyRetirer {
     let repository: Repository
     let password: [UInt8]
@@ -65,10 +65,10 @@ public final class KeyRetirer {
         report.generation = repository.currentGeneration
         guard repository.keyGenerations != [repository.currentGeneration] else {
             // Nothing older is held, so nothing older can be read: no prune. What an interrupted
-            // last step may have left: this password's previous key file, with the older keys.
+            // last step may have left: key files that still hold older keys.
             let lock = try RepositoryLock.acquire(repository, mode: .exclusive, retryingFor: options.lockRetry)
             defer { lock.release() }
-            report.removedKeys = try repository.removeKeyFilesHoldingOtherGenerations(password: password)
+            report.removedKeys = try repository.removeKeyFilesHoldingOtherGenerations()
             report.keyName = repository.keyName
             report.complete = true
             return report

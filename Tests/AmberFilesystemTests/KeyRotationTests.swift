@@ -137,9 +137,14 @@ struct KeyRotationTests {
             name = Hex.encode(SHA256.hash(bytes))
         } while name < old
         try repository.backend.save(AmberStorage.FileHandle(.keys, name), bytes)
+        try repository.backend.save(AmberStorage.FileHandle(.copies, name), bytes)
         let opened = try openAgain(scratch)
         #expect(opened.keyName == name)
         #expect(opened.currentGeneration == 1 && opened.keyGenerations == [0, 1])
+        // Damaged, with its copy whole: the copy's generation orders it, and the copy opens.
+        try repository.backend.save(AmberStorage.FileHandle(.keys, name), Array(bytes.prefix(20)))
+        let viaCopy = try openAgain(scratch)
+        #expect(viaCopy.keyName == name && viaCopy.currentGeneration == 1 && !viaCopy.copyNotes.isEmpty)
     }
 
     /// A command that opened the repository before a rotation holds stale keys: it cannot take
@@ -174,13 +179,27 @@ struct KeyRotationTests {
         let rotated = try openAgain(scratch)
         let rotatedName = try #require(rotated.keyName)
         let rotatedKeyFile = try rotated.backend.load(AmberStorage.FileHandle(.keys, rotatedName))
+        // Another password's key file, added between rotation and retirement: it holds both.
+        let otherName = try rotated.addKey(password: Array("other".utf8), scrypt: .testing)
+        let otherKeyFile = try rotated.backend.load(AmberStorage.FileHandle(.keys, otherName))
+        #expect(try KeyFile(decoding: otherKeyFile, what: "").generations == [0, 1])
         #expect(try KeyRetirer(repository: rotated, password: testPassword, scrypt: .testing).run().complete)
-        try rotated.backend.save(AmberStorage.FileHandle(.keys, rotatedName), rotatedKeyFile)  // as the crash left it
+        // As a crash in the last step left them:
+        try rotated.backend.save(AmberStorage.FileHandle(.keys, rotatedName), rotatedKeyFile)
+        try rotated.backend.save(AmberStorage.FileHandle(.keys, otherName), otherKeyFile)
         let again = try KeyRetirer(repository: try openAgain(scratch), password: testPassword, scrypt: .testing).run()
-        #expect(again.complete && again.removedKeys.contains(rotatedName), "\(again)")
+        #expect(again.complete && Set(again.removedKeys) == [rotatedName, otherName], "\(again)")
         let left = try rotated.backend.list(.keys).map(\.name)
-        #expect(left.count == 1 && !left.contains(rotatedName))
+        #expect(left.count == 1 && !left.contains(rotatedName) && !left.contains(otherName))
         #expect(try openAgain(scratch).keyGenerations == [1])
+
+        // A lock sealed under the retired generation (a stale process's) blocks nothing.
+        let oldSealer = Sealer(keys: MasterKeys(master: try openAgain(scratch).keys.master), compressionLevel: 0)
+        let payload = Array(#"{"time":"2099-01-01T00:00:00.000000Z","exclusive":true,"hostname":"elsewhere","pid":1}"#.utf8)
+        let sealed = try oldSealer.sealFile(.lock, payload: payload)
+        try rotated.backend.save(AmberStorage.FileHandle(.locks, Hex.encode(SHA256.hash(sealed))), sealed)
+        let lock = try RepositoryLock.acquire(try openAgain(scratch), mode: .exclusive)
+        lock.release()
     }
 
     /// Version 2 key payloads: what is written reads back; a current generation the payload
