@@ -188,7 +188,9 @@ struct KeyRotationTests {
         try rotated.backend.save(AmberStorage.FileHandle(.keys, rotatedName), rotatedKeyFile)
         try rotated.backend.save(AmberStorage.FileHandle(.keys, otherName), otherKeyFile)
         let again = try KeyRetirer(repository: try openAgain(scratch), password: testPassword, scrypt: .testing).run()
-        #expect(again.complete && Set(again.removedKeys) == [rotatedName, otherName], "\(again)")
+        // Opened with the retired key file, it removes those two; with the rotated one (the two
+        // are of one generation: the name decides), it retires again and removes every other.
+        #expect(again.complete && Set(again.removedKeys).isSuperset(of: [rotatedName, otherName]), "\(again)")
         let left = try rotated.backend.list(.keys).map(\.name)
         #expect(left.count == 1 && !left.contains(rotatedName) && !left.contains(otherName))
         #expect(try openAgain(scratch).keyGenerations == [1])
