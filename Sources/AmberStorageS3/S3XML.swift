@@ -28,8 +28,14 @@ enum S3XML {
         value(name, in: Substring(String(decoding: body, as: UTF8.self)))
     }
 
-    /// Replaces `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;` and `&#xN;`; leaves anything else.
-    /// Scalar by scalar, as ``elements(_:in:)``: `&` or `;` followed by a combining mark still counts.
+    /// The most scalars between `&` and `;` that ``unescape(_:)`` reads as a reference (the
+    /// longest it knows, `#x10FFFF`, has 8, leading zeros aside): looking further for the `;` of
+    /// each `&` made a body of many `&` and no `;` take quadratic time.
+    static let longestReference = 32
+
+    /// Replaces `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;` and `&#xN;` (at most
+    /// ``longestReference`` scalars between `&` and `;`); leaves anything else. Scalar by scalar,
+    /// as ``elements(_:in:)``: `&` or `;` followed by a combining mark still counts.
     static func unescape(_ text: Substring) -> String {
         guard text.unicodeScalars.contains("&") else { return String(text) }
         var out = String.UnicodeScalarView()
@@ -37,7 +43,7 @@ enum S3XML {
         while let amp = rest.firstIndex(of: "&") {
             out.append(contentsOf: rest[..<amp])
             let afterAmp = rest.index(after: amp)
-            guard let semicolon = rest[afterAmp...].firstIndex(of: ";"),
+            guard let semicolon = rest[afterAmp...].prefix(longestReference + 1).firstIndex(of: ";"),
                   let scalar = entity(String(String.UnicodeScalarView(rest[afterAmp..<semicolon]))) else {
                 out.append("&")
                 rest = rest[afterAmp...]
