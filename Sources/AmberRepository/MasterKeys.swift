@@ -29,13 +29,9 @@ package struct MasterKeys: Sendable {
     /// Derives the chunker's gear table.
     package let gearKey: [UInt8]
 
+    /// The keys of a repository whose keys never rotated: generation 0's data key, derived.
     package init(master: [UInt8]) {
-        self.master = master
-        idKey = Self.subkey(master, "amber v1 id")
-        treeIDKey = Self.subkey(master, "amber v1 tree id")
-        gearKey = Self.subkey(master, "amber v1 gear")
-        dataKeys = [0: Self.subkey(master, "amber v1 encryption")]
-        currentGeneration = 0
+        self.init(master: master, dataKeys: [0: Self.subkey(master, "amber v1 encryption")], current: 0)
     }
 
     /// Keys with these data keys: `dataKeys` holds `current`.

@@ -27,6 +27,15 @@ extension Repository {
 
     /// The copy of a file, or nil when there is none (an older repository, or a damaged copy of
     /// a key file, whose name is the SHA-256 of its bytes).
+    /// The key file `name` as readers use it: its bytes, or its copy's when they do not match the
+    /// name and the copy does (`fromCopy`); nil when neither does.
+    static func readableKeyBytes(_ backend: any Backend, _ name: String) throws(RepositoryError) -> (bytes: [UInt8], fromCopy: Bool)? {
+        let handle = FileHandle(.keys, name)
+        let bytes = try storage { () throws(BackendError) in try backend.load(handle) }
+        if handle.isNamed(by: bytes) { return (bytes, false) }
+        return try loadCopy(backend, of: handle).map { ($0, true) }
+    }
+
     static func loadCopy(_ backend: any Backend, of handle: FileHandle) throws(RepositoryError) -> [UInt8]? {
         guard let bytes = try backend.loadIfPresent(FileHandle(.copies, handle.name)) else { return nil }
         if handle.kind == .keys && !handle.isNamed(by: bytes) { return nil }

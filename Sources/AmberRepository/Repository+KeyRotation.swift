@@ -68,10 +68,11 @@ extension Repository {
     /// The key file `name` as a reader uses it: its bytes, or its copy's when they do not match
     /// the name and the copy does.
     func readableKeyFile(_ name: String) throws(RepositoryError) -> KeyFile {
-        let handle = FileHandle(.keys, name)
-        var bytes = try storage { () throws(BackendError) in try backend.load(handle) }
-        if !handle.isNamed(by: bytes), let copy = try Self.loadCopy(backend, of: handle), handle.isNamed(by: copy) { bytes = copy }
-        return try KeyFile(decoding: bytes, what: "key file \(name.prefix(8))")
+        let what = "key file \(name.prefix(8))"
+        guard let (bytes, _) = try Self.readableKeyBytes(backend, name) else {
+            throw RepositoryError.damaged(what, "its contents do not match its name")
+        }
+        return try KeyFile(decoding: bytes, what: what)
     }
 
     /// The key generation of a sealed file whose header names one newer than these keys' (its

@@ -93,21 +93,15 @@ public final class Repository: Sendable {
         // are not used (§5.2): an old key file put back, with the old config, must not roll the
         // keys back to a generation that `key retire` dropped.
         var newestOpened: UInt16?
-        var loaded = [String: [UInt8]]()
-        for (name, _) in keyNames { loaded[name] = try storage { () throws(BackendError) in try backend.load(FileHandle(.keys, name)) } }
-        // A key file's generation as it says, or its copy when it does not match its name (a
-        // damaged newest key file must not let an older one go first).
+        // Each key file as a reader uses it (its copy when it does not match its name; nil when
+        // neither does), and its generation as it says (a damaged newest key file must not let
+        // an older one go first; one damaged beyond its copy goes first, found so at once).
+        var readable = [String: (bytes: [UInt8], fromCopy: Bool)?]()
         var generations = [String: UInt16]()
-        for (name, bytes) in loaded {
-            var readable = bytes
-            if !FileHandle(.keys, name).isNamed(by: bytes) {
-                guard let copy = try loadCopy(backend, of: FileHandle(.keys, name)), FileHandle(.keys, name).isNamed(by: copy) else {
-                    generations[name] = .max  // damaged beyond its copy: found so at once, and skipped
-                    continue
-                }
-                readable = copy
-            }
-            generations[name] = (try? KeyFile(decoding: readable, what: ""))?.generation ?? 0
+        for (name, _) in keyNames {
+            let file = try readableKeyBytes(backend, name)
+            readable[name] = file
+            generations[name] = file.map { (try? KeyFile(decoding: $0.bytes, what: ""))?.generation ?? 0 } ?? .max
         }
         for name in keyNames.map(\.name).sorted(by: { (generations[$1]!, $0) < (generations[$0]!, $1) }) {
             let what = "key file \(name.prefix(8))"
@@ -115,16 +109,12 @@ public final class Repository: Sendable {
             let keys: MasterKeys
             var keyNote: String?
             do throws(RepositoryError) {
-                var bytes = loaded[name]!
                 // A key file is named by the SHA-256 of its bytes: damage shows before any password is tried.
-                if !FileHandle(.keys, name).isNamed(by: bytes) {
-                    guard let copy = try loadCopy(backend, of: FileHandle(.keys, name)) else {
-                        damaged.append("\(what) is damaged: its contents do not match its name")
-                        continue
-                    }
-                    bytes = copy
-                    keyNote = "\(what) is damaged; its copy in copies/ was used: run `amber repair keys`"
+                guard let (bytes, fromCopy) = readable[name]! else {
+                    damaged.append("\(what) is damaged: its contents do not match its name")
+                    continue
                 }
+                if fromCopy { keyNote = "\(what) is damaged; its copy in copies/ was used: run `amber repair keys`" }
                 guard let unwrapped = try KeyFile(decoding: bytes, what: what).unwrap(password: password, what: what) else { continue }
                 if let newestOpened, unwrapped.currentGeneration < newestOpened { continue }
                 newestOpened = unwrapped.currentGeneration

@@ -35,8 +35,11 @@ extension Sealer {
     /// written before keys could rotate, where they were reserved).
     public static func generation(ofFile bytes: [UInt8]) -> UInt16? {
         guard bytes.count >= fileHeaderCount, Array(bytes[0..<4]) == fileMagic else { return nil }
-        return UInt16(bytes[6]) | UInt16(bytes[7]) << 8
+        return headerGeneration(bytes)
     }
+
+    /// Bytes 6…7 of a sealed file's header, whose size and magic the caller checked.
+    private static func headerGeneration(_ header: [UInt8]) -> UInt16 { UInt16(header[6]) | UInt16(header[7]) << 8 }
 
     /// The salt of the file that re-seals the file named `name` under the current generation:
     /// `HMAC(dataKey, "amber reseal" ‖ name)`. Unique per file, as a random salt, and the same on
@@ -53,8 +56,7 @@ extension Sealer {
         guard bytes[4] == type.rawValue else { throw RepositoryError.damaged(what, "file type \(bytes[4]), expected \(type.rawValue)") }
         guard bytes[5] == 1 else { throw RepositoryError.damaged(what, "unsupported file version \(bytes[5])") }
         let header = Array(bytes[0..<Self.fileHeaderCount])
-        let generation = UInt16(header[6]) | UInt16(header[7]) << 8
-        let key = try fileKey(purpose: "file", salt: Array(header[4...]), generation: generation, what: what)
+        let key = try fileKey(purpose: "file", salt: Array(header[4...]), generation: Self.headerGeneration(header), what: what)
         return try open(bytes[Self.fileHeaderCount...], key: key, aad: header, what: what)
     }
 }

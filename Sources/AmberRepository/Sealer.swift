@@ -64,9 +64,6 @@ public final class Sealer: @unchecked Sendable {
         try deriver(generation, what: what()).mac(Array("amber \(purpose)".utf8) + salt)
     }
 
-    /// Whether the keys hold the data key of `generation`.
-    public func holds(generation: UInt16) -> Bool { keyDerivers[generation] != nil }
-
     private func deriver(_ generation: UInt16?, what: @autoclosure () -> String) throws(RepositoryError) -> HMACSHA256 {
         guard let deriver = keyDerivers[generation ?? currentGeneration] else {
             throw RepositoryError.damaged(what(), "it is sealed under key generation \(generation ?? currentGeneration), which the key file "
