@@ -87,8 +87,17 @@ public enum PostgresToSQLite {
         var folded = Set<String>()
         for column in table.columns {
             if column.generated != nil {
-                result.issues.append(CrossEngineIssue(.structure, table: source, column: column.name,
-                                                      "generated column: its expression is in PostgreSQL's dialect"))
+                do throws(GeneratedExpression.Unmappable) {
+                    let expression = try GeneratedColumns.sqliteExpression(of: column, in: table)
+                    let type = conversion(forTypeOID: column.typeOID).targetType
+                    definitions.append("\(CrossSQL.quote(column.name)) \(type)\(column.notNull ? " NOT NULL" : "") "
+                                       + "GENERATED ALWAYS AS (\(expression)) STORED")
+                    columns.append(SQLiteSchema.Column(name: column.name, declaredType: type, notNull: column.notNull, defaultValue: nil,
+                                                       primaryKeyPosition: 0, generated: .stored))
+                } catch {
+                    result.issues.append(CrossEngineIssue(.structure, table: source, column: column.name,
+                                                          "generated column: \(error.reason) (docs/cross-engine.md, Generated columns)"))
+                }
                 continue
             }
             if !folded.insert(column.name.lowercased()).inserted {

@@ -92,8 +92,15 @@ public enum SQLiteToPostgres {
         var mapped = [TableMapping.Column]()
         for column in table.columns {
             if column.generated != nil {
-                result.issues.append(CrossEngineIssue(.structure, table: table.name, column: column.name,
-                                                      "generated column: its expression is in SQLite's dialect"))
+                do throws(GeneratedExpression.Unmappable) {
+                    let expression = try GeneratedColumns.postgresExpression(of: column, in: table)
+                    let conversion = conversion(forDeclaredType: column.declaredType)
+                    columns.append(PostgresSchema.Column(name: column.name, type: conversion.targetType, typeOID: typeOID(conversion),
+                                                         notNull: column.notNull, generated: expression))
+                } catch {
+                    result.issues.append(CrossEngineIssue(.structure, table: table.name, column: column.name,
+                                                          "generated column: \(error.reason) (docs/cross-engine.md, Generated columns)"))
+                }
                 continue
             }
             let name = ColumnName(table: table.name, column: column.name)
