@@ -75,7 +75,8 @@ struct BackupSources {
         case .sqlite(let path):
             return try SQLiteCollections(path: path)
         case .postgres(let uri):
-            return try PostgresCollections(uri: uri, schemas: options.schemas, tables: options.tables, globals: options.globals)
+            return try PostgresCollections(uri: uri, schemas: options.schemas, tables: options.tables, globals: options.globals,
+                                           jobs: options.jobs)
         case .path, .s3:
             preconditionFailure("\(location) holds no collections")
         }

@@ -10,13 +10,17 @@ public struct CollectionOptions: Sendable {
     public var tables: [String]
     /// Also capture a PostgreSQL server's roles and tablespaces (`--globals`).
     public var globals: Bool
+    /// How many tables of a PostgreSQL database are read at once, each on its own connection
+    /// in the same snapshot (`--jobs`).
+    public var jobs: Int
 
     public init(collectionName: String? = nil, idField: String? = nil, schemas: [String] = [], tables: [String] = [],
-                globals: Bool = false) {
+                globals: Bool = false, jobs: Int = 1) {
         self.collectionName = collectionName
         self.idField = idField
         self.schemas = schemas
         self.tables = tables
         self.globals = globals
+        self.jobs = jobs
     }
 }

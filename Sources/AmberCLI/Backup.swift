@@ -36,6 +36,9 @@ extension Amber {
         @Flag(name: .long, help: "For postgresql:// sources: also back up the server's roles and tablespaces (pg_dumpall --globals-only); restore --globals recreates them.")
         var globals = false
 
+        @Option(name: [.customShort("j"), .long], help: ArgumentHelp("For postgresql:// sources: read this many tables at once, each on its own connection in the same snapshot, as pg_dump -j (default: half the cores, as each keeps about two busy).", valueName: "n"))
+        var jobs: Int = Backup.defaultJobs
+
         @Option(name: .long, help: "Add a tag to the snapshot (repeatable).")
         var tag: [String] = []
 
@@ -66,8 +69,13 @@ extension Amber {
         @Flag(name: .long, help: "Ignore earlier backups: read every file (as --no-cache) and store every collection whole, not as changes on its previous backup.")
         var force = false
 
+        /// Half the cores, at least one: each table read keeps about two busy (its reader and its
+        /// tree building), and the server's backend a third.
+        static var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
+
         func run() throws {
             try Exit.run {
+                guard jobs >= 1 else { throw CLIError.usage("--jobs \(jobs): give at least 1") }
                 var when = Date()
                 if let time {
                     guard let parsed = RFC3339.parse(time) else { throw CLIError.usage("--time \"\(time)\" is not an ISO 8601 date-time") }
@@ -75,7 +83,8 @@ extension Amber {
                 }
                 // The duration covers opening the sources, which reads and sorts collection sources.
                 let started = Date()
-                let collections = CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables, globals: globals)
+                let collections = CollectionOptions(collectionName: collection, idField: idField, schemas: schemas, tables: tables, globals: globals,
+                                                    jobs: jobs)
                 let rules = try excludes.rules(environment: global.environment)
                 let sources = paths + (try excludes.listedPaths())
                 guard !sources.isEmpty || stdin else { throw CLIError.usage("nothing to back up: give paths, --files-from or --stdin") }

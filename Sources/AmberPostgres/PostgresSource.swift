@@ -58,6 +58,25 @@ public final class PostgresSource {
         }
     }
 
+    /// Connects to `uri` and joins another source's snapshot (``exportSnapshot()``), to read
+    /// some of its tables in parallel on a connection of its own: its rows are those the other
+    /// source would read. `schema` is that source's (this one reads no catalog).
+    ///
+    /// - Throws: ``PGError`` (``PGError/Code/connection``, or the server's refusal of the
+    ///   snapshot, e.g. once the exporting transaction has ended).
+    public init(uri: String, joining snapshot: String, schema: PostgresSchema) throws(PGError) {
+        connection = try PGConnection(uri: uri)
+        self.schema = schema
+        do {
+            try connection.useCanonicalSession()
+            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            try connection.execute("SET TRANSACTION SNAPSHOT \(SQL.literal(snapshot))")
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
     /// Starts `pg_dump` on the exported snapshot, or notes in ``warnings`` that there is none.
     private func startDump(snapshot: String, schemas: [String]) throws(PGError) {
         let program: PGClientProgram
@@ -101,6 +120,22 @@ public final class PostgresSource {
     /// moment with `SET TRANSACTION SNAPSHOT` (parallel readers); valid while this source is open.
     public func exportSnapshot() throws(PGError) -> String {
         try connection.query("SELECT pg_catalog.pg_export_snapshot()").first?[0] ?? ""
+    }
+
+    /// The size on disk of each table's main fork (`pg_relation_size`), by
+    /// ``PostgresSchema/Table/qualifiedName``: what parallel readers share the tables by.
+    public func tableSizes() throws(PGError) -> [String: Int64] {
+        let rows = try connection.query("""
+            SELECT n.nspname, c.relname, pg_catalog.pg_relation_size(c.oid) FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f')
+            """)
+        let wanted = Set(schema.tables.map { [$0.schema, $0.name] })
+        var sizes = [String: Int64]()
+        for row in rows where row.count == 3 {
+            guard let schemaName = row[0], let name = row[1], wanted.contains([schemaName, name]) else { continue }
+            sizes["\(schemaName).\(name)"] = Int64(row[2] ?? "") ?? 0  // the table's qualifiedName
+        }
+        return sizes
     }
 
     /// Calls `body` with every row of `table` (`schema.table`, or a bare name if unique) and its

@@ -96,3 +96,15 @@ struct GeneratedExpressionTests {
         #expect(mapping.tables[0].columns.map(\.name) == ["id", "price", "qty"])
     }
 }
+
+/// How `backup --jobs` shares tables among readers.
+struct TableGroupsTests {
+    @Test func largestTablesGoToTheLeastLoadedReader() {
+        let sizes: [String: Int64] = ["a": 100, "b": 60, "c": 50, "d": 10]
+        #expect(TableGroups.share(["a", "b", "c", "d"], among: 2, sizes: sizes) == [["a", "d"], ["b", "c"]])
+        #expect(TableGroups.share(["a", "b", "c", "d"], among: 1, sizes: sizes) == [["a", "b", "c", "d"]])
+        // Unknown sizes: one table each in turn, schema order kept within a reader.
+        #expect(TableGroups.share(["x", "y", "z"], among: 2, sizes: [:]) == [["x", "z"], ["y"]])
+        #expect(TableGroups.share(["x", "y"], among: 2, sizes: [:]).count == 2)
+    }
+}
