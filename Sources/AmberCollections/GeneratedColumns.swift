@@ -43,6 +43,9 @@ enum GeneratedColumns {
 
     /// The SQLite expression of a PostgreSQL generated column, or why there is none.
     static func sqliteExpression(of column: PostgresSchema.Column, in table: PostgresSchema.Table) throws(GeneratedExpression.Unmappable) -> String {
+        guard !table.primaryKey.contains(column.name) else {
+            throw GeneratedExpression.Unmappable("it is part of the primary key, which SQLite does not allow")
+        }
         let columns = table.columns.map { (name: $0.name, kind: $0.generated == nil ? kind(postgresTypeOID: $0.typeOID) : nil) }
         let (expression, valueKind) = try GeneratedExpression.parse(column.generated ?? "", dialect: .postgres, columns: columns)
         try check(valueKind, against: kind(postgresTypeOID: column.typeOID))

@@ -56,6 +56,14 @@ struct GeneratedExpressionTests {
         }
     }
 
+    @Test func aGeneratedPrimaryKeyStaysOut() {
+        var table = Self.pgTable
+        table.primaryKey = ["g"]
+        #expect { try GeneratedColumns.sqliteExpression(of: table.columns[6], in: table) } throws: { error in
+            (error as? GeneratedExpression.Unmappable)?.reason.contains("primary key") == true
+        }
+    }
+
     /// SQLite binds `||` tighter than `+`, PostgreSQL looser: the written expression is
     /// parenthesized so both read it the way the source did.
     @Test func precedenceIsKeptByParentheses() throws {
