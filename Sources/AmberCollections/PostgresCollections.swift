@@ -69,7 +69,7 @@ public final class PostgresCollections: CollectionSource {
                 let snapshot = try source.exportSnapshot()
                 for _ in 1..<wanted { sources.append(try PostgresSource(uri: uri, joining: snapshot, schema: schema)) }
             } catch {
-                ownNotes.append("\(sources.count) of \(wanted) connections to read tables in parallel: \(error)")
+                ownNotes.append("reading \(sources.count) tables at a time instead of --jobs \(wanted): another connection failed: \(error)")
             }
         }
         var cancellers = sources.map { try? $0.connection.makeCanceller() }
