@@ -56,5 +56,20 @@ struct PostgresJobsTests {
         #expect(diff.code == 0 && !diff.stdout.contains("\"added\":[\"") && !diff.stdout.contains("\"changed\":[\"")
                 && !diff.stdout.contains("\"removed\":[\""), "\(diff.stdout)")
         #expect(amber.run(["backup", source, "--jobs", "0"]).code == 1)
+
+        // A role allowed two connections (the first and pg_dump's): the readers the server
+        // refuses leave their tables to the others, with a note, and the backup is whole.
+        let role = "amber_jobs_\(suffix)"
+        try sql(server, "CREATE ROLE \(role) LOGIN PASSWORD 'pw' CONNECTION LIMIT 2; GRANT pg_read_all_data TO \(role)")
+        defer { try? sql(server, "DROP ROLE IF EXISTS \(role)") }
+        let start = source.range(of: "://")!.upperBound, at = source[start...].firstIndex(of: "@")!
+        let limited = String(source[..<start]) + "\(role):pw" + String(source[at...])
+        let refused = amber.run(["backup", limited, "--jobs", "3", "--force"])
+        #expect(refused.code == 0 && refused.stderr.contains("instead of --jobs 3"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("pw@"), "\(refused.stderr)")
+        let last = try #require(try snapshotIDs().last)
+        let same = amber.run(["diff", ids[1], last, "--json"])
+        #expect(same.code == 0 && !same.stdout.contains("\"added\":[\"") && !same.stdout.contains("\"changed\":[\"")
+                && !same.stdout.contains("\"removed\":[\""), "\(same.stdout)")
     }
 }
