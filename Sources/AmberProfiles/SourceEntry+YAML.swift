@@ -4,7 +4,7 @@ extension SourceEntry {
     /// Options of directory sources, allowed on a source and, for all of them, on the profile.
     static let directoryKeys = ["exclude", "iexclude", "exclude-file", "iexclude-file", "exclude-caches", "exclude-if-present",
                                 "exclude-larger-than", "one-file-system"]
-    static let collectionKeys = ["collection", "id-field", "schemas", "tables"]
+    static let collectionKeys = ["collection", "id-field", "schemas", "tables", "jobs"]
 
     /// A source: a location string, or a mapping with `path` (or `source`) and options. The
     /// profile's own directory options (`directoryDefaults`) come first on every source, so
@@ -52,6 +52,10 @@ extension SourceEntry {
             return ["--\(key)", try value.string(key)]
         case ("schemas", .postgres): return try value.strings(key).flatMap { ["--schema", $0] }
         case ("tables", .postgres): return try value.strings(key).flatMap { ["--table", $0] }
+        case ("jobs", .postgres):
+            let jobs = try value.string(key)
+            guard let count = Int(jobs), count >= 1 else { throw value.error("jobs must be a number of at least 1") }
+            return ["--jobs", String(count)]
         default:
             throw value.error("\(key) does not apply to \(RunPlan.movingPassword(location).location)")
         }

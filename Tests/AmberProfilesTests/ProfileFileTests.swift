@@ -44,13 +44,14 @@ struct ProfileFileTests {
                     one-file-system: yes
                   - source: postgresql://u:p%40ss@db/app
                     tables: [public.users]
+                    jobs: 2
                   - ndjson:/x.ndjson
             """
         let plan = try RunPlan(profile: try ProfileFile(text: text, path: "f").profile("p"), lastCheck: nil, hostName: "h")
         #expect(plan.steps.map(\.arguments) == [
             ["backup", "/home", "ndjson:/x.ndjson", "--exclude", "*.tmp", "--tag", "daily", "--retry-lock", "5m"],
             ["backup", "/srv", "--exclude", "*.tmp", "--exclude-caches", "--one-file-system", "--tag", "daily", "--retry-lock", "5m"],
-            ["backup", "postgresql://u@db/app", "--exclude", "*.tmp", "--table", "public.users", "--tag", "daily", "--retry-lock", "5m"],
+            ["backup", "postgresql://u@db/app", "--exclude", "*.tmp", "--table", "public.users", "--jobs", "2", "--tag", "daily", "--retry-lock", "5m"],
         ])
         // The password left the command line for the step's environment, decoded.
         #expect(plan.steps[2].environment == ["PGPASSWORD": "p@ss"])
@@ -77,6 +78,7 @@ struct ProfileFileTests {
         ("profiles:\n  p:\n    repository: /r\n   sources: [/a\n", "f:4:", "did not find expected key"),
         ("profiles:\n  p:\n    repository: /r\n    sources:\n      - path: ndjson:/x\n        exclude: [a]\n", "f:6:", "applies to directories"),
         ("profiles:\n  p:\n    repository: /r\n    sources:\n      - path: /x\n        tables: [a]\n", "f:6:", "does not apply"),
+        ("profiles:\n  p:\n    repository: /r\n    sources:\n      - path: postgresql://h/d\n        jobs: many\n", "f:6:", "jobs must be a number"),
         ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    check: {every: soon}\n", "f:5:", "every must be a duration"),
         ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    password: x\n    password-file: /y\n", "f:6:", "give one of"),
         ("profiles:\n  p:\n    repository: /r\n    sources: [/a]\n    env: {AMBER_PASSWORD: x}\n", "f:5:", "AMBER_PASSWORD"),
